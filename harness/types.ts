@@ -1,0 +1,153 @@
+/**
+ * Core vocabulary of the harness (see README "Architecture").
+ * Suites and the report only ever see these interfaces; each runtime (local, docker)
+ * and each balancer kind (haproxy, ts-proxy) provides an implementation.
+ */
+
+export type NodeName = 'node1' | 'node2' | 'node3' | (string & {});
+
+/** A host:port pair as seen from the harness process (always loopback or a run-owned container). */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** One broker node as started by a runtime. */
+export interface NodeInfo {
+  name: NodeName;
+  /** Full broker node name as the node API reports it (EMQX: emqx@node1.emqx.io; stand-in: node1). */
+  brokerNode: string;
+  /** MQTT listener reachable from the harness (direct, bypassing the balancer). */
+  mqtt: HostPort;
+  /** HTTP API (EMQX v5 subset) reachable from the harness. */
+  http: HostPort;
+  /** Address the balancer uses to reach this node's MQTT listener. */
+  upstreamMqtt: HostPort;
+  /** Address the balancer uses to reach this node's HTTP API. */
+  upstreamHttp: HostPort;
+}
+
+/** What a broker kind can do; a test that needs a missing capability is skipped with the reason. */
+export interface Capabilities {
+  mqtt5: boolean;
+  sharedSubscriptions: boolean;
+  /** Persistent sessions of a killed node survive (stand-in: yes, Redis-backed; EMQX CE: no). */
+  sessionsSurviveNodeLoss: boolean;
+  /** Wills of a killed node's clients are eventually published (stand-in: yes; EMQX CE: never). */
+  willsOfDeadNode: boolean;
+  /** QoS 0 messages are queued for offline persistent sessions (stand-in: no; EMQX: yes). */
+  queuesQos0Offline: boolean;
+  /** A PROXY-protocol listener also accepts connections without a header (stand-in: yes; EMQX: no). */
+  proxyHeaderOptional: boolean;
+  /** Human-readable notes on semantics, shown in the report. */
+  notes: string[];
+}
+
+export type FaultVerb = 'kill' | 'pause' | 'resume' | 'restart' | 'stop';
+
+/** Client-facing endpoints of a deployment (through the balancer). */
+export interface Endpoints {
+  /** MQTT over TCP through the balancer. */
+  mqtt: HostPort;
+  /** MQTT over TLS through the balancer, when a TLS frontend exists. */
+  mqtts?: HostPort;
+  /** Dashboard / node HTTP API through the balancer, when such a frontend exists. */
+  dashboard?: HostPort;
+  /** Balancer admin/stats interface (HAProxy runtime API, TS-proxy admin API). */
+  balancerAdmin?: { kind: 'haproxy-runtime-api' | 'ts-proxy-admin'; address: string };
+  /** Every frontend of the balancer config, keyed by frontend name. */
+  frontends: Record<string, HostPort & { tls: boolean; backend?: string }>;
+}
+
+/** One row of the EMQX-v5 `GET /api/v5/nodes` answer (subset). */
+export interface NodeStatus {
+  node: string;
+  node_status: 'running' | 'stopped' | string;
+  live_connections?: number;
+  connections?: number;
+  version?: string;
+  uptime?: number;
+}
+
+/** One item of the EMQX-v5 `GET /api/v5/clients` answer (subset). */
+export interface ClientInfo {
+  clientid: string;
+  node: string;
+  ip_address: string;
+  port?: number;
+  connected: boolean;
+  clean_start?: boolean;
+  proto_ver?: number;
+  keepalive?: number;
+}
+
+/** EMQX v5 REST subset; one implementation serves EMQX and the stand-in. */
+export interface NodeApi {
+  status(): Promise<{ ok: boolean; body: string }>;
+  nodes(): Promise<NodeStatus[]>;
+  clients(query?: { node?: string; clientid?: string | string[]; limit?: number }): Promise<ClientInfo[]>;
+  client(clientid: string): Promise<ClientInfo | undefined>;
+  kick(clientid: string): Promise<boolean>;
+}
+
+export type ServerStatus = 'UP' | 'DOWN' | 'DRAIN' | 'MAINT' | 'NOLB' | (string & {});
+
+/** One upstream server as the balancer sees it. */
+export interface BalancerServerState {
+  backend: string;
+  name: string;
+  /** Harness node this server is mapped to. */
+  node: NodeName | undefined;
+  status: ServerStatus;
+  checkStatus: string;
+  /** Wall-clock ms (Date.now() scale) of the last status change, as far as the balancer tells. */
+  lastChangeMs: number | undefined;
+  current: number;
+  total: number;
+}
+
+export interface BalancerView {
+  servers(): Promise<BalancerServerState[]>;
+}
+
+/** Where each upstream of the user's balancer config went. */
+export interface MappingEntry {
+  backend: string;
+  server: string;
+  /** As written in the user's config. */
+  original: string;
+  /** 1-based line in the user's config. */
+  line: number;
+  node: NodeName;
+  /** Address the balancer really uses. */
+  mapped: string;
+}
+
+export interface BalancerInfo {
+  kind: 'haproxy' | 'ts-proxy' | 'external' | (string & {});
+  version: string;
+  /** Path of the user's config. */
+  configFile?: string;
+  /** The config as run (after mapping), secrets redacted. */
+  configAsRun?: string;
+  mapping: MappingEntry[];
+}
+
+/** A running deployment: cluster + balancer on one runtime. Suites get this and never ask which runtime it is. */
+export interface Deployment {
+  readonly runId: string;
+  readonly runtime: 'local' | 'docker' | 'external';
+  readonly brokerKind: string;
+  readonly brokerVersion: string;
+  readonly capabilities: Capabilities;
+  readonly nodes: readonly NodeInfo[];
+  readonly endpoints: Endpoints;
+  readonly balancer: BalancerInfo;
+  readonly balancerView: BalancerView;
+  readonly startupMs: number;
+  nodeApi(node: NodeName): NodeApi;
+  fault(node: NodeName, verb: FaultVerb): Promise<void>;
+  /** Reload the balancer with its current config (HAProxy -sf / TS-proxy SIGHUP). */
+  reloadBalancer(): Promise<void>;
+  stop(): Promise<void>;
+}

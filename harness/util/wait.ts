@@ -1,0 +1,56 @@
+/**
+ * Waiting on conditions with deadlines (never fixed sleeps in tests).
+ */
+export class TimeoutError extends Error {
+  constructor(what: string, ms: number, last?: unknown) {
+    super(`timed out after ${ms} ms waiting for ${what}${last === undefined ? '' : `; last: ${describe(last)}`}`);
+    this.name = 'TimeoutError';
+  }
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Error) return v.message;
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface WaitOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  what: string;
+}
+
+/**
+ * Polls `probe` until it returns a value that is not `undefined`/`false`, or throws TimeoutError.
+ * A throwing probe counts as "not yet" (its last error is reported on timeout).
+ */
+export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, opts: WaitOptions): Promise<T> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const interval = opts.intervalMs ?? 50;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() >= deadline) throw new TimeoutError(opts.what, opts.timeoutMs, last);
+    await delay(Math.min(interval, Math.max(1, deadline - Date.now())));
+  }
+}
+
+/** Rejects with TimeoutError when `p` does not settle within `ms`. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(what, ms)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
