@@ -65,3 +65,69 @@ export interface Summary {
   /** Filled by suites: metrics.failover, metrics.fairness, metrics.tls, metrics.pubsub … */
   metrics: Record<string, unknown>;
 }
+
+/* ---- Metric shapes the report knows how to chart (suites fill them; all optional) ---- */
+
+/** metrics.fairness = { scenarios: { [scenario]: FairnessMetrics } } */
+export interface FairnessMetrics {
+  algorithm: string;
+  clients: number;
+  /** Observed live connections per node (ground truth: node API). */
+  counts: Record<string, number>;
+  /** Expected share per node, summing to 1 (derived from algorithm, weights, UP servers). */
+  expectedShares: Record<string, number>;
+  /** The balancer's own per-server counters, for the cross-check. */
+  balancerCounts?: Record<string, number>;
+  jain: number;
+  cv: number;
+  maxMean: number;
+  chi2: number;
+  pValue: number;
+  verdict?: string;
+}
+
+/** A sample of per-node connection counts at time t (ms since the scenario's start). */
+export interface TimelineSample {
+  t: number;
+  counts: Record<string, number>;
+  /** Balancer server status per node, e.g. { node2: 'DOWN' }. */
+  balancer?: Record<string, string>;
+}
+
+export interface TimelineEvent {
+  t: number;
+  kind: 'fault' | 'marked-down' | 'marked-up' | 'reconnected' | 'disconnect' | 'note' | (string & {});
+  node?: string;
+  detail?: string;
+}
+
+/** metrics.failover = { scenarios: { [scenario]: FailoverMetrics } } */
+export interface FailoverMetrics {
+  detection_ms: number | null;
+  reconnect_p50_ms?: number | null;
+  reconnect_p99_ms: number | null;
+  reconnect_max_ms?: number | null;
+  /** Reconnect time per affected client, ms (for the distribution chart). */
+  reconnect_ms?: number[];
+  lost: number;
+  duplicated: number;
+  perQos?: Record<string, { sent: number; received: number; lost: number; duplicated: number; reordered: number; unexpected: number }>;
+  timeline?: { samples: TimelineSample[]; events: TimelineEvent[] };
+}
+
+/** metrics.tls */
+export interface TlsMetrics {
+  handshakes_per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  concurrency: number;
+  /** Individual handshake latencies (ms) for the distribution chart, possibly sampled. */
+  latencies_ms?: number[];
+  negotiated?: Array<{ version: string; cipher: string }>;
+  certificates?: Array<{ role: string; subject: string; issuer: string; sans: string[]; daysToExpiry: number; keyType: string; keySize: number }>;
+}
+
+/** metrics.pubsub: latency distribution of cross-node round trips. */
+export interface PubsubMetrics {
+  latency_ms?: { p50: number; p99: number; max: number; samples?: number[] };
+}
