@@ -1,0 +1,115 @@
+/**
+ * MQTT client helpers for suites: every client gets an 'error' listener (MQTT.js emits late errors,
+ * aedes-standin P10), connects with a deadline, and is tracked so a suite can close all of them.
+ */
+import net from 'node:net';
+import mqtt, { MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
+import type { HostPort } from '../types.js';
+import { withTimeout } from '../util/wait.js';
+
+export interface Received {
+  topic: string;
+  payload: Buffer;
+  packet: IPublishPacket;
+  at: number;
+}
+
+export class ClientPool {
+  private readonly clients = new Set<MqttClient>();
+
+  /** Connects and resolves after CONNACK; rejects on error/timeout (and ends the client). */
+  async connect(target: HostPort, opts: IClientOptions & { localAddress?: string } = {}, timeoutMs = 10_000): Promise<MqttClient> {
+    const client = this.create(target, { reconnectPeriod: 0, connectTimeout: timeoutMs, ...opts });
+    try {
+      await withTimeout(
+        new Promise<void>((resolve, reject) => {
+          const onConnect = (): void => {
+            client.off('error', onError);
+            resolve();
+          };
+          const onError = (err: Error): void => {
+            client.off('connect', onConnect);
+            reject(err);
+          };
+          client.once('connect', onConnect);
+          client.once('error', onError);
+        }),
+        timeoutMs,
+        `MQTT CONNACK from ${target.host}:${target.port} (client ${opts.clientId ?? '?'})`,
+      );
+    } catch (err) {
+      client.end(true);
+      throw err;
+    }
+    return client;
+  }
+
+  /**
+   * Creates a client without waiting for the connection (for auto-reconnecting clients).
+   * `localAddress` binds the client's source address (e.g. 127.0.2.x for source-hash balancing).
+   */
+  create(target: HostPort, opts: IClientOptions & { localAddress?: string } = {}): MqttClient {
+    const { localAddress, ...rest } = opts;
+    const client = localAddress
+      ? new MqttClient(() => net.connect({ host: target.host, port: target.port, localAddress }), { host: target.host, port: target.port, protocol: 'mqtt', ...rest })
+      : mqtt.connect({ host: target.host, port: target.port, protocol: 'mqtt', ...rest });
+    client.on('error', ignoreLateError);
+    this.clients.add(client);
+    const onEnd = (): void => void this.clients.delete(client);
+    client.once('end', onEnd);
+    return client;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.clients].map((c) => new Promise<void>((resolve) => c.end(true, {}, () => resolve()))));
+    this.clients.clear();
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+}
+
+function ignoreLateError(): void {
+  /* connection errors are observed through connect()/events; a late 'error' must not crash the run */
+}
+
+/** Collects messages on a client; `waitFor(n)` resolves when n have arrived. */
+export class Inbox {
+  readonly messages: Received[] = [];
+  private waiters: Array<{ n: number; resolve: () => void }> = [];
+
+  constructor(client: MqttClient, filter?: (topic: string) => boolean) {
+    const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
+      if (filter && !filter(topic)) return;
+      this.messages.push({ topic, payload, packet, at: Date.now() });
+      this.waiters = this.waiters.filter((w) => {
+        if (this.messages.length >= w.n) w.resolve();
+        return this.messages.length < w.n;
+      });
+    };
+    client.on('message', onMessage);
+  }
+
+  waitFor(n: number, timeoutMs: number, what = `${n} messages`): Promise<void> {
+    if (this.messages.length >= n) return Promise.resolve();
+    const p = new Promise<void>((resolve) => this.waiters.push({ n, resolve }));
+    return withTimeout(p, timeoutMs, `${what} (got ${this.messages.length})`);
+  }
+}
+
+export function subscribe(client: MqttClient, topic: string, qos: 0 | 1 | 2): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.subscribe(topic, { qos }, (err, granted) => {
+      if (err) reject(err);
+      else if (granted?.some((g) => g.qos === 128)) reject(new Error(`subscription to ${topic} refused`));
+      else resolve();
+    });
+  });
+}
+
+export function publish(client: MqttClient, topic: string, payload: string | Buffer, opts: { qos: 0 | 1 | 2; retain?: boolean }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) => (err ? reject(err) : resolve()));
+  });
+}

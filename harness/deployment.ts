@@ -1,0 +1,85 @@
+/**
+ * Deployment = cluster + balancer on one runtime, built from a profile. Startup waits on health with
+ * deadlines and verifies the cluster; anything half-started is stopped again on failure or Ctrl-C.
+ */
+import type { Deployment, FaultVerb, NodeName } from './types.js';
+import type { Profile } from './profile/schema.js';
+import type { ClusterHandle, Runtime } from './runtime/runtime.js';
+import type { BalancerHandle } from './balancer/balancer.js';
+import { parseMapEntries } from './balancer/address-map.js';
+import { RunDir, newRunId } from './proc/run-dir.js';
+import { sweepStaleRuns } from './proc/sweep.js';
+import { trackRun } from './proc/signals.js';
+import { verifyClusterRouting } from './cluster-check.js';
+import { chooseRuntime } from './runtime/choose.js';
+import { progress as defaultProgress } from './util/progress.js';
+
+export interface StartOptions {
+  runId?: string;
+  mode?: 'run' | 'up';
+  progress?: (msg: string) => void;
+}
+
+class RunningDeployment implements Deployment {
+  private stopped = false;
+  constructor(
+    readonly runId: string,
+    private readonly rt: Runtime,
+    private readonly cluster: ClusterHandle,
+    private readonly lb: BalancerHandle,
+    readonly startupMs: number,
+    private readonly untrack: () => void,
+  ) {}
+
+  get runtime() { return this.rt.name; }
+  get brokerKind() { return this.cluster.kind; }
+  get brokerVersion() { return this.cluster.version; }
+  get capabilities() { return this.cluster.capabilities; }
+  get nodes() { return this.cluster.nodes; }
+  get endpoints() { return this.lb.endpoints; }
+  get balancer() { return this.lb.info; }
+  get balancerView() { return this.lb.view; }
+  get runDir() { return this.rt.runDir; }
+
+  nodeApi(node: NodeName) { return this.cluster.nodeApi(node); }
+  fault(node: NodeName, verb: FaultVerb) { return this.cluster.fault(node, verb); }
+  reloadBalancer() { return this.lb.reload(); }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.lb.stop().catch(() => undefined);
+    await this.cluster.stop().catch(() => undefined);
+    await this.rt.stop();
+    this.untrack();
+    if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') this.rt.runDir.remove();
+  }
+}
+
+export async function startDeployment(profile: Profile, opts: StartOptions = {}): Promise<Deployment & { runDir: RunDir }> {
+  const say = opts.progress ?? defaultProgress;
+  const swept = sweepStaleRuns();
+  if (swept.length) say(`removed leftovers of ${swept.length} crashed run(s): ${swept.join(', ')}`);
+  const runDir = new RunDir(opts.runId ?? newRunId()).create(opts.mode ?? 'run');
+  const untrack = trackRun(runDir);
+  const started = Date.now();
+  const explicitMap = parseMapEntries(profile.balancer.map);
+  const runtime = await chooseRuntime(profile, runDir, say);
+  let cluster: ClusterHandle | undefined;
+  try {
+    say(`run ${runDir.runId}: starting ${profile.broker.nodes} ${profile.broker.kind} nodes on the ${runtime.name} runtime`);
+    cluster = await runtime.startCluster({ kind: profile.broker.kind, nodes: profile.broker.nodes, image: profile.broker.image, trustProxy: profile.broker.trust_proxy, heartbeatMs: profile.broker.heartbeat_ms });
+    const routeMs = await verifyClusterRouting(cluster.nodes);
+    say(`cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); node1→${cluster.nodes.at(-1)!.name} routing verified in ${routeMs} ms`);
+    const lb = await runtime.startBalancer({ kind: profile.balancer.kind, configFile: profile.balancerConfigFile, explicitMap, nodes: cluster.nodes });
+    const startupMs = Date.now() - started;
+    say(`${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port} (startup ${startupMs} ms)`);
+    return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack);
+  } catch (err) {
+    await cluster?.stop().catch(() => undefined);
+    await runtime.stop();
+    untrack();
+    if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') runDir.remove();
+    throw err;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The embedded default runtime: processes on a run-owned loopback block (127.0.1.1–3 by default),
+ * stand-in nodes over one local redis-server, balancers as local child processes.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FaultVerb, NodeApi, NodeName } from '../types.js';
+import type { ClusterHandle, ClusterSpec, Runtime } from '../runtime/runtime.js';
+import type { BalancerHandle, BalancerStartSpec } from '../balancer/balancer.js';
+import { SERVICE_PORTS } from '../balancer/balancer.js';
+import { acquireBlock, type LoopbackBlock } from '../net/loopback-block.js';
+import { startRedis, redisCommand, type RedisHandle } from './redis.js';
+import { LocalStandinNode } from './standin-node.js';
+import { HttpNodeApi } from '../observe/node-api.js';
+import { STANDIN_CAPABILITIES } from '../../standin/capabilities.js';
+import { projectRoot } from '../util/project-root.js';
+import { ConfigError } from '../errors.js';
+import type { RunDir } from '../proc/run-dir.js';
+import { localBalancerStarters } from './local-balancers.js';
+
+function aedesVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(projectRoot(), 'node_modules', 'aedes', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+class LocalStandinCluster implements ClusterHandle {
+  readonly kind = 'standin';
+  readonly version = `stand-in/aedes-${aedesVersion()}`;
+  readonly capabilities = STANDIN_CAPABILITIES;
+  private readonly apis = new Map<NodeName, NodeApi>();
+
+  constructor(private readonly redis: RedisHandle, private readonly members: LocalStandinNode[]) {
+    for (const m of members) this.apis.set(m.spec.name, new HttpNodeApi(m.info().http));
+  }
+
+  get nodes() {
+    return this.members.map((m) => m.info());
+  }
+
+  nodeApi(node: NodeName): NodeApi {
+    const api = this.apis.get(node);
+    if (!api) throw new Error(`no node named ${node} (nodes: ${[...this.apis.keys()].join(', ')})`);
+    return api;
+  }
+
+  async fault(node: NodeName, verb: FaultVerb): Promise<void> {
+    const m = this.members.find((x) => x.spec.name === node);
+    if (!m) throw new Error(`no node named ${node}`);
+    await m.fault(verb);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.stop()));
+    await this.redis.process.stop(2000);
+  }
+}
+
+export class LocalRuntime implements Runtime {
+  readonly name = 'local' as const;
+  private block: LoopbackBlock | undefined;
+
+  constructor(readonly runDir: RunDir) {}
+
+  get loopbackBlock(): LoopbackBlock | undefined {
+    return this.block;
+  }
+
+  async startCluster(spec: ClusterSpec): Promise<ClusterHandle> {
+    if (spec.kind !== 'standin') {
+      throw new ConfigError(`broker kind '${spec.kind}' needs the docker runtime`, undefined, undefined, 'set `runtime: docker` (or auto) in the profile, or use `broker: { kind: standin }`');
+    }
+    this.block = await acquireBlock(this.runDir.runId, spec.nodes, [SERVICE_PORTS.mqtt, SERVICE_PORTS.http, ...(spec.tls ? [SERVICE_PORTS.mqtts] : [])]);
+    const redis = await startRedis(this.runDir);
+    const members = Array.from({ length: spec.nodes }, (_, i) =>
+      new LocalStandinNode({ name: `node${i + 1}`, ip: this.block!.nodeIp(i + 1), redis, trustProxy: spec.trustProxy, heartbeatMs: spec.heartbeatMs, tls: spec.tls }, this.runDir),
+    );
+    const cluster = new LocalStandinCluster(redis, members);
+    try {
+      await Promise.all(members.map((m) => m.start()));
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+    await redisCommand(redis.host, redis.port, 'PING');
+    return cluster;
+  }
+
+  async startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle> {
+    if (!this.block) throw new Error('startCluster must run before startBalancer');
+    const start = localBalancerStarters[spec.kind];
+    if (!start) throw new ConfigError(`balancer kind '${spec.kind}' is not available on the local runtime (kinds: ${Object.keys(localBalancerStarters).join(', ')})`);
+    return start({ ...spec, runDir: this.runDir, bindHost: this.block.balancerIp });
+  }
+
+  async stop(): Promise<void> {
+    this.block?.release();
+    this.block = undefined;
+  }
+}

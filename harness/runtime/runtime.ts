@@ -1,0 +1,38 @@
+/**
+ * A runtime starts clusters and balancers and injects faults (local processes or docker containers).
+ * Suites never see it: they get a Deployment (harness/deployment.ts).
+ */
+import type { Capabilities, FaultVerb, NodeApi, NodeInfo, NodeName } from '../types.js';
+import type { BalancerHandle, BalancerStartSpec } from '../balancer/balancer.js';
+import type { RunDir } from '../proc/run-dir.js';
+
+export interface ClusterSpec {
+  kind: 'standin' | 'emqx';
+  nodes: number;
+  image?: string;
+  trustProxy: boolean;
+  heartbeatMs: number;
+  /** Optional TLS listener on the nodes (passthrough topology). */
+  tls?: { cert: string; key: string; ca?: string };
+}
+
+export interface ClusterHandle {
+  readonly kind: string;
+  readonly version: string;
+  readonly capabilities: Capabilities;
+  readonly nodes: readonly NodeInfo[];
+  nodeApi(node: NodeName): NodeApi;
+  fault(node: NodeName, verb: FaultVerb): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Runtime {
+  readonly name: 'local' | 'docker';
+  readonly runDir: RunDir;
+  startCluster(spec: ClusterSpec): Promise<ClusterHandle>;
+  startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle>;
+  /** Releases what the runtime itself holds (loopback block, docker network). */
+  stop(): Promise<void>;
+}
+
+export type Progress = (message: string) => void;

@@ -1,0 +1,30 @@
+import type { Deployment } from '../types.js';
+import type { DeploymentSummary } from '../report/summary-types.js';
+
+export function summarizeDeployment(d: Deployment): DeploymentSummary {
+  const endpoints: Record<string, string> = {};
+  const e = d.endpoints;
+  endpoints.mqtt = `mqtt://${e.mqtt.host}:${e.mqtt.port}`;
+  if (e.mqtts) endpoints.mqtts = `mqtts://${e.mqtts.host}:${e.mqtts.port}`;
+  if (e.dashboard) endpoints.dashboard = `http://${e.dashboard.host}:${e.dashboard.port}`;
+  if (e.balancerAdmin) endpoints[e.balancerAdmin.kind] = e.balancerAdmin.address;
+  for (const [name, f] of Object.entries(e.frontends)) endpoints[`frontend ${name}`] = `${f.host}:${f.port}${f.tls ? ' (TLS)' : ''}`;
+  return {
+    runtime: d.runtime,
+    broker: {
+      kind: d.brokerKind,
+      version: d.brokerVersion,
+      nodes: d.nodes.map((n) => ({ name: n.name, mqtt: `${n.mqtt.host}:${n.mqtt.port}`, http: `${n.http.host}:${n.http.port}` })),
+      capabilities: { ...d.capabilities },
+    },
+    balancer: {
+      kind: d.balancer.kind,
+      version: d.balancer.version,
+      configFile: d.balancer.configFile,
+      config: d.balancer.configAsRun,
+      mapping: d.balancer.mapping.map((m) => ({ ...m })),
+    },
+    endpoints,
+    startup_ms: d.startupMs,
+  };
+}
