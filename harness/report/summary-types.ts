@@ -131,3 +131,9 @@ export interface TlsMetrics {
 export interface PubsubMetrics {
   latency_ms?: { p50: number; p99: number; max: number; samples?: number[] };
 }
+
+/** summary.json of a run with several profiles: one Summary per profile (a single-profile run writes the Summary itself). */
+export interface SummaryBundle {
+  schema: 1;
+  runs: Summary[];
+}

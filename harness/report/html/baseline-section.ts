@@ -1,0 +1,56 @@
+/** Profile page: "Compared with baseline" — status changes and metric changes with tolerance verdicts. */
+import type { BaselineDiff, MetricChange } from '../baseline.js';
+import { escapeHtml, formatNumber } from '../text.js';
+import { testAnchor } from './anchors.js';
+import { dataTable } from './components.js';
+
+const KIND_TEXT = { regression: 'regression', improvement: 'improvement', other: 'changed' } as const;
+
+function metricName(path: string): string {
+  return path.replace(/^metrics\./, '').replace('.scenarios.', ' › ').replace(/\.([^.]+)$/, ' › $1');
+}
+
+function changeText(m: MetricChange): string {
+  if (m.change === null) return m.to === null ? 'no longer measured' : 'now measured';
+  const sign = m.change > 0 ? '+' : '';
+  const relative = m.relativeChange === null ? '' : ` (${sign}${formatNumber(m.relativeChange * 100, 1)} %)`;
+  return `${sign}${formatNumber(m.change, 2)}${relative}`;
+}
+
+function metricVerdict(m: MetricChange): string {
+  if (m.regressed) return '<span class="badge regression">regressed</span>';
+  const better = m.change !== null && (m.worse === 'higher' ? m.change < 0 : m.change > 0);
+  return better ? '<span class="improved">better</span>' : '<span class="note">within tolerance</span>';
+}
+
+export function baselineSection(diff: BaselineDiff): string {
+  const regressions = diff.statusChanges.filter((c) => c.kind === 'regression').length + diff.metricChanges.filter((m) => m.regressed).length;
+  const headline = diff.regressed
+    ? `<p><span class="badge regression">${regressions} regression${regressions === 1 ? '' : 's'}</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> (${escapeHtml(diff.baselineStarted)}).</p>`
+    : `<p><span class="badge improvement">no regressions</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> (${escapeHtml(diff.baselineStarted)}).</p>`;
+  const statuses = diff.statusChanges.length
+    ? `<h3>Test status changes</h3>${dataTable(
+        ['Suite', 'Test', 'Baseline', 'Now', 'Change'],
+        diff.statusChanges.map((c) => [
+          escapeHtml(c.suite),
+          `<a href="#${testAnchor(c.suite, c.test)}">${escapeHtml(c.test)}</a>`,
+          escapeHtml(c.from),
+          escapeHtml(c.to),
+          `<span class="badge ${c.kind}">${KIND_TEXT[c.kind]}</span>`,
+        ]),
+      )}`
+    : '<p class="note">No test changed status.</p>';
+  const metrics = diff.metricChanges.length
+    ? `<h3>Metric changes</h3>${dataTable(
+        ['Metric', '#Baseline', '#Now', '#Change', 'Verdict'],
+        diff.metricChanges.map((m) => [
+          `${escapeHtml(metricName(m.path))} <span class="note">(${m.worse} is worse)</span>`,
+          formatNumber(m.from, 3),
+          formatNumber(m.to, 3),
+          changeText(m),
+          metricVerdict(m),
+        ]),
+      )}`
+    : '<p class="note">No comparable metrics in both runs.</p>';
+  return `<section class="card" id="baseline"><h2>Compared with baseline</h2>${headline}${statuses}${metrics}</section>`;
+}

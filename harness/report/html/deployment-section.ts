@@ -1,0 +1,108 @@
+/** Profile page: the deployment as it ran, capabilities, and the balancer config with its address mapping. */
+import type { DeploymentSummary, Finding, Summary } from '../summary-types.js';
+import { redactConfig } from '../redact.js';
+import { escapeHtml, formatDuration } from '../text.js';
+import { configLineAnchor } from './anchors.js';
+import { dataTable, keyValueTable, sameFile } from './components.js';
+
+const CAPABILITY_MEANINGS: Record<string, string> = {
+  mqtt5: 'MQTT 5 protocol',
+  sharedSubscriptions: '$share/group/topic subscriptions',
+  sessionsSurviveNodeLoss: 'persistent sessions survive the loss of the node that held them',
+  willsOfDeadNode: "wills of clients connected to a killed node are published",
+};
+
+const BROKER_NOTES: Record<string, string> = {
+  standin:
+    'The stand-in broker speaks MQTT 3.1.1 and keeps sessions and wills in Redis, so they survive a node kill — unlike EMQX CE, where a killed node’s sessions are lost. Session and will results do not carry over to EMQX.',
+  emqx: 'EMQX CE: a killed node’s sessions are lost; clients must resubscribe after reconnecting.',
+};
+
+function capabilityValue(value: unknown): string {
+  if (value === true) return '<span class="badge passed">yes</span>';
+  if (value === false) return '<span class="badge skipped">no</span>';
+  return escapeHtml(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+function capabilities(d: DeploymentSummary): string {
+  const caps = Object.entries(d.broker.capabilities ?? {});
+  const note = BROKER_NOTES[d.broker.kind];
+  if (caps.length === 0 && !note) return '';
+  const table = caps.length
+    ? dataTable(['Capability', 'Supported', 'Meaning'], caps.map(([k, v]) => [`<code>${escapeHtml(k)}</code>`, capabilityValue(v), escapeHtml(CAPABILITY_MEANINGS[k] ?? '')]))
+    : '';
+  return `<h3>Broker capabilities</h3>${note ? `<p class="note">${escapeHtml(note)}</p>` : ''}${table}
+<p class="note">A test that needs a capability this broker lacks is skipped with that reason.</p>`;
+}
+
+function overview(summary: Summary, d: DeploymentSummary): string {
+  const endpoints = Object.entries(d.endpoints)
+    .map(([k, v]) => `${escapeHtml(k)}: <code>${escapeHtml(v)}</code>`)
+    .join('<br>');
+  const left = keyValueTable([
+    ['Profile', `<code>${escapeHtml(summary.run.profile)}</code>`],
+    ['Runtime', escapeHtml(d.runtime)],
+    ['Broker', `${escapeHtml(d.broker.kind)} ${escapeHtml(d.broker.version)} × ${d.broker.nodes.length} nodes`],
+    ['Balancer', `${escapeHtml(d.balancer.kind)} ${escapeHtml(d.balancer.version)}`],
+    ['Startup time', escapeHtml(formatDuration(d.startup_ms))],
+    ['Endpoints', endpoints || '—'],
+  ]);
+  const nodes = dataTable(
+    ['Node', 'MQTT address', 'HTTP API'],
+    d.broker.nodes.map((n) => [escapeHtml(n.name), `<code>${escapeHtml(n.mqtt)}</code>`, `<code>${escapeHtml(n.http)}</code>`]),
+  );
+  return `<div class="grid2"><div>${left}</div><div>${nodes}</div></div>`;
+}
+
+function configLines(d: DeploymentSummary, findings: Finding[]): string {
+  const lines = redactConfig(d.balancer.config ?? '').replace(/\n$/, '').split('\n');
+  const mappedByLine = new Map(d.balancer.mapping.map((m) => [m.line, m]));
+  const flaggedByLine = new Map<number, Finding>();
+  for (const f of findings) {
+    const applies = f.line !== undefined && (f.file === undefined || d.balancer.configFile === undefined || sameFile(f.file, d.balancer.configFile));
+    if (applies && !flaggedByLine.has(f.line!)) flaggedByLine.set(f.line!, f);
+  }
+  const rows = lines.map((text, i) => {
+    const n = i + 1;
+    const mapped = mappedByLine.get(n);
+    const flagged = flaggedByLine.get(n);
+    const cls = flagged ? ' class="flagged"' : mapped ? ' class="mapped"' : '';
+    const notes = [
+      mapped ? `<span class="map">→ ${escapeHtml(mapped.node)} <code>${escapeHtml(mapped.mapped)}</code></span>` : '',
+      flagged ? `<span class="flag">⚠ ${escapeHtml(flagged.title)}</span>` : '',
+    ];
+    const note = notes.filter(Boolean).join('<br>');
+    return `<tr id="${configLineAnchor(n)}"${cls}><td class="ln">${n}</td><td>${escapeHtml(text)}</td><td class="ann">${note}</td></tr>`;
+  });
+  return `<div class="config"><table>${rows.join('')}</table></div>`;
+}
+
+function mappingTable(d: DeploymentSummary): string {
+  if (d.balancer.mapping.length === 0) return '<p class="note">No upstream addresses needed mapping.</p>';
+  return dataTable(
+    ['Backend', 'Server', 'Original address', '#Line', 'Node', 'Mapped address'],
+    d.balancer.mapping.map((m) => [
+      escapeHtml(m.backend),
+      escapeHtml(m.server),
+      `<code>${escapeHtml(m.original)}</code>`,
+      `<a href="#${configLineAnchor(m.line)}">${m.line}</a>`,
+      `→ ${escapeHtml(m.node)}`,
+      `<code>${escapeHtml(m.mapped)}</code>`,
+    ]),
+  );
+}
+
+function balancerConfig(d: DeploymentSummary, findings: Finding[]): string {
+  const file = d.balancer.configFile ? ` <code>${escapeHtml(d.balancer.configFile)}</code>` : '';
+  const mapping = `<h3>Address mapping</h3><p class="note">Upstream addresses in the config are production addresses; the harness rewrote each to a harness node and test traffic never left the run’s own nodes.</p>${mappingTable(d)}`;
+  if (d.balancer.config === undefined) return `${mapping}<p class="note">The balancer config was not recorded.</p>`;
+  return `${mapping}<h3>Balancer config as run${file}</h3><p class="note">Secrets (passwords, tokens, <code>stats auth</code> credentials, private keys) are redacted. Blue lines were mapped to harness nodes; red lines have findings.</p>${configLines(d, findings)}`;
+}
+
+export function deploymentSection(summary: Summary): string {
+  const d = summary.deployment;
+  if (!d) return `<section class="card" id="deployment"><h2>Deployment</h2><p class="note">No deployment was recorded (it may have failed to start; see the suite errors below).</p></section>`;
+  const findings = Object.values(summary.suites).flatMap((s) => s.tests.flatMap((t) => t.findings ?? []));
+  return `<section class="card" id="deployment"><h2>Deployment</h2>${overview(summary, d)}${capabilities(d)}</section>
+<section class="card" id="balancer-config"><h2>Balancer configuration</h2>${balancerConfig(d, findings)}</section>`;
+}
