@@ -13,6 +13,7 @@ import { trackRun } from './proc/signals.js';
 import { verifyClusterRouting } from './cluster-check.js';
 import { chooseRuntime } from './runtime/choose.js';
 import { progress as defaultProgress } from './util/progress.js';
+import { waitFor } from './util/wait.js';
 
 export interface StartOptions {
   runId?: string;
@@ -56,6 +57,18 @@ class RunningDeployment implements Deployment {
   }
 }
 
+/** Waits until the balancer has finished its first health checks and sees every server UP. */
+async function waitServersUp(lb: BalancerHandle, timeoutMs = 20_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const servers = await lb.view.servers();
+      const pending = servers.filter((s) => s.status !== 'UP' && s.status !== 'no' || s.checkStatus === 'INI');
+      return pending.length === 0 ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 100, what: 'the balancer to report every server UP after its first health checks' },
+  );
+}
+
 export async function startDeployment(profile: Profile, opts: StartOptions = {}): Promise<Deployment & { runDir: RunDir }> {
   const say = opts.progress ?? defaultProgress;
   const swept = sweepStaleRuns();
@@ -66,16 +79,20 @@ export async function startDeployment(profile: Profile, opts: StartOptions = {})
   const explicitMap = parseMapEntries(profile.balancer.map);
   const runtime = await chooseRuntime(profile, runDir, say);
   let cluster: ClusterHandle | undefined;
+  let stopBalancer: (() => Promise<void>) | undefined;
   try {
     say(`run ${runDir.runId}: starting ${profile.broker.nodes} ${profile.broker.kind} nodes on the ${runtime.name} runtime`);
     cluster = await runtime.startCluster({ kind: profile.broker.kind, nodes: profile.broker.nodes, image: profile.broker.image, trustProxy: profile.broker.trust_proxy, heartbeatMs: profile.broker.heartbeat_ms });
     const routeMs = await verifyClusterRouting(cluster.nodes);
     say(`cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); node1→${cluster.nodes.at(-1)!.name} routing verified in ${routeMs} ms`);
     const lb = await runtime.startBalancer({ kind: profile.balancer.kind, configFile: profile.balancerConfigFile, explicitMap, nodes: cluster.nodes });
+    stopBalancer = () => lb.stop();
+    await waitServersUp(lb);
     const startupMs = Date.now() - started;
     say(`${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port} (startup ${startupMs} ms)`);
     return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack);
   } catch (err) {
+    await stopBalancer?.().catch(() => undefined);
     await cluster?.stop().catch(() => undefined);
     await runtime.stop();
     untrack();

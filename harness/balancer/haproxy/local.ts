@@ -1,7 +1,8 @@
 /** HAProxy as a local child process (Debian `haproxy`), with the user's config mapped to the harness nodes. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ManagedProcess } from '../../proc/child.js';
-import { canBind, canConnect, freePort } from '../../net/ports.js';
+import { ConfigError } from '../../errors.js';
+import { canBind, freePort } from '../../net/ports.js';
 import { endpointsFromBinds, type BalancerHandle, type BalancerStartSpec } from '../balancer.js';
 import { mapHaproxyConfig, type MappedHaproxyConfig } from './map-config.js';
 import { haproxyVersion, validateHaproxyConfig } from './binary.js';
@@ -27,6 +28,26 @@ export async function mapForLocal(spec: BalancerStartSpec, statsSocket: string):
   });
 }
 
+/** Turns HAProxy's startup alerts into errors that name the user's line and the fix. */
+function explainStartupFailure(err: Error, mapped: MappedHaproxyConfig, userFile: string): Error {
+  if (/Cannot raise FD limit/.test(err.message)) {
+    const line = mapped.parsed.sections.filter((s) => s.kind === 'global').flatMap((s) => s.lines).find((l) => l.tokens[0] === 'maxconn')?.line;
+    return new ConfigError(`HAProxy cannot raise its file-descriptor limit for the configured maxconn (this shell allows ${hardFdLimit()})`, userFile, line, 'lower global `maxconn` (it needs about 2 descriptors per connection) or raise the hard limit (ulimit -Hn)');
+  }
+  if (/cannot bind socket|Address already in use/i.test(err.message)) {
+    return new ConfigError(`HAProxy could not bind a frontend: ${err.message.split('\n').find((l) => /bind/i.test(l)) ?? ''}`, userFile, undefined, 'another process holds the port; stop it or let the harness choose another loopback block');
+  }
+  return err;
+}
+
+function hardFdLimit(): string {
+  try {
+    return /Max open files\s+\S+\s+(\S+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<BalancerHandle> {
   const version = await haproxyVersion();
   const statsSocket = spec.runDir.file('haproxy', 'runtime-api.sock');
@@ -40,10 +61,12 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
     const p = new ManagedProcess({ name: `haproxy${processes.length ? `-reload${processes.length}` : ''}`, command: 'haproxy', aptPackage: 'haproxy', args: ['-db', '-f', cfgFile, ...extra] }, spec.runDir);
     processes.push(p);
     await p.start();
-    await p.waitReady(async () => {
-      for (const b of mapped.binds) if (!(await canConnect(b.host, b.port, 300))) return false;
-      return (await runtimeCommand(statsSocket, 'show info', 500).catch(() => '')).includes('Pid:');
-    }, 15_000, 'listen on every frontend and answer on the runtime API');
+    // Ready = the runtime API answers (HAProxy binds every frontend before it serves the API).
+    // No test connection to the frontends: it would count in the servers' session totals.
+    const pid = String(p.pid);
+    await p.waitReady(async () => (await runtimeCommand(statsSocket, 'show info', 500).catch(() => '')).includes(`Pid: ${pid}`), 15_000, 'answer on the runtime API').catch((err: Error) => {
+      throw explainStartupFailure(err, mapped, spec.configFile);
+    });
     return p;
   };
   await launch([]);

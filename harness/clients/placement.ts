@@ -1,0 +1,55 @@
+/**
+ * Where did a client land? Ground truth is the cluster's node API (`node` per client), never the
+ * client's own belief. Also: get clients onto distinct nodes through the balancer.
+ */
+import type { IClientOptions, MqttClient } from 'mqtt';
+import type { Deployment, NodeName } from '../types.js';
+import type { ClientPool } from './mqtt.js';
+import { waitFor } from '../util/wait.js';
+
+/** The harness node a client is connected to, per the node API of any running node. */
+export async function nodeOfClient(d: Deployment, clientid: string, timeoutMs = 5000): Promise<NodeName> {
+  return waitFor(
+    async () => {
+      for (const n of d.nodes) {
+        const info = await d.nodeApi(n.name).client(clientid).catch(() => undefined);
+        if (info?.node) {
+          const node = d.nodes.find((x) => x.brokerNode === info.node);
+          if (node) return node.name;
+        }
+        if (info === undefined) continue;
+      }
+      return undefined;
+    },
+    { timeoutMs, intervalMs: 25, what: `the node API to list client ${clientid}` },
+  );
+}
+
+export interface PlacedClient {
+  client: MqttClient;
+  clientId: string;
+  node: NodeName;
+}
+
+/** Connects through the balancer and asks the cluster where the client landed. */
+export async function connectPlaced(d: Deployment, pool: ClientPool, opts: IClientOptions & { clientId: string; localAddress?: string }): Promise<PlacedClient> {
+  const client = await pool.connect(d.endpoints.mqtt, opts);
+  return { client, clientId: opts.clientId, node: await nodeOfClient(d, opts.clientId) };
+}
+
+/**
+ * Connects through the balancer until `count` clients sit on `count` distinct nodes (bounded). After a
+ * few attempts from one source address it varies the source (127.0.2.x), for source-hash balancing.
+ */
+export async function connectOnDistinctNodes(d: Deployment, pool: ClientPool, count: number, prefix: string, opts: IClientOptions = {}): Promise<PlacedClient[]> {
+  const placed = new Map<NodeName, PlacedClient>();
+  const maxAttempts = 12 * count;
+  for (let i = 0; i < maxAttempts && placed.size < count; i++) {
+    const localAddress = i >= 2 * count ? `127.0.2.${(i % 250) + 1}` : undefined;
+    const p = await connectPlaced(d, pool, { ...opts, clientId: `${prefix}-${i}`, localAddress });
+    if (placed.has(p.node)) await new Promise<void>((r) => p.client.end(true, {}, () => r()));
+    else placed.set(p.node, p);
+  }
+  if (placed.size < count) throw new Error(`could not place ${count} clients on distinct nodes through the balancer in ${maxAttempts} attempts (got ${[...placed.keys()].join(', ')})`);
+  return [...placed.values()];
+}

@@ -1,0 +1,216 @@
+/**
+ * Pub/sub through the balancer: placement on every node, cross-node delivery per QoS, retained
+ * messages, wills, takeover, persistent sessions, large payloads, the dashboard frontend, and the
+ * guide's own check with the real mosquitto clients.
+ */
+import { describe, expect, test } from '@jest/globals';
+import type { MqttClient } from 'mqtt';
+import { useDeployment } from '../harness/suite/context.js';
+import { Inbox, publish, subscribe } from '../harness/clients/mqtt.js';
+import { connectOnDistinctNodes, connectPlaced, nodeOfClient } from '../harness/clients/placement.js';
+import { DeliveryLedger, percentile, stampPayload } from '../harness/metrics/delivery.js';
+import { waitFor } from '../harness/util/wait.js';
+import { runMosquittoCheck } from '../harness/clients/mosquitto-check.js';
+
+const h = useDeployment('pubsub');
+const run = `${process.pid}-${Date.now().toString(36)}`;
+const topicFor = (name: string): string => `mqtt-lb/pubsub/${run}/${name}`;
+const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(true, {}, () => r()));
+
+describe('placement', () => {
+  test('connections through the balancer land on every node (per the node API)', async () => {
+    const d = h.deployment;
+    const n = d.nodes.length * 3;
+    const placed = await Promise.all(Array.from({ length: n }, (_, i) => connectPlaced(d, h.pool, { clientId: `place-${run}-${i}`, localAddress: `127.0.2.${i + 1}` })));
+    const counts = Object.fromEntries(d.nodes.map((x) => [x.name, placed.filter((p) => p.node === x.name).length]));
+    // Cross-check with the per-node counters (`live_connections`), which peers publish asynchronously.
+    const liveTotal = await waitFor(async () => {
+      const total = (await d.nodeApi('node1').nodes()).reduce((a, x) => a + (x.live_connections ?? 0), 0);
+      return total >= n ? total : undefined;
+    }, { timeoutMs: 5000, what: `live_connections to add up to ${n}` });
+    expect(liveTotal).toBeGreaterThanOrEqual(n);
+    const empty = d.nodes.filter((x) => !counts[x.name]);
+    if (empty.length) {
+      h.finding({ severity: 'error', title: `no client landed on ${empty.map((x) => x.name).join(', ')}`, detail: `${n} clients from ${n} source addresses: ${JSON.stringify(counts)}` });
+    }
+    expect(empty).toEqual([]);
+    await Promise.all(placed.map((p) => endClient(p.client)));
+  });
+});
+
+describe('cross-node delivery', () => {
+  for (const qos of [0, 1, 2] as const) {
+    test(`QoS ${qos}: 200 messages from a publisher on one node to a subscriber on another, counted and in order`, async () => {
+      const d = h.deployment;
+      const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `x${qos}-${run}`);
+      expect(sub!.node).not.toBe(pub!.node);
+      const topic = topicFor(`qos${qos}`);
+      const ledger = new DeliveryLedger();
+      const inbox = new Inbox(sub!.client, (t) => t === topic);
+      await subscribe(sub!.client, topic, qos);
+      await waitForRoute(pub!.client, inbox, topic);
+      const onMessage = (t: string, payload: Buffer): void => void (t === topic && payload.toString() !== ROUTE_PROBE && ledger.recordReceived(payload));
+      sub!.client.on('message', onMessage);
+      const total = 200;
+      for (let s = 0; s < total; s++) {
+        ledger.recordSent('p1', s);
+        await publish(pub!.client, topic, stampPayload('p1', s), { qos });
+        if (qos > 0) ledger.recordAcked('p1', s);
+      }
+      await waitFor(() => ledger.report().ok >= total, { timeoutMs: 15_000, what: `${total} messages` }).catch(() => undefined);
+      const r = ledger.report();
+      h.metric(`qos${qos}`, { sub: sub!.node, pub: pub!.node, ...r, latenciesMs: undefined, p50_ms: percentile(r.latenciesMs, 50), p99_ms: percentile(r.latenciesMs, 99) });
+      if (qos === 1 && r.duplicated) h.finding({ severity: 'info', title: `${r.duplicated} QoS 1 duplicates (allowed: at-least-once)` });
+      expect({ received: r.ok, unexpected: r.unexpected, reordered: r.reordered }).toEqual({ received: total, unexpected: 0, reordered: 0 });
+      if (qos === 2) expect(r.duplicated).toBe(0);
+      if (qos === 1) h.metric('latency_ms', { p50: percentile(r.latenciesMs, 50), p99: percentile(r.latenciesMs, 99), max: Math.max(...r.latenciesMs), samples: r.latenciesMs.slice(0, 500) });
+    });
+  }
+});
+
+const ROUTE_PROBE = 'route-probe';
+
+/** Subscriptions propagate through the cluster asynchronously: probe until one message arrives. */
+async function waitForRoute(pub: MqttClient, inbox: Inbox, topic: string): Promise<void> {
+  await waitFor(async () => {
+    await publish(pub, topic, ROUTE_PROBE, { qos: 0 });
+    await inbox.waitFor(1, 100).catch(() => undefined);
+    return inbox.messages.length > 0;
+  }, { timeoutMs: 5000, intervalMs: 1, what: `route for ${topic}` });
+}
+
+describe('retained messages', () => {
+  test('a retained message published via one node reaches a new subscriber on another; clearing it works', async () => {
+    const d = h.deployment;
+    const [pub, sub] = await connectOnDistinctNodes(d, h.pool, 2, `ret-${run}`);
+    const topic = topicFor('retained');
+    await publish(pub!.client, topic, 'kept', { qos: 1, retain: true });
+    const inbox = new Inbox(sub!.client, (t) => t === topic);
+    // The retained store is updated asynchronously (PUBACK precedes routing): re-subscribe until it is there.
+    const retained = await waitFor(async () => {
+      await subscribe(sub!.client, topic, 1);
+      await inbox.waitFor(inbox.messages.length + 1, 300).catch(() => undefined);
+      return inbox.messages.find((m) => m.packet.retain);
+    }, { timeoutMs: 5000, what: 'the retained message on the other node' });
+    expect(retained.payload.toString()).toBe('kept');
+    await publish(pub!.client, topic, '', { qos: 1, retain: true });
+    const late = await connectPlaced(d, h.pool, { clientId: `ret-late-${run}` });
+    const lateInbox = new Inbox(late.client, (t) => t === topic);
+    await waitFor(async () => {
+      const probe = new Inbox(late.client, (t) => t === topic);
+      await subscribe(late.client, topic, 1);
+      await probe.waitFor(1, 300).catch(() => undefined);
+      return probe.messages.length === 0;
+    }, { timeoutMs: 5000, what: 'the retained message to be cleared cluster-wide' });
+    expect(lateInbox.messages.filter((m) => m.packet.retain)).toEqual([]);
+  });
+});
+
+describe('sessions', () => {
+  test('will message is published when a client on another node drops its socket', async () => {
+    const d = h.deployment;
+    const topic = topicFor('will');
+    const [watcher] = await connectOnDistinctNodes(d, h.pool, 1, `will-watch-${run}`);
+    const inbox = new Inbox(watcher!.client, (t) => t === topic);
+    await subscribe(watcher!.client, topic, 1);
+    let dying = await connectPlaced(d, h.pool, { clientId: `will-${run}-0`, will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false } });
+    for (let i = 1; dying.node === watcher!.node && i < 12; i++) {
+      await endClient(dying.client);
+      dying = await connectPlaced(d, h.pool, { clientId: `will-${run}-${i}`, localAddress: `127.0.2.${i + 20}`, will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false } });
+    }
+    expect(dying.node).not.toBe(watcher!.node);
+    dying.client.stream.destroy();
+    await inbox.waitFor(1, 10_000, 'the will message');
+    expect(inbox.messages[0]!.payload.toString()).toBe('gone');
+  });
+
+  test('session takeover: the same client id connecting again kicks the first connection', async () => {
+    const d = h.deployment;
+    const id = `takeover-${run}`;
+    const first = await connectPlaced(d, h.pool, { clientId: id });
+    const closed = new Promise<void>((resolve) => first.client.once('close', () => resolve()));
+    const second = await connectPlaced(d, h.pool, { clientId: id, localAddress: '127.0.2.200' });
+    await closed;
+    await waitFor(async () => (await d.nodeApi(second.node).client(id))?.node === d.nodes.find((n) => n.name === second.node)!.brokerNode, { timeoutMs: 5000, what: 'the node API to show the second connection' });
+    expect(second.client.connected).toBe(true);
+  });
+
+  test('persistent session (clean=false) resumes through the balancer with queued QoS 1 messages', async () => {
+    const d = h.deployment;
+    const id = `persist-${run}`;
+    const topic = topicFor('persist');
+    const first = await connectPlaced(d, h.pool, { clientId: id, clean: false });
+    await subscribe(first.client, topic, 1);
+    await endClient(first.client);
+    await waitFor(async () => (await d.nodeApi('node1').client(id)) === undefined || !(await d.nodeApi('node1').client(id))?.connected, { timeoutMs: 5000, what: 'the session to go offline' });
+    const pub = await connectPlaced(d, h.pool, { clientId: `persist-pub-${run}` });
+    for (let i = 0; i < 5; i++) await publish(pub.client, topic, `queued-${i}`, { qos: 1 });
+    const again = h.pool.create(d.endpoints.mqtt, { clientId: id, clean: false, reconnectPeriod: 0 });
+    const inbox = new Inbox(again, (t) => t === topic);
+    const connack = await new Promise<{ sessionPresent: boolean }>((resolve) => again.once('connect', (p) => resolve(p)));
+    await inbox.waitFor(5, 10_000, 'the 5 queued messages');
+    h.metric('persistent_session', { firstNode: first.node, resumedNode: await nodeOfClient(d, id), sessionPresent: connack.sessionPresent });
+    expect(connack.sessionPresent).toBe(true);
+    const got = inbox.messages.map((m) => m.payload.toString());
+    const firsts = got.filter((m, i) => got.indexOf(m) === i);
+    if (got.length > firsts.length) h.finding({ severity: 'info', title: `${got.length - firsts.length} queued QoS 1 message(s) delivered twice on resume (allowed: at-least-once)` });
+    expect(firsts).toEqual([0, 1, 2, 3, 4].map((i) => `queued-${i}`));
+  });
+});
+
+describe('payloads and frontends', () => {
+  test('1 MB payload round trip across nodes', async () => {
+    const d = h.deployment;
+    const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `big-${run}`);
+    const topic = topicFor('big');
+    const inbox = new Inbox(sub!.client, (t) => t === topic);
+    await subscribe(sub!.client, topic, 1);
+    await waitForRoute(pub!.client, inbox, topic);
+    const payload = Buffer.alloc(1024 * 1024, 7);
+    payload.write('mqtt-lb-1MB', 0);
+    await publish(pub!.client, topic, payload, { qos: 1 });
+    await inbox.waitFor(2, 15_000, 'the 1 MB message');
+    expect(inbox.messages[1]!.payload.equals(payload)).toBe(true);
+  });
+
+  test('dashboard frontend: GET /status through the balancer answers like EMQX', async () => {
+    const ep = h.deployment.endpoints.dashboard;
+    expect(ep).toBeDefined();
+    const res = await fetch(`http://${ep!.host}:${ep!.port}/status`, { signal: AbortSignal.timeout(5000) });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/is started[\s\S]*is running/);
+  });
+
+  test("the guide's check: mosquitto_pub -d through the balancer, received by mosquitto_sub", async () => {
+    const r = await runMosquittoCheck(h.deployment.endpoints.mqtt, topicFor('mosquitto'));
+    expect(r.pubLines).toEqual(expect.arrayContaining([expect.stringMatching(/sending CONNECT/), expect.stringMatching(/received CONNACK/), expect.stringMatching(/sending PUBLISH \(d0, q0, r0, m1, '.*', \.\.\. \(2 bytes\)\)/), expect.stringMatching(/sending DISCONNECT/)]));
+    expect(r.received).toEqual(['bb']);
+  });
+});
+
+describe('MQTT 5 and shared subscriptions', () => {
+  h.testUnless(!h.capabilities.mqtt5 && `${h.profile.broker.kind} broker: MQTT 5 not supported (${h.capabilities.notes[0] ?? ''})`, 'MQTT 5 connect with user properties across nodes', async () => {
+    const d = h.deployment;
+    const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `v5-${run}`, { protocolVersion: 5 });
+    const topic = topicFor('v5');
+    const inbox = new Inbox(sub!.client, (t) => t === topic);
+    await subscribe(sub!.client, topic, 1);
+    await waitForRoute(pub!.client, inbox, topic);
+    await new Promise<void>((resolve, reject) => pub!.client.publish(topic, 'v5', { qos: 1, properties: { userProperties: { k: 'v' } } }, (e) => (e ? reject(e) : resolve())));
+    await inbox.waitFor(2, 5000);
+    expect(inbox.messages[1]!.packet.properties?.userProperties).toEqual({ k: 'v' });
+  });
+
+  h.testUnless(!h.capabilities.sharedSubscriptions && `${h.profile.broker.kind} broker: no shared subscriptions ($share/<group>/<topic> is a literal topic there)`, '$share group: each message goes to exactly one member across nodes', async () => {
+    const d = h.deployment;
+    const [a, b, pub] = await connectOnDistinctNodes(d, h.pool, 3, `share-${run}`, { protocolVersion: 5 });
+    const topic = topicFor('share');
+    const ia = new Inbox(a!.client);
+    const ib = new Inbox(b!.client);
+    await subscribe(a!.client, `$share/g/${topic}`, 1);
+    await subscribe(b!.client, `$share/g/${topic}`, 1);
+    for (let i = 0; i < 20; i++) await publish(pub!.client, topic, `m${i}`, { qos: 1 });
+    await waitFor(() => ia.messages.length + ib.messages.length >= 20, { timeoutMs: 5000, what: '20 shared deliveries' });
+    expect(ia.messages.length + ib.messages.length).toBe(20);
+  });
+});
