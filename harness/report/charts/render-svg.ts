@@ -21,12 +21,23 @@ export const CHART_CONFIG: Config = {
 /** Stable colours per node, so node2 is the same colour in every chart of a report. */
 export const NODE_PALETTE = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#0891b2', '#ca8a04', '#db2777', '#4b5563'];
 
+let chartCounter = 0;
+
+/** Vega numbers clip paths and gradients per view (clip1, clip2 …); several inline SVGs on one page would collide. */
+function uniqueIds(svg: string): string {
+  const prefix = `chart${++chartCounter}-`;
+  return svg
+    .replace(/(\sid=")([^"]+")/g, `$1${prefix}$2`)
+    .replace(/url\(#/g, `url(#${prefix}`)
+    .replace(/((?:xlink:)?href=")#/g, `$1#${prefix}`);
+}
+
 export async function renderChartSvg(spec: TopLevelSpec): Promise<string> {
   const compiled = compile({ ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
   try {
     const svg = await view.toSVG();
-    return svg.replace(/<svg /, '<svg role="img" ');
+    return uniqueIds(svg).replace(/<svg /, '<svg role="img" ');
   } finally {
     view.finalize();
   }
