@@ -105,6 +105,19 @@ describe('renderProfilePage', () => {
     expect(html).toContain('metrics.custom');
   });
 
+  test('a run whose deployment failed: suite errors shown, no deployment, verdict failed', async () => {
+    const summary = roundrobinSummary();
+    delete summary.deployment;
+    summary.metrics = {};
+    summary.totals = { passed: 0, failed: 0, skipped: 0 };
+    summary.suites = { pubsub: { passed: 0, failed: 0, skipped: 0, durationMs: 0, error: 'haproxy exited: <bind> failed & port in use', tests: [] } };
+    const html = await renderProfilePage(summary);
+    expect(html).toContain('<span class="verdict failed">');
+    expect(html).toContain('The suite could not run:</b> haproxy exited: &lt;bind&gt; failed &amp; port in use');
+    expect(html).toContain('No deployment was recorded');
+    expect(html).toContain('No metrics were recorded');
+  });
+
   test('baseline section and per-test badges', async () => {
     const baseline = sourceSummary();
     baseline.suites.fairness!.tests[0]!.status = 'passed';

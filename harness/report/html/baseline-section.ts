@@ -12,6 +12,7 @@ function metricName(path: string): string {
 
 function changeText(m: MetricChange): string {
   if (m.change === null) return m.to === null ? 'no longer measured' : 'now measured';
+  if (m.change === 0) return 'unchanged';
   const sign = m.change > 0 ? '+' : '';
   const relative = m.relativeChange === null ? '' : ` (${sign}${formatNumber(m.relativeChange * 100, 1)} %)`;
   return `${sign}${formatNumber(m.change, 2)}${relative}`;
@@ -24,10 +25,11 @@ function metricVerdict(m: MetricChange): string {
 }
 
 export function baselineSection(diff: BaselineDiff): string {
+  const when = escapeHtml(diff.baselineStarted.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'));
   const regressions = diff.statusChanges.filter((c) => c.kind === 'regression').length + diff.metricChanges.filter((m) => m.regressed).length;
   const headline = diff.regressed
-    ? `<p><span class="badge regression">${regressions} regression${regressions === 1 ? '' : 's'}</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> (${escapeHtml(diff.baselineStarted)}).</p>`
-    : `<p><span class="badge improvement">no regressions</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> (${escapeHtml(diff.baselineStarted)}).</p>`;
+    ? `<p><span class="badge regression">${regressions} regression${regressions === 1 ? '' : 's'}</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> of ${when}.</p>`
+    : `<p><span class="badge improvement">no regressions</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> of ${when}.</p>`;
   const statuses = diff.statusChanges.length
     ? `<h3>Test status changes</h3>${dataTable(
         ['Suite', 'Test', 'Baseline', 'Now', 'Change'],

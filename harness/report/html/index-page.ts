@@ -25,9 +25,10 @@ function cell(suite: SuiteResult | undefined, href: string | undefined, suiteNam
   return `<td class="cell ${state}">${linked}</td>`;
 }
 
-function baselineCell(diff: BaselineDiff | undefined): string {
+function baselineCell(diff: BaselineDiff | undefined, href: string | undefined): string {
   if (!diff) return '';
-  return diff.regressed ? '<td><span class="badge regression">regressed</span></td>' : '<td><span class="badge improvement">no regressions</span></td>';
+  const badge = diff.regressed ? '<span class="badge regression">regressed</span>' : '<span class="badge improvement">no regressions</span>';
+  return `<td>${href ? `<a href="${escapeHtml(href)}#baseline">${badge}</a>` : badge}</td>`;
 }
 
 function matrix(summaries: Summary[], options: IndexOptions): string {
@@ -43,7 +44,7 @@ function matrix(summaries: Summary[], options: IndexOptions): string {
     const duration = formatDuration(Date.parse(summary.run.finished) - Date.parse(summary.run.started));
     const verdict = summaryVerdict(summary);
     const verdictBadge = statusBadge(verdict === 'empty' ? 'skipped' : verdict);
-    const baseline = withBaseline ? baselineCell(options.baselines?.[name]) || '<td class="note">—</td>' : '';
+    const baseline = withBaseline ? baselineCell(options.baselines?.[name], href) || '<td class="note">—</td>' : '';
     return `<tr><td>${title}${stack}</td><td>${verdictBadge}</td>${suites.map((s) => cell(summary.suites[s], href, s)).join('')}<td class="num">${escapeHtml(duration)}</td>${baseline}</tr>`;
   });
   return `<div class="scroll"><table class="matrix"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;

@@ -9,7 +9,7 @@ import { baselineSection } from './baseline-section.js';
 import { deploymentSection } from './deployment-section.js';
 import { renderPage } from './layout.js';
 import { metricsSection } from './metrics-section.js';
-import { suitesSection } from './suites-section.js';
+import { suiteOverview, suitesSection } from './suites-section.js';
 
 export interface ProfilePageOptions {
   baseline?: BaselineDiff;
@@ -44,6 +44,7 @@ function subtitle(summary: Summary, options: ProfilePageOptions): string[] {
 export async function renderProfilePage(summary: Summary, options: ProfilePageOptions = {}): Promise<string> {
   const changes = options.baseline?.statusChanges ?? [];
   const body = [
+    suiteOverview(summary),
     findingsSummary(summary),
     options.baseline ? baselineSection(options.baseline) : '',
     deploymentSection(summary),

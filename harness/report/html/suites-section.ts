@@ -3,7 +3,7 @@ import type { StatusChange } from '../baseline.js';
 import type { SuiteResult, Summary, TestResult } from '../summary-types.js';
 import { escapeHtml, formatDuration, stripAnsi, testDisplayName, testFullName } from '../text.js';
 import { suiteAnchor, testAnchor } from './anchors.js';
-import { findingBlock, statusBadge, type FindingOptions } from './components.js';
+import { dataTable, findingBlock, statusBadge, type FindingOptions } from './components.js';
 
 const CHANGE_TEXT: Record<StatusChange['kind'], string> = { regression: 'regressed', improvement: 'fixed', other: 'changed' };
 
@@ -27,11 +27,29 @@ function suiteCounts(suite: SuiteResult): string {
   return `${suite.passed} passed · ${suite.failed} failed · ${suite.skipped} skipped · ${escapeHtml(formatDuration(suite.durationMs))}`;
 }
 
+function suiteStatus(suite: SuiteResult): 'passed' | 'failed' | 'skipped' {
+  return suite.failed > 0 || suite.error ? 'failed' : suite.passed > 0 ? 'passed' : 'skipped';
+}
+
+/** A compact table at the top of the page: one row per suite, linking to its section. */
+export function suiteOverview(summary: Summary): string {
+  const rows = Object.entries(summary.suites).map(([name, suite]) => [
+    `<a href="#${suiteAnchor(name)}">${escapeHtml(name)}</a>`,
+    statusBadge(suiteStatus(suite)) + (suite.error ? ' <span class="regressed">could not run</span>' : ''),
+    String(suite.passed),
+    suite.failed > 0 ? `<span class="regressed">${suite.failed}</span>` : '0',
+    String(suite.skipped),
+    escapeHtml(formatDuration(suite.durationMs)),
+  ]);
+  if (rows.length === 0) return '';
+  return `<section class="card" id="overview"><h2>Suites</h2>${dataTable(['Suite', 'Result', '#Passed', '#Failed', '#Skipped', '#Duration'], rows)}</section>`;
+}
+
 export function suitesSection(summary: Summary, changes: StatusChange[] = []): string {
   const balancer = summary.deployment?.balancer;
   const findingOptions: FindingOptions = balancer?.config !== undefined ? { configLink: { file: balancer.configFile } } : {};
   const parts = Object.entries(summary.suites).map(([name, suite]) => {
-    const status = suite.failed > 0 || suite.error ? 'failed' : suite.passed > 0 ? 'passed' : 'skipped';
+    const status = suiteStatus(suite);
     const error = suite.error ? `<div class="suite-error"><b>The suite could not run:</b> ${escapeHtml(stripAnsi(suite.error))}</div>` : '';
     const tests = suite.tests.map((t) =>
       testBlock(name, t, changes.find((c) => c.suite === name && c.test === testFullName(t)), findingOptions),
