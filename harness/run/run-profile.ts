@@ -1,0 +1,91 @@
+/**
+ * Runs the selected suites of one profile in a Jest child process (suites one after another:
+ * `--runInBand`, each with its own deployment, so fault injection never meets another suite and
+ * timings are not skewed by a parallel suite on a small machine), then merges the results.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Profile, SuiteName } from '../profile/schema.js';
+import type { Summary } from '../report/summary-types.js';
+import { mergeResults, readRecords, type JestJson } from './merge.js';
+import { projectRoot } from '../util/project-root.js';
+import { newRunId } from '../proc/run-dir.js';
+import { progress } from '../util/progress.js';
+
+export interface RunProfileOptions {
+  suites: SuiteName[];
+  workDir: string;
+  runtime?: string;
+  /** Extra Jest CLI args (e.g. -t <pattern>). */
+  jestArgs?: string[];
+  onChild?: (pid: number) => void;
+}
+
+export function harnessVersion(): string {
+  return (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function suiteFile(name: string): string {
+  return path.join(projectRoot(), 'suites', `${name}.test.ts`);
+}
+
+export async function runProfile(profile: Profile, opts: RunProfileOptions): Promise<Summary> {
+  const runId = newRunId();
+  const started = new Date();
+  const recordsDir = path.join(opts.workDir, 'records', profile.name);
+  rmSync(recordsDir, { recursive: true, force: true });
+  mkdirSync(recordsDir, { recursive: true });
+  const jestOut = path.join(opts.workDir, `jest-${profile.name}.json`);
+  rmSync(jestOut, { force: true });
+  const unavailable: Record<string, string> = {};
+  const files = opts.suites.filter((s) => {
+    if (existsSync(suiteFile(s))) return true;
+    unavailable[s] = `the ${s} suite is not part of this harness version yet`;
+    return false;
+  }).map(suiteFile);
+
+  let jest: JestJson | undefined;
+  if (files.length) {
+    const require = createRequire(import.meta.url);
+    const jestBin = path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
+    const args = [
+      '--experimental-vm-modules', jestBin,
+      '--config', path.join(projectRoot(), 'jest.config.ts'),
+      '--selectProjects', 'suites', '--runInBand', '--verbose',
+      '--json', '--outputFile', jestOut,
+      ...(opts.jestArgs ?? []),
+      ...files,
+    ];
+    progress(`profile ${profile.name}: running ${opts.suites.join(', ')}`);
+    const code = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, args, {
+        cwd: projectRoot(),
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: {
+          ...process.env,
+          NODE_NO_WARNINGS: '1',
+          MQTT_LB_PROFILE: profile.file,
+          MQTT_LB_RESULTS_DIR: recordsDir,
+          ...(opts.runtime ? { MQTT_LB_RUNTIME: opts.runtime } : {}),
+        },
+      });
+      opts.onChild?.(child.pid!);
+      child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1)));
+    });
+    if (existsSync(jestOut)) jest = JSON.parse(readFileSync(jestOut, 'utf8')) as JestJson;
+    else if (code !== 0) throw new Error(`Jest exited with code ${code} without writing results`);
+  }
+  return mergeResults({
+    runId,
+    started,
+    finished: new Date(),
+    harnessVersion: harnessVersion(),
+    profileFile: profile.file,
+    profileName: profile.name,
+    jest,
+    records: readRecords(recordsDir),
+    unavailable,
+  });
+}
