@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Makes sure the system programs the harness drives are installed (Debian/Ubuntu packages).
+// As root with apt-get: installs what is missing. Otherwise: prints the exact command and exits 1.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const REQUIRED = [
+  { bin: 'haproxy', pkg: 'haproxy', why: 'the HAProxy balancer' },
+  { bin: 'redis-server', pkg: 'redis-server', why: 'the stand-in cluster fabric' },
+  { bin: 'mosquitto_pub', pkg: 'mosquitto-clients', why: "the guide's mosquitto_pub/mosquitto_sub check" },
+  { bin: 'stdbuf', pkg: 'coreutils', why: 'line-buffered mosquitto_sub output' },
+];
+
+const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+const missing = REQUIRED.filter((r) => !onPath(r.bin));
+if (!missing.length) {
+  console.log(`[setup] system packages present: ${REQUIRED.map((r) => r.bin).join(', ')}`);
+  process.exit(0);
+}
+const pkgs = [...new Set(missing.map((m) => m.pkg))];
+const command = `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
+for (const m of missing) console.log(`[setup] missing: ${m.bin} (package ${m.pkg}) — needed for ${m.why}`);
+const isRoot = process.getuid?.() === 0;
+if (!isRoot || !existsSync('/usr/bin/apt-get')) {
+  console.error(`[setup] install them with:\n  sudo ${command}\nthen run this command again.`);
+  process.exit(1);
+}
+console.log(`[setup] installing: ${pkgs.join(' ')}`);
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+execFileSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env });
+const still = missing.filter((r) => !onPath(r.bin));
+if (still.length) {
+  console.error(`[setup] still missing after install: ${still.map((s) => s.bin).join(', ')}`);
+  process.exit(1);
+}
+console.log('[setup] done');
