@@ -1,0 +1,63 @@
+/**
+ * What the suites need to know about a balancer config, whatever the balancer kind: the MQTT
+ * backend's algorithm, weights, health checks and timeouts — each with the config line it came from,
+ * so findings can name it. HAProxy fills this from haproxy.cfg, TS-proxy from its YAML.
+ */
+
+export interface Located<T> {
+  value: T;
+  /** 1-based line in the user's config file (undefined when it is a default, not written). */
+  line?: number;
+  /** The config text the value came from, e.g. "server emqx_node_1 … check inter 10s fall 5". */
+  source?: string;
+}
+
+export interface ServerFacts {
+  name: string;
+  /** Harness node it is mapped to. */
+  node: string;
+  weight: Located<number>;
+  line: number;
+  /** Health check configured for this server. */
+  check: HealthCheckFacts;
+}
+
+export interface HealthCheckFacts {
+  /** 'none' = no check at all; 'tcp' = connect only (passes for a hung node); 'http' / 'mqtt' = application level. */
+  kind: Located<'none' | 'tcp' | 'http' | 'mqtt'>;
+  /** For http: does the check match the body/status so that a hung or stopping node fails it? */
+  http?: { path?: string; port?: number; expect?: string };
+  interMs: Located<number>;
+  fall: Located<number>;
+  rise: Located<number>;
+  timeoutMs?: Located<number>;
+  /** HAProxy on-marked-down shutdown-sessions / TS-proxy on_marked_down. */
+  shutdownSessionsOnDown: Located<boolean>;
+}
+
+export interface TimeoutFacts {
+  /** Effective idle timeout on the client side, ms (undefined = infinite). */
+  clientMs?: Located<number>;
+  serverMs?: Located<number>;
+  /** HAProxy `timeout tunnel` (supersedes client/server in TCP mode once established). */
+  tunnelMs?: Located<number>;
+  /** The effective idle limit for an established MQTT connection, ms (undefined = none). */
+  effectiveIdleMs?: Located<number>;
+}
+
+export interface BackendFacts {
+  name: string;
+  algorithm: Located<string>;
+  /** Stickiness on the MQTT client id (HAProxy stick on mqtt_field_value(connect,client_identifier), TS-proxy clientid). */
+  clientIdStickiness?: Located<boolean>;
+  servers: ServerFacts[];
+  timeouts: TimeoutFacts;
+}
+
+export interface BalancerFacts {
+  kind: string;
+  file: string;
+  /** The backend behind the plain MQTT frontend. */
+  mqttBackend: BackendFacts;
+  backends: BackendFacts[];
+}
