@@ -1,0 +1,113 @@
+/**
+ * One aedes broker wired to the shared Redis: mqemitter-redis for routing between nodes,
+ * aedes-persistence-redis for sessions, retained messages and Wills.
+ */
+import type { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { Aedes, type Client, type ConnectPacket } from 'aedes';
+import { Redis, type RedisOptions } from 'ioredis';
+import mqemitterRedis from 'mqemitter-redis';
+import persistenceRedis from 'aedes-persistence-redis';
+import { errorText, type Logger } from './log.js';
+import type { ClientFacts } from './client-info.js';
+import { ConnackGates } from './connack-gate.js';
+
+export interface RedisAddress {
+  host: string;
+  port: number;
+}
+
+export interface BrokerOptions {
+  name: string;
+  redis: RedisAddress;
+  heartbeatMs: number;
+  log: Logger;
+  facts: ClientFacts;
+}
+
+/** mqemitter-redis re-emits connection errors on `state`; its typings omit it. */
+interface WithState {
+  state: EventEmitter;
+}
+
+/** `stand-in/aedes-<version>`, read from aedes' own package.json. */
+export function standinVersion(): string {
+  const pkgUrl = new URL('package.json', import.meta.resolve('aedes'));
+  const pkg = JSON.parse(readFileSync(pkgUrl, 'utf8')) as { version: string };
+  return `stand-in/aedes-${pkg.version}`;
+}
+
+/** Opens a Redis connection and fails fast (instead of retrying forever) when Redis is not there. */
+export async function connectRedis(addr: RedisAddress, role: string, log: Logger, extra: RedisOptions = {}): Promise<Redis> {
+  const redis = new Redis({ host: addr.host, port: addr.port, lazyConnect: true, connectTimeout: 5000, ...extra });
+  let connected = false;
+  let connectError: Error | undefined;
+  redis.on('error', function onRedisError(err: Error) {
+    if (connected) log.event('redis.error', { role, error: errorText(err) });
+    else connectError = err;
+  });
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new Error(`cannot reach Redis at ${addr.host}:${addr.port}: ${errorText(connectError ?? err)}`);
+  }
+  connected = true;
+  return redis;
+}
+
+export async function createBroker(opts: BrokerOptions): Promise<Aedes> {
+  const { log, facts } = opts;
+  const mq = mqemitterRedis({ host: opts.redis.host, port: opts.redis.port });
+  // P1: without a listener, a Redis outage crashes the node with an unhandled 'error' event.
+  (mq as unknown as WithState).state.on('error', function onMqError(err: Error) {
+    log.event('mq.error', { error: errorText(err) });
+  });
+  const persistenceConn = await connectRedis(opts.redis, 'persistence', log);
+  const gates = new ConnackGates();
+
+  const broker = await Aedes.createBroker({
+    id: opts.name,
+    mq,
+    persistence: persistenceRedis({ conn: persistenceConn }),
+    heartbeatInterval: opts.heartbeatMs,
+    preConnect: function notePacket(client: Client, packet: ConnectPacket, done: (error: Error | null, success: boolean) => void) {
+      facts.noteConnectPacket(client, packet.keepalive ?? 0);
+      gates.install(client);
+      done(null, true);
+    },
+  });
+
+  broker.on('connackSent', function onConnackSent(_packet: unknown, client: Client) {
+    gates.connackSent(client);
+  });
+  broker.on('client', function onClient(client: Client) {
+    facts.noteRegistered(client);
+  });
+  broker.on('clientError', function onClientError(client: Client, err: Error) {
+    log.event('client.error', { clientid: client.id, error: errorText(err) });
+  });
+  broker.on('connectionError', function onConnectionError(_client: Client, err: Error) {
+    log.event('connection.error', { error: errorText(err) });
+  });
+  broker.on('keepaliveTimeout', function onKeepaliveTimeout(client: Client) {
+    log.event('client.keepalive_timeout', { clientid: client.id });
+  });
+  // aedes-server-factory and the Will sweeper emit 'error' on the broker: never let it crash the node.
+  const brokerEvents: EventEmitter = broker; // aedes' typings omit the 'error' event
+  brokerEvents.on('error', function onBrokerError(err: Error) {
+    log.event('broker.error', { error: errorText(err) });
+  });
+  return broker;
+}
+
+/** Closes the broker (mq first, as aedes does) within `timeoutMs`. */
+export function closeBroker(broker: Aedes, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    broker.close(function onBrokerClosed() {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
