@@ -40,6 +40,7 @@ class RunningDeployment implements Deployment {
   get endpoints() { return this.lb.endpoints; }
   get balancer() { return this.lb.info; }
   get balancerView() { return this.lb.view; }
+  get balancerFacts() { return this.lb.facts; }
   get runDir() { return this.rt.runDir; }
 
   nodeApi(node: NodeName) { return this.cluster.nodeApi(node); }

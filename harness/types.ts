@@ -144,6 +144,8 @@ export interface Deployment {
   readonly endpoints: Endpoints;
   readonly balancer: BalancerInfo;
   readonly balancerView: BalancerView;
+  /** What the balancer config says (algorithm, weights, checks, timeouts, with lines). */
+  readonly balancerFacts: import('./balancer/facts.js').BalancerFacts;
   readonly startupMs: number;
   nodeApi(node: NodeName): NodeApi;
   fault(node: NodeName, verb: FaultVerb): Promise<void>;

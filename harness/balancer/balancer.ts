@@ -2,10 +2,12 @@
 import type { BalancerInfo, BalancerView, Endpoints, HostPort, MappingEntry, NodeInfo } from '../types.js';
 import type { ExplicitMap } from './address-map.js';
 import type { RunDir } from '../proc/run-dir.js';
+import type { BalancerFacts } from './facts.js';
 
 export interface BalancerHandle {
   info: BalancerInfo;
   view: BalancerView;
+  facts: BalancerFacts;
   endpoints: Endpoints;
   /** Reload with the same config (HAProxy -sf, TS-proxy SIGHUP); established connections survive. */
   reload(): Promise<void>;

@@ -7,6 +7,7 @@ import { endpointsFromBinds, type BalancerHandle, type BalancerStartSpec } from 
 import { mapHaproxyConfig, type MappedHaproxyConfig } from './map-config.js';
 import { haproxyVersion, validateHaproxyConfig } from './binary.js';
 import { HaproxyView, runtimeCommand } from './runtime-api.js';
+import { haproxyFacts } from './facts.js';
 
 export async function placeOnLoopback(host: string, originalPort: number, used: Set<string>): Promise<{ host: string; port: number }> {
   if (!used.has(`${host}:${originalPort}`) && (await canBind(host, originalPort))) return { host, port: originalPort };
@@ -75,6 +76,7 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
   return {
     info: { kind: 'haproxy', version, configFile: spec.configFile, configAsRun: mapped.text, mapping: mapped.mapping },
     view,
+    facts: haproxyFacts(mapped.parsed, mapped.mapping),
     endpoints: endpointsFromBinds(mapped.binds, mapped.mapping, { kind: 'haproxy-runtime-api', address: statsSocket }),
     async reload() {
       const old = processes.filter((p) => !p.exited).map((p) => String(p.pid));

@@ -1,0 +1,129 @@
+/**
+ * BalancerFacts from a haproxy.cfg: each proxy inherits from the last `defaults` section above it;
+ * server parameters override `default-server` lines (backend, then defaults). Defaults per the HAProxy
+ * manual: balance roundrobin, inter 2000 ms, fall 3, rise 2, weight 1, timeouts infinite.
+ */
+import type { MappingEntry } from '../../types.js';
+import type { BackendFacts, BalancerFacts, HealthCheckFacts, Located, ServerFacts, TimeoutFacts } from '../facts.js';
+import { SERVICE_PORTS } from '../balancer.js';
+import type { CfgLine, CfgSection, ParsedCfg } from './parse.js';
+
+/** HAProxy time format: a number with an optional unit (us, ms, s, m, h, d); plain numbers are ms. */
+export function parseHaproxyTime(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(us|ms|s|m|h|d)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'ms';
+  const factor = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
+  return n * factor;
+}
+
+function defaultsFor(cfg: ParsedCfg, section: CfgSection): CfgSection | undefined {
+  return cfg.sections.filter((s) => s.kind === 'defaults' && s.line < section.line).at(-1);
+}
+
+/** The last line with this keyword prefix in the section, else in its defaults. */
+function lookup(cfg: ParsedCfg, section: CfgSection, ...prefix: string[]): CfgLine | undefined {
+  const match = (l: CfgLine): boolean => prefix.every((p, i) => l.tokens[i] === p);
+  return section.lines.filter(match).at(-1) ?? defaultsFor(cfg, section)?.lines.filter(match).at(-1);
+}
+
+function located<T>(value: T, l?: CfgLine): Located<T> {
+  return l ? { value, line: l.line, source: l.text.trim() } : { value };
+}
+
+/** Value of `name` in a server line's params, falling back to default-server lines. */
+function serverParam(cfg: ParsedCfg, section: CfgSection, server: CfgLine, name: string): { value?: string; present: boolean; line?: CfgLine } {
+  const candidates = [server, section.lines.filter((l) => l.tokens[0] === 'default-server').at(-1), defaultsFor(cfg, section)?.lines.filter((l) => l.tokens[0] === 'default-server').at(-1)];
+  for (const l of candidates) {
+    if (!l) continue;
+    const params = l.tokens[0] === 'server' ? l.tokens.slice(3) : l.tokens.slice(1);
+    const idx = params.indexOf(name);
+    if (idx >= 0) return { value: params[idx + 1], present: true, line: l };
+  }
+  return { present: false };
+}
+
+function timeoutOf(cfg: ParsedCfg, section: CfgSection, which: string): Located<number> | undefined {
+  const l = lookup(cfg, section, 'timeout', which);
+  const ms = l ? parseHaproxyTime(l.tokens[2] ?? '') : undefined;
+  return ms === undefined ? undefined : located(ms, l);
+}
+
+function healthCheck(cfg: ParsedCfg, section: CfgSection, server: CfgLine): HealthCheckFacts {
+  const num = (name: string, fallback: number, parse: (s: string) => number | undefined): Located<number> => {
+    const p = serverParam(cfg, section, server, name);
+    const v = p.value ? parse(p.value) : undefined;
+    return v === undefined ? { value: fallback } : located(v, p.line);
+  };
+  const check = serverParam(cfg, section, server, 'check');
+  const shutdown = serverParam(cfg, section, server, 'on-marked-down');
+  const base = {
+    interMs: num('inter', 2000, parseHaproxyTime),
+    fall: num('fall', 3, Number),
+    rise: num('rise', 2, Number),
+    timeoutMs: timeoutOf(cfg, section, 'check'),
+    shutdownSessionsOnDown: shutdown.present && shutdown.value === 'shutdown-sessions' ? located(true, shutdown.line) : { value: false },
+  };
+  if (!check.present) return { kind: located('none' as const, server), ...base };
+  const httpchk = lookup(cfg, section, 'option', 'httpchk');
+  if (httpchk) {
+    const send = lookup(cfg, section, 'http-check', 'send');
+    const uriIdx = send?.tokens.indexOf('uri') ?? -1;
+    const path = uriIdx >= 0 ? send!.tokens[uriIdx + 1] : httpchk.tokens.slice(2).find((t) => t.startsWith('/'));
+    const expect = lookup(cfg, section, 'http-check', 'expect');
+    const port = serverParam(cfg, section, server, 'port').value;
+    return { kind: located('http' as const, httpchk), http: { path: path ?? '/', port: port ? Number(port) : undefined, expect: expect?.tokens.slice(2).join(' ') }, ...base };
+  }
+  const tcpcheck = lookup(cfg, section, 'option', 'tcp-check');
+  if (tcpcheck) {
+    const sends = section.lines.concat(defaultsFor(cfg, section)?.lines ?? []).filter((l) => l.tokens[0] === 'tcp-check' && (l.tokens[1] === 'send-binary' || l.tokens[1] === 'send-binary-lf'));
+    const expects = section.lines.concat(defaultsFor(cfg, section)?.lines ?? []).filter((l) => l.tokens[0] === 'tcp-check' && l.tokens[1] === 'expect');
+    const mqttConnect = sends.some((l) => /^10/i.test(l.tokens[2] ?? ''));
+    const expectsConnack = expects.some((l) => l.tokens.some((t) => /^20(02|03)/i.test(t)));
+    if (mqttConnect && expectsConnack) return { kind: located('mqtt' as const, sends[0]), ...base };
+    return { kind: located('tcp' as const, tcpcheck), ...base };
+  }
+  return { kind: located('tcp' as const, check.line), ...base };
+}
+
+function backendFacts(cfg: ParsedCfg, section: CfgSection, mapping: readonly MappingEntry[], frontend?: CfgSection): BackendFacts {
+  const balance = lookup(cfg, section, 'balance');
+  const servers: ServerFacts[] = section.lines
+    .filter((l) => l.tokens[0] === 'server')
+    .map((l) => {
+      const w = serverParam(cfg, section, l, 'weight');
+      return {
+        name: l.tokens[1] ?? '',
+        node: mapping.find((m) => m.backend === section.name && m.server === l.tokens[1])?.node ?? '',
+        weight: w.value ? located(Number(w.value), w.line) : { value: 1 },
+        line: l.line,
+        check: healthCheck(cfg, section, l),
+      };
+    });
+  const stick = section.lines.find((l) => l.tokens[0] === 'stick' && l.text.includes('client_identifier'));
+  const timeouts: TimeoutFacts = {
+    clientMs: frontend ? timeoutOf(cfg, frontend, 'client') : timeoutOf(cfg, section, 'client'),
+    serverMs: timeoutOf(cfg, section, 'server'),
+    tunnelMs: timeoutOf(cfg, section, 'tunnel'),
+  };
+  timeouts.effectiveIdleMs = timeouts.tunnelMs ?? [timeouts.clientMs, timeouts.serverMs].filter((t): t is Located<number> => !!t).sort((a, b) => a.value - b.value)[0];
+  return {
+    name: section.name,
+    algorithm: balance ? located(balance.tokens[1] ?? 'roundrobin', balance) : { value: 'roundrobin' },
+    clientIdStickiness: stick ? located(true, stick) : undefined,
+    servers,
+    timeouts,
+  };
+}
+
+export function haproxyFacts(cfg: ParsedCfg, mapping: readonly MappingEntry[]): BalancerFacts {
+  const proxies = cfg.sections.filter((s) => s.kind === 'backend' || s.kind === 'listen');
+  const frontendOf = (backend: string): CfgSection | undefined =>
+    cfg.sections.find((s) => (s.kind === 'frontend' && s.lines.some((l) => l.tokens[0] === 'default_backend' && l.tokens[1] === backend)) || (s.kind === 'listen' && s.name === backend));
+  const backends = proxies.map((s) => backendFacts(cfg, s, mapping, frontendOf(s.name)));
+  const isMqtt = (b: BackendFacts): boolean => mapping.some((m) => m.backend === b.name && m.mapped.endsWith(`:${SERVICE_PORTS.mqtt}`));
+  const mqttBackend = backends.find(isMqtt) ?? backends[0];
+  if (!mqttBackend) throw new Error(`${cfg.file}: no backend with servers`);
+  return { kind: 'haproxy', file: cfg.file, mqttBackend, backends };
+}
