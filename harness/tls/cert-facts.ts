@@ -3,7 +3,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Finding } from '../report/summary-types.js';
+import type { Finding, TlsMetrics } from '../report/summary-types.js';
 import { isPemText, pemBlocks } from './pem.js';
 
 export interface CertFacts {
@@ -159,4 +159,9 @@ export function certFindings(facts: CertFacts, opts: CertFindingOptions = {}): F
     });
   }
   return out;
+}
+
+/** One entry of TlsMetrics.certificates. */
+export function certificateMetric(role: string, f: CertFacts): NonNullable<TlsMetrics['certificates']>[number] {
+  return { role, subject: f.subject, issuer: f.issuer, sans: f.sans, daysToExpiry: f.daysToExpiry, keyType: f.keyType, keySize: f.keySize };
 }

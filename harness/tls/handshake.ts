@@ -33,7 +33,8 @@ export interface HandshakeOptions {
   timeoutMs: number;
   /**
    * TLS 1.3 only: the server judges our client certificate after our side has finished, so wait this long for its
-   * verdict (a session ticket = accepted, an alert = refused). Default 300 ms; 0 to skip.
+   * verdict (a session ticket = accepted, an alert = refused). Default 1000 ms (ends at the first of the two);
+   * a server that sends no tickets and accepts costs the whole wait. 0 to skip.
    */
   confirmMs?: number;
   alpnProtocols?: string[];
@@ -153,7 +154,7 @@ export async function tryHandshake(o: HandshakeOptions): Promise<HandshakeResult
       const refusal = clientVerdict(socket, o, identity);
       if (refusal) return finish({ ok: false, outcome: 'refused-by-client', ...facts, error: refusal, ms: elapsed() });
       accepted = { ok: true, outcome: 'ok', ...facts, ms: elapsed() };
-      const confirmMs = o.confirmMs ?? 300;
+      const confirmMs = o.confirmMs ?? 1000;
       if (facts.protocol !== 'TLSv1.3' || confirmMs <= 0) return finish(accepted);
       confirmTimer = setTimeout(onConfirmWindowOver, confirmMs);
     }

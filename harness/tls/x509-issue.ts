@@ -7,7 +7,7 @@ import { randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import { derToPem } from './pem.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+x509.cryptoProvider.set(webcrypto as unknown as ReturnType<typeof x509.cryptoProvider.get>);
 
 export type KeyType = 'rsa2048' | 'ec-p256';
 type KeyPair = webcrypto.CryptoKeyPair;
