@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+/**
+ * TS-proxy: L4 MQTT load balancer.
+ *
+ *   node dist/proxy/main.js --config proxy.yaml [--check] [--log-level debug|info|warn|error]
+ *
+ * Exit codes: 0 ok, 1 start-up failure (e.g. a port in use), 2 bad config or arguments.
+ * Signals: SIGHUP reloads config and certificates (established connections stay);
+ * SIGTERM/SIGINT close the listeners, then exit.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatConfigIssue, validateProxyConfig } from './config.js';
+import type { ProxyConfig } from './config/types.js';
+import { TsProxy } from './runtime/proxy.js';
+import { errorText, LOG_LEVELS, Logger, type LogLevel } from './util/log.js';
+import { TS_PROXY_VERSION } from './version.js';
+
+const USAGE = 'usage: ts-proxy --config <file.yaml> [--check] [--log-level debug|info|warn|error] [--version]';
+
+interface Cli {
+  config: string;
+  check: boolean;
+  logLevel?: LogLevel;
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(message.endsWith('\n') ? message : message + '\n');
+  process.exit(code);
+}
+
+function parseCli(argv: string[]): Cli {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        check: { type: 'boolean', default: false },
+        'log-level': { type: 'string' },
+        version: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    fail(`${errorText(err)}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    process.exit(0);
+  }
+  if (values.version) {
+    process.stdout.write(`ts-proxy ${TS_PROXY_VERSION}\n`);
+    process.exit(0);
+  }
+  if (!values.config) fail(`--config is required\n${USAGE}`);
+  const level = values['log-level'];
+  if (level !== undefined && !LOG_LEVELS.includes(level as LogLevel)) fail(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  return { config: values.config, check: values.check ?? false, logLevel: level as LogLevel | undefined };
+}
+
+/** Reads and validates the config file (TLS files included); either a config or printable errors. */
+function loadConfig(file: string): { config?: ProxyConfig; errors: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { errors: [`${file}:1: config: cannot read the file: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`] };
+  }
+  const { config, issues } = validateProxyConfig(text, file, { checkFilesIn: path.dirname(path.resolve(file)) });
+  return { config, errors: issues.map(formatConfigIssue) };
+}
+
+async function main(): Promise<void> {
+  const cli = parseCli(process.argv.slice(2));
+  const first = loadConfig(cli.config);
+  if (!first.config) fail(first.errors.join('\n'));
+  if (cli.check) {
+    process.stdout.write(`${cli.config}: configuration is valid\n`);
+    process.exit(0);
+  }
+  process.title = 'ts-proxy';
+  const logger = new Logger(cli.logLevel ?? first.config.global.log_level);
+  installCrashGuards(logger);
+
+  let proxy: TsProxy;
+  try {
+    proxy = await TsProxy.start(first.config, { logger, baseDir: path.dirname(path.resolve(cli.config)), logLevelOverride: cli.logLevel });
+  } catch (err) {
+    logger.error('start-failed', { error: errorText(err) });
+    process.exit(1);
+  }
+  logger.info('started', { version: TS_PROXY_VERSION, pid: process.pid, config: cli.config });
+
+  let reloading: Promise<void> = Promise.resolve();
+  function onSighup(): void {
+    reloading = reloading.then(async function reloadConfig() {
+      const next = loadConfig(cli.config);
+      if (!next.config) {
+        logger.error('reload-failed', { config: cli.config, errors: next.errors, note: 'the previous configuration stays active' });
+        return;
+      }
+      try {
+        const problems = await proxy.reload(next.config);
+        logger.log(problems.length ? 'warn' : 'info', 'reloaded', { config: cli.config, problems, listeners: proxy.listeners() });
+      } catch (err) {
+        logger.error('reload-failed', { config: cli.config, errors: [errorText(err)], note: 'the previous configuration stays active' });
+      }
+    });
+  }
+
+  let stopping = false;
+  async function onStopSignal(signal: NodeJS.Signals): Promise<void> {
+    if (stopping) process.exit(0);
+    stopping = true;
+    logger.info('stopping', { signal });
+    const force = setTimeout(() => process.exit(0), 5_000);
+    force.unref();
+    await proxy.stop();
+    logger.info('stopped', { signal });
+    process.exit(0);
+  }
+  process.on('SIGHUP', onSighup);
+  process.on('SIGTERM', onStopSignal);
+  process.on('SIGINT', onStopSignal);
+}
+
+/** A proxy must keep serving other connections when one code path throws: log and carry on. */
+function installCrashGuards(logger: Logger): void {
+  process.on('uncaughtException', function onUncaught(err) {
+    logger.error('internal-error', { error: errorText(err), stack: err instanceof Error ? err.stack : undefined });
+  });
+  process.on('unhandledRejection', function onUnhandled(reason) {
+    logger.error('internal-error', { error: errorText(reason), stack: reason instanceof Error ? reason.stack : undefined });
+  });
+}
+
+void main();
