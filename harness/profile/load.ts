@@ -53,9 +53,11 @@ export function loadProfile(file: string, overrides: { runtime?: string } = {}):
     const keyPath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
     throw new ConfigError(`profile: ${describeIssue(issue)}`, abs, lineOf(doc, counter, keyPath), 'see README "Profile format" for the allowed keys and values');
   }
-  const balancerConfigFile = path.resolve(path.dirname(abs), parsed.data.balancer.config);
+  const name = parsed.data.name ?? path.basename(abs).replace(/\.ya?ml$/, '');
+  if (parsed.data.balancer.kind === 'external') return { ...parsed.data, file: abs, balancerConfigFile: '', name };
+  const balancerConfigFile = path.resolve(path.dirname(abs), parsed.data.balancer.config!);
   if (!existsSync(balancerConfigFile)) {
     throw new ConfigError(`balancer.config: file not found: ${balancerConfigFile}`, abs, lineOf(doc, counter, ['balancer', 'config']), 'the path is relative to the profile file');
   }
-  return { ...parsed.data, file: abs, balancerConfigFile, name: parsed.data.name ?? path.basename(abs).replace(/\.ya?ml$/, '') };
+  return { ...parsed.data, file: abs, balancerConfigFile, name };
 }

@@ -9,6 +9,33 @@ export type SuiteName = (typeof SUITES)[number];
 
 const mapEntry = z.string().regex(/^[^=]+=node\d+$/, 'expected "host:port=nodeN"');
 
+/** Fault verbs an external target can run as shell commands ({node} and {verb} are substituted). */
+const faultCommands = z
+  .object({ kill: z.string().optional(), pause: z.string().optional(), resume: z.string().optional(), restart: z.string().optional(), stop: z.string().optional() })
+  .strict();
+
+/**
+ * An existing balancer (e.g. an AWS ELB) and, optionally, the nodes' REST APIs. Values may use `${ENV_VAR}`.
+ * See harness/external/ and README "External target".
+ */
+export const externalTarget = z
+  .object({
+    /** Plain MQTT through the balancer: mqtt://host:port. */
+    mqtt: z.string().min(1),
+    /** MQTT over TLS through the balancer: mqtts://host:port. */
+    mqtts: z.string().optional(),
+    /** CA bundle (PEM) that signed the balancer's certificate, relative to the profile file. */
+    ca: z.string().optional(),
+    /** Dashboard through the balancer: http(s)://host:port. */
+    dashboard: z.string().optional(),
+    /** Node REST APIs (EMQX v5 subset): node name → http://host:port, or { api, mqtt } with the node's direct MQTT address. */
+    nodes: z.record(z.string().regex(/^node\d+$/, 'expected node1, node2, …'), z.union([z.string(), z.object({ api: z.string(), mqtt: z.string().optional() }).strict()])).default({}),
+    /** EMQX API key for the node APIs: "key:secret". */
+    api_key: z.string().optional(),
+    faults: faultCommands.default({}),
+  })
+  .strict();
+
 export const profileSchema = z
   .object({
     name: z.string().min(1).optional(),
@@ -26,13 +53,21 @@ export const profileSchema = z
       .default({ kind: 'standin', nodes: 3, trust_proxy: false, heartbeat_ms: 2000 }),
     balancer: z
       .object({
-        kind: z.enum(['haproxy', 'ts-proxy']),
-        config: z.string().min(1),
+        kind: z.enum(['haproxy', 'ts-proxy', 'external']),
+        /** The user's balancer config (haproxy, ts-proxy); not used by `external`. */
+        config: z.string().min(1).optional(),
         /** Explicit address mapping: "host:port=node2". */
         map: z.array(mapEntry).default([]),
         image: z.string().optional(),
+        /** `kind: external`: an existing balancer to test (nothing is started). */
+        target: externalTarget.optional(),
       })
-      .strict(),
+      .strict()
+      .superRefine((b, ctx) => {
+        if (b.kind === 'external' && !b.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'kind external needs `target: { mqtt: mqtt://host:port, … }`' });
+        if (b.kind !== 'external' && !b.config) ctx.addIssue({ code: 'custom', path: ['config'], message: `kind ${b.kind} needs \`config: <file>\` (the balancer config to run)` });
+        if (b.kind !== 'external' && b.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'target is only for kind external' });
+      }),
     suites: z.array(z.enum(SUITES)).min(1).default(['pubsub']),
     /** Per-suite thresholds and parameters; each suite documents and validates its own keys. */
     thresholds: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
@@ -40,13 +75,20 @@ export const profileSchema = z
       .object({ keepalive_s: z.number().int().positive().default(60) })
       .strict()
       .default({ keepalive_s: 60 }),
+    report: z
+      .object({
+        /** Exit 1 when the `--baseline` comparison finds a regression (also without `--fail-on-regression`). */
+        fail_on_regression: z.boolean().default(false),
+      })
+      .strict()
+      .default({ fail_on_regression: false }),
   })
   .strict();
 
 export type Profile = z.infer<typeof profileSchema> & {
   /** Absolute path of the profile file. */
   file: string;
-  /** Absolute path of the balancer config. */
+  /** Absolute path of the balancer config ('' for `balancer.kind: external`). */
   balancerConfigFile: string;
   name: string;
 };
