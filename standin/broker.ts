@@ -101,6 +101,42 @@ export async function createBroker(opts: BrokerOptions): Promise<Aedes> {
   return broker;
 }
 
+/** A Will as aedes-persistence stores it. */
+interface StoredWill {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  brokerId: string;
+  clientId: string;
+}
+
+/** The persistence API this module uses (the callback-style wrapper aedes-persistence-redis returns). */
+interface WillPersistence {
+  streamWill(brokers: Record<string, number>): AsyncIterable<StoredWill>;
+  delWill(client: { id: string; brokerId: string }): Promise<unknown>;
+}
+
+/**
+ * Publishes the Wills left by an earlier process with this broker id (killed, then restarted).
+ * Peers never publish them: they see this id heartbeating again. Call before accepting clients.
+ */
+export async function publishOrphanedWills(broker: Aedes, log: Logger): Promise<number> {
+  const persistence = (broker as Aedes & { persistence: WillPersistence }).persistence;
+  let published = 0;
+  for await (const will of persistence.streamWill({})) {
+    if (will.brokerId !== broker.id) continue;
+    const { topic, payload, qos, retain } = will;
+    await new Promise<void>((resolve, reject) => {
+      broker.publish({ cmd: 'publish', topic, payload, qos, retain, dup: false }, (err) => (err ? reject(err) : resolve()));
+    });
+    await persistence.delWill({ id: will.clientId, brokerId: will.brokerId });
+    published++;
+  }
+  if (published > 0) log.important('wills.orphaned_published', { count: published });
+  return published;
+}
+
 /** Closes the broker (mq first, as aedes does) within `timeoutMs`. */
 export function closeBroker(broker: Aedes, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {

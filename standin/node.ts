@@ -12,7 +12,7 @@ import type { Aedes, Client } from 'aedes';
 import type { Redis } from 'ioredis';
 import { parseNodeArgs, UsageError, USAGE, type NodeArgs } from './args.js';
 import { createLogger, errorText, type Logger } from './log.js';
-import { closeBroker, connectRedis, createBroker, standinVersion } from './broker.js';
+import { closeBroker, connectRedis, createBroker, publishOrphanedWills, standinVersion } from './broker.js';
 import { clientRow, ClientFacts } from './client-info.js';
 import { ClusterView, clientsOf } from './cluster-view.js';
 import { createHttpApi, kickOnPeer } from './http-api.js';
@@ -107,6 +107,7 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
   running.redis = await connectRedis(args.redis, 'registry', log, { commandTimeout: 2000 });
   const broker = await createBroker({ name: args.name, redis: args.redis, heartbeatMs: args.heartbeatMs, log, facts });
   running.broker = broker;
+  await publishOrphanedWills(broker, log);
 
   const mqttServer = createMqttServer(broker, args.trustProxy, log);
   const tlsServer = args.tls ? createTlsServer(broker, args.tls) : undefined;

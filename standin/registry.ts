@@ -78,12 +78,20 @@ export class Registry {
 
   /** Replaces any leftovers of an earlier process of this name, then refreshes every heartbeat. */
   async start(): Promise<void> {
+    await this.#resync();
+    this.#timer = setInterval(() => this.#publishEntry(), this.#self.heartbeatMs);
+    // After a Redis outage, updates made meanwhile are lost: republish the whole state.
+    this.#redis.on('ready', () => {
+      if (!this.#stopped) this.#guard('registry.resync', this.#resync());
+    });
+  }
+
+  async #resync(): Promise<void> {
     const key = clientsKey(this.#self.node);
     const tx = this.#redis.multi().del(key);
     for (const row of this.#self.localRows()) tx.hset(key, row.clientid, JSON.stringify(row));
     tx.hset(NODES_KEY, this.#self.node, JSON.stringify(this.#entry()));
     await tx.exec();
-    this.#timer = setInterval(() => this.#publishEntry(), this.#self.heartbeatMs);
   }
 
   clientUp(row: ClientRow): void {

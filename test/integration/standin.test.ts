@@ -156,7 +156,7 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
 
   test('a persistent session resumes on another node with its queued messages', async () => {
     const pub = await openConnected(...mqttOf(3), { clientId: 'ppub' });
-    await pub.client.subscribeAsync('p/sync', { qos: 0 });
+    await pub.client.subscribeAsync('p/#', { qos: 0 });
     const s1 = await openConnected(...mqttOf(1), { clientId: 'persist', clean: false });
     await s1.client.subscribeAsync('p/q', { qos: 1 });
     // node3 learns of the subscription through Redis; a marker sent after it proves node3 has it.
@@ -164,6 +164,8 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
     await waitForMessages(pub, 1, 'the sync marker on node3');
     await s1.client.endAsync();
     for (let n = 0; n < 3; n++) await pub.client.publishAsync('p/q', `m${n}`, { qos: 1 });
+    // PUBACK precedes routing (P5): wait until the messages went through Redis, or node2 might route them live too.
+    await waitForMessages(pub, 4, 'the publisher to get its own messages back through Redis');
     const s2 = openClient(...mqttOf(2), { clientId: 'persist', clean: false });
     expect(await s2.connected).toBe(true);
     const got = await waitForMessages(s2, 3, 'queued messages on node2');
@@ -255,6 +257,21 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
     expect(await clientsSeenBy(1)).toEqual(expect.not.arrayContaining([expect.objectContaining({ clientid: 'dead-victim' })]));
     const [will] = await waitForMessages(watcher, 1, 'Will of a killed node\'s client', 12 * HEARTBEAT_MS + 3000);
     expect(will).toMatchObject({ topic: 'will/dead', payload: 'dead' });
+    closeAllClients();
+  });
+
+  test('a killed node restarted at once publishes the Wills its predecessor left behind', async () => {
+    nodes[2] = await startNode(nodeArgs(3, ['--trust-proxy']), { STANDIN_EXIT_WITH_PARENT: '1' });
+    const watcher = await openConnected(...mqttOf(1), { clientId: 'rwatch' });
+    await watcher.client.subscribeAsync('will/#', { qos: 1 });
+    await openConnected(...mqttOf(3), { clientId: 'restart-victim', will: { topic: 'will/restart', payload: Buffer.from('again'), qos: 1, retain: false } });
+    await killProcess(node(3), 'SIGKILL');
+    // Peers never publish these Wills: the restarted node heartbeats under the same broker id.
+    nodes[2] = await startNode(nodeArgs(3, ['--trust-proxy']), { STANDIN_EXIT_WITH_PARENT: '1' });
+    const [will] = await waitForMessages(watcher, 1, 'Will published by the restarted node', 3000);
+    expect(will).toMatchObject({ topic: 'will/restart', payload: 'again' });
+    await waitFor(async () => (await nodesSeenBy(1)).find((r) => r.node === 'node3')?.node_status === 'running', { timeoutMs: 3000, what: 'node3 running again' });
+    expect(await clientsSeenBy(1, '?node=node3')).toEqual([]);
     closeAllClients();
   });
 });
