@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // List the files a built Node entry point needs at run time, repo-relative, one per line (sorted):
-//   - the entry's own directory (all files, e.g. dist/standin/**), plus any file outside it that is reached by a
-//     relative import (transitively);
+//   - the entry's own directory (e.g. dist/standin/**) minus test code (directories test/, tests/, testing/,
+//     __tests__/, helpers under them, and *.test.js / *.spec.js files) unless the program imports it, plus any file
+//     outside the directory reached by a relative import (transitively);
 //   - the production closure of the bare-specifier packages those files import: each package's files (minus its
 //     nested node_modules, docs, type declarations and source maps) and, recursively, its dependencies,
 //     optionalDependencies and installed peerDependencies, resolved like Node does (nested node_modules first).
@@ -51,7 +52,10 @@ const IMPORT_RE =
   /\bfrom\s*['"]([^'"\n]+)['"]|\bimport\s*\(\s*['"]([^'"\n]+)['"]\s*\)|\bimport\s+['"]([^'"\n]+)['"]|\brequire\s*\(\s*['"]([^'"\n]+)['"]\s*\)/g;
 const bare = new Set();
 const seenSrc = new Set();
-const queue = walk(entryDir, () => false);
+const TEST_DIR = /^(test|tests|testing|__tests__|__mocks__)$/;
+const TEST_FILE = /\.(test|spec)\.[cm]?js(\.map)?$/;
+const queue = walk(entryDir, (n, isDir) => (isDir ? TEST_DIR.test(n) : TEST_FILE.test(n)));
+queue.push(entryAbs);
 for (const extra of args.flatMap((a, i) => (a === '--extra-dir' ? [args[i + 1]] : []))) {
   queue.push(...walk(path.resolve(root, extra), () => false));
 }

@@ -7,7 +7,12 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import '../../harness/docker/env.js';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
+import mqtt from 'mqtt';
 import {
   RUN_LABEL,
   docker,
@@ -16,6 +21,8 @@ import {
   sweepRun,
   sweepStaleRuns,
   listRuns,
+  demuxLogs,
+  containerLogs,
 } from '../../harness/docker/engine.js';
 import { NetContainer, startRunNetwork } from '../../harness/docker/net-container.js';
 import { BUILD_IMAGES_HINT, HAPROXY_CFG_PATH, IMAGES } from '../../harness/docker/images.js';
@@ -28,6 +35,7 @@ const skipReason = !engine.ok
     ? `images missing: ${missing.join(', ')}; run ${BUILD_IMAGES_HINT}`
     : '';
 if (skipReason) console.warn(`[docker-images] SKIPPED: ${skipReason}`);
+const standinSkip = skipReason || ((await missingImages([IMAGES.standin])).length ? `${IMAGES.standin} missing; run ${BUILD_IMAGES_HINT}` : '');
 const suite = skipReason ? describe.skip : describe;
 const title = skipReason ? `docker images (skipped: ${skipReason})` : `docker images (engine ${engine.ok ? engine.version : ''})`;
 
@@ -94,6 +102,7 @@ suite(title, () => {
   let network: StartedNetwork;
   let redis: StartedTestContainer;
   let haproxy: StartedTestContainer;
+  let started = 0;
   let keepAlive: NodeJS.Timeout | undefined;
 
   beforeAll(async () => {
@@ -107,6 +116,7 @@ suite(title, () => {
         .withStartupTimeout(20_000)
         .start(),
     );
+    started++;
     haproxy = await time('haproxy start', () =>
       new NetContainer(IMAGES.haproxy, network, ['lb'], runId)
         .withCopyContentToContainer([{ content: HAPROXY_CFG, target: HAPROXY_CFG_PATH }])
@@ -115,6 +125,7 @@ suite(title, () => {
         .withStartupTimeout(20_000)
         .start(),
     );
+    started++;
   });
 
   afterAll(async () => {
@@ -139,6 +150,30 @@ suite(title, () => {
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([network.getName()]);
     expect(info.NetworkSettings.Networks[network.getName()].Aliases).toContain('redis');
     expect(info.Config.Labels[RUN_LABEL]).toBe(runId);
+  });
+
+  (standinSkip ? test.skip : test)(`stand-in image: READY, HTTP API and MQTT on published ports${standinSkip ? ` (skipped: ${standinSkip})` : ''}`, async () => {
+    const node = await time('standin start', () =>
+      new NetContainer(IMAGES.standin, network, ['node1'], runId)
+        .withCommand(['--name', 'node1', '--bind', '0.0.0.0', '--mqtt-port', '1883', '--http-port', '18083', '--redis', 'redis:6379'])
+        .withExposedPorts(1883, 18083)
+        .withWaitStrategy(Wait.forLogMessage(/READY \{/))
+        .withStartupTimeout(20_000)
+        .start(),
+    );
+    started++;
+    const status = await httpGet(node.getMappedPort(18083), '/status');
+    expect(status.status).toBe(200);
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${node.getMappedPort(1883)}`, { clientId: `probe-${runId}`, reconnectPeriod: 0, connectTimeout: 3000 });
+    try {
+      const got = new Promise<string>((resolve) => client.once('message', (_t, m) => resolve(m.toString())));
+      await client.subscribeAsync('probe/t', { qos: 1 });
+      await client.publishAsync('probe/t', 'hello', { qos: 1 });
+      expect(await got).toBe('hello');
+    } finally {
+      await client.endAsync();
+    }
+    expect(await containerLogs(node.getId())).toMatch(/READY \{"name":"node1"/);
   });
 
   test('pause silences redis, unpause brings it back', async () => {
@@ -175,11 +210,56 @@ suite(title, () => {
     expect(r.errors).toEqual([]);
 
     const mine = await time('sweepRun', () => sweepRun(runId));
-    expect(mine).toEqual({ containers: 2, networks: 1, errors: [] });
+    expect(mine).toEqual({ containers: started, networks: 1, errors: [] });
 
     const left = await docker().listContainers({ all: true, filters: { label: [RUN_LABEL] } });
     expect(left.filter((c) => c.Labels[RUN_LABEL].startsWith(runId))).toEqual([]);
     const leftNets = await docker().listNetworks({ filters: { label: [RUN_LABEL] } });
     expect(leftNets.filter((n) => (n.Labels ?? {})[RUN_LABEL]?.startsWith(runId))).toEqual([]);
+  });
+});
+
+// No engine needed below.
+describe('docker helpers (no engine)', () => {
+  test('demuxLogs strips frame headers and passes TTY text through', () => {
+    const frame = (stream: number, text: string) => {
+      const body = Buffer.from(text);
+      const h = Buffer.alloc(8);
+      h[0] = stream;
+      h.writeUInt32BE(body.length, 4);
+      return Buffer.concat([h, body]);
+    };
+    expect(demuxLogs(Buffer.concat([frame(1, 'READY {}\n'), frame(2, 'warn\n')]))).toBe('READY {}\nwarn\n');
+    expect(demuxLogs(Buffer.from('plain tty output\n'))).toBe('plain tty output\n');
+  });
+
+  test('runtime-files.mjs lists the program, its relative imports and the package closure, not test code', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlb-rtf-'));
+    try {
+      const w = (rel: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        fs.writeFileSync(path.join(root, rel), text);
+      };
+      w('dist/app/main.js', "import a from 'pkg-a';\nimport { x } from '../lib/util.js';\nimport 'node:fs';\n");
+      w('dist/app/testing/helper.js', "import t from 'test-only';\n");
+      w('dist/lib/util.js', "export const x = 1;\n");
+      w('node_modules/pkg-a/package.json', JSON.stringify({ name: 'pkg-a', dependencies: { 'pkg-b': '1' }, optionalDependencies: { gone: '1' } }));
+      w('node_modules/pkg-a/index.js', '');
+      w('node_modules/pkg-a/README.md', '');
+      w('node_modules/pkg-a/node_modules/pkg-b/package.json', JSON.stringify({ name: 'pkg-b', dependencies: { 'pkg-c': '1' } }));
+      w('node_modules/pkg-c/package.json', JSON.stringify({ name: 'pkg-c' }));
+      w('node_modules/test-only/package.json', JSON.stringify({ name: 'test-only' }));
+      const out = execFileSync(process.execPath, ['scripts/docker/runtime-files.mjs', '--root', root, '--entry', 'dist/app/main.js'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(out.trim().split('\n')).toEqual([
+        'dist/app/main.js',
+        'dist/lib/util.js',
+        'node_modules/pkg-a/index.js',
+        'node_modules/pkg-a/node_modules/pkg-b/package.json',
+        'node_modules/pkg-a/package.json',
+        'node_modules/pkg-c/package.json',
+      ]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
