@@ -3,6 +3,7 @@
  * Documented in README "Profile format".
  */
 import { z } from 'zod';
+import { tlsSchema } from './tls-schema.js';
 
 export const SUITES = ['pubsub', 'tls', 'failover', 'fairness', 'keepalive'] as const;
 export type SuiteName = (typeof SUITES)[number];
@@ -75,6 +76,8 @@ export const profileSchema = z
       .object({ keepalive_s: z.number().int().positive().default(60) })
       .strict()
       .default({ keepalive_s: 60 }),
+    /** TLS topology, certificates and policy for the tls suite (harness/profile/tls-schema.ts); absent = no TLS set-up. */
+    tls: tlsSchema.optional(),
     report: z
       .object({
         /** Exit 1 when the `--baseline` comparison finds a regression (also without `--fail-on-regression`). */
