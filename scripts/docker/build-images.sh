@@ -15,6 +15,7 @@
 # Usage: scripts/docker/build-images.sh [--force] [IMAGE...]
 #   IMAGE: debian redis haproxy node standin ts-proxy (default: all; prerequisites are added automatically)
 #   --force            rebuild even when the inputs hash matches (the debian base only if it is also named)
+#   --no-cache         with a rebuild, do not use docker's layer cache either
 # Environment:
 #   MQTT_LB_DEBIAN_BASE=debian:bookworm-slim   use this image as the base of redis/haproxy/node instead of the
 #                                              debootstrapped one (for users who have a registry)
@@ -34,12 +35,16 @@ die() { say "ERROR: $*"; exit 1; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 FORCE=0
+FORCE_BASE=0
+NO_CACHE=()
 WANT=()
 for a in "$@"; do
   case "$a" in
     --force) FORCE=1 ;;
+    --no-cache) NO_CACHE=(--no-cache) ;;
     -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
-    debian|redis|haproxy|node|standin|ts-proxy) WANT+=("$a") ;;
+    debian) WANT+=("$a"); FORCE_BASE=1 ;;
+    redis|haproxy|node|standin|ts-proxy) WANT+=("$a") ;;
     *) die "unknown argument: $a" ;;
   esac
 done
@@ -77,6 +82,7 @@ cleanup() {
   return 0
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 T_ALL=$(now_ms)
 SUMMARY=()
@@ -109,7 +115,7 @@ detect_mirror() {
 
 build_debian() {
   local t0; t0=$(now_ms)
-  if image_exists "$IMG_DEBIAN" && [ "$FORCE" = 0 ]; then record "$IMG_DEBIAN" cached $(( $(now_ms) - t0 )); return; fi
+  if image_exists "$IMG_DEBIAN" && ! { [ "$FORCE" = 1 ] && [ "$FORCE_BASE" = 1 ]; }; then record "$IMG_DEBIAN" cached $(( $(now_ms) - t0 )); return; fi
   [ "$(id -u)" = 0 ] || die "debootstrap needs root"
   if ! command -v debootstrap >/dev/null 2>&1; then
     say "installing debootstrap (apt-get) ..."
@@ -174,11 +180,14 @@ build_from_stage() {
   cur="$(image_label "$tag")"
   if [ "$cur" = "$hash" ] && [ "$FORCE" = 0 ]; then record "$tag" cached $(( $(now_ms) - t0 )); return; fi
   say "building $tag (context $(du -sh "$stage" | cut -f1)) ..."
-  if ! docker build --rm --force-rm --build-arg "BASE=$base" --label "$LABEL=$hash" -t "$tag" "$stage" \
+  local old; old="$(image_id "$tag")"
+  if ! docker build "${NO_CACHE[@]}" --rm --force-rm --build-arg "BASE=$base" --label "$LABEL=$hash" -t "$tag" "$stage" \
         >"$WORK/$name.build.log" 2>&1; then
     tail -n 40 "$WORK/$name.build.log" >&2
     die "docker build of $tag failed"
   fi
+  # drop the replaced image if nothing else uses it (no tag left, no container): no dangling pile-up
+  if [ "$old" != none ] && [ "$old" != "$(image_id "$tag")" ]; then docker rmi "$old" >/dev/null 2>&1 || true; fi
   record "$tag" built $(( $(now_ms) - t0 ))
 }
 
