@@ -21,6 +21,7 @@
 #                                              debootstrapped one (for users who have a registry)
 #   MQTT_LB_NODE_BASE=node:20-bookworm-slim    base of standin/ts-proxy instead of mqtt-lb/node:20
 #   DEBOOTSTRAP_MIRROR=<url>                   override the Debian mirror (default: the one apt uses here)
+#   MQTT_LB_PROXY_DOCKERFILE=<path>            Dockerfile for ts-proxy (default proxy/Dockerfile)
 #   MQTT_LB_NO_START=1                         do not try scripts/docker/start-dockerd.sh when no engine answers
 set -euo pipefail
 
@@ -240,14 +241,15 @@ build_standin() {
 
 build_proxy() {
   local t0; t0=$(now_ms)
-  if [ ! -f "$ROOT/proxy/Dockerfile" ]; then
-    say "skipping $IMG_PROXY: proxy/Dockerfile is absent"; record "$IMG_PROXY" skipped 0; return
+  local df="${MQTT_LB_PROXY_DOCKERFILE:-$ROOT/proxy/Dockerfile}"
+  if [ ! -f "$df" ]; then
+    say "skipping $IMG_PROXY: $df is absent"; record "$IMG_PROXY" skipped 0; return
   fi
   if [ ! -f "$ROOT/dist/proxy/main.js" ]; then
     say "skipping $IMG_PROXY: dist/proxy/main.js is absent (build the project first: npm run build)"
     record "$IMG_PROXY" skipped 0; return
   fi
-  local stage; stage="$(stage_app ts-proxy dist/proxy/main.js "$ROOT/proxy/Dockerfile")"
+  local stage; stage="$(stage_app ts-proxy dist/proxy/main.js "$df")"
   build_from_stage ts-proxy "$IMG_PROXY" "$NODE_BASE" "$stage" "$t0"
 }
 
