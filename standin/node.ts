@@ -156,6 +156,9 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
 }
 
 async function main(): Promise<void> {
+  // A parent that died closes our pipes: EPIPE must not crash the node before it shuts down cleanly.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   const args = readArgs();
   const log = createLogger({ node: args.name });
   const running: Running = { mqttServers: [] };
