@@ -21,7 +21,7 @@ export async function haproxyVersion(bin = 'haproxy'): Promise<string> {
  */
 export async function validateHaproxyConfig(mappedFile: string, userFile: string, bin = 'haproxy'): Promise<void> {
   try {
-    await run(bin, ['-c', '-q', '-f', mappedFile]);
+    await run(bin, ['-c', '-f', mappedFile]);
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string; stdout?: string };
     if (e.code === 'ENOENT') throw new MissingBinaryError(bin, 'haproxy');
