@@ -3,6 +3,7 @@ import type { BalancerInfo, BalancerView, Endpoints, HostPort, MappingEntry, Nod
 import type { ExplicitMap } from './address-map.js';
 import type { RunDir } from '../proc/run-dir.js';
 import type { BalancerFacts } from './facts.js';
+import type { BalancerTls } from '../tls/run-tls.js';
 
 export interface BalancerHandle {
   info: BalancerInfo;
@@ -23,6 +24,8 @@ export interface BalancerStartSpec {
   runDir: RunDir;
   /** Loopback address the frontends move to. */
   bindHost: string;
+  /** The run's TLS files (profile `tls:`); with `mapCertificates`, certificate paths in the config are mapped to them. */
+  tls?: BalancerTls;
 }
 
 /** Node service ports used to tell which frontend is MQTT, MQTT/TLS or the dashboard. */

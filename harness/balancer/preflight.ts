@@ -2,8 +2,10 @@
 import type { Profile } from '../profile/schema.js';
 import { parseMapEntries, type ExplicitMap } from './address-map.js';
 import { preflightHaproxy } from './haproxy/preflight.js';
+import { withPreflightTls, type BalancerTls } from '../tls/run-tls.js';
 
-export type Preflight = (configFile: string, nodeCount: number, explicit: ExplicitMap[]) => Promise<unknown>;
+/** `tls`: throw-away files standing in for the run's PKI (profile `tls:`), so certificate paths can be checked too. */
+export type Preflight = (configFile: string, nodeCount: number, explicit: ExplicitMap[], tls?: BalancerTls) => Promise<unknown>;
 
 export const preflights: Record<string, Preflight> = {
   haproxy: preflightHaproxy,
@@ -11,5 +13,5 @@ export const preflights: Record<string, Preflight> = {
 
 export async function preflightProfile(profile: Profile): Promise<void> {
   const check = preflights[profile.balancer.kind];
-  if (check) await check(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map));
+  if (check) await withPreflightTls(profile.tls, profile.file, (tls) => check(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map), tls));
 }

@@ -4,7 +4,7 @@ import { ManagedProcess } from '../../proc/child.js';
 import { ConfigError } from '../../errors.js';
 import { canBind, freePort } from '../../net/ports.js';
 import { endpointsFromBinds, type BalancerHandle, type BalancerStartSpec } from '../balancer.js';
-import { mapHaproxyConfig, type MappedHaproxyConfig } from './map-config.js';
+import { mapHaproxyConfig, type CertificateMap, type MappedHaproxyConfig } from './map-config.js';
 import { haproxyVersion, validateHaproxyConfig } from './binary.js';
 import { HaproxyView, runtimeCommand } from './runtime-api.js';
 import { haproxyFacts } from './facts.js';
@@ -26,7 +26,13 @@ export async function mapForLocal(spec: BalancerStartSpec, statsSocket: string):
     resolve: (node, port) => ({ host: byName.get(node)!.upstreamMqtt.host, port }),
     placeBind: (port, used) => placeOnLoopback(spec.bindHost, port, used),
     statsSocket,
+    certificates: certificateMapOf(spec.tls),
   });
+}
+
+/** The run's files that replace the config's certificate paths (generated PKI only; user PKI keeps the user's paths). */
+export function certificateMapOf(tls: BalancerStartSpec['tls']): CertificateMap | undefined {
+  return tls?.mapCertificates ? { crt: tls.combined, crtList: tls.crtList, clientCa: tls.clientCa, serverCa: tls.ca } : undefined;
 }
 
 /** Turns HAProxy's startup alerts into errors that name the user's line and the fix. */

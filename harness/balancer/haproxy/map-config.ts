@@ -7,6 +7,9 @@ import { ConfigError } from '../../errors.js';
 import type { MappingEntry, NodeName } from '../../types.js';
 import { mapUpstream, isLocalAddress, type ExplicitMap, type UpstreamResolver } from '../address-map.js';
 import { parseHaproxyCfg, splitHostPort, type CfgLine, type ParsedCfg } from './parse.js';
+import { hasCertificateParams, mapCertificateParams, type CertificateMap } from './cert-params.js';
+
+export type { CertificateMap } from './cert-params.js';
 
 export interface FrontendBind {
   frontend: string;
@@ -45,6 +48,11 @@ export interface MapOptions {
   placeBind: (originalPort: number, used: Set<string>) => Promise<{ host: string; port: number }>;
   /** Runtime API address for the appended stats socket: a unix socket path or `ipv4@host:port`. */
   statsSocket: string;
+  /**
+   * The run's PKI files (`tls.pki: generated`): certificate paths on bind/server lines (`crt`, `crt-list`, `ca-file`…)
+   * are production paths and are mapped to these. Absent: the user's paths are kept.
+   */
+  certificates?: CertificateMap;
 }
 
 const PROCESS_KEYWORDS = new Set(['daemon', 'chroot', 'user', 'group', 'uid', 'gid', 'pidfile', 'nbproc', 'master-worker']);
@@ -60,6 +68,13 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
     const indent = /^\s*/.exec(l.text)![0];
     out[l.line - 1] = indent + to;
     rewrites.push({ line: l.line, from: l.text.trim(), to, why });
+  };
+  /** Maps certificate paths in a line's parameters, recording each change as a rewrite of that line. */
+  const mapCerts = (kind: 'bind' | 'server', l: CfgLine, params: string[]): string[] => {
+    if (!opts.certificates || !hasCertificateParams(kind, params)) return params;
+    const r = mapCertificateParams(kind, params, opts.certificates, file, l.line);
+    for (const c of r.changes) rewrites.push({ line: l.line, from: c.from, to: c.to, why: "certificate path mapped to the run's generated PKI" });
+    return r.params;
   };
 
   for (const section of parsed.sections) {
@@ -79,7 +94,7 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
         const hp = splitHostPort(addr);
         const m = mapUpstream({ backend: section.name, server: name, index: serverIndex++, original: addr, host: hp.host, port: hp.port, file, line: l.line }, opts.nodeNames, opts.explicit, opts.resolve);
         const mapped = `${m.target.host}:${m.target.port}`;
-        const params = args.slice(2).map((p, i, all) => (all[i - 1] === 'addr' ? m.target.host : p));
+        const params = mapCerts('server', l, args.slice(2).map((p, i, all) => (all[i - 1] === 'addr' ? m.target.host : p)));
         const sourceIdx = params.indexOf('source');
         if (sourceIdx >= 0 && !isLocalAddress(splitHostPort(params[sourceIdx + 1] ?? '').host)) {
           throw new ConfigError(`server '${name}' binds a non-loopback source address (${params[sourceIdx + 1]})`, file, l.line, 'remove the source parameter for the test run');
@@ -87,7 +102,8 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
         replace(l, ['server', name, mapped, ...params].join(' '), `upstream ${addr} → ${m.node}`);
         mapping.push({ backend: section.name, server: name, original: addr, line: l.line, node: m.node, mapped });
       } else if (kw === 'bind' && (section.kind === 'frontend' || section.kind === 'listen')) {
-        const [addrList = '', ...params] = args;
+        const [addrList = '', ...userParams] = args;
+        const params = mapCerts('bind', l, userParams);
         const placed: string[] = [];
         for (const a of addrList.split(',')) {
           if (a.startsWith('/') || a.startsWith('unix@') || a.startsWith('abns@') || a.startsWith('fd@') || a.startsWith('sockpair@')) {
@@ -102,6 +118,8 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
           binds.push({ frontend: section.name, kind: section.kind, line: l.line, original: a, host: where.host, port: where.port, ssl: params.includes('ssl'), mode, backend });
         }
         replace(l, ['bind', placed.join(','), ...params.map(quoteIfNeeded)].join(' '), 'frontend moved to a run-owned loopback address');
+      } else if (kw === 'default-server' && opts.certificates && hasCertificateParams('server', args)) {
+        replace(l, ['default-server', ...mapCerts('server', l, args).map(quoteIfNeeded)].join(' '), "certificate paths mapped to the run's generated PKI");
       } else if (section.kind === 'global' && kw && PROCESS_KEYWORDS.has(kw)) {
         replace(l, `# ${l.text.trim()}  # (mqtt-lb: the harness manages the process)`, 'process management is done by the harness');
       } else if (section.kind === 'global' && kw === 'stats' && args[0] === 'socket') {

@@ -8,8 +8,10 @@ import path from 'node:path';
 import type { ExplicitMap } from '../address-map.js';
 import { mapHaproxyConfig, type MappedHaproxyConfig } from './map-config.js';
 import { validateHaproxyConfig } from './binary.js';
+import { certificateMapOf } from './local.js';
+import type { BalancerTls } from '../../tls/run-tls.js';
 
-export async function preflightHaproxy(configFile: string, nodeCount: number, explicit: ExplicitMap[]): Promise<MappedHaproxyConfig> {
+export async function preflightHaproxy(configFile: string, nodeCount: number, explicit: ExplicitMap[], tls?: BalancerTls): Promise<MappedHaproxyConfig> {
   const nodeNames = Array.from({ length: nodeCount }, (_, i) => `node${i + 1}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-preflight-'));
   try {
@@ -20,6 +22,7 @@ export async function preflightHaproxy(configFile: string, nodeCount: number, ex
       resolve: (node, port) => ({ host: `127.0.1.${nodeNames.indexOf(node) + 1}`, port }),
       placeBind: async () => ({ host: '127.0.1.10', port: next++ }),
       statsSocket: path.join(dir, 'runtime-api.sock'),
+      certificates: certificateMapOf(tls),
     });
     const file = path.join(dir, 'haproxy.cfg');
     writeFileSync(file, mapped.text);
