@@ -14,6 +14,7 @@ import { verifyClusterRouting } from './cluster-check.js';
 import { chooseRuntime } from './runtime/choose.js';
 import { progress as defaultProgress } from './util/progress.js';
 import { waitFor } from './util/wait.js';
+import { prepareRunTls, type RunTls } from './tls/run-tls.js';
 
 export interface StartOptions {
   runId?: string;
@@ -30,6 +31,7 @@ class RunningDeployment implements Deployment {
     private readonly lb: BalancerHandle,
     readonly startupMs: number,
     private readonly untrack: () => void,
+    readonly tls?: RunTls,
   ) {}
 
   get runtime() { return this.rt.name; }
@@ -82,16 +84,18 @@ export async function startDeployment(profile: Profile, opts: StartOptions = {})
   let cluster: ClusterHandle | undefined;
   let stopBalancer: (() => Promise<void>) | undefined;
   try {
+    const tls = profile.tls ? await prepareRunTls(profile.tls, runDir.path, profile.file) : undefined;
+    if (tls) say(`TLS ${tls.tls.topology}: ${tls.tls.pki} PKI in ${tls.tls.pkiDir} (${tls.tls.generationMs} ms), serving the ${tls.tls.certificate} certificate for ${tls.tls.serverNames.join(', ')}`);
     say(`run ${runDir.runId}: starting ${profile.broker.nodes} ${profile.broker.kind} nodes on the ${runtime.name} runtime`);
-    cluster = await runtime.startCluster({ kind: profile.broker.kind, nodes: profile.broker.nodes, image: profile.broker.image, trustProxy: profile.broker.trust_proxy, heartbeatMs: profile.broker.heartbeat_ms });
+    cluster = await runtime.startCluster({ kind: profile.broker.kind, nodes: profile.broker.nodes, image: profile.broker.image, trustProxy: profile.broker.trust_proxy, heartbeatMs: profile.broker.heartbeat_ms, ...(tls?.nodes ? { tls: tls.nodes } : {}) });
     const routeMs = await verifyClusterRouting(cluster.nodes);
     say(`cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); node1→${cluster.nodes.at(-1)!.name} routing verified in ${routeMs} ms`);
-    const lb = await runtime.startBalancer({ kind: profile.balancer.kind, configFile: profile.balancerConfigFile, explicitMap, nodes: cluster.nodes });
+    const lb = await runtime.startBalancer({ kind: profile.balancer.kind, configFile: profile.balancerConfigFile, explicitMap, nodes: cluster.nodes, tls: tls?.balancer });
     stopBalancer = () => lb.stop();
     await waitServersUp(lb);
     const startupMs = Date.now() - started;
     say(`${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port} (startup ${startupMs} ms)`);
-    return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack);
+    return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack, tls?.tls);
   } catch (err) {
     await stopBalancer?.().catch(() => undefined);
     await cluster?.stop().catch(() => undefined);

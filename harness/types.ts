@@ -146,6 +146,8 @@ export interface Deployment {
   readonly balancerView: BalancerView;
   /** What the balancer config says (algorithm, weights, checks, timeouts, with lines). */
   readonly balancerFacts: import('./balancer/facts.js').BalancerFacts;
+  /** The run's TLS set-up (profile `tls:`): topology, trust anchor, client certificates, policy. Absent without TLS. */
+  readonly tls?: import('./tls/run-tls.js').RunTls;
   readonly startupMs: number;
   nodeApi(node: NodeName): NodeApi;
   fault(node: NodeName, verb: FaultVerb): Promise<void>;
