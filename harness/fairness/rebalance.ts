@@ -1,0 +1,107 @@
+/**
+ * Rebalance after recovery: clients spread over all nodes, one node is killed, its clients reconnect
+ * to the others, the node comes back, new clients connect — and the imbalance that remains is watched
+ * for a bounded time. Existing MQTT connections never move back by themselves; only where new
+ * connections go (leastconn vs roundrobin) or an active rebalance changes the picture.
+ */
+import type { MqttClient } from 'mqtt';
+import type { ClientPool } from '../clients/mqtt.js';
+import type { Deployment } from '../types.js';
+import { delay, waitFor } from '../util/wait.js';
+import { connectAll, sourceAddress } from './connect.js';
+import { countByNode, liveConnections, placementOf, waitForPlacement } from './observe.js';
+import { fairnessStats, type Counts, type Shares } from './stats.js';
+
+export interface RebalanceOptions {
+  clients: number;
+  newClients: number;
+  observeMs: number;
+  sourceAddresses: number;
+  concurrency: number;
+  /** Balanced = Jain's index against `shares` at least this. */
+  jainMin: number;
+  shares: Shares;
+}
+
+export interface RebalanceResult {
+  victim: string;
+  clients: Map<string, MqttClient>;
+  failures: number;
+  before: Counts;
+  afterFailover: Counts;
+  final: Counts;
+  /** Kill → every client connected again on the other nodes. */
+  reconnectedMs: number;
+  /** Restart → the balancer reports the node UP. */
+  upAfterMs: number;
+  /** From the node being UP again until the live spread was balanced; null = not within the window. */
+  balancedAfterMs: number | null;
+  samples: Array<{ t: number; live: Counts; jain: number }>;
+}
+
+async function waitUp(d: Deployment, node: string): Promise<void> {
+  const backend = d.balancerFacts.mqttBackend.name;
+  await waitFor(
+    async () => {
+      const servers = (await d.balancerView.servers()).filter((s) => s.backend === backend && s.node === node);
+      if (servers.length === 0) return (await d.nodeApi(node).status()).ok;
+      return servers.every((s) => s.status === 'UP');
+    },
+    { timeoutMs: 30_000, intervalMs: 100, what: `the balancer to report ${node} UP again` },
+  );
+}
+
+export async function runRebalance(d: Deployment, pool: ClientPool, prefix: string, o: RebalanceOptions): Promise<RebalanceResult> {
+  const names = d.nodes.map((n) => n.name);
+  const victim = names.at(-1)!;
+  const specs = Array.from({ length: o.clients }, (_, i) => ({ clientId: `${prefix}a${i}`, localAddress: sourceAddress(i, o.sourceAddresses), reconnectPeriod: 250, connectTimeout: 5000 }));
+  const first = await connectAll(pool, d.endpoints.mqtt, specs, o.concurrency);
+  const before = countByNode(await waitForPlacement(d, prefix, [...first.clients.keys()], 15_000), names);
+
+  const killedAt = Date.now();
+  await d.fault(victim, 'kill');
+  const ids = [...first.clients.keys()];
+  const moved = await waitFor(
+    async () => {
+      if (![...first.clients.values()].every((c) => c.connected)) return undefined;
+      const p = await placementOf(d, prefix);
+      return ids.every((id) => p.has(id)) ? p : undefined;
+    },
+    { timeoutMs: 40_000, intervalMs: 100, what: `all ${ids.length} clients to reconnect after ${victim} was killed` },
+  );
+  const reconnectedMs = Date.now() - killedAt;
+  const afterFailover = countByNode(moved, names);
+
+  const restartAt = Date.now();
+  await d.fault(victim, 'restart');
+  await waitUp(d, victim);
+  const upAt = Date.now();
+
+  const second = await connectAll(pool, d.endpoints.mqtt, Array.from({ length: o.newClients }, (_, i) => ({ clientId: `${prefix}b${i}`, localAddress: sourceAddress(o.clients + i, o.sourceAddresses) })), o.concurrency);
+  const samples: RebalanceResult['samples'] = [];
+  let balancedAfterMs: number | null = null;
+  const observeUntil = Date.now() + o.observeMs;
+  do {
+    const live = await liveConnections(d);
+    const t = Date.now() - upAt;
+    const jain = fairnessStats(live, o.shares).jain;
+    samples.push({ t, live, jain });
+    if (balancedAfterMs === null && jain >= o.jainMin) balancedAfterMs = t;
+    await delay(250);
+  } while (Date.now() < observeUntil);
+
+  const clients = new Map([...first.clients, ...second.clients]);
+  const final = countByNode(await waitForPlacement(d, prefix, [...clients.keys()], 15_000), names);
+  return {
+    victim,
+    clients,
+    failures: first.failures.length + second.failures.length,
+    before,
+    afterFailover,
+    final,
+    reconnectedMs,
+    upAfterMs: upAt - restartAt,
+    balancedAfterMs,
+    samples,
+  };
+}
