@@ -37,6 +37,8 @@ export interface BindLike {
   port: number;
   ssl: boolean;
   backend?: string;
+  /** 1-based line of the bind in the user's config. */
+  line?: number;
 }
 
 /** Classifies frontends by what their backend's servers serve (mqtt/http/mqtts port) and TLS. */
@@ -47,7 +49,7 @@ export function endpointsFromBinds(binds: BindLike[], mapping: readonly MappingE
   let dashboard: HostPort | undefined;
   for (const b of binds) {
     const key = frontends[b.frontend] ? `${b.frontend}#${b.port}` : b.frontend;
-    frontends[key] = { host: b.host, port: b.port, tls: b.ssl, backend: b.backend };
+    frontends[key] = { host: b.host, port: b.port, tls: b.ssl, backend: b.backend, ...(b.line ? { line: b.line } : {}) };
     const upstreamPort = Number(mapping.find((m) => m.backend === b.backend)?.mapped.split(':').pop());
     const hp = { host: b.host, port: b.port };
     if (b.ssl || upstreamPort === SERVICE_PORTS.mqtts) mqtts ??= hp;
