@@ -1,35 +1,65 @@
 /** mqtt-lb command-line entry: dispatches subcommands; exit 2 for bad usage or configuration. */
 import { isConfigError } from '../errors.js';
-import { USAGE } from './usage.js';
+import { COMMAND_HELP, USAGE } from './usage.js';
 import { runCommand } from './run-command.js';
+import { upCommand } from './up-command.js';
+import { statusCommand } from './status-command.js';
+import { faultCommand } from './fault-command.js';
+import { downCommand } from './down-command.js';
+import { doctorCommand } from './doctor-command.js';
+import { UsageError } from './args.js';
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
+  up: upCommand,
+  status: statusCommand,
+  fault: faultCommand,
+  down: downCommand,
+  doctor: doctorCommand,
 };
+
+const wantsHelp = (argv: string[]): boolean => argv.includes('--help') || argv.includes('-h');
+
+function help(cmd: string | undefined): string {
+  return (cmd && COMMAND_HELP[cmd]) || USAGE;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h' || rest.includes('--help') || rest.includes('-h')) {
+  if (!cmd || cmd === '--help' || cmd === '-h') {
     process.stdout.write(USAGE);
     return cmd ? 0 : 2;
+  }
+  if (cmd === 'help') {
+    const topic = rest[0];
+    if (topic && !COMMAND_HELP[topic]) {
+      process.stderr.write(`mqtt-lb: no help for unknown command '${topic}'\n\n${USAGE}`);
+      return 2;
+    }
+    process.stdout.write(help(topic));
+    return 0;
   }
   const handler = commands[cmd];
   if (!handler) {
     process.stderr.write(`mqtt-lb: unknown command '${cmd}'\n\n${USAGE}`);
     return 2;
   }
+  if (wantsHelp(rest)) {
+    process.stdout.write(help(cmd));
+    return 0;
+  }
   try {
     return await handler(rest);
   } catch (err) {
     if (isConfigError(err)) {
-      process.stderr.write(`mqtt-lb: ${err.format()}\n`);
+      process.stderr.write(`mqtt-lb ${cmd}: ${err.format()}\n`);
       return 2;
     }
-    if ((err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`mqtt-lb: ${(err as Error).message}\n\n${USAGE}`);
+    if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`mqtt-lb ${cmd}: ${(err as Error).message}\n  (see: mqtt-lb ${cmd} --help)\n`);
       return 2;
     }
-    process.stderr.write(`mqtt-lb: ${(err as Error).stack ?? err}\n`);
+    process.stderr.write(`mqtt-lb ${cmd}: ${(err as Error).stack ?? err}\n`);
     return 1;
   }
 }

@@ -1,28 +1,19 @@
 /** `mqtt-lb run`: profiles → preflight → suites (Jest) → report; exit 0/1/2. */
-import { existsSync, readdirSync, statSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadProfile } from '../profile/load.js';
 import { SUITES, type Profile, type SuiteName } from '../profile/schema.js';
 import { ConfigError } from '../errors.js';
-import { preflightProfile } from '../balancer/preflight.js';
 import { runProfile } from '../run/run-profile.js';
-import { writeReport, compareToBaseline, parseSummaryFile } from '../report/index.js';
+import { writeReport, parseSummaryFile } from '../report/index.js';
 import type { Summary } from '../report/summary-types.js';
 import { sweepStaleRuns } from '../proc/sweep.js';
 import { progress } from '../util/progress.js';
+import { loadProfiles, preflight, UsageError } from './args.js';
+import { baselineLines, decideRun } from './run-verdict.js';
 
-export function expandProfiles(paths: string[]): string[] {
-  return paths.flatMap((p) => {
-    if (!existsSync(p)) throw new ConfigError(`profile not found: ${p}`, undefined, undefined, 'pass a YAML file or a folder of them to --profile');
-    if (statSync(p).isDirectory()) {
-      const files = readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(p, f));
-      if (!files.length) throw new ConfigError(`no *.yaml profiles in folder ${p}`);
-      return files;
-    }
-    return [p];
-  });
-}
+export { expandProfiles } from './args.js';
 
 function parseSuites(list: string | undefined): SuiteName[] | undefined {
   if (!list) return undefined;
@@ -32,8 +23,29 @@ function parseSuites(list: string | undefined): SuiteName[] | undefined {
   return names as SuiteName[];
 }
 
+function readBaseline(file: string | undefined): Summary[] | undefined {
+  if (!file) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`--baseline: cannot read ${file}`, undefined, undefined, 'pass the summary.json of an earlier run');
+  }
+  try {
+    return parseSummaryFile(text);
+  } catch (err) {
+    throw new ConfigError(`--baseline: ${(err as Error).message}`, file);
+  }
+}
+
+/** Jest args that add the live per-suite progress lines (dist/harness/cli/progress-reporter.js). */
+function progressReporterArgs(): string[] {
+  const reporter = fileURLToPath(new URL('./progress-reporter.js', import.meta.url));
+  return ['--reporters', 'default', '--reporters', reporter];
+}
+
 export async function runCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     options: {
       profile: { type: 'string', short: 'p', multiple: true },
@@ -46,18 +58,18 @@ export async function runCommand(argv: string[]): Promise<number> {
       t: { type: 'string', short: 't' },
     },
     strict: true,
-    allowPositionals: false,
+    allowPositionals: true,
   });
-  if (!values.profile?.length) throw new ConfigError('--profile is required', undefined, undefined, 'e.g. mqtt-lb run --profile fixtures/profiles/haproxy-roundrobin.yaml');
-  if (values.runtime && !['local', 'docker', 'auto'].includes(values.runtime)) throw new ConfigError(`--runtime ${values.runtime}: expected local, docker or auto`);
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (profiles go after --profile)`);
+  if (!values.profile?.length) throw new UsageError('--profile is required (e.g. mqtt-lb run --profile fixtures/profiles/haproxy-roundrobin.yaml)');
   const suitesOverride = parseSuites(values.suites);
-  const profiles: Profile[] = expandProfiles(values.profile).map((f) => {
-    const p = loadProfile(f, { runtime: values.runtime });
-    if (values.map?.length) p.balancer.map = [...p.balancer.map, ...values.map];
-    return p;
-  });
-  for (const p of profiles) await preflightProfile(p);
-  const baseline = values.baseline ? parseSummaryFile(readFileSync(values.baseline, 'utf8')) : undefined;
+  const profiles: Profile[] = loadProfiles(values.profile, { runtime: values.runtime, map: values.map });
+  const names = profiles.map((p) => p.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new ConfigError(`two profiles are named '${dup}'`, undefined, undefined, 'profile names key the report pages and the baseline comparison: give each a distinct `name:`');
+  progress(`checking ${profiles.length} profile(s): ${names.join(', ')}`);
+  for (const p of profiles) await preflight(p);
+  const baseline = readBaseline(values.baseline);
 
   const out = path.resolve(values.out!);
   const summaries: Summary[] = [];
@@ -72,22 +84,24 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  for (const profile of profiles) {
+  const jestArgs = [...progressReporterArgs(), ...(values.t ? ['-t', values.t] : [])];
+  for (const [i, profile] of profiles.entries()) {
     const suites = suitesOverride ?? profile.suites;
-    summaries.push(await runProfile(profile, { suites, workDir: path.join(out, '.work'), runtime: values.runtime, jestArgs: values.t ? ['-t', values.t] : [], onChild: (pid) => (child = pid) }));
+    progress(`profile ${i + 1}/${profiles.length} ${profile.name} (${profile.balancer.kind}, ${profile.broker.kind} × ${profile.broker.nodes}): suites ${suites.join(', ')}`);
+    process.env.MQTT_LB_PROFILE_NAME = profile.name;
+    summaries.push(await runProfile(profile, { suites, workDir: path.join(out, '.work'), runtime: values.runtime, jestArgs, onChild: (pid) => (child = pid) }));
   }
   sweepStaleRuns();
+  progress('writing the report');
   const { index } = await writeReport(out, summaries, { baseline });
-  const regressed = baseline ? summaries.some((s) => {
-    const b = baseline.find((x) => x.run.profileName === s.run.profileName);
-    return b ? compareToBaseline(s, b).regressed : false;
-  }) : false;
+  const failOn = new Map(profiles.map((p) => [p.name, values['fail-on-regression'] || p.report.fail_on_regression]));
+  const verdict = decideRun(summaries, baseline, (name) => failOn.get(name) ?? false);
   for (const s of summaries) {
     const t = s.totals;
-    process.stdout.write(`${t.failed ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms)` : ''}\n`);
+    const bad = t.failed > 0 || Object.values(s.suites).some((x) => x.error);
+    process.stdout.write(`${bad ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms)` : ''}\n`);
   }
+  for (const l of baselineLines(verdict, values.baseline)) process.stdout.write(`${l}\n`);
   process.stdout.write(`report: ${index}\n`);
-  if (regressed) process.stdout.write(`baseline: regression found (see the report)\n`);
-  const failed = summaries.some((s) => s.totals.failed > 0);
-  return failed || (regressed && values['fail-on-regression']) ? 1 : 0;
+  return verdict.code;
 }
