@@ -15,6 +15,7 @@ import { chooseRuntime } from './runtime/choose.js';
 import { progress as defaultProgress } from './util/progress.js';
 import { waitFor } from './util/wait.js';
 import { prepareRunTls, type RunTls } from './tls/run-tls.js';
+import { startExternalDeployment } from './external/deployment.js';
 
 export interface StartOptions {
   runId?: string;
@@ -74,6 +75,7 @@ async function waitServersUp(lb: BalancerHandle, timeoutMs = 20_000): Promise<vo
 
 export async function startDeployment(profile: Profile, opts: StartOptions = {}): Promise<Deployment & { runDir: RunDir }> {
   const say = opts.progress ?? defaultProgress;
+  if (profile.balancer.kind === 'external') return startExternalDeployment(profile, { ...opts, progress: say });
   const swept = sweepStaleRuns();
   if (swept.length) say(`removed leftovers of ${swept.length} crashed run(s): ${swept.join(', ')}`);
   const runDir = new RunDir(opts.runId ?? newRunId()).create(opts.mode ?? 'run');
