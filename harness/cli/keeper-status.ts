@@ -19,7 +19,7 @@ export interface NodeRow {
   mqtt: string;
   http: string;
   /** Local runtime: the node's process (pid, running | paused | gone); absent on docker/external. */
-  process?: { pid: number; state: 'running' | 'paused' | 'gone' };
+  process?: { pid?: number; state: 'running' | 'paused' | 'gone' };
   /** ok: /status answered "is running"; else what went wrong. */
   api: string;
   liveConnections?: number;
@@ -44,16 +44,22 @@ export interface StatusResult {
 
 const PROBE_MS = 1000;
 
-function processOf(runDir: RunDir | undefined, name: string): NodeRow['process'] {
-  const rec = runDir?.pids().find((p) => p.name === name);
-  if (!rec) return undefined;
+function processOf(d: Deployment, runDir: RunDir | undefined, name: string): NodeRow['process'] {
+  // A restarted node's process is recorded as <node>-restart<N>: take the newest.
+  const rec = runDir
+    ?.pids()
+    .filter((p) => p.name === name || p.name.startsWith(`${name}-restart`))
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+    .at(-1);
+  // Local runtime: a node's pid record disappears when its process exits (kill, stop).
+  if (!rec) return d.runtime === 'local' ? { state: 'gone' } : undefined;
   const state = procState(rec.pid);
   return { pid: rec.pid, state: state === undefined || state === 'Z' || state === 'X' ? 'gone' : state === 'T' ? 'paused' : 'running' };
 }
 
 async function nodeRow(d: Deployment, runDir: RunDir | undefined, name: string, faults: Map<string, FaultRecord>): Promise<NodeRow> {
   const n = d.nodes.find((x) => x.name === name)!;
-  const row: NodeRow = { name, brokerNode: n.brokerNode, mqtt: `${n.mqtt.host}:${n.mqtt.port}`, http: `${n.http.host}:${n.http.port}`, process: processOf(runDir, name), api: 'not configured', lastFault: faults.get(name) };
+  const row: NodeRow = { name, brokerNode: n.brokerNode, mqtt: `${n.mqtt.host}:${n.mqtt.port}`, http: `${n.http.host}:${n.http.port}`, process: processOf(d, runDir, name), api: 'not configured', lastFault: faults.get(name) };
   let api;
   try {
     api = d.nodeApi(name);
