@@ -32,7 +32,7 @@ const PROGRAMS: ProgramSpec[] = [
   { name: 'mosquitto_pub', bin: 'mosquitto_pub', args: ['--help'], version: /mosquitto_pub version (\S+)/, apt: 'mosquitto-clients', forWhat: "the guide's mosquitto_pub/_sub checks (pubsub, tls)", required: true },
   { name: 'mosquitto_sub', bin: 'mosquitto_sub', args: ['--help'], version: /mosquitto_sub version (\S+)/, apt: 'mosquitto-clients', forWhat: "the guide's mosquitto_pub/_sub checks (pubsub, tls)", required: true },
   { name: 'stdbuf', bin: 'stdbuf', args: ['--version'], version: /(\d+\.\d+)/, apt: 'coreutils', forWhat: 'line-buffered mosquitto_sub output', required: true },
-  { name: 'setpriv', bin: 'setpriv', args: ['--version'], version: /util-linux (\S+)/, apt: 'util-linux', forWhat: 'children die with the harness (parent-death signal)', required: false },
+  { name: 'setpriv', bin: 'setpriv', args: ['--version'], version: /util-linux (\S+)/, apt: 'util-linux', forWhat: 'a parent-death signal, so children die with the harness', required: false },
   { name: 'chromium', bin: 'chromium', args: ['--version'], version: /Chromium (\S+)/, apt: 'chromium', forWhat: 'the report browser test (optional)', required: false },
 ];
 
