@@ -118,7 +118,10 @@ describe('affinity', () => {
     if (failures.length) findings.push(connectFailures(failures, sources.length * settings.affinityRounds));
     if (broken.length) findings.push(affinityBroken('source address', broken, sources.length, backend, d.balancerFacts.file));
     const busy = Object.values(counts).filter((c) => c > 0).length;
-    if (busy === 1 && exp.up.length > 1) findings.push(singleSourceAddress(d.balancerFacts.file, backend, sources.length === 1 ? sources[0]! : `${sources.length} addresses`, counts));
+    if (busy === 1 && exp.up.length > 1) {
+      const connections = countByNode(new Map([...seen].flatMap(([src, nodes]) => nodes.map((n, r) => [`${src}#${r}`, n] as [string, string]))), d.nodes.map((n) => n.name));
+      findings.push(singleSourceAddress(d.balancerFacts.file, backend, sources.length === 1 ? sources[0]! : `${sources.length} source addresses`, connections, `connections (${settings.affinityRounds} rounds)`));
+    }
     else if (enoughForChi2 && !ev.fits) findings.push(distributionMiss(d.balancerFacts.file, backend, ev, exp, 'the expected shares (counting source addresses)'));
     else findings.push({ severity: 'info', title: `${sources.length - broken.length} of ${sources.length} source addresses returned to the same node in all ${settings.affinityRounds} rounds; sources per node: ${Object.values(counts).join(' / ')}` });
     expect(report(findings)).toEqual([]);
@@ -141,7 +144,8 @@ describe('affinity', () => {
     // The 32-character trap: long ids that differ only after character 32.
     const longPrefix = `fl-${run}-`.padEnd(32, 'x');
     const longIds = range(12).map((i) => `${longPrefix}-${i}`);
-    const long = await measureSpread(d, h.pool, longPrefix, longIds.map((id, i) => ({ clientId: id, localAddress: sourceAddress(i * 7, MAX_SOURCE_ADDRESSES) })), settings.concurrency);
+    // One at a time, so each finds the table entry its predecessor stored.
+    const long = await measureSpread(d, h.pool, longPrefix, longIds.map((id, i) => ({ clientId: id, localAddress: sourceAddress(i * 7, MAX_SOURCE_ADDRESSES) })), 1);
     await releaseSpread(d, long.clients.values());
     const longNodes = new Set(long.placement.values());
     record('client-id stickiness', { ...ev.metrics, ids: ids.length, rounds, sticky: (ids.length - broken.length) / ids.length, longIdNodes: [...longNodes], countsAre: 'client ids per node (first connect)' });

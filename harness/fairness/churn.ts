@@ -60,22 +60,28 @@ export async function runChurn(d: Deployment, pool: ClientPool, prefix: string, 
   const result: ChurnResult = { clients: new Map(), connects: 0, failures: 0, samples: [] };
   const lifetime = (): number => o.lifetimeMs[0] + random() * (o.lifetimeMs[1] - o.lifetimeMs[0]);
 
+  const connect = async (i: number, gen: number): Promise<{ clientId: string; client: MqttClient } | undefined> => {
+    const clientId = `${prefix}${i}-${gen}`;
+    result.connects++;
+    const client = await gate(() => pool.connect(d.endpoints.mqtt, { clientId, localAddress: sourceAddress(i * 31 + gen, o.sourceAddresses) }, 5000)).catch(() => undefined);
+    if (!client) result.failures++;
+    return client && { clientId, client };
+  };
   const slot = async (i: number): Promise<void> => {
-    for (let gen = 0; Date.now() < deadline && result.connects < maxConnects; gen++) {
-      const clientId = `${prefix}${i}-${gen}`;
-      result.connects++;
-      const client = await gate(() => pool.connect(d.endpoints.mqtt, { clientId, localAddress: sourceAddress(i * 31 + gen, o.sourceAddresses) }, 5000)).catch(() => undefined);
-      if (!client) {
-        result.failures++;
-        continue;
-      }
+    let gen = 0;
+    for (; Date.now() < deadline && result.connects < maxConnects; gen++) {
+      const c = await connect(i, gen);
+      if (!c) continue;
       await delay(Math.min(lifetime(), Math.max(0, deadline - Date.now())));
       if (Date.now() >= deadline) {
-        result.clients.set(clientId, client);
+        result.clients.set(c.clientId, c.client);
         return;
       }
-      await endClient(client);
+      await endClient(c.client);
     }
+    // The deadline passed while this slot was between clients: it still ends with one live client.
+    const last = await connect(i, gen);
+    if (last) result.clients.set(last.clientId, last.client);
   };
 
   let sampling = true;

@@ -24,13 +24,13 @@ export function weightsContradictIntent(file: string, exp: ExpectedShares, inten
 }
 
 /** `balance source` with every client behind one address: all on one node (the NAT surprise). */
-export function singleSourceAddress(file: string, backend: BackendFacts, source: string, counts: Counts): Finding {
+export function singleSourceAddress(file: string, backend: BackendFacts, source: string, counts: Counts, noun = 'clients'): Finding {
   const busy = Object.entries(counts).filter(([, c]) => c > 0).map(([n]) => n);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const line = backend.algorithm.line;
   return {
     severity: 'error',
-    title: `All ${total} clients came from one source address (${source}), and \`balance source\` sent every one of them to ${busy.join(', ') || 'the same node'}: the other nodes got none`,
+    title: `All ${total} ${noun} came from ${source.includes(' ') ? source : `one source address (${source})`}, and \`balance source\` sent every one of them to ${busy.join(', ') || 'the same node'}: the other nodes got none`,
     detail: `\`${backend.algorithm.source ?? 'balance source'}\`${line ? ` (line ${line})` : ''} picks the node from a hash of the client's IP address only. Behind a NAT gateway, a carrier-grade NAT, a corporate proxy or a Kubernetes SNAT, thousands of devices share one address, so they all land on one node while the others idle — and when that node fails they all move together. Counts: ${formatCounts(counts)}.`,
     file,
     line,

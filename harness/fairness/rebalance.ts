@@ -53,10 +53,11 @@ async function waitUp(d: Deployment, node: string): Promise<void> {
 
 export async function runRebalance(d: Deployment, pool: ClientPool, prefix: string, o: RebalanceOptions): Promise<RebalanceResult> {
   const names = d.nodes.map((n) => n.name);
-  const victim = names.at(-1)!;
   const specs = Array.from({ length: o.clients }, (_, i) => ({ clientId: `${prefix}a${i}`, localAddress: sourceAddress(i, o.sourceAddresses), reconnectPeriod: 250, connectTimeout: 5000 }));
   const first = await connectAll(pool, d.endpoints.mqtt, specs, o.concurrency);
   const before = countByNode(await waitForPlacement(d, prefix, [...first.clients.keys()], 15_000), names);
+  // The busiest node (the last of equals): its clients have to move.
+  const victim = names.reduce((a, n) => ((before[n] ?? 0) >= (before[a] ?? 0) ? n : a), names[0]!);
 
   const killedAt = Date.now();
   await d.fault(victim, 'kill');

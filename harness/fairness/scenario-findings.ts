@@ -70,10 +70,13 @@ export function rebalanceReport(r: RebalanceFacts, backend: BackendFacts, file: 
   const title = balanced
     ? `Balanced again ${r.balancedAfterMs} ms after ${r.victim} was UP: ${formatCounts(r.final)} (Jain ${r.jain.toFixed(3)})`
     : `After ${r.victim} came back the spread stayed ${formatCounts(r.final)} (Jain ${r.jain.toFixed(3)} < ${jainMin}) for the whole ${(r.observeMs / 1000).toFixed(0)} s observation: existing MQTT connections never move back by themselves`;
+  const stay = 'the clients that moved during the outage stay where they are until they reconnect.';
   const why =
     algorithm === 'leastconn'
       ? '`balance leastconn` sends new connections to the emptiest server, so new clients refill the recovered node.'
-      : `\`balance ${algorithm}\`${at(backend.algorithm.line)} gives new connections to every UP server in turn, so the recovered node only gets its share of *new* clients; the clients that moved during the outage stay where they are until they reconnect.`;
+      : algorithm === 'source'
+        ? `\`balance source\`${at(backend.algorithm.line)} hashes each new client's address over the UP servers, so the recovered node only gets its share of *new* clients; ${stay}`
+        : `\`balance ${algorithm}\`${at(backend.algorithm.line)} gives new connections to every UP server in turn, so the recovered node only gets its share of *new* clients; ${stay}`;
   return {
     severity: failing ? 'error' : balanced ? 'info' : 'warning',
     title,

@@ -34,6 +34,15 @@ export async function releaseSpread(d: Deployment, clients: Iterable<MqttClient>
   return waitForIdleCluster(d);
 }
 
+function shuffled<T>(xs: readonly T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 /** Connect `rounds` times per key (connect, record the node, disconnect): key → nodes seen. */
 export async function repeatPlacement(
   d: Deployment,
@@ -47,8 +56,11 @@ export async function repeatPlacement(
   const seen = new Map<string, string[]>(keys.map((k) => [k, []]));
   const failures: Array<{ clientId: string; error: string }> = [];
   for (let round = 0; round < rounds; round++) {
-    const specs = keys.map((k) => specFor(k, round));
-    const keyOf = new Map(specs.map((s, i) => [s.clientId, keys[i]!]));
+    // A new order every round: otherwise roundrobin over a multiple of the server count would repeat
+    // the same assignment and pass for stickiness it does not have.
+    const order = shuffled(keys);
+    const specs = order.map((k) => specFor(k, round));
+    const keyOf = new Map(specs.map((s, i) => [s.clientId, order[i]!]));
     const spread = await measureSpread(d, pool, prefix, specs, concurrency);
     failures.push(...spread.failures);
     for (const [id, node] of spread.placement) seen.get(keyOf.get(id)!)?.push(node);
