@@ -38,6 +38,16 @@ function readBaseline(file: string | undefined): Summary[] | undefined {
   }
 }
 
+/** Tests left out by `-t` carry no skip reason of their own: say so instead of "no reason recorded". */
+function explainFilteredSkips(summary: Summary, pattern: string): Summary {
+  for (const suite of Object.values(summary.suites)) {
+    for (const test of suite.tests) {
+      if (test.status === 'skipped' && (!test.skipReason || test.skipReason.startsWith('skipped (no reason'))) test.skipReason = `not selected by -t '${pattern}'`;
+    }
+  }
+  return summary;
+}
+
 /** Jest args that add the live per-suite progress lines (dist/harness/cli/progress-reporter.js). */
 function progressReporterArgs(): string[] {
   const reporter = fileURLToPath(new URL('./progress-reporter.js', import.meta.url));
@@ -87,9 +97,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   const jestArgs = [...progressReporterArgs(), ...(values.t ? ['-t', values.t] : [])];
   for (const [i, profile] of profiles.entries()) {
     const suites = suitesOverride ?? profile.suites;
-    progress(`profile ${i + 1}/${profiles.length} ${profile.name} (${profile.balancer.kind}, ${profile.broker.kind} × ${profile.broker.nodes}): suites ${suites.join(', ')}`);
+    progress(`profile ${i + 1}/${profiles.length}: ${profile.name} (${profile.balancer.kind}, ${profile.broker.kind} × ${profile.broker.nodes})`);
     process.env.MQTT_LB_PROFILE_NAME = profile.name;
-    summaries.push(await runProfile(profile, { suites, workDir: path.join(out, '.work'), runtime: values.runtime, jestArgs, onChild: (pid) => (child = pid) }));
+    const summary = await runProfile(profile, { suites, workDir: path.join(out, '.work'), runtime: values.runtime, jestArgs, onChild: (pid) => (child = pid) });
+    summaries.push(values.t ? explainFilteredSkips(summary, values.t) : summary);
   }
   sweepStaleRuns();
   progress('writing the report');

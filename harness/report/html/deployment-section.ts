@@ -3,13 +3,15 @@ import type { DeploymentSummary, Finding, Summary } from '../summary-types.js';
 import { redactConfig } from '../redact.js';
 import { escapeHtml, formatDuration } from '../text.js';
 import { configLineAnchor } from './anchors.js';
-import { dataTable, keyValueTable, sameFile } from './components.js';
+import { dataTable, keyValueTable, richText, sameFile } from './components.js';
 
 const CAPABILITY_MEANINGS: Record<string, string> = {
   mqtt5: 'MQTT 5 protocol',
   sharedSubscriptions: '$share/group/topic subscriptions',
   sessionsSurviveNodeLoss: 'persistent sessions survive the loss of the node that held them',
   willsOfDeadNode: "wills of clients connected to a killed node are published",
+  queuesQos0Offline: 'QoS 0 messages are queued for offline persistent sessions',
+  proxyHeaderOptional: 'a PROXY-protocol listener also accepts connections without the header',
 };
 
 const BROKER_NOTES: Record<string, string> = {
@@ -24,14 +26,23 @@ function capabilityValue(value: unknown): string {
   return escapeHtml(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
+/** `notes` (a string array) is prose about the broker's semantics: a list under the table, not a table cell. */
+function capabilityNotes(value: unknown): string {
+  const notes = Array.isArray(value) ? value.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : typeof value === 'string' && value ? [value] : [];
+  if (notes.length === 0) return '';
+  return `<h4>Notes on this broker</h4><ul class="notes">${notes.map((n) => `<li>${richText(n)}</li>`).join('')}</ul>`;
+}
+
 function capabilities(d: DeploymentSummary): string {
-  const caps = Object.entries(d.broker.capabilities ?? {});
+  const all = d.broker.capabilities ?? {};
+  const caps = Object.entries(all).filter(([k]) => k !== 'notes');
   const note = BROKER_NOTES[d.broker.kind];
-  if (caps.length === 0 && !note) return '';
+  const notes = capabilityNotes(all.notes);
+  if (caps.length === 0 && !note && !notes) return '';
   const table = caps.length
     ? dataTable(['Capability', 'Supported', 'Meaning'], caps.map(([k, v]) => [`<code>${escapeHtml(k)}</code>`, capabilityValue(v), escapeHtml(CAPABILITY_MEANINGS[k] ?? '')]))
     : '';
-  return `<h3>Broker capabilities</h3>${note ? `<p class="note">${escapeHtml(note)}</p>` : ''}${table}
+  return `<h3>Broker capabilities</h3>${note ? `<p class="note">${escapeHtml(note)}</p>` : ''}${table}${notes}
 <p class="note">A test that needs a capability this broker lacks is skipped with that reason.</p>`;
 }
 

@@ -87,7 +87,9 @@ pre.failure { background: #fff5f5; border: 1px solid #fecaca; border-radius: 6px
 .config td.ln { color: var(--faint); text-align: right; user-select: none; width: 1%; border-right: 1px solid var(--line); }
 .config tr.mapped td { background: #eff6ff; }
 .config tr.flagged td { background: #fee2e2; }
-.config td.ann { color: var(--accent); font-family: system-ui, sans-serif; font-size: 12px; white-space: nowrap; width: 1%; }
+.config td.ann { color: var(--accent); font-family: system-ui, sans-serif; font-size: 12px; white-space: nowrap; width: 1%; position: sticky; right: 0; background: #fbfcfd; }
+.config tr.mapped td.ann { background: #eff6ff; } .config tr.flagged td.ann { background: #fee2e2; }
+ul.notes { margin: 4px 0 10px; padding-left: 20px; color: var(--fg); font-size: 13px; } ul.notes li { margin: 2px 0; }
 .config td.ann .flag { color: var(--fail); }
 .charts { display: flex; flex-wrap: wrap; gap: 8px 32px; align-items: flex-start; }
 .chart { margin: 12px 0 4px; overflow-x: auto; }
