@@ -1,6 +1,6 @@
 /**
  * Full-handshake throughput and latency against a TLS endpoint: `concurrency` loops, each doing
- * connect → handshake (chain and host name verified) → close, no session resumption.
+ * connect → handshake (chain and host name verified, unless `verify: false`) → close, no session resumption.
  * Bounded by count (maxHandshakes) and time (maxMs; handshakes in flight at the deadline may take up to timeoutMs more).
  */
 import { isIP } from 'node:net';
@@ -23,6 +23,8 @@ export interface BenchOptions {
   maxMs: number;
   /** Per handshake (default 5000 ms). */
   timeoutMs?: number;
+  /** Verify chain and host name like a real client (default true). false: measure the cost of a refused certificate too. */
+  verify?: boolean;
   /** At most this many latencies are returned in latencies_ms (evenly sampled; default 2000). */
   sampleLimit?: number;
 }
@@ -93,7 +95,9 @@ export async function measureHandshakes(o: BenchOptions): Promise<BenchResult> {
     maxVersion: o.maxVersion,
   });
   const servername = o.servername ?? (isIP(o.host) ? undefined : o.host);
-  const options: tls.ConnectionOptions = { host: o.host, port: o.port, secureContext, rejectUnauthorized: true };
+  const verify = o.verify !== false;
+  const options: tls.ConnectionOptions = { host: o.host, port: o.port, secureContext, rejectUnauthorized: verify };
+  if (!verify) options.checkServerIdentity = () => undefined;
   if (servername) options.servername = servername;
   const timeoutMs = o.timeoutMs ?? 5000;
 

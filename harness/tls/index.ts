@@ -23,3 +23,9 @@ export {
 export { protocolFindings, cipherFindings } from './policy-findings.js';
 export { measureHandshakes, percentile, type BenchOptions, type BenchResult } from './handshake-bench.js';
 export { runMosquittoPub, findMosquittoPub, mosquittoPubArgs, parseMosquittoOutput, type MosquittoPubOptions, type MosquittoRun, type MosquittoParsed } from './mosquitto.js';
+export { probeSuites, clientHello, parseServerAnswer, WEAK_SUITES, type RawHelloResult } from './raw-hello.js';
+export { probeCipherFamilies, type FamilyVerdict } from './cipher-families.js';
+export { prepareRunTls, withPreflightTls, type RunTls, type BalancerTls, type PreparedTls } from './run-tls.js';
+export { tlsTarget, remediesFor, locationOf, type TlsTarget, type TlsRemedies } from './tls-target.js';
+export { expectedVerdict, protocolPolicyFindings, cipherPolicyFindings, ciphersByVersion } from './policy-check.js';
+export { mqttsOptions, connectMqttsPlaced, connectMqttsOnDistinctNodes, type MqttsChoice } from './mqtts-clients.js';
