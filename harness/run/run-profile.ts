@@ -55,8 +55,9 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
       '--config', path.join(projectRoot(), 'jest.config.ts'),
       '--selectProjects', 'suites', '--runInBand', '--verbose',
       '--json', '--outputFile', jestOut,
-      ...(opts.jestArgs ?? []),
+      // The suite files before the extra args: an array option there (`--reporters a --reporters b`) would swallow them.
       ...files,
+      ...(opts.jestArgs ?? []),
     ];
     progress(`profile ${profile.name}: running ${opts.suites.join(', ')}`);
     const code = await new Promise<number>((resolve) => {
