@@ -1,6 +1,7 @@
 /**
  * Waiting on conditions with deadlines (never fixed sleeps in tests).
  */
+import pRetry, { AbortError } from 'p-retry';
 export class TimeoutError extends Error {
   constructor(what: string, ms: number, last?: unknown) {
     super(`timed out after ${ms} ms waiting for ${what}${last === undefined ? '' : `; last: ${describe(last)}`}`);
@@ -25,15 +26,22 @@ export interface WaitOptions {
   what: string;
 }
 
+class NotYet extends Error {
+  constructor(readonly last: unknown) {
+    super('condition not met yet');
+  }
+}
+
 /**
- * Polls `probe` until it returns a value that is not `undefined`/`false`, or throws TimeoutError.
- * A throwing probe counts as "not yet" (its last error is reported on timeout).
+ * Polls `probe` (with p-retry: constant interval, bounded by `timeoutMs`) until it returns a value that
+ * is not `undefined`/`false`, or throws TimeoutError. A throwing probe counts as "not yet" (its last
+ * error is reported on timeout).
  */
 export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, opts: WaitOptions): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
   const interval = opts.intervalMs ?? 50;
+  const deadline = Date.now() + opts.timeoutMs;
   let last: unknown;
-  for (;;) {
+  const attempt = async (): Promise<T> => {
     try {
       const v = await probe();
       if (v !== undefined && v !== false) return v as T;
@@ -41,8 +49,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     } catch (err) {
       last = err;
     }
-    if (Date.now() >= deadline) throw new TimeoutError(opts.what, opts.timeoutMs, last);
-    await delay(Math.min(interval, Math.max(1, deadline - Date.now())));
+    if (Date.now() >= deadline) throw new AbortError(new TimeoutError(opts.what, opts.timeoutMs, last));
+    throw new NotYet(last);
+  };
+  try {
+    return await pRetry(attempt, { retries: Number.POSITIVE_INFINITY, factor: 1, minTimeout: interval, maxTimeout: interval, randomize: false });
+  } catch (err) {
+    throw err instanceof NotYet ? new TimeoutError(opts.what, opts.timeoutMs, err.last) : err;
   }
 }
 
