@@ -1,0 +1,68 @@
+/**
+ * The fairness suite run like a user runs it (`mqtt-lb run … --suites fairness`): the broken fixtures
+ * fail with the expected finding, a good fixture passes, and summary.json carries the metrics per scenario.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FairnessMetrics, Summary, TestResult } from '../../harness/report/summary-types.js';
+import { assertBuilt, runCli } from './cli-helpers.js';
+
+async function runFairness(profile: string, only?: string): Promise<{ code: number | null; summary: Summary; tests: TestResult[]; log: string }> {
+  assertBuilt('suites/fairness.test.ts', 'harness/fairness/evaluate.ts');
+  const out = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-fairness-'));
+  try {
+    const r = await runCli(['run', '--profile', profile, '--suites', 'fairness', '--out', out, ...(only ? ['-t', only] : [])], { timeoutMs: 170_000 });
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+    return { code: r.code, summary, tests: summary.suites.fairness?.tests ?? [], log: r.stdout + r.stderr };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const byName = (tests: TestResult[], prefix: string): TestResult => {
+  const t = tests.find((x) => x.name.startsWith(prefix));
+  if (!t) throw new Error(`no test '${prefix}…' in ${tests.map((x) => x.name).join(' | ')}`);
+  return t;
+};
+const scenariosOf = (s: Summary): Record<string, FairnessMetrics> => (s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios;
+
+describe('fairness suite through the CLI', () => {
+  test('broken: weights that skew a spread the profile says is even → static spread fails naming the weight line', async () => {
+    const { code, tests, summary } = await runFairness('fixtures/broken/skewed-weights.yaml', 'static spread');
+    expect(code).toBe(1);
+    const t = byName(tests, 'static spread');
+    expect(t.status).toBe('failed');
+    const f = t.findings.find((x) => x.severity === 'error' && /weights do not give the intended spread/.test(x.title));
+    expect(f).toMatchObject({ line: 31 });
+    expect(f!.file).toMatch(/skewed-weights\.cfg$/);
+    const m = scenariosOf(summary)['static spread']!;
+    expect(m.counts).toEqual({ node1: 120, node2: 120, node3: 60 });
+    expect(m.jain).toBeLessThan(0.95);
+  }, 180_000);
+
+  test('broken: balance source with every client behind one address → the NAT surprise, said plainly', async () => {
+    const { code, tests } = await runFairness('fixtures/broken/source-single-address.yaml', 'static spread|source affinity');
+    expect(code).toBe(1);
+    for (const name of ['static spread', 'source affinity']) {
+      const t = byName(tests, name);
+      expect(t.status).toBe('failed');
+      const f = t.findings.find((x) => x.severity === 'error')!;
+      expect(f.title).toMatch(/one source address \(127\.0\.2\.1\), and `balance source` sent every one of them to node\d: the other nodes got none/);
+      expect(f.detail).toMatch(/NAT/);
+      expect(f.line).toBe(20);
+    }
+  }, 180_000);
+
+  test('good: leastconn passes every scenario that applies; summary.json has the metrics per scenario', async () => {
+    const { code, tests, summary, log } = await runFairness('fixtures/profiles/haproxy-leastconn.yaml');
+    expect({ code, failed: tests.filter((t) => t.status === 'failed').map((t) => t.name) }).toEqual({ code: 0, failed: [] });
+    expect(byName(tests, 'source affinity').skipReason).toMatch(/does not hash/);
+    const scenarios = scenariosOf(summary);
+    expect(Object.keys(scenarios).sort()).toEqual(['churn', 'rebalance after recovery', 'static spread']);
+    for (const m of Object.values(scenarios)) expect(m).toEqual(expect.objectContaining({ algorithm: 'leastconn', jain: expect.any(Number), cv: expect.any(Number), maxMean: expect.any(Number), chi2: expect.any(Number), pValue: expect.any(Number) }));
+    expect(scenarios['static spread']!.jain).toBeGreaterThanOrEqual(0.98);
+    expect(log).not.toMatch(/Error:/);
+  }, 180_000);
+});
