@@ -34,6 +34,14 @@ export function mqttsOptions(tls: RunTls, c: MqttsChoice = {}): IClientOptions {
   return opts;
 }
 
+/**
+ * TLS errors carry the peer certificate (`cert`, circular through issuerCertificate), which breaks Jest's JSON
+ * results when a test fails with one: rethrow message and code only.
+ */
+function plainError(err: NodeJS.ErrnoException): never {
+  throw Object.assign(new Error(err.message), err.code ? { code: err.code } : {});
+}
+
 function skipHostnameCheck(): undefined {
   return undefined;
 }
@@ -41,7 +49,7 @@ function skipHostnameCheck(): undefined {
 /** Connects over MQTT/TLS through the balancer and asks the cluster where the client landed. */
 export async function connectMqttsPlaced(d: Deployment, pool: ClientPool, tls: RunTls, clientId: string, c: MqttsChoice = {}, extra: IClientOptions = {}): Promise<PlacedClient> {
   if (!d.endpoints.mqtts) throw new Error('the deployment has no MQTT/TLS endpoint');
-  const client = await pool.connect(d.endpoints.mqtts, { ...extra, ...mqttsOptions(tls, c), clientId });
+  const client = await pool.connect(d.endpoints.mqtts, { ...extra, ...mqttsOptions(tls, c), clientId }).catch(plainError);
   return { client, clientId, node: await nodeOfClient(d, clientId) };
 }
 
