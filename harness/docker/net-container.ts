@@ -2,11 +2,15 @@
  * Containers and networks that belong to one run, on one user-defined network with DNS aliases set when the
  * container is created (testcontainers.md §3: 12.0.4's `withNetworkAliases` creates on `bridge` and connects the
  * user network afterwards, so peers would talk over `bridge` and a disconnect would move published ports there).
+ * Published ports are bound on 127.0.0.1 only.
  */
 import './env.js';
 import { randomBytes } from 'node:crypto';
 import { GenericContainer, StartedNetwork, getContainerRuntimeClient } from 'testcontainers';
 import { runLabels } from './engine.js';
+
+/** Host address published ports are bound to: test traffic stays on loopback. */
+export const PUBLISH_HOST = '127.0.0.1';
 
 export class NetContainer extends GenericContainer {
   /**
@@ -30,6 +34,9 @@ export class NetContainer extends GenericContainer {
     this.createOpts.NetworkingConfig = {
       EndpointsConfig: { [this.network.getName()]: { Aliases: [...this.aliases] } },
     };
+    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as { HostIp?: string; HostPort?: string }[][]) {
+      for (const b of bindings) b.HostIp ??= PUBLISH_HOST;
+    }
   }
 }
 

@@ -1,0 +1,91 @@
+/**
+ * A broker kind as containers: everything that differs between EMQX and the stand-in is data here (image, env,
+ * command, aliases, ports, waits, API auth, capabilities). harness/docker/cluster.ts turns it into containers with
+ * one code path, so what CI exercises with the stand-in is the code users run with EMQX.
+ */
+import type { Capabilities, NodeName, NodeStatus } from '../../types.js';
+import type { NodeApiAuth } from '../../observe/node-api.js';
+
+/** How testcontainers knows a container has started (harness/docker/waits.ts turns this into a strategy). */
+export type WaitSpec =
+  | { kind: 'log'; pattern: RegExp; timeoutMs: number }
+  | { kind: 'http'; path: string; port: number; status: number; timeoutMs: number };
+
+/** A file put into the container before it starts (content or a host file). */
+export type ContainerFile = { target: string; mode: number } & ({ content: string } | { source: string });
+
+/** Container ports of one node by role. */
+export interface NodePorts {
+  /** MQTT listener the balancer config's upstreams name (the port written in the user's config, normally 1883). */
+  mqtt: number;
+  /** MQTT listener the harness connects to directly (differs from `mqtt` when that one requires a PROXY header). */
+  directMqtt: number;
+  /** HTTP API (EMQX v5 subset), also the balancer's health-check port. */
+  http: number;
+  /** MQTT over TLS (passthrough topology), when configured. */
+  mqtts?: number;
+}
+
+/** One node container, as the kind definition generates it (pure data: unit-tested without an engine). */
+export interface NodeContainerDef {
+  name: NodeName;
+  /** Node name as the node API reports it (EMQX `emqx@node1.emqx.io`, stand-in `node1`). */
+  brokerNode: string;
+  /** DNS name on the run network; the balancer's upstreams are mapped to `<alias>:<port>`. */
+  alias: string;
+  hostname?: string;
+  image: string;
+  /** Replaces the image's entrypoint (stand-in on a plain Node base image). */
+  entrypoint?: string[];
+  command?: string[];
+  env: Record<string, string>;
+  files: ContainerFile[];
+  /** Host directories copied in (stand-in app on a plain Node base image). */
+  directories: { source: string; target: string }[];
+  ports: NodePorts;
+  wait: WaitSpec;
+}
+
+/** A shared service of the cluster (the stand-in's Redis). */
+export interface ServiceContainerDef {
+  name: string;
+  alias: string;
+  image: string;
+  command?: string[];
+  ports: number[];
+  wait: WaitSpec;
+}
+
+export interface ClusterDefInput {
+  runId: string;
+  nodes: number;
+  /** Broker image chosen for the run (profile `broker.image`, environment, or the kind's default). */
+  image: string;
+  trustProxy: boolean;
+  heartbeatMs: number;
+  /** Host paths of the node certificate (passthrough TLS). */
+  tls?: { cert: string; key: string; ca?: string };
+  /** When the image is a plain Node base: the staged stand-in app directory on the host (harness/docker/app-stage.ts). */
+  appDir?: string;
+  /** Image of the shared service (stand-in: Redis). */
+  serviceImage?: string;
+  /** Node API authentication for kinds that need one (EMQX): bootstrap API key (default) or dashboard login. */
+  apiAuth?: 'api-key' | 'login';
+}
+
+export interface ClusterDef {
+  services: ServiceContainerDef[];
+  nodes: NodeContainerDef[];
+  /** How the harness authenticates against the node API. */
+  apiAuth: NodeApiAuth;
+  /** How long the cluster may take to list every node as running after each node's own wait passed. */
+  formationTimeoutMs: number;
+}
+
+export interface BrokerKindDefinition {
+  kind: 'standin' | 'emqx';
+  capabilities: Capabilities;
+  define(input: ClusterDefInput): ClusterDef;
+  /** Version string for the report, from the image name and the node API's `/api/v5/nodes` answer. */
+  version(image: string, nodes: NodeStatus[]): string;
+}

@@ -1,0 +1,122 @@
+/**
+ * The docker runtime: one user-defined network per run, broker nodes and balancers as containers reachable by
+ * alias inside it and through fixed published ports on 127.0.0.1 from the harness. Everything carries the run id
+ * label and is removed in `stop()`, by the SIGINT/SIGTERM handler (synchronously: scripts/docker/sweep-run.mjs),
+ * and — for runs whose owner process died — at the next start. Works with Ryuk off (env.ts) or on.
+ */
+import './env.js';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { StartedNetwork } from 'testcontainers';
+import type { ClusterHandle, ClusterSpec, Runtime } from '../runtime/runtime.js';
+import type { BalancerHandle, BalancerStartSpec } from '../balancer/balancer.js';
+import type { Profile } from '../profile/schema.js';
+import type { RunDir } from '../proc/run-dir.js';
+import { trackRun } from '../proc/signals.js';
+import { ConfigError } from '../errors.js';
+import { projectRoot } from '../util/project-root.js';
+import { dockerAvailable, ownerProcessAlive, sweepRun, sweepStaleRuns } from './engine.js';
+import { startRunNetwork } from './net-container.js';
+import { chooseImage, ensureImages, imagesUnavailable, rolesFor, type ImageChoice, type ImageRole } from './image-choice.js';
+import { dockerBrokerKinds } from './brokers/index.js';
+import { dockerBalancerStarters } from './balancers/index.js';
+import { DockerCluster } from './cluster.js';
+import { stageApp } from './app-stage.js';
+
+/** Removes the run's containers and network without the event loop (signal handlers). */
+export function sweepRunSync(runId: string): void {
+  spawnSync(process.execPath, [path.join(projectRoot(), 'scripts', 'docker', 'sweep-run.mjs'), runId], { stdio: 'ignore', timeout: 20_000 });
+}
+
+export class DockerRuntime implements Runtime {
+  readonly name = 'docker' as const;
+  private network: StartedNetwork | undefined;
+  private cluster: DockerCluster | undefined;
+  private readonly untrack: () => void;
+
+  constructor(
+    readonly runDir: RunDir,
+    private readonly images: ReadonlyMap<ImageRole, ImageChoice>,
+    private readonly say: (m: string) => void,
+  ) {
+    this.untrack = trackRun(runDir, () => sweepRunSync(runDir.runId));
+  }
+
+  private image(role: ImageRole): ImageChoice {
+    const c = this.images.get(role);
+    if (!c) throw new Error(`no image chosen for ${role}`);
+    return c;
+  }
+
+  private appDir(c: ImageChoice): string | undefined {
+    return c.appEntry ? stageApp(c.appEntry, this.runDir.dir('app', c.role)) : undefined;
+  }
+
+  async startCluster(spec: ClusterSpec): Promise<ClusterHandle> {
+    const kind = dockerBrokerKinds[spec.kind];
+    if (!kind) throw new ConfigError(`broker kind '${spec.kind}' is not available on the docker runtime (kinds: ${Object.keys(dockerBrokerKinds).join(', ')})`);
+    const t0 = Date.now();
+    this.network ??= await startRunNetwork(this.runDir.runId);
+    const image = this.image(spec.kind === 'emqx' ? 'emqx' : 'standin');
+    const def = kind.define({
+      runId: this.runDir.runId,
+      nodes: spec.nodes,
+      image: image.image,
+      trustProxy: spec.trustProxy,
+      heartbeatMs: spec.heartbeatMs,
+      ...(spec.tls ? { tls: spec.tls } : {}),
+      appDir: this.appDir(image),
+      serviceImage: this.images.get('redis')?.image,
+      apiAuth: process.env.MQTT_LB_EMQX_API_AUTH === 'login' ? 'login' : 'api-key',
+    });
+    const cluster = new DockerCluster(kind, def, image.image, this.network, this.runDir);
+    try {
+      await cluster.start(this.say);
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+    this.cluster = cluster;
+    this.say(`docker cluster up in ${Date.now() - t0} ms on network ${this.network.getName()}`);
+    return cluster;
+  }
+
+  async startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle> {
+    if (!this.cluster || !this.network) throw new Error('startCluster must run before startBalancer');
+    const start = dockerBalancerStarters[spec.kind];
+    if (!start) throw new ConfigError(`balancer kind '${spec.kind}' is not available on the docker runtime (kinds: ${Object.keys(dockerBalancerStarters).join(', ')})`);
+    const image = this.image(spec.kind as ImageRole);
+    const nodeHosts = this.cluster.containers().map(({ alias, container }) => ({ host: alias, ipAddress: container.ipAddress() }));
+    const t0 = Date.now();
+    const lb = await start({ ...spec, runDir: this.runDir, network: this.network, image, nodeHosts, appDir: this.appDir(image) });
+    this.say(`${spec.kind} container up in ${Date.now() - t0} ms (${image.image})`);
+    return lb;
+  }
+
+  async stop(): Promise<void> {
+    const r = await sweepRun(this.runDir.runId);
+    if (r.errors.length) this.say(`docker cleanup of run ${this.runDir.runId}: ${r.errors.join('; ')}`);
+    this.network = undefined;
+    this.cluster = undefined;
+    this.untrack();
+  }
+}
+
+/** The `runtimeFactories.docker` entry: checks the engine and images (auto: answers why not; docker: pulls). */
+export async function createDockerRuntime(profile: Profile, runDir: RunDir, say: (m: string) => void): Promise<DockerRuntime | { unavailable: string }> {
+  const engine = await dockerAvailable(1500);
+  if (!engine.ok) return { unavailable: `no Docker engine answers (${engine.reason})` };
+  if (!dockerBrokerKinds[profile.broker.kind]) return { unavailable: `broker kind '${profile.broker.kind}' has no container definition` };
+  if (!dockerBalancerStarters[profile.balancer.kind]) return { unavailable: `balancer kind '${profile.balancer.kind}' has no container on the docker runtime yet` };
+  const roles = rolesFor(profile.broker, profile.balancer);
+  const choices = await Promise.all(roles.map((r) => chooseImage(r.role, r.explicit)));
+  if (profile.runtime === 'auto') {
+    const why = await imagesUnavailable(choices);
+    if (why) return { unavailable: why };
+  }
+  await ensureImages(choices, say);
+  const stale = await sweepStaleRuns(ownerProcessAlive);
+  if (stale.swept.length) say(`removed the containers and networks of ${stale.swept.length} crashed run(s): ${stale.swept.join(', ')}`);
+  say(`docker runtime: engine ${engine.version}; ${choices.map((c) => `${c.role} ${c.image} (${c.source}${c.appEntry ? ', app copied in' : ''})`).join(', ')}`);
+  return new DockerRuntime(runDir, new Map(choices.map((c) => [c.role, c])), say);
+}
