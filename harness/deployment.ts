@@ -12,6 +12,7 @@ import { sweepStaleRuns } from './proc/sweep.js';
 import { trackRun } from './proc/signals.js';
 import { verifyClusterRouting } from './cluster-check.js';
 import { chooseRuntime } from './runtime/choose.js';
+import './docker/register.js';
 import { progress as defaultProgress } from './util/progress.js';
 import { waitFor } from './util/wait.js';
 import { prepareRunTls, type RunTls } from './tls/run-tls.js';

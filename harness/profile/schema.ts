@@ -45,7 +45,10 @@ export const profileSchema = z
     broker: z
       .object({
         kind: z.enum(['standin', 'emqx']).default('standin'),
+        /** Docker runtime: node image (default per kind; env MQTT_LB_EMQX_IMAGE / MQTT_LB_STANDIN_IMAGE). */
         image: z.string().optional(),
+        /** Docker runtime, stand-in: the Redis image (default mqtt-lb/redis:7 when built, else redis:7; env MQTT_LB_REDIS_IMAGE). */
+        redis_image: z.string().optional(),
         nodes: z.number().int().min(1).max(9).default(3),
         trust_proxy: z.boolean().default(false),
         heartbeat_ms: z.number().int().positive().default(2000),
