@@ -50,7 +50,10 @@ export class ClientPool {
    */
   create(target: HostPort, opts: IClientOptions & { localAddress?: string } = {}): MqttClient {
     const { localAddress, ...rest } = opts;
-    const client = localAddress
+    // MQTT over TLS: MQTT.js hands its options to tls.connect, which takes localAddress itself.
+    const client = localAddress && rest.protocol === 'mqtts'
+      ? mqtt.connect({ host: target.host, port: target.port, ...rest, localAddress } as IClientOptions)
+      : localAddress
       ? new MqttClient(() => net.connect({ host: target.host, port: target.port, localAddress }), { host: target.host, port: target.port, protocol: 'mqtt', ...rest })
       : mqtt.connect({ host: target.host, port: target.port, protocol: 'mqtt', ...rest });
     client.on('error', ignoreLateError);
