@@ -53,12 +53,16 @@ export async function connectMqttsPlaced(d: Deployment, pool: ClientPool, tls: R
   return { client, clientId, node: await nodeOfClient(d, clientId) };
 }
 
-/** Connects over MQTT/TLS until `count` clients sit on `count` distinct nodes (bounded: 12 attempts per client). */
+/**
+ * Connects over MQTT/TLS until `count` clients sit on `count` distinct nodes (bounded: 12 attempts per client). After a
+ * few attempts from one source address it varies the source (127.0.2.x), for source-hash balancing.
+ */
 export async function connectMqttsOnDistinctNodes(d: Deployment, pool: ClientPool, tls: RunTls, count: number, prefix: string, c: MqttsChoice = {}): Promise<PlacedClient[]> {
   const placed = new Map<NodeName, PlacedClient>();
   const maxAttempts = 12 * count;
   for (let i = 0; i < maxAttempts && placed.size < count; i++) {
-    const p = await connectMqttsPlaced(d, pool, tls, `${prefix}-${i}`, c);
+    const localAddress = i >= 2 * count ? `127.0.2.${(i % 250) + 1}` : undefined;
+    const p = await connectMqttsPlaced(d, pool, tls, `${prefix}-${i}`, c, localAddress ? { localAddress } as IClientOptions : {});
     if (placed.has(p.node)) await new Promise<void>((r) => p.client.end(true, {}, () => r()));
     else placed.set(p.node, p);
   }
