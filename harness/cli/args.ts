@@ -15,16 +15,26 @@ export class UsageError extends Error {
 
 export const FAULT_VERBS: readonly FaultVerb[] = ['kill', 'pause', 'resume', 'restart', 'stop'];
 
-export function expandProfiles(paths: string[]): string[] {
-  return paths.flatMap((p) => {
+export interface ProfileEntry {
+  file: string;
+  /** Found by listing a folder given to --profile (not named one by one). */
+  fromFolder: boolean;
+}
+
+export function expandProfileEntries(paths: string[]): ProfileEntry[] {
+  return paths.flatMap((p): ProfileEntry[] => {
     if (!existsSync(p)) throw new ConfigError(`profile not found: ${p}`, undefined, undefined, 'pass a YAML file or a folder of them to --profile');
     if (statSync(p).isDirectory()) {
       const files = readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(p, f));
       if (!files.length) throw new ConfigError(`no *.yaml profiles in folder ${p}`);
-      return files;
+      return files.map((file) => ({ file, fromFolder: true }));
     }
-    return [p];
+    return [{ file: p, fromFolder: false }];
   });
+}
+
+export function expandProfiles(paths: string[]): string[] {
+  return expandProfileEntries(paths).map((e) => e.file);
 }
 
 export interface ProfileOverrides {
@@ -38,11 +48,15 @@ export function checkRuntime(runtime: string | undefined): void {
 
 /** Loads each profile with the overrides applied (no I/O beyond reading files). */
 export function loadProfiles(paths: string[], overrides: ProfileOverrides): Profile[] {
+  return loadProfileEntries(paths, overrides).map((e) => e.profile);
+}
+
+export function loadProfileEntries(paths: string[], overrides: ProfileOverrides): Array<ProfileEntry & { profile: Profile }> {
   checkRuntime(overrides.runtime);
-  return expandProfiles(paths).map((f) => {
-    const p = loadProfile(f, { runtime: overrides.runtime });
+  return expandProfileEntries(paths).map((e) => {
+    const p = loadProfile(e.file, { runtime: overrides.runtime });
     if (overrides.map?.length) p.balancer.map = [...p.balancer.map, ...overrides.map];
-    return p;
+    return { ...e, profile: p };
   });
 }
 

@@ -5,12 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SUITES, type Profile, type SuiteName } from '../profile/schema.js';
 import { ConfigError } from '../errors.js';
-import { runProfile } from '../run/run-profile.js';
+import { harnessVersion, runProfile } from '../run/run-profile.js';
+import { mergeResults } from '../run/merge.js';
+import { newRunId } from '../proc/run-dir.js';
+import { TargetNotConfiguredError } from '../external/target.js';
 import { writeReport, parseSummaryFile } from '../report/index.js';
 import type { Summary } from '../report/summary-types.js';
 import { sweepStaleRuns } from '../proc/sweep.js';
 import { progress } from '../util/progress.js';
-import { loadProfiles, preflight, UsageError } from './args.js';
+import { loadProfileEntries, preflight, UsageError } from './args.js';
 import { baselineLines, decideRun } from './run-verdict.js';
 
 export { expandProfiles } from './args.js';
@@ -48,6 +51,22 @@ function explainFilteredSkips(summary: Summary, pattern: string): Summary {
   return summary;
 }
 
+/** A profile that could not run at all: every suite skipped with `reason`. */
+function skippedSummary(profile: Profile, suites: SuiteName[], reason: string): Summary {
+  const now = new Date();
+  return mergeResults({
+    runId: newRunId(),
+    started: now,
+    finished: now,
+    harnessVersion: harnessVersion(),
+    profileFile: profile.file,
+    profileName: profile.name,
+    jest: undefined,
+    records: {},
+    unavailable: Object.fromEntries(suites.map((s) => [s, reason])),
+  });
+}
+
 /** Jest args that add the live per-suite progress lines (dist/harness/cli/progress-reporter.js). */
 function progressReporterArgs(): string[] {
   const reporter = fileURLToPath(new URL('./progress-reporter.js', import.meta.url));
@@ -73,12 +92,23 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (profiles go after --profile)`);
   if (!values.profile?.length) throw new UsageError('--profile is required (e.g. mqtt-lb run --profile fixtures/profiles/haproxy-roundrobin.yaml)');
   const suitesOverride = parseSuites(values.suites);
-  const profiles: Profile[] = loadProfiles(values.profile, { runtime: values.runtime, map: values.map });
+  const entries = loadProfileEntries(values.profile, { runtime: values.runtime, map: values.map });
+  const profiles: Profile[] = entries.map((e) => e.profile);
   const names = profiles.map((p) => p.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new ConfigError(`two profiles are named '${dup}'`, undefined, undefined, 'profile names key the report pages and the baseline comparison: give each a distinct `name:`');
   progress(`checking ${profiles.length} profile(s): ${names.join(', ')}`);
-  for (const p of profiles) await preflight(p);
+  /** External profiles listed from a folder whose target is not configured here: skipped with the reason. */
+  const notConfigured = new Map<string, string>();
+  for (const { profile, fromFolder } of entries) {
+    try {
+      await preflight(profile);
+    } catch (err) {
+      if (!(fromFolder && err instanceof TargetNotConfiguredError)) throw err;
+      notConfigured.set(profile.name, `external target not configured on this machine: ${err.message}`);
+      progress(`profile ${profile.name}: skipped (${err.message})`);
+    }
+  }
   const baseline = readBaseline(values.baseline);
 
   const out = path.resolve(values.out!);
@@ -99,7 +129,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     const suites = suitesOverride ?? profile.suites;
     progress(`profile ${i + 1}/${profiles.length}: ${profile.name} (${profile.balancer.kind}, ${profile.broker.kind} × ${profile.broker.nodes})`);
     process.env.MQTT_LB_PROFILE_NAME = profile.name;
-    const summary = await runProfile(profile, { suites, workDir: path.join(out, '.work'), runtime: values.runtime, jestArgs, onChild: (pid) => (child = pid) });
+    const reason = notConfigured.get(profile.name);
+    const summary = reason
+      ? skippedSummary(profile, suites, reason)
+      : await runProfile(profile, { suites, workDir: path.join(out, '.work'), runtime: values.runtime, jestArgs, onChild: (pid) => (child = pid) });
     summaries.push(values.t ? explainFilteredSkips(summary, values.t) : summary);
   }
   sweepStaleRuns();

@@ -56,9 +56,17 @@ export function readCurrent(): string | undefined {
   }
 }
 
-/** Forgets `current` when it names `runId` (after that run went down). */
+/** When `current` names `runId` (which went down), the newest other ready `up` run becomes current, if any. */
 export function clearCurrentIf(runId: string): void {
-  if (readCurrent() === runId) rmSync(currentFile(), { force: true });
+  if (readCurrent() !== runId) return;
+  const next = upRuns()
+    .filter((r) => r.runId !== runId)
+    .map((r) => readKeeperInfo(r))
+    .filter((i): i is KeeperInfo => i !== undefined)
+    .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+    .at(-1);
+  if (next) setCurrent(next.runId);
+  else rmSync(currentFile(), { force: true });
 }
 
 /** Runs started by `mqtt-lb up` whose directory still exists (ready or not). */

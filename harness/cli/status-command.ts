@@ -1,7 +1,8 @@
 /** `mqtt-lb status [--run <id>] [--json] [--all]`: what a running deployment looks like right now. */
 import { parseArgs } from 'node:util';
 import { callControl, KeeperUnreachableError } from './control.js';
-import { controlSocketPath, readCurrent, readKeeperInfo, resolveUpRun, upRuns } from './run-state.js';
+import { controlSocketPath, readCurrent, readKeeperInfo, resolveUpRun, upRuns, type KeeperInfo } from './run-state.js';
+import { ConfigError } from '../errors.js';
 import type { StatusResult } from './keeper-status.js';
 import { table } from './table.js';
 
@@ -32,7 +33,7 @@ export function formatStatus(s: StatusResult): string {
         n.name,
         n.mqtt,
         n.http,
-        n.process ? `${n.process.state} (pid ${n.process.pid})` : '—',
+        n.process ? `${n.process.state}${n.process.pid ? ` (pid ${n.process.pid})` : ''}` : '—',
         n.api,
         n.liveConnections === undefined ? '—' : String(n.liveConnections),
         n.lastFault ? `${n.lastFault.verb} at ${n.lastFault.at.slice(11, 19)}` : '',
@@ -40,8 +41,8 @@ export function formatStatus(s: StatusResult): string {
     ),
   );
   lines.push('Balancer servers');
-  if (s.serversError) lines.push(`  (the balancer view did not answer: ${s.serversError})`);
-  else if (!s.servers.length) lines.push(`  (${s.runtime === 'external' ? 'an external balancer: its server states are not visible to the harness' : 'none reported'})`);
+  if (s.serversError) lines.push(`  (${s.runtime === 'external' ? s.serversError : `the balancer view did not answer: ${s.serversError}`})`);
+  else if (!s.servers.length) lines.push('  (none reported)');
   else
     lines.push(
       table(
@@ -53,10 +54,29 @@ export function formatStatus(s: StatusResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Shell exports that point an external-target profile (fixtures/profiles/external-loopback.yaml) at this deployment. */
+export function envExports(runId: string, info: KeeperInfo): string {
+  const d = info.deployment;
+  const vars: Record<string, string | undefined> = {
+    MQTT_LB_TARGET_RUN: runId,
+    MQTT_LB_TARGET_MQTT: d.endpoints.mqtt,
+    MQTT_LB_TARGET_MQTTS: d.endpoints.mqtts,
+    MQTT_LB_TARGET_DASHBOARD: d.endpoints.dashboard,
+  };
+  for (const n of d.broker.nodes) vars[`MQTT_LB_TARGET_${n.name.toUpperCase()}`] = `http://${n.http}`;
+  return Object.entries(vars).filter(([, v]) => v !== undefined).map(([k, v]) => `export ${k}='${v}'\n`).join('');
+}
+
 export async function statusCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { run: { type: 'string' }, json: { type: 'boolean', default: false }, all: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { run: { type: 'string' }, json: { type: 'boolean', default: false }, all: { type: 'boolean', default: false }, env: { type: 'boolean', default: false } }, strict: true });
   if (values.all) return listAll(values.json!);
   const run = resolveUpRun(values.run);
+  if (values.env) {
+    const info = readKeeperInfo(run);
+    if (!info) throw new ConfigError(`run ${run.runId} is not ready yet`, undefined, undefined, 'wait for `mqtt-lb up` to return');
+    process.stdout.write(envExports(run.runId, info));
+    return 0;
+  }
   try {
     const status = (await callControl(controlSocketPath(run), { cmd: 'status' }, 15_000)) as StatusResult;
     process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));

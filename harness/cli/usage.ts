@@ -85,6 +85,8 @@ Options:
   --run <id>                 which deployment (default: the latest \`mqtt-lb up\`)
   --json                     machine-readable output
   --all                      list every deployment that is up (id, profile, started)
+  --env                      print shell exports (MQTT_LB_TARGET_*) that point an external-target profile at it,
+                             e.g. fixtures/profiles/external-loopback.yaml: eval "$(mqtt-lb status --env)"
 
 Exit codes: 0 shown, 1 the deployment's keeper does not answer, 2 no such deployment.
 
@@ -92,6 +94,7 @@ Examples:
   mqtt-lb status
   mqtt-lb status --run 20250101-120000-ab12cd --json
   mqtt-lb status --all
+  eval "$(mqtt-lb status --env)" && mqtt-lb run -p fixtures/profiles/external-loopback.yaml
 `;
 
 const FAULT = `mqtt-lb fault — inject a fault into one node of a running deployment

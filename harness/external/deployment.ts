@@ -1,9 +1,11 @@
 /**
  * `balancer.kind: external`: an existing balancer (the guide's AWS ELB case) and, optionally, the nodes' REST APIs.
  * Nothing is started. The Deployment interface is served from what the profile gives: endpoints from its URLs,
- * nodeApi from the node API URLs, fault verbs from its shell commands (else FaultNotAvailableError, which suites
- * turn into skips via faultSkipReason). The balancer's own view and config facts are unknown.
+ * nodeApi from the node API URLs, fault verbs from its shell commands (else FaultNotAvailableError). The balancer's
+ * view and config facts are unknown (NotAvailableError). Suites skip such tests at collection time with
+ * externalSkipReason(profile, needs).
  */
+import path from 'node:path';
 import type { BalancerInfo, BalancerView, Capabilities, Deployment, Endpoints, FaultVerb, NodeApi, NodeInfo, NodeName } from '../types.js';
 import type { BalancerFacts } from '../balancer/facts.js';
 import type { Profile } from '../profile/schema.js';
@@ -13,10 +15,14 @@ import { RunDir, newRunId } from '../proc/run-dir.js';
 import { ConfigError } from '../errors.js';
 import { progress as defaultProgress } from '../util/progress.js';
 import { resolveExternalTarget, type ExternalNode, type ExternalTarget } from './target.js';
-import { notAvailable, runFaultCommand, FaultNotAvailableError } from './faults.js';
+import { notAvailable, runFaultCommand, NotAvailableError, NOT_AVAILABLE_REASONS } from './faults.js';
 
-/** No view into a balancer we do not run: suites that poll it see no servers. */
-const EMPTY_VIEW: BalancerView = { servers: async () => [] };
+/** No view into a balancer we do not run: asking for its servers is a NotAvailableError (suites skip). */
+const NO_VIEW: BalancerView = {
+  servers: async () => {
+    throw new NotAvailableError('balancer-view', NOT_AVAILABLE_REASONS['balancer-view']);
+  },
+};
 
 /** "Node emqx@10.0.0.1 is started" (EMQX and the stand-in answer /status like this). */
 export function brokerNodeFromStatus(body: string): string | undefined {
@@ -44,9 +50,9 @@ function endpointsOf(t: ExternalTarget): Endpoints {
 
 export class ExternalDeployment implements Deployment {
   readonly runtime = 'external' as const;
-  readonly balancerView = EMPTY_VIEW;
+  readonly balancerView = NO_VIEW;
   readonly reloadBalancer = async (): Promise<void> => {
-    throw new FaultNotAvailableError('reload', 'reloading an external balancer is not available: the harness does not run it');
+    throw new NotAvailableError('reload', NOT_AVAILABLE_REASONS.reload);
   };
   private stopped = false;
 
@@ -60,6 +66,8 @@ export class ExternalDeployment implements Deployment {
     readonly nodes: readonly NodeInfo[],
     private readonly apis: Map<string, NodeApi>,
     readonly startupMs: number,
+    /** Fault commands run here (the profile's folder), like every relative path of a profile. */
+    private readonly commandDir: string,
   ) {}
 
   get endpoints(): Endpoints {
@@ -76,7 +84,7 @@ export class ExternalDeployment implements Deployment {
   }
 
   get balancerFacts(): BalancerFacts {
-    throw new FaultNotAvailableError('balancer-facts', 'the balancer config of an external target is unknown: no algorithm, weights, health checks or timeouts to check');
+    throw new NotAvailableError('balancer-facts', NOT_AVAILABLE_REASONS['balancer-facts']);
   }
 
   nodeApi(node: NodeName): NodeApi {
@@ -88,7 +96,7 @@ export class ExternalDeployment implements Deployment {
   async fault(node: NodeName, verb: FaultVerb): Promise<void> {
     const command = this.target.faults[verb];
     if (!command) throw notAvailable(verb);
-    const r = await runFaultCommand(command, node, verb);
+    const r = await runFaultCommand(command, node, verb, this.commandDir);
     defaultProgress(`external target: fault ${verb} ${node} done in ${r.ms} ms`);
   }
 
@@ -116,5 +124,5 @@ export async function startExternalDeployment(profile: Profile, opts: { runId?: 
   const runDir = new RunDir(opts.runId ?? newRunId()).create(opts.mode ?? 'run');
   const faults = Object.keys(target.faults);
   say(`external target mqtt://${target.mqtt.host}:${target.mqtt.port}: ${nodes.length ? `node APIs ${nodes.map((n) => `${n.name}=${n.brokerNode}`).join(', ')}` : 'no node APIs'}; fault verbs: ${faults.join(', ') || 'none'}`);
-  return new ExternalDeployment(runDir.runId, runDir, target, profile.broker.kind, version, capabilities, nodes, apis, Date.now() - started);
+  return new ExternalDeployment(runDir.runId, runDir, target, profile.broker.kind, version, capabilities, nodes, apis, Date.now() - started, path.dirname(profile.file));
 }

@@ -7,15 +7,24 @@ import { spawn } from 'node:child_process';
 import type { Profile } from '../profile/schema.js';
 import type { FaultVerb } from '../types.js';
 
-export class FaultNotAvailableError extends Error {
-  override name = 'FaultNotAvailableError';
-  constructor(readonly verb: FaultVerb | 'reload' | 'balancer-facts', reason: string) {
+/** What a test may need from a deployment that an external target can lack. */
+export type ExternalNeed = FaultVerb | 'reload' | 'balancer-facts' | 'balancer-view';
+
+/** Something the harness cannot do on an external target; suites skip with this message. */
+export class NotAvailableError extends Error {
+  override name = 'NotAvailableError';
+  constructor(readonly need: ExternalNeed, reason: string) {
     super(reason);
   }
 }
 
-export function isFaultNotAvailable(err: unknown): err is FaultNotAvailableError {
-  return err instanceof FaultNotAvailableError;
+/** A fault verb without a command in the profile. */
+export class FaultNotAvailableError extends NotAvailableError {
+  override name = 'FaultNotAvailableError';
+}
+
+export function isNotAvailable(err: unknown): err is NotAvailableError {
+  return err instanceof NotAvailableError;
 }
 
 function missingVerbReason(verbs: readonly string[]): string {
@@ -23,15 +32,28 @@ function missingVerbReason(verbs: readonly string[]): string {
   return `fault verb${verbs.length === 1 ? '' : 's'} ${list} not available on the external target: the profile gives no balancer.target.faults.${verbs[0]} command (the harness does not control those nodes)`;
 }
 
+export const NOT_AVAILABLE_REASONS: Record<Exclude<ExternalNeed, FaultVerb>, string> = {
+  reload: 'reloading an external balancer is not available: the harness does not run it',
+  'balancer-facts': "the external balancer's config is unknown to the harness (no algorithm, weights, health checks or timeouts to check against)",
+  'balancer-view': "the external balancer's server states are not visible to the harness (no runtime/admin API)",
+};
+
 /**
- * A skip reason when the profile's deployment cannot perform every verb in `verbs`, else false. Harness-started
- * deployments (local, docker) can always perform them.
+ * A skip reason when the profile's deployment cannot provide everything in `needs`, else false. Deployments the
+ * harness starts (local, docker) provide everything. Use at collection time: `h.testUnless(externalSkipReason(h.profile, ['kill', 'balancer-view']), …)`.
  */
-export function faultSkipReason(profile: Profile, verbs: readonly FaultVerb[]): string | false {
+export function externalSkipReason(profile: Profile, needs: readonly ExternalNeed[]): string | false {
   if (profile.balancer.kind !== 'external') return false;
   const commands = profile.balancer.target?.faults ?? {};
-  const missing = verbs.filter((v) => !commands[v]);
-  return missing.length ? missingVerbReason(missing) : false;
+  const verbs = needs.filter((n): n is FaultVerb => !(n in NOT_AVAILABLE_REASONS) && !commands[n as FaultVerb]);
+  if (verbs.length) return missingVerbReason(verbs);
+  const other = needs.find((n): n is Exclude<ExternalNeed, FaultVerb> => n in NOT_AVAILABLE_REASONS);
+  return other ? NOT_AVAILABLE_REASONS[other] : false;
+}
+
+/** Fault verbs only: `externalSkipReason` for verbs. */
+export function faultSkipReason(profile: Profile, verbs: readonly FaultVerb[]): string | false {
+  return externalSkipReason(profile, verbs);
 }
 
 export function notAvailable(verb: FaultVerb): FaultNotAvailableError {
@@ -44,11 +66,11 @@ export interface CommandResult {
   ms: number;
 }
 
-/** Runs a profile's fault command with {node}/{verb} substituted (also as MQTT_LB_NODE / MQTT_LB_FAULT). */
-export async function runFaultCommand(template: string, node: string, verb: FaultVerb, timeoutMs = 60_000): Promise<CommandResult> {
+/** Runs a profile's fault command with {node}/{verb} substituted (also as MQTT_LB_NODE / MQTT_LB_FAULT), in the profile's folder. */
+export async function runFaultCommand(template: string, node: string, verb: FaultVerb, cwd: string, timeoutMs = 60_000): Promise<CommandResult> {
   const command = template.replaceAll('{node}', node).replaceAll('{verb}', verb);
   const t0 = Date.now();
-  const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_LB_NODE: node, MQTT_LB_FAULT: verb } });
+  const child = spawn('sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_LB_NODE: node, MQTT_LB_FAULT: verb } });
   let output = '';
   const append = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-4000);

@@ -30,11 +30,16 @@ export interface ExternalTarget {
 
 const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'ssl:': 8883, 'http:': 80, 'https:': 443 };
 
+/** The target names an environment variable that is not set: the profile is not configured for this machine. */
+export class TargetNotConfiguredError extends ConfigError {
+  override name = 'TargetNotConfiguredError';
+}
+
 /** Replaces `${NAME}` with the environment variable; an unset variable is a configuration error. */
 export function expandEnv(value: string, key: string, profileFile: string, env: NodeJS.ProcessEnv = process.env): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const v = env[name];
-    if (v === undefined || v === '') throw new ConfigError(`${key}: environment variable ${name} is not set`, profileFile, undefined, `export ${name}=… before running, or write the value into the profile`);
+    if (v === undefined || v === '') throw new TargetNotConfiguredError(`${key}: environment variable ${name} is not set`, profileFile, undefined, `export ${name}=… before running, or write the value into the profile`);
     return v;
   });
 }
