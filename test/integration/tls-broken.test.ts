@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Summary, TestResult, TlsMetrics } from '../../harness/report/summary-types.js';
 import { assertBuilt, ROOT, runCli } from './cli-helpers.js';
+import { generatePki } from '../../harness/tls/pki.js';
 
 async function runTls(profile: string): Promise<{ code: number | null; summary: Summary; tests: TestResult[]; log: string }> {
   assertBuilt('suites/tls.test.ts', 'harness/tls/run-tls.ts', 'harness/balancer/haproxy/cert-params.ts');
@@ -82,6 +83,24 @@ describe('tls suite through the CLI: good fixtures pass', () => {
     expect(m.certificates?.[0]).toMatchObject({ sans: ['mqtt-lb.test', '127.0.0.1'], keyType: 'RSA', keySize: 2048 });
     process.stdout.write(`tls ${name}: ${m.handshakes_per_s} handshakes/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms at concurrency ${m.concurrency}\n`);
     expect(log).not.toMatch(/Error:/);
+  }, 180_000);
+});
+
+describe('tls suite through the CLI: your own certificate files', () => {
+  test('pki: { ca, combined } → the config\'s own crt path is kept and used; the suite passes against it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-tls-own-'));
+    try {
+      const pki = await generatePki(path.join(dir, 'certs'), { serverNames: ['mqtt.own.test'], keyType: 'ec-p256' });
+      const cfg = readFileSync(path.join(ROOT, 'fixtures/haproxy/tls/offload.cfg'), 'utf8').replace('/etc/haproxy/certs/mqtt-lb.pem', pki.server.combined);
+      writeFileSync(path.join(dir, 'own.cfg'), cfg);
+      writeFileSync(path.join(dir, 'own.yaml'), `balancer: { kind: haproxy, config: own.cfg }\ntls: { pki: { ca: certs/ca.crt, combined: certs/server.pem }, server_names: [mqtt.own.test] }\nsuites: [tls]\n`);
+      const { code, tests, summary } = await runTls(path.join(dir, 'own.yaml'));
+      expect({ code, failed: failed(tests) }).toEqual({ code: 0, failed: [] });
+      expect(summary.deployment?.balancer.config).toContain(`ssl crt ${pki.server.combined}`);
+      expect(tlsMetrics(summary).certificates?.[0]).toMatchObject({ sans: ['mqtt.own.test', '127.0.0.1'], keyType: 'EC', keySize: 256 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 });
 
