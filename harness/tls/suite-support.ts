@@ -19,6 +19,11 @@ export interface TlsSkipReasons {
 
 export function tlsSkipReasons(profile: Profile): TlsSkipReasons {
   const tls = profile.tls;
+  if (profile.balancer.kind === 'external') {
+    const target = profile.balancer.target;
+    if (!target?.mqtts) return { all: 'the external target has no mqtts endpoint (balancer.target.mqtts)' };
+    if (!tls && !target.ca) return { all: 'no CA to verify the external balancer with (balancer.target.ca, or tls.pki.ca)' };
+  }
   if (!tls) {
     return profile.balancer.kind === 'external' ? {} : { all: 'the profile has no `tls:` section, so no TLS set-up was made (see README "Profile format")' };
   }
