@@ -11,27 +11,54 @@ const REQUIRED = [
   { bin: 'stdbuf', pkg: 'coreutils', why: 'line-buffered mosquitto_sub output' },
 ];
 
+// Optional: installed when possible, never a reason to fail (the tests that need them skip with the reason).
+const OPTIONAL = [{ bin: 'chromium', pkg: 'chromium', why: 'the report browser test (test/integration/report-browser.test.ts)' }];
+
 const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 const missing = REQUIRED.filter((r) => !onPath(r.bin));
-if (!missing.length) {
-  console.log(`[setup] system packages present: ${REQUIRED.map((r) => r.bin).join(', ')}`);
+const missingOptional = OPTIONAL.filter((r) => !onPath(r.bin));
+if (!missing.length && !missingOptional.length) {
+  console.log(`[setup] system packages present: ${[...REQUIRED, ...OPTIONAL].map((r) => r.bin).join(', ')}`);
   process.exit(0);
 }
-const pkgs = [...new Set(missing.map((m) => m.pkg))];
-const command = `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
-for (const m of missing) console.log(`[setup] missing: ${m.bin} (package ${m.pkg}) — needed for ${m.why}`);
 const isRoot = process.getuid?.() === 0;
-if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-  console.error(`[setup] install them with:\n  sudo ${command}\nthen run this command again.`);
-  process.exit(1);
-}
-console.log(`[setup] installing: ${pkgs.join(' ')}`);
+const canInstall = isRoot && existsSync('/usr/bin/apt-get');
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-execFileSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env });
-const still = missing.filter((r) => !onPath(r.bin));
-if (still.length) {
-  console.error(`[setup] still missing after install: ${still.map((s) => s.bin).join(', ')}`);
-  process.exit(1);
+let updated = false;
+const aptInstall = (pkgs) => {
+  if (!updated) execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  updated = true;
+  execFileSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env });
+};
+
+if (missing.length) {
+  const pkgs = [...new Set(missing.map((m) => m.pkg))];
+  const command = `apt-get update && apt-get install -y ${pkgs.join(' ')}`;
+  for (const m of missing) console.log(`[setup] missing: ${m.bin} (package ${m.pkg}) — needed for ${m.why}`);
+  if (!canInstall) {
+    console.error(`[setup] install them with:\n  sudo ${command}\nthen run this command again.`);
+    process.exit(1);
+  }
+  console.log(`[setup] installing: ${pkgs.join(' ')}`);
+  aptInstall(pkgs);
+  const still = missing.filter((r) => !onPath(r.bin));
+  if (still.length) {
+    console.error(`[setup] still missing after install: ${still.map((s) => s.bin).join(', ')}`);
+    process.exit(1);
+  }
+}
+
+for (const o of missingOptional) {
+  const hint = `apt-get install -y ${o.pkg}`;
+  if (!canInstall) {
+    console.log(`[setup] optional: ${o.bin} is not installed (${o.why} is skipped); to have it: sudo ${hint}`);
+    continue;
+  }
+  try {
+    console.log(`[setup] installing optional: ${o.pkg}`);
+    aptInstall([o.pkg]);
+  } catch {
+    console.log(`[setup] optional: could not install ${o.pkg}; ${o.why} is skipped (try: ${hint})`);
+  }
 }
 console.log('[setup] done');
