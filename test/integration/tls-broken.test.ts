@@ -44,6 +44,15 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
     expect(f[0]!.detail).toMatch(/ssl-min-ver TLSv1\.0 ciphers DEFAULT:@SECLEVEL=0/);
   }, 180_000);
 
+  test('a frontend admitting NULL and anon suites → the cipher test fails naming the bind line; nothing else fails', async () => {
+    const { code, tests } = await runTls('fixtures/broken/tls-null-ciphers.yaml');
+    expect(code).toBe(1);
+    expect(failed(tests)).toEqual(['cipher suites']);
+    const f = errors(byName(tests, 'cipher suites'));
+    expect(f.map((x) => x.title)).toEqual([expect.stringMatching(/accepts NULL cipher suites \(chose .*NULL.*\)/), expect.stringMatching(/accepts anon cipher suites/)]);
+    expect(f[0]).toMatchObject({ line: 28, file: expect.stringMatching(/tls-null-ciphers\.cfg$/), remedy: expect.stringMatching(/ssl-default-bind-ciphers/) });
+  }, 180_000);
+
   test('an expired certificate → the certificate test fails (expired on …); verifying clients are refused with CERT_HAS_EXPIRED', async () => {
     const { code, tests, summary } = await runTls('fixtures/broken/tls-expired-cert.yaml');
     expect(code).toBe(1);
