@@ -50,7 +50,7 @@ const algorithmOf = (f: BalancerFacts): string => algorithmName(f.mqttBackend);
 const at = (line?: number): string => (line ? ` (line ${line})` : '');
 
 describe('spread', () => {
-  h.testUnless(false, `static spread: ${settings.clients} clients through the balancer fit the expected shares`, async () => {
+  h.testUnless(false, "static spread: clients through the balancer fit the expected shares (ground truth: node API)", async () => {
     const d = h.deployment;
     const backend = d.balancerFacts.mqttBackend;
     const exp = await expected();
