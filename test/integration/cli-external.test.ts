@@ -110,6 +110,7 @@ describe('external target', () => {
     const [s] = parseSummaryFile(readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(s!.deployment).toMatchObject({ runtime: 'external', balancer: { kind: 'external', mapping: [] }, endpoints: { mqtt: info.deployment.endpoints.mqtt } });
     expect(s!.suites.pubsub!.tests.find((t) => t.path.includes('placement'))!.status).toBe('passed');
+    expect(readFileSync(path.join(out, 'index.html'), 'utf8')).toMatch(/An external balancer \(<code>mqtt:\/\/127\.0\.\d+\.10:\d+<\/code>\): the harness did not start it/);
   }, 90_000);
 
   test('an unconfigured external profile: exit 2 when named, skipped with the reason when found in a folder', async () => {

@@ -104,6 +104,9 @@ function mappingTable(d: DeploymentSummary): string {
 }
 
 function balancerConfig(d: DeploymentSummary, findings: Finding[]): string {
+  if (d.balancer.kind === 'external') {
+    return `<p class="note">An external balancer (<code>${escapeHtml(d.balancer.version)}</code>): the harness did not start it, did not rewrite any address and does not know its config. Test traffic went to the endpoints listed under Deployment; tests that need the balancer’s config, its server states or a fault verb without a command in the profile were skipped with that reason.</p>`;
+  }
   const file = d.balancer.configFile ? ` <code>${escapeHtml(d.balancer.configFile)}</code>` : '';
   const mapping = `<h3>Address mapping</h3><p class="note">Upstream addresses in the config are production addresses; the harness rewrote each to a harness node and test traffic never left the run’s own nodes.</p>${mappingTable(d)}`;
   if (d.balancer.config === undefined) return `${mapping}<p class="note">The balancer config was not recorded.</p>`;
