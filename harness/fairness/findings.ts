@@ -64,7 +64,6 @@ export function notModelled(backend: BackendFacts): Finding {
   return {
     severity: 'info',
     title: `No share model for \`balance ${backend.algorithm.value}\`: metrics are shown against the weights, report only`,
-    file: undefined,
     line: backend.algorithm.line,
   };
 }
