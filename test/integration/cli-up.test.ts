@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RunDir } from '../../harness/proc/run-dir.js';
 import { isAlive } from '../../harness/proc/identity.js';
-import { processesOfRun, readCurrent } from '../../harness/cli/run-state.js';
+import { processesOfRun, readCurrent, upRuns } from '../../harness/cli/run-state.js';
 import type { KeeperInfo } from '../../harness/cli/run-state.js';
 import type { StatusResult } from '../../harness/cli/keeper-status.js';
 import { waitFor } from '../../harness/util/wait.js';
@@ -46,7 +46,7 @@ describe('mqtt-lb up / status / fault / down from separate shells', () => {
     const info = await up();
     expect(info.deployment.endpoints.mqtt).toMatch(/^mqtt:\/\/127\.0\.\d+\.10:\d+$/);
     expect(info.deployment.broker.nodes.map((n) => n.name)).toEqual(['node1', 'node2', 'node3']);
-    expect(readCurrent()).toBe(info.runId);
+    expect(upRuns().map((r) => r.runId)).toContain(info.runId); // `current` may name a parallel test's `up`: see below
     expect(isAlive(info.pid)).toBe(true);
 
     const before = await status(info.runId);
@@ -106,12 +106,15 @@ describe('mqtt-lb up / status / fault / down from separate shells', () => {
     expect(r.code).toBe(0);
     const info = r.json;
     privateRuns.push({ runId: info.runId, env });
+    // Without --run, commands act on the current (latest) `up` of this state directory.
+    const current = await runCliJson<StatusResult>(['status', '--json'], { env });
+    expect(current.json.runId).toBe(info.runId);
     process.kill(info.pid, 'SIGKILL');
     await waitFor(() => !isAlive(info.pid), { timeoutMs: 5000, what: 'the keeper to die' });
-    const st = await runCli(['status', '--run', info.runId], { env });
+    const st = await runCli(['status'], { env });
     expect(st.code).toBe(1);
     expect(st.stderr).toMatch(/keeper .*gone or hung/);
-    const down = await runCli(['down', '--run', info.runId], { env });
+    const down = await runCli(['down'], { env });
     expect(down.code).toBe(0);
     expect(down.stdout).toMatch(/keeper gone/);
     await waitFor(() => processesOfRun(info.runId).length === 0, { timeoutMs: 5000, what: 'no process of the run' });
