@@ -1,5 +1,5 @@
 /** `mqtt-lb run`: profiles → preflight → suites (Jest) → report; exit 0/1/2. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -70,7 +70,7 @@ function skippedSummary(profile: Profile, suites: SuiteName[], reason: string): 
 /** Jest args that add the live per-suite progress lines (dist/harness/cli/progress-reporter.js). */
 function progressReporterArgs(): string[] {
   const reporter = fileURLToPath(new URL('./progress-reporter.js', import.meta.url));
-  return ['--reporters', 'default', '--reporters', reporter];
+  return existsSync(reporter) ? ['--reporters', 'default', '--reporters', reporter] : [];
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
