@@ -1,12 +1,11 @@
 /**
  * The docker runtime: one user-defined network per run, broker nodes and balancers as containers reachable by
  * alias inside it and through fixed published ports on 127.0.0.1 from the harness. Everything carries the run id
- * label and is removed in `stop()`, by the SIGINT/SIGTERM handler (synchronously: scripts/docker/sweep-run.mjs),
- * and — for runs whose owner process died — at the next start. Works with Ryuk off (env.ts) or on.
+ * label and is removed in `stop()`; by the run's reaper when this process ends any other way (reaper.ts); by the
+ * SIGINT/SIGTERM handler (synchronously, where signals reach us); and, for runs whose owner process died without
+ * either, at the next start. Works with Ryuk off (env.ts) or on.
  */
 import './env.js';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import type { StartedNetwork } from 'testcontainers';
 import type { ClusterHandle, ClusterSpec, Runtime } from '../runtime/runtime.js';
 import type { BalancerHandle, BalancerStartSpec } from '../balancer/balancer.js';
@@ -14,7 +13,6 @@ import type { Profile } from '../profile/schema.js';
 import type { RunDir } from '../proc/run-dir.js';
 import { trackRun } from '../proc/signals.js';
 import { ConfigError } from '../errors.js';
-import { projectRoot } from '../util/project-root.js';
 import { dockerAvailable, ownerProcessAlive, sweepRun, sweepStaleRuns } from './engine.js';
 import { startRunNetwork } from './net-container.js';
 import { chooseImage, ensureImages, imagesUnavailable, rolesFor, type ImageChoice, type ImageRole } from './image-choice.js';
@@ -22,11 +20,7 @@ import { dockerBrokerKinds } from './brokers/index.js';
 import { dockerBalancerStarters } from './balancers/index.js';
 import { DockerCluster } from './cluster.js';
 import { stageApp } from './app-stage.js';
-
-/** Removes the run's containers and network without the event loop (signal handlers). */
-export function sweepRunSync(runId: string): void {
-  spawnSync(process.execPath, [path.join(projectRoot(), 'scripts', 'docker', 'sweep-run.mjs'), runId], { stdio: 'ignore', timeout: 20_000 });
-}
+import { startReaper, sweepRunSync, type Reaper } from './reaper.js';
 
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
@@ -38,6 +32,7 @@ export class DockerRuntime implements Runtime {
     readonly runDir: RunDir,
     private readonly images: ReadonlyMap<ImageRole, ImageChoice>,
     private readonly say: (m: string) => void,
+    private readonly reaper: Reaper,
   ) {
     this.untrack = trackRun(runDir, () => sweepRunSync(runDir.runId));
   }
@@ -99,6 +94,7 @@ export class DockerRuntime implements Runtime {
     this.network = undefined;
     this.cluster = undefined;
     this.untrack();
+    this.reaper.dismiss();
   }
 }
 
@@ -118,5 +114,5 @@ export async function createDockerRuntime(profile: Profile, runDir: RunDir, say:
   const stale = await sweepStaleRuns(ownerProcessAlive);
   if (stale.swept.length) say(`removed the containers and networks of ${stale.swept.length} crashed run(s): ${stale.swept.join(', ')}`);
   say(`docker runtime: engine ${engine.version}; ${choices.map((c) => `${c.role} ${c.image} (${c.source}${c.appEntry ? ', app copied in' : ''})`).join(', ')}`);
-  return new DockerRuntime(runDir, new Map(choices.map((c) => [c.role, c])), say);
+  return new DockerRuntime(runDir, new Map(choices.map((c) => [c.role, c])), say, await startReaper(runDir.runId));
 }
