@@ -1,0 +1,64 @@
+/**
+ * Client-side events of one auto-reconnecting MQTT client, with timestamps: connection attempts,
+ * CONNACKs (with sessionPresent), closes and errors. From them: when a client was cut off, when it
+ * was back, and what each attempt in between ended with.
+ */
+import type { IConnackPacket, MqttClient } from 'mqtt';
+
+export type ClientEventKind = 'attempt' | 'connack' | 'close' | 'error';
+
+export interface ClientEvent {
+  at: number;
+  kind: ClientEventKind;
+  detail?: string;
+  sessionPresent?: boolean;
+}
+
+export interface AttemptOutcome {
+  at: number;
+  /** 'connack' = accepted; 'closed' = the connection closed before any CONNACK; 'pending' = still open at the end. */
+  outcome: 'connack' | 'closed' | 'pending';
+  durationMs: number;
+  /** Errors the client reported during the attempt (e.g. "connack timeout", "ECONNREFUSED"). */
+  errors: string[];
+}
+
+export class ClientEvents {
+  readonly events: ClientEvent[] = [];
+
+  constructor(readonly clientId: string, client: MqttClient, private readonly maxEvents = 2000) {
+    const push = (e: ClientEvent): void => void (this.events.length < this.maxEvents && this.events.push(e));
+    const onReconnect = (): void => push({ at: Date.now(), kind: 'attempt' });
+    const onConnect = (packet: IConnackPacket): void => push({ at: Date.now(), kind: 'connack', sessionPresent: packet.sessionPresent });
+    const onClose = (): void => push({ at: Date.now(), kind: 'close' });
+    const onError = (err: Error): void => push({ at: Date.now(), kind: 'error', detail: err.message });
+    client.on('reconnect', onReconnect);
+    client.on('connect', onConnect);
+    client.on('close', onClose);
+    client.on('error', onError);
+  }
+
+  /** The first event of this kind at or after `since`. */
+  firstAfter(kind: ClientEventKind, since: number): ClientEvent | undefined {
+    return this.events.find((e) => e.kind === kind && e.at >= since);
+  }
+
+  /** The last event of this kind before `at`. */
+  lastBefore(kind: ClientEventKind, at: number): ClientEvent | undefined {
+    return this.events.filter((e) => e.kind === kind && e.at < at).at(-1);
+  }
+
+  /** Every reconnect attempt that started in [from, to), with how it ended. */
+  attempts(from: number, to: number, now = Date.now()): AttemptOutcome[] {
+    const out: AttemptOutcome[] = [];
+    this.events.forEach((e, i) => {
+      if (e.kind !== 'attempt' || e.at < from || e.at >= to) return;
+      const rest = this.events.slice(i + 1);
+      const end = rest.find((x) => x.kind === 'connack' || x.kind === 'close' || x.kind === 'attempt');
+      const errors = rest.slice(0, end ? rest.indexOf(end) : undefined).filter((x) => x.kind === 'error').map((x) => x.detail ?? 'error');
+      const outcome = end?.kind === 'connack' ? 'connack' : end ? 'closed' : 'pending';
+      out.push({ at: e.at, outcome, durationMs: (end?.at ?? now) - e.at, errors });
+    });
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The clients of a failover scenario: auto-reconnecting MQTT clients through the balancer, each from
+ * its own source address (127.0.2.x, so source-hash balancing spreads them too), with their events
+ * recorded. Roles: publishers and persistent (clean=false) subscribers of the steady stream, the rest
+ * idle. Where each one sits comes from the cluster's node API, never from the client.
+ */
+import type { IClientOptions, MqttClient } from 'mqtt';
+import type { Deployment, NodeName } from '../types.js';
+import type { ClientPool } from '../clients/mqtt.js';
+import { ClientEvents } from './client-events.js';
+import { waitFor } from '../util/wait.js';
+
+export type Role = 'publisher' | 'subscriber' | 'idle';
+
+export interface FleetMember {
+  id: string;
+  role: Role;
+  client: MqttClient;
+  events: ClientEvents;
+  localAddress: string;
+}
+
+export interface FleetOptions {
+  idPrefix: string;
+  clients: number;
+  publishers: number;
+  subscribers: number;
+  keepaliveS: number;
+  reconnectPeriodMs: number;
+  connectTimeoutMs: number;
+  /** First host byte of the 127.0.2.x source addresses (1–250); distinct per fleet in one scenario. */
+  firstAddress?: number;
+  will?: (id: string) => IClientOptions['will'];
+}
+
+const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(true, {}, () => r()));
+
+export class Fleet {
+  private constructor(readonly members: FleetMember[]) {}
+
+  static async connect(d: Deployment, pool: ClientPool, o: FleetOptions, timeoutMs = 15_000): Promise<Fleet> {
+    const first = o.firstAddress ?? 1;
+    if (first + o.clients - 1 > 250) throw new Error(`fleet ${o.idPrefix}: ${o.clients} clients from 127.0.2.${first} run past 127.0.2.250`);
+    const members = Array.from({ length: o.clients }, (_, i): FleetMember => {
+      const role: Role = i < o.publishers ? 'publisher' : i < o.publishers + o.subscribers ? 'subscriber' : 'idle';
+      const id = `${o.idPrefix}-${role[0]}${i}`;
+      const localAddress = `127.0.2.${first + i}`;
+      const client = pool.create(d.endpoints.mqtt, {
+        clientId: id,
+        localAddress,
+        clean: role !== 'subscriber',
+        keepalive: o.keepaliveS,
+        reconnectPeriod: o.reconnectPeriodMs,
+        connectTimeout: o.connectTimeoutMs,
+        ...(o.will ? { will: o.will(id) } : {}),
+      });
+      return { id, role, client, events: new ClientEvents(id, client), localAddress };
+    });
+    const fleet = new Fleet(members);
+    await waitFor(() => members.every((m) => m.client.connected), { timeoutMs, intervalMs: 25, what: `${o.clients} fleet clients to connect through the balancer` }).catch(async (err: Error) => {
+      await fleet.close();
+      throw err;
+    });
+    return fleet;
+  }
+
+  byRole(role: Role): FleetMember[] {
+    return this.members.filter((m) => m.role === role);
+  }
+
+  /** Node of every member per the cluster's node API (asks the first node that answers). */
+  async placement(d: Deployment, timeoutMs = 5000): Promise<Map<string, NodeName>> {
+    const byBrokerNode = new Map(d.nodes.map((n) => [n.brokerNode, n.name]));
+    const ids = new Set(this.members.map((m) => m.id));
+    return waitFor(async () => {
+      for (const n of d.nodes) {
+        const rows = await d.nodeApi(n.name).clients({ limit: 1000 }).catch(() => undefined);
+        if (!rows) continue;
+        const placed = new Map<string, NodeName>();
+        for (const r of rows) if (ids.has(r.clientid) && byBrokerNode.has(r.node)) placed.set(r.clientid, byBrokerNode.get(r.node)!);
+        return placed.size === ids.size ? placed : undefined;
+      }
+      return undefined;
+    }, { timeoutMs, intervalMs: 100, what: `the node API to list all ${ids.size} fleet clients` });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.members.map((m) => endClient(m.client)));
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Per-node live connection counts over time from each node's own API (`/api/v5/nodes`, its own row),
+ * sampled into the scenario timeline together with the balancer's latest status per node.
+ * A node whose API refuses connections (killed, stopped) counts 0; one that does not answer
+ * (paused) keeps its last known count — its connections are still open, just hung.
+ */
+import type { Deployment } from '../types.js';
+import type { BalancerPoller } from './balancer-poller.js';
+import type { ScenarioTimeline } from './timeline.js';
+import { delay } from '../util/wait.js';
+
+type NodeSource = Pick<Deployment, 'nodes' | 'nodeApi'>;
+
+function refused(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string } }).cause;
+  return cause?.code === 'ECONNREFUSED' || cause?.code === 'ECONNRESET';
+}
+
+export class NodeCountSampler {
+  private readonly counts: Record<string, number> = {};
+  private readonly inFlight = new Set<string>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly d: NodeSource,
+    private readonly timeline: ScenarioTimeline,
+    private readonly poller: BalancerPoller,
+    private readonly intervalMs = 250,
+    private readonly maxSamples = 600,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  current(): Record<string, number> {
+    return { ...this.counts };
+  }
+
+  private async run(): Promise<void> {
+    for (let i = 0; this.running && i < this.maxSamples; i++) {
+      const started = Date.now();
+      await Promise.race([Promise.all(this.d.nodes.map((n) => this.refresh(n.name, n.brokerNode))), delay(this.intervalMs)]);
+      this.timeline.sample(this.counts, this.poller.statuses());
+      await delay(Math.max(1, this.intervalMs - (Date.now() - started)));
+    }
+  }
+
+  /** One request per node at a time: a hung node's API must not pile up requests. */
+  private async refresh(node: string, brokerNode: string): Promise<void> {
+    if (this.inFlight.has(node)) return;
+    this.inFlight.add(node);
+    try {
+      const rows = await this.d.nodeApi(node).nodes();
+      const own = rows.find((r) => r.node === brokerNode);
+      if (own) this.counts[node] = own.live_connections ?? own.connections ?? 0;
+    } catch (err) {
+      if (refused(err)) this.counts[node] = 0;
+    } finally {
+      this.inFlight.delete(node);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * One failover scenario on a running deployment: waits until every server is in rotation, starts the
+ * observers (balancer view at 10 Hz, per-node counts), the fleet and the steady stream, injects the
+ * fault with a timestamp, waits (bounded) for detection and reconnects, and undoes the fault at the end.
+ */
+import type { Deployment, FaultVerb, NodeName } from '../types.js';
+import type { ClientPool } from '../clients/mqtt.js';
+import type { FailoverThresholds } from './thresholds.js';
+import { BalancerPoller, isInRotation, isOut } from './balancer-poller.js';
+import { NodeCountSampler } from './node-sampler.js';
+import { ScenarioTimeline } from './timeline.js';
+import { Fleet, type FleetMember, type FleetOptions } from './fleet.js';
+import { TrafficStream } from './traffic.js';
+import { riseBound, seconds } from './check-facts.js';
+import { waitFor } from '../util/wait.js';
+
+export interface ScenarioContext {
+  d: Deployment;
+  pool: ClientPool;
+  t: FailoverThresholds;
+  /** Unique per suite run, part of every client id and topic. */
+  run: string;
+}
+
+const UNDO: Partial<Record<FaultVerb, FaultVerb>> = { kill: 'restart', stop: 'restart', pause: 'resume' };
+
+/** Bounded wait until every server of the MQTT backend is in rotation; false when the bound passed. */
+export async function waitAllInRotation(d: Deployment, capMs: number): Promise<boolean> {
+  const check = d.balancerFacts.mqttBackend.servers[0]?.check;
+  const bound = Math.min(capMs, (check ? riseBound(check).worstMs : 0) + 3000);
+  const backend = d.balancerFacts.mqttBackend.name;
+  return waitFor(async () => {
+    const servers = (await d.balancerView.servers()).filter((s) => s.backend === backend);
+    return servers.length > 0 && servers.every((s) => isInRotation(s.status) && s.checkStatus !== 'INI');
+  }, { timeoutMs: bound, intervalMs: 100, what: 'every server in rotation' }).then(() => true, () => false);
+}
+
+export class FailoverScenario {
+  readonly timeline = new ScenarioTimeline();
+  readonly poller: BalancerPoller;
+  readonly sampler: NodeCountSampler;
+  readonly notes: string[] = [];
+  private readonly undo = new Map<NodeName, FaultVerb>();
+  fleet!: Fleet;
+  traffic: TrafficStream | undefined;
+  placement = new Map<string, NodeName>();
+
+  private constructor(readonly ctx: ScenarioContext, readonly name: string) {
+    this.poller = new BalancerPoller(ctx.d.balancerView, ctx.d.balancerFacts.mqttBackend.name);
+    this.sampler = new NodeCountSampler(ctx.d, this.timeline, this.poller);
+  }
+
+  static async begin(ctx: ScenarioContext, name: string, opts: { traffic?: boolean; fleet?: Partial<FleetOptions> } = {}): Promise<FailoverScenario> {
+    if (!(await waitAllInRotation(ctx.d, ctx.t.capMs))) throw new Error(`scenario ${name}: not every server of ${ctx.d.balancerFacts.mqttBackend.name} is in rotation, cannot start`);
+    const s = new FailoverScenario(ctx, name);
+    s.poller.start();
+    s.sampler.start();
+    const t = ctx.t;
+    s.fleet = await Fleet.connect(ctx.d, ctx.pool, {
+      idPrefix: `fo-${ctx.run}-${name}`,
+      clients: t.clients,
+      publishers: opts.traffic === false ? 0 : t.publishers,
+      subscribers: opts.traffic === false ? 0 : t.subscribers,
+      keepaliveS: t.keepaliveS,
+      reconnectPeriodMs: t.reconnectPeriodMs,
+      connectTimeoutMs: t.connectTimeoutMs,
+      ...opts.fleet,
+    });
+    if (opts.traffic !== false) {
+      const ends = (role: 'publisher' | 'subscriber'): Array<{ id: string; client: FleetMember['client'] }> => s.fleet.byRole(role);
+      s.traffic = new TrafficStream(`mqtt-lb/failover/${ctx.run}/${name}`, ends('publisher'), ends('subscriber'), t.ratePerQos);
+      await s.traffic.subscribeAll();
+      s.traffic.start();
+    }
+    s.placement = await s.fleet.placement(ctx.d);
+    s.timeline.event('note', { detail: `${t.clients} clients placed: ${JSON.stringify(s.countsByNode())}` });
+    return s;
+  }
+
+  countsByNode(): Record<string, number> {
+    const out: Record<string, number> = Object.fromEntries(this.ctx.d.nodes.map((n) => [n.name, 0]));
+    for (const node of this.placement.values()) out[node] = (out[node] ?? 0) + 1;
+    return out;
+  }
+
+  /** The node with the most fleet clients (ties: the later node, so node1 is rarely the target). */
+  busiestNode(): NodeName {
+    const counts = this.countsByNode();
+    return Object.entries(counts).sort((a, b) => b[1] - a[1] || b[0].localeCompare(a[0]))[0]![0];
+  }
+
+  on(node: NodeName): FleetMember[] {
+    return this.fleet.members.filter((m) => this.placement.get(m.id) === node);
+  }
+
+  /** Injects the fault; returns its timestamp (taken just before the verb runs). */
+  async fault(node: NodeName, verb: FaultVerb): Promise<number> {
+    const t0 = Date.now();
+    await this.ctx.d.fault(node, verb);
+    const undo = UNDO[verb];
+    if (undo) this.undo.set(node, undo);
+    else this.undo.delete(node);
+    this.timeline.event('fault', { node, detail: verb, at: t0 });
+    return t0;
+  }
+
+  /** Waits (bounded) for the balancer to take the node out; the time it did, or null. */
+  async detection(node: NodeName, since: number, windowMs: number): Promise<number | null> {
+    const at = await this.poller.waitFor(node, isOut, since, windowMs);
+    if (at === undefined) {
+      this.timeline.event('note', { node, detail: `not marked DOWN within ${seconds(windowMs)}` });
+      return null;
+    }
+    const state = this.poller.stateAt(node, at);
+    this.timeline.event('marked-down', { node, at, detail: state?.checkStatus ? `check ${state.checkStatus}` : undefined });
+    return at - since;
+  }
+
+  async markedUp(node: NodeName, since: number, windowMs: number): Promise<number | null> {
+    const at = await this.poller.waitFor(node, isInRotation, since, windowMs);
+    if (at === undefined) return null;
+    this.timeline.event('marked-up', { node, at });
+    return at - since;
+  }
+
+  /** Waits (bounded) until every member has a CONNACK after `since`; true when all did. */
+  async allReconnected(members: FleetMember[], since: number, windowMs: number): Promise<boolean> {
+    const back = (): boolean => members.every((m) => m.events.firstAfter('connack', since));
+    const ok = await waitFor(back, { timeoutMs: windowMs, intervalMs: 25, what: 'reconnects' }).then(() => true, () => false);
+    const last = Math.max(since, ...members.map((m) => m.events.firstAfter('connack', since)?.at ?? 0));
+    const n = members.filter((m) => m.events.firstAfter('connack', since)).length;
+    this.timeline.event(ok ? 'reconnected' : 'note', { at: ok ? last : Date.now(), detail: `${n}/${members.length} affected clients back` });
+    return ok;
+  }
+
+  /** Stops the stream (drained), the observers and the fleet, and undoes the faults still in place. */
+  async finish(): Promise<void> {
+    await this.traffic?.stop().catch(() => undefined);
+    await this.sampler.stop();
+    await this.poller.stop();
+    await this.fleet?.close().catch(() => undefined);
+    await this.restore();
+  }
+
+  async restore(): Promise<void> {
+    for (const [node, verb] of this.undo) {
+      await this.ctx.d.fault(node, verb).catch((err: Error) => this.notes.push(`could not ${verb} ${node}: ${err.message}`));
+      this.undo.delete(node);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * A steady message stream during a fault: each publisher publishes at a fixed rate on every QoS level,
+ * every message stamped (publisher, sequence); each subscriber keeps one Jepsen-style ledger per QoS.
+ * The publish loop is bounded in time and count; it never waits for acks, so a publisher cut off by the
+ * fault queues (MQTT.js) and its acks arrive late or never — lost = acked but never delivered.
+ */
+import type { MqttClient } from 'mqtt';
+import { publish, subscribe } from '../clients/mqtt.js';
+import { DeliveryLedger, stampPayload } from '../metrics/delivery.js';
+import { delay, waitFor } from '../util/wait.js';
+
+export const QOS_LEVELS = [0, 1, 2] as const;
+export type Qos = (typeof QOS_LEVELS)[number];
+const PROBE = 'probe';
+
+export interface Endpoint {
+  id: string;
+  client: MqttClient;
+}
+
+/** Per-QoS totals over all subscribers; units are deliveries (message × subscriber). */
+export interface QosTotals {
+  sent: number;
+  acked: number;
+  received: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  unexpected: number;
+  /** Delivered although the publisher never got its ack (Jepsen "recovered"). */
+  recovered: number;
+}
+
+export class TrafficStream {
+  private readonly ledgers = new Map<string, { qos: Qos; ledger: DeliveryLedger }>();
+  readonly subscribers: Array<Endpoint & { qos: Qos }>;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private pendingAcks = 0;
+  private stopped: Promise<void> | undefined;
+  published = 0;
+
+  constructor(
+    private readonly topicPrefix: string,
+    private readonly publishers: Endpoint[],
+    subscribers: Endpoint[],
+    private readonly ratePerQos: number,
+  ) {
+    // One QoS per subscriber: aedes drops a delivery whose per-node counter is below one the client has
+    // already seen, and QoS 0 (no session write) overtakes QoS 1/2 from the same node.
+    this.subscribers = subscribers.map((s, i) => ({ ...s, qos: QOS_LEVELS[i % QOS_LEVELS.length]! }));
+    for (const s of this.subscribers) {
+      const ledger = new DeliveryLedger();
+      this.ledgers.set(s.id, { qos: s.qos, ledger });
+      const prefix = `${topicPrefix}/q${s.qos}/`;
+      const onMessage = (topic: string, payload: Buffer): void => {
+        if (!topic.startsWith(prefix) || payload.toString() === PROBE) return;
+        ledger.recordReceived(payload);
+      };
+      s.client.on('message', onMessage);
+    }
+  }
+
+  private topic(qos: Qos, publisher: string): string {
+    return `${this.topicPrefix}/q${qos}/${publisher}`;
+  }
+
+  /** Subscribes every subscriber per QoS and waits until a probe from every publisher reaches every subscriber. */
+  async subscribeAll(timeoutMs = 8000): Promise<void> {
+    await Promise.all(this.subscribers.map((s) => subscribe(s.client, `${this.topicPrefix}/q${s.qos}/+`, s.qos)));
+    const seen = new Set<string>();
+    const onProbe = (sub: string) => (topic: string, payload: Buffer): void => void (payload.toString() === PROBE && seen.add(`${sub} ${topic.split('/').at(-1)}`));
+    const handlers = this.subscribers.map((s) => [s, onProbe(s.id)] as const);
+    for (const [s, h] of handlers) s.client.on('message', h);
+    const want = this.subscribers.length * this.publishers.length;
+    try {
+      await waitFor(async () => {
+        await Promise.all(this.publishers.flatMap((p) => QOS_LEVELS.map((q) => publish(p.client, this.topic(q, p.id), PROBE, { qos: 0 }))));
+        await delay(100);
+        return seen.size >= want;
+      }, { timeoutMs, intervalMs: 1, what: `routes from ${this.publishers.length} publishers to ${this.subscribers.length} subscribers` });
+    } finally {
+      for (const [s, h] of handlers) s.client.off('message', h);
+    }
+  }
+
+  start(maxMs = 60_000): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run(maxMs);
+  }
+
+  private async run(maxMs: number): Promise<void> {
+    const interval = 1000 / this.ratePerQos;
+    const started = Date.now();
+    const maxTicks = Math.ceil((maxMs / 1000) * this.ratePerQos);
+    for (let tick = 0; this.running && tick < maxTicks && Date.now() - started < maxMs; tick++) {
+      for (const p of this.publishers) for (const q of QOS_LEVELS) this.send(p, q, tick);
+      await delay(Math.max(1, started + (tick + 1) * interval - Date.now()));
+    }
+    this.running = false;
+  }
+
+  private send(p: Endpoint, qos: Qos, seq: number): void {
+    const stream = `${p.id}/q${qos}`;
+    const ledgers = [...this.ledgers.values()].filter((l) => l.qos === qos).map((l) => l.ledger);
+    for (const l of ledgers) l.recordSent(stream, seq);
+    this.published++;
+    this.pendingAcks++;
+    const onDone = (err?: Error): void => {
+      this.pendingAcks--;
+      if (err) return;
+      for (const l of ledgers) l.recordAcked(stream, seq);
+    };
+    p.client.publish(this.topic(qos, p.id), stampPayload(stream, seq), { qos }, onDone);
+  }
+
+  /** Stops publishing, then waits (bounded) for outstanding acks and for every acked QoS 1/2 message to arrive. */
+  stop(drainMs = 4000): Promise<void> {
+    this.stopped ??= this.drain(drainMs);
+    return this.stopped;
+  }
+
+  private async drain(drainMs: number): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await waitFor(() => this.pendingAcks === 0 && this.totals()[1].lost === 0 && this.totals()[2].lost === 0, { timeoutMs: drainMs, intervalMs: 50, what: 'the stream to drain' }).catch(() => undefined);
+  }
+
+  totals(subscriberIds?: Set<string>): Record<Qos, QosTotals> {
+    const out = {} as Record<Qos, QosTotals>;
+    for (const q of QOS_LEVELS) out[q] = { sent: 0, acked: 0, received: 0, lost: 0, duplicated: 0, reordered: 0, unexpected: 0, recovered: 0 };
+    for (const [id, { qos, ledger }] of this.ledgers) {
+      if (subscriberIds && !subscriberIds.has(id)) continue;
+      const r = ledger.report();
+      const t = out[qos];
+      t.sent += r.sent;
+      t.acked += r.acked;
+      t.received += r.received;
+      t.lost += r.lost;
+      t.duplicated += r.duplicated;
+      t.reordered += r.reordered;
+      t.unexpected += r.unexpected;
+      t.recovered += Math.max(0, r.ok - (r.acked - r.lost));
+    }
+    return out;
+  }
+}
