@@ -44,6 +44,8 @@ export async function startRedis(runDir: RunDir, host = '127.0.0.1'): Promise<Re
       args: [
         '--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no',
         '--client-output-buffer-limit', 'pubsub 0 0 0', '--protected-mode', 'no',
+        // keep the environment readable: it carries the run id that proves the process is ours
+        '--set-proc-title', 'no',
         '--dir', runDir.dir('redis'), '--logfile', '',
       ],
     },
