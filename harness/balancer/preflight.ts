@@ -2,6 +2,7 @@
 import type { Profile } from '../profile/schema.js';
 import { parseMapEntries, type ExplicitMap } from './address-map.js';
 import { preflightHaproxy } from './haproxy/preflight.js';
+import { MissingBinaryError } from '../errors.js';
 import { withPreflightTls, type BalancerTls } from '../tls/run-tls.js';
 
 /** `tls`: throw-away files standing in for the run's PKI (profile `tls:`), so certificate paths can be checked too. */
@@ -13,5 +14,13 @@ export const preflights: Record<string, Preflight> = {
 
 export async function preflightProfile(profile: Profile): Promise<void> {
   const check = preflights[profile.balancer.kind];
-  if (check) await withPreflightTls(profile.tls, profile.file, (tls) => check(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map), tls));
+  if (!check) return;
+  try {
+    await withPreflightTls(profile.tls, profile.file, (tls) => check(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map), tls));
+  } catch (err) {
+    // The docker runtime runs the balancer from its image: the mapping is checked (it throws first), a missing
+    // local binary is not needed (the container validates the config when it starts).
+    if (err instanceof MissingBinaryError && profile.runtime !== 'local') return;
+    throw err;
+  }
 }
