@@ -335,8 +335,8 @@ backends:
       const status = await get('/api/status');
       expect(status).toMatchObject({ version: expect.any(String), uptimeMs: expect.any(Number), frontends: [expect.objectContaining({ name: 'mqtt', address: `127.0.0.1:${env.port()}` })] });
 
-      expect((await (await post('/api/servers/be/s1/drain')).json()).status).toBe('DRAIN');
-      expect((await (await post('/api/servers/be/s2/disable')).json()).status).toBe('MAINT');
+      expect(((await (await post('/api/servers/be/s1/drain')).json()) as { status: string }).status).toBe('DRAIN');
+      expect(((await (await post('/api/servers/be/s2/disable')).json()) as { status: string }).status).toBe('MAINT');
       expect(env.logs.filter((l) => l.event === 'server-state' && l.source === 'admin').map((l) => l.to)).toEqual(['DRAIN', 'MAINT']);
       const r = await sendRaw(env.port(), null, 2_000);
       expect(r.closed).toBe(true);
