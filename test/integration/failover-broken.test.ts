@@ -1,0 +1,106 @@
+/**
+ * The failover suite catches bad balancer configs, through the CLI like a user runs it: each broken
+ * fixture fails the scenario it should, with the finding and the config line that explain why; the
+ * hardened config passes every scenario and leaves its figures in summary.json.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FailoverMetrics, Finding, Summary, TestResult } from '../../harness/report/summary-types.js';
+import { withTimeout } from '../../harness/util/wait.js';
+
+interface CliRun {
+  code: number | null;
+  summary: Summary;
+  output: string;
+}
+
+async function runFailover(profile: string, testPattern?: string): Promise<CliRun> {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-failover-'));
+  const args = ['bin/mqtt-lb.js', 'run', '--profile', profile, '--suites', 'failover', '--out', out, ...(testPattern ? ['-t', testPattern] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const onOutput = (d: Buffer): void => void (output += d.toString());
+  child.stdout.on('data', onOutput);
+  child.stderr.on('data', onOutput);
+  const code = await withTimeout(new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c))), 170_000, `mqtt-lb run ${profile}`);
+  return { code, summary: JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary, output };
+}
+
+function testNamed(s: Summary, prefix: string): TestResult {
+  const t = s.suites.failover?.tests.find((x) => x.name.startsWith(prefix));
+  if (!t) throw new Error(`no failover test starting with "${prefix}" in summary.json`);
+  return t;
+}
+
+function scenario(s: Summary, name: string): FailoverMetrics & { node: string } {
+  const m = (s.metrics.failover as { scenarios: Record<string, FailoverMetrics & { node: string }> } | undefined)?.scenarios[name];
+  if (!m) throw new Error(`summary.json has no metrics.failover.scenarios.${name}`);
+  return m;
+}
+
+const errors = (t: TestResult): Finding[] => t.findings.filter((f) => f.severity === 'error');
+/** Server lines of the fixtures are consecutive: node N is on line first + N - 1. */
+const serverLine = (first: number, node: string): number => first + Number(node.replace('node', '')) - 1;
+
+describe('failover suite against broken and hardened configs (CLI)', () => {
+  test('hardened production config: every scenario passes, figures in summary.json', async () => {
+    const r = await runFailover('fixtures/profiles/haproxy-roundrobin.yaml');
+    expect({ code: r.code, failed: r.summary.suites.failover?.tests.filter((t) => t.status !== 'passed').map((t) => `${t.name}: ${t.failureMessages?.join(' ')}`) }).toEqual({ code: 0, failed: [] });
+    for (const name of ['kill', 'hang', 'stop']) {
+      const m = scenario(r.summary, name);
+      expect(m.detection_ms).toEqual(expect.any(Number));
+      expect(m.reconnect_p99_ms).toEqual(expect.any(Number));
+      expect(m.lost).toEqual(expect.any(Number));
+      expect(m.duplicated).toEqual(expect.any(Number));
+      expect(m.timeline?.samples.length).toBeGreaterThan(5);
+      expect(m.timeline?.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['fault', 'marked-down']));
+    }
+    expect(scenario(r.summary, 'kill').detection_ms).toBeLessThanOrEqual(5000);
+    expect(scenario(r.summary, 'return').timeline?.events.map((e) => e.kind)).toContain('marked-up');
+    expect(scenario(r.summary, 'reload')).toMatchObject({ established: { dropped: 0 }, new_connections: { failed: 0 } });
+  }, 180_000);
+
+  test("the EMQX guide's config (plain `check`) fails the hang scenario, naming its check line and the fix", async () => {
+    const r = await runFailover('fixtures/profiles/guide-haproxy-roundrobin.yaml', 'hang a node');
+    expect(r.code).toBe(1);
+    const hang = testNamed(r.summary, 'hang a node');
+    expect(hang.status).toBe('failed');
+    const node = scenario(r.summary, 'hang').node;
+    const [f] = errors(hang);
+    expect(f).toMatchObject({ title: expect.stringContaining(`did not mark ${node} DOWN after the pause`), line: serverLine(6, node), file: expect.stringMatching(/guide\/emqx-roundrobin\.cfg$/) });
+    expect(f!.detail).toMatch(/plain TCP connect check.*never marked DOWN/);
+    expect(f!.remedy).toMatch(/option httpchk.*\/status/);
+    expect(scenario(r.summary, 'hang').detection_ms).toBeNull();
+  }, 180_000);
+
+  test('no health check: the kill scenario fails, naming the server line', async () => {
+    const r = await runFailover('fixtures/broken/failover-no-check.yaml', 'kill a node');
+    expect(r.code).toBe(1);
+    const kill = testNamed(r.summary, 'kill a node');
+    expect(kill.status).toBe('failed');
+    const node = scenario(r.summary, 'kill').node;
+    expect(errors(kill)[0]).toMatchObject({ title: expect.stringContaining(`did not mark ${node} DOWN after the kill`), line: serverLine(16, node), detail: expect.stringMatching(/no health check/) });
+  }, 180_000);
+
+  test('TCP-only check: the kill scenario passes, the hang scenario fails pointing at the check', async () => {
+    const r = await runFailover('fixtures/broken/failover-tcp-check.yaml', 'kill a node|hang a node');
+    expect(r.code).toBe(1);
+    expect(testNamed(r.summary, 'kill a node').status).toBe('passed');
+    const hang = testNamed(r.summary, 'hang a node');
+    expect(hang.status).toBe('failed');
+    const node = scenario(r.summary, 'hang').node;
+    expect(errors(hang)[0]).toMatchObject({ line: serverLine(20, node), detail: expect.stringMatching(/plain TCP connect check.*passes for a hung node/), remedy: expect.stringMatching(/httpchk|tcp-check/) });
+  }, 180_000);
+
+  test('slow detection (inter 10s fall 5): the kill scenario fails fast, naming the line and the worst case', async () => {
+    const r = await runFailover('fixtures/broken/failover-slow-detection.yaml', 'kill a node');
+    expect(r.code).toBe(1);
+    const kill = testNamed(r.summary, 'kill a node');
+    expect(kill.status).toBe('failed');
+    expect(errors(kill)[0]).toMatchObject({ line: 21, detail: expect.stringMatching(/inter 10 s \(line 21\) × fall 5 \(line 21\) \+ check timeout 2 s \(line 14\) = 52 s/) });
+    expect(kill.durationMs).toBeLessThan(40_000);
+  }, 180_000);
+});
