@@ -205,6 +205,7 @@ export class Frontend implements SessionOwner {
   }
 
   private startSession(adm: Admission, socket: net.Socket): void {
+    if (socket.destroyed) return; // rawClosed logs it
     const backend = this.deps.backendFor(this.cfg.backend);
     if (!backend) return this.reject(adm, 'no-server', `backend ${this.cfg.backend} does not exist`);
     adm.started = true;
