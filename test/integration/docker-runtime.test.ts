@@ -11,7 +11,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RUN_LABEL, RUN_PID_LABEL, docker, dockerAvailable, listRuns, missingImages, ownerProcessAlive, runLabels } from '../../harness/docker/engine.js';
+import { RUN_LABEL, RUN_PID_LABEL, docker, dockerAvailable, listRuns, missingImages, ownerProcessAlive, runLabels, sweepRun } from '../../harness/docker/engine.js';
+import { startRunNetwork } from '../../harness/docker/net-container.js';
+import { startRunContainer } from '../../harness/docker/run-container.js';
+import { waitStrategyOf } from '../../harness/docker/waits.js';
+import { defineEmqxCluster } from '../../harness/docker/brokers/emqx.js';
+import { standinKind } from '../../harness/docker/brokers/standin.js';
 import { BUILD_IMAGES_HINT, IMAGES } from '../../harness/docker/images.js';
 import '../../harness/docker/register.js';
 import { chooseRuntime } from '../../harness/runtime/choose.js';
@@ -188,4 +193,32 @@ suite(title('docker runtime: runtime auto and Ctrl-C'), () => {
     await waitFor(async () => (await labelled(runId)).containers + (await labelled(runId)).networks === 0, { timeoutMs: 20_000, intervalMs: 200, what: `every container and network of run ${runId} to be removed` });
     console.log(`[docker-runtime] SIGINT → exit ${exitMs} ms, everything of the run removed ${Date.now() - t0} ms`);
   }, 150_000);
+});
+
+suite(title("docker runtime: EMQX's start wait on a real container"), () => {
+  const runDir = new RunDir(`emqx-wait-${newRunId()}`).create('run');
+  afterAll(async () => {
+    await sweepRun(runDir.runId);
+    runDir.remove();
+  });
+
+  test("the EMQX node wait (GET /status on 18083 → 200) passes for a serving node and fails fast, with its logs, for one that exits", async () => {
+    const emqxWait = defineEmqxCluster({ runId: runDir.runId, nodes: 1, image: 'unused', trustProxy: false, heartbeatMs: 2000 }).nodes[0]!.wait;
+    const standin = standinKind.define({ runId: runDir.runId, nodes: 1, image: IMAGES.standin, trustProxy: false, heartbeatMs: 2000, serviceImage: IMAGES.redis });
+    const network = await startRunNetwork(runDir.runId);
+    const redis = standin.services[0]!;
+    await startRunContainer({ name: 'redis', image: redis.image, aliases: [redis.alias], command: redis.command, ports: [], wait: waitStrategyOf(redis.wait) }, network, runDir);
+    const n = standin.nodes[0]!;
+    const t0 = Date.now();
+    const node = await startRunContainer({ name: 'node1', image: n.image, aliases: [n.alias], command: n.command, ports: [1883, 18083], wait: waitStrategyOf(emqxWait) }, network, runDir);
+    const upMs = Date.now() - t0;
+    expect((await fetch(`http://127.0.0.1:${node.hostPort(18083)}/status`)).status).toBe(200);
+    const t1 = Date.now();
+    const broken = startRunContainer({ name: 'node2', image: n.image, aliases: ['node2'], command: ['--name', 'node2', '--bind', '0.0.0.0', '--mqtt-port', '1883', '--http-port', '18083', '--redis', 'no-such-host:6379'], ports: [1883, 18083], wait: waitStrategyOf(emqxWait) }, network, runDir);
+    await expect(broken).rejects.toThrow(/container node2 .* did not start[\s\S]*last log lines/);
+    const failMs = Date.now() - t1;
+    expect(failMs).toBeLessThan(20_000);
+    expect((await labelled(runDir.runId)).containers).toBe(2);
+    console.log(`[docker-runtime] HTTP /status wait: up ${upMs} ms; exited container reported in ${failMs} ms`);
+  }, 60_000);
 });
