@@ -17,6 +17,7 @@ import { startRunContainer } from '../../harness/docker/run-container.js';
 import { waitStrategyOf } from '../../harness/docker/waits.js';
 import { defineEmqxCluster } from '../../harness/docker/brokers/emqx.js';
 import { standinKind } from '../../harness/docker/brokers/standin.js';
+import { dockerBalancerStarters } from '../../harness/docker/balancers/index.js';
 import { BUILD_IMAGES_HINT, IMAGES } from '../../harness/docker/images.js';
 import '../../harness/docker/register.js';
 import { chooseRuntime } from '../../harness/runtime/choose.js';
@@ -53,23 +54,41 @@ async function labelled(runId: string): Promise<{ containers: number; networks: 
 suite(title('docker runtime: suites through the HAProxy container (CLI)'), () => {
   test('pubsub, failover and fairness pass on the docker runtime; nothing of the runs survives them', async () => {
     assertBuilt('harness/docker/runtime.ts', 'harness/docker/cluster.ts');
-    const before = new Set((await listRuns()).keys());
-    const out = mkdtempSync(path.join(os.tmpdir(), 'mlb-docker-suites-'));
-    const suites = ['pubsub', 'failover', 'fairness'].filter((s) => existsSync(path.join(ROOT, 'suites', `${s}.test.ts`)));
-    const r = await runCli(['run', '--profile', PROFILE, '--suites', suites.join(','), '--out', out], { timeoutMs: 600_000 });
-    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
-      deployment: { runtime: string; startup_ms: number; balancer: { version: string } };
-      suites: Record<string, { passed: number; failed: number; skipped: number }>;
-    };
-    console.log(`[docker-runtime] ${suites.join(', ')}: ${JSON.stringify(summary.suites, (k, v) => (k === 'tests' ? undefined : v))}; startup ${summary.deployment.startup_ms} ms`);
-    expect(summary.deployment.runtime).toBe('docker');
-    expect(summary.deployment.balancer.version).toMatch(/mqtt-lb\/haproxy:2\.6/);
-    for (const s of suites) {
-      expect({ suite: s, failed: summary.suites[s]?.failed }).toEqual({ suite: s, failed: 0 });
-      expect(summary.suites[s]!.passed).toBeGreaterThan(0);
-    }
-    expect(r.code).toBe(0);
-    expect(await leftoverRuns(before)).toEqual([]);
+    await runSuitesViaCli(PROFILE, /mqtt-lb\/haproxy:2\.6/);
+  }, 660_000);
+});
+
+/** Runs a profile's suites through the CLI and checks the docker deployment and every suite passed. */
+async function runSuitesViaCli(profile: string, balancerImage: RegExp): Promise<void> {
+  const before = new Set((await listRuns()).keys());
+  const out = mkdtempSync(path.join(os.tmpdir(), 'mlb-docker-suites-'));
+  const suites = ['pubsub', 'failover', 'fairness'].filter((s) => existsSync(path.join(ROOT, 'suites', `${s}.test.ts`)));
+  const r = await runCli(['run', '--profile', profile, '--suites', suites.join(','), '--out', out], { timeoutMs: 600_000 });
+  const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
+    deployment: { runtime: string; startup_ms: number; balancer: { version: string } };
+    suites: Record<string, { passed: number; failed: number; skipped: number }>;
+  };
+  console.log(`[docker-runtime] ${path.basename(profile)} ${suites.join(', ')}: ${JSON.stringify(summary.suites, (k, v) => (k === 'tests' ? undefined : v))}; startup ${summary.deployment.startup_ms} ms`);
+  expect(summary.deployment.runtime).toBe('docker');
+  expect(summary.deployment.balancer.version).toMatch(balancerImage);
+  for (const s of suites) {
+    expect({ suite: s, failed: summary.suites[s]?.failed }).toEqual({ suite: s, failed: 0 });
+    expect(summary.suites[s]!.passed).toBeGreaterThan(0);
+  }
+  expect(r.code).toBe(0);
+  expect(await leftoverRuns(before)).toEqual([]);
+}
+
+const TS_PROXY_PROFILE = path.join(ROOT, 'fixtures/profiles/docker-ts-proxy-roundrobin.yaml');
+const tsProxySkip = skipReason
+  || (!dockerBalancerStarters['ts-proxy'] ? "the ts-proxy balancer kind is not wired into the docker runtime yet (harness/docker/balancers/index.ts)" : '')
+  || (!existsSync(TS_PROXY_PROFILE) ? `${path.relative(ROOT, TS_PROXY_PROFILE)} does not exist yet` : '')
+  || ((await missingImages([IMAGES.tsProxy])).length ? `${IMAGES.tsProxy} missing; run ${BUILD_IMAGES_HINT}` : '');
+if (!skipReason && tsProxySkip) console.warn(`[docker-runtime] TS-proxy container SKIPPED: ${tsProxySkip}`);
+
+describe('docker runtime: suites through the TS-proxy container (CLI)', () => {
+  (tsProxySkip ? test.skip : test)(`pubsub, failover and fairness pass through the TS-proxy container${tsProxySkip ? ` (skipped: ${tsProxySkip})` : ''}`, async () => {
+    await runSuitesViaCli(TS_PROXY_PROFILE, /ts-proxy/);
   }, 660_000);
 });
 
