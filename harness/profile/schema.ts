@@ -41,7 +41,7 @@ export const profileSchema = z
   .object({
     name: z.string().min(1).optional(),
     description: z.string().optional(),
-    runtime: z.enum(['local', 'docker', 'auto']).default('local'),
+    runtime: z.enum(['local', 'docker', 'auto']).default('auto'),
     broker: z
       .object({
         kind: z.enum(['standin', 'emqx']).default('standin'),

@@ -31,7 +31,7 @@ describe('profile loading', () => {
 
   test('defaults are filled in', () => {
     const p = loadProfile(write('min.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\n'));
-    expect(p).toMatchObject({ name: 'min', runtime: 'local', broker: { kind: 'standin', nodes: 3 }, suites: ['pubsub'], balancerConfigFile: path.join(dir, 'lb.cfg') });
+    expect(p).toMatchObject({ name: 'min', runtime: 'auto', broker: { kind: 'standin', nodes: 3 }, suites: ['pubsub'], balancerConfigFile: path.join(dir, 'lb.cfg') });
   });
 
   test('bad YAML names the line', () => {
