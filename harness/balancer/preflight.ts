@@ -2,6 +2,7 @@
 import type { Profile } from '../profile/schema.js';
 import { parseMapEntries, type ExplicitMap } from './address-map.js';
 import { preflightHaproxy } from './haproxy/preflight.js';
+import { preflightTsProxy } from './ts-proxy/preflight.js';
 import { MissingBinaryError } from '../errors.js';
 import { withPreflightTls, type BalancerTls } from '../tls/run-tls.js';
 
@@ -10,6 +11,7 @@ export type Preflight = (configFile: string, nodeCount: number, explicit: Explic
 
 export const preflights: Record<string, Preflight> = {
   haproxy: preflightHaproxy,
+  'ts-proxy': preflightTsProxy,
 };
 
 export async function preflightProfile(profile: Profile): Promise<void> {

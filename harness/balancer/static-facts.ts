@@ -9,6 +9,7 @@ import { parseMapEntries } from './address-map.js';
 import type { BalancerFacts } from './facts.js';
 import { haproxyFacts } from './haproxy/facts.js';
 import { mapHaproxyConfig } from './haproxy/map-config.js';
+import { tsProxyStaticFacts } from './ts-proxy/preflight.js';
 
 type StaticFactsReader = (profile: Profile) => Promise<BalancerFacts>;
 
@@ -27,6 +28,7 @@ async function haproxyStaticFacts(profile: Profile): Promise<BalancerFacts> {
 
 export const staticFactsReaders: Record<string, StaticFactsReader> = {
   haproxy: haproxyStaticFacts,
+  'ts-proxy': (profile) => tsProxyStaticFacts(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map)),
 };
 
 /** The profile's balancer facts, or undefined when the kind has no static reader or the config cannot be read. */

@@ -28,7 +28,9 @@ export class ManagedProcess {
   private child: ChildProcess | undefined;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private log: WriteStream | undefined;
+  /** The last 1000 stdout lines. */
   private readonly stdoutLines: string[] = [];
+  private linesSeen = 0;
   private readonly lineWaiters = new Set<(line: string) => void>();
 
   constructor(readonly spec: ChildSpec, private readonly runDir: RunDir) {}
@@ -95,13 +97,20 @@ export class ManagedProcess {
   }
 
   private onLine(line: string): void {
-    if (this.stdoutLines.length < 1000) this.stdoutLines.push(line);
+    this.linesSeen++;
+    this.stdoutLines.push(line);
+    if (this.stdoutLines.length > 1000) this.stdoutLines.shift();
     for (const w of this.lineWaiters) w(line);
   }
 
-  /** Waits for a stdout line matching `re`; fails fast (with the log tail) if the process exits first. */
-  async waitForLine(re: RegExp, timeoutMs: number): Promise<string> {
-    const seen = this.stdoutLines.find((l) => re.test(l));
+  /** Number of stdout lines seen so far (pass as `after` to wait only for newer lines). */
+  get lineCount(): number {
+    return this.linesSeen;
+  }
+
+  /** Waits for a stdout line matching `re` (among those after the `after`-th); fails fast (with the log tail) if the process exits first. */
+  async waitForLine(re: RegExp, timeoutMs: number, after = 0): Promise<string> {
+    const seen = this.stdoutLines.slice(Math.max(0, after - (this.linesSeen - this.stdoutLines.length))).find((l) => re.test(l));
     if (seen) return seen;
     return new Promise<string>((resolve, reject) => {
       const done = (fn: () => void): void => {
