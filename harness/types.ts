@@ -21,6 +21,8 @@ export interface NodeInfo {
   mqtt: HostPort;
   /** HTTP API (EMQX v5 subset) reachable from the harness. */
   http: HostPort;
+  /** MQTT over TLS listener reachable from the harness (direct), when the node serves one (passthrough topology). */
+  mqtts?: HostPort;
   /** Address the balancer uses to reach this node's MQTT listener. */
   upstreamMqtt: HostPort;
   /** Address the balancer uses to reach this node's HTTP API. */

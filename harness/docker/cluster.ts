@@ -31,6 +31,7 @@ function nodeInfo(def: NodeContainerDef, c: RunContainer): NodeInfo {
     brokerNode: def.brokerNode,
     mqtt: { host: PUBLISH_HOST, port: c.hostPort(def.ports.directMqtt) },
     http: { host: PUBLISH_HOST, port: c.hostPort(def.ports.http) },
+    ...(def.ports.mqtts ? { mqtts: { host: PUBLISH_HOST, port: c.hostPort(def.ports.mqtts) } } : {}),
     upstreamMqtt: { host: def.alias, port: def.ports.mqtt },
     upstreamHttp: { host: def.alias, port: def.ports.http },
   };

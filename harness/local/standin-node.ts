@@ -23,7 +23,8 @@ export class LocalStandinNode {
   info(): NodeInfo {
     const mqtt = { host: this.spec.ip, port: SERVICE_PORTS.mqtt };
     const http = { host: this.spec.ip, port: SERVICE_PORTS.http };
-    return { name: this.spec.name, brokerNode: this.spec.name, mqtt, http, upstreamMqtt: mqtt, upstreamHttp: http };
+    const mqtts = this.spec.tls ? { mqtts: { host: this.spec.ip, port: SERVICE_PORTS.mqtts } } : {};
+    return { name: this.spec.name, brokerNode: this.spec.name, mqtt, http, ...mqtts, upstreamMqtt: mqtt, upstreamHttp: http };
   }
 
   async start(): Promise<void> {
