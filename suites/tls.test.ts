@@ -17,6 +17,7 @@ import { ciphersByVersion, cipherPolicyFindings, expectedVerdict, protocolPolicy
 import { locationOf, tlsTarget, type TlsTarget } from '../harness/tls/tls-target.js';
 import { mosquittoPubMissing, refusalFinding, tlsSkipReasons } from '../harness/tls/suite-support.js';
 import type { RunTls } from '../harness/tls/run-tls.js';
+import type { HostPort, MappingEntry } from '../harness/types.js';
 import { PROTOCOL_VERSIONS } from '../harness/tls/policy.js';
 
 const h = useDeployment('tls');
@@ -44,6 +45,21 @@ const probeProtocols = (): Promise<ProtocolProbe[]> => {
   return (protocolProbes ??= probeProtocolVersions({ host: t.host, port: t.port, servername: t.servername, ...clientCert(tls), timeoutMs: 5000 }));
 };
 
+/**
+ * A mapped upstream (`<host>:<port>` as the balancer reaches it) as the harness reaches it: on docker the node alias
+ * resolves only inside the run network, so the node's published port for that service is used instead.
+ */
+function reachableUpstream(u: MappingEntry): HostPort {
+  const host = u.mapped.slice(0, u.mapped.lastIndexOf(':'));
+  const port = Number(u.mapped.split(':').pop());
+  const n = h.deployment.nodes.find((x) => x.name === u.node);
+  if (!n || n.upstreamMqtt.host !== host) return { host, port };
+  if (port === n.upstreamMqtt.port) return n.mqtt;
+  if (port === n.upstreamHttp.port) return n.http;
+  if (n.mqtts && port === 8883) return n.mqtts;
+  return { host, port };
+}
+
 describe('topology', () => {
   h.testUnless(skip.all ?? skip.notOffload, 'offload: TLS ends at the balancer, plain TCP to the nodes', async () => {
     const { t } = ctx();
@@ -52,8 +68,10 @@ describe('topology', () => {
     const upstreams = h.deployment.balancer.mapping.filter((m) => m.backend === fe?.backend);
     expect(upstreams.length).toBeGreaterThan(0);
     for (const u of upstreams) {
-      const [host, port] = [u.mapped.slice(0, u.mapped.lastIndexOf(':')), Number(u.mapped.split(':').pop())];
+      const { host, port } = reachableUpstream(u);
       const direct = await tryHandshake({ host, port, servername: t.servername, verifyChain: false, timeoutMs: 3000, confirmMs: 0 });
+      // The upstream must have answered (a plain-TCP refusal of the ClientHello), else this proves nothing.
+      expect({ upstream: `${u.mapped} via ${host}:${port}`, outcome: direct.outcome }).not.toMatchObject({ outcome: expect.stringMatching(/^(no-server|error)$/) });
       if (direct.ok) h.finding({ severity: 'error', title: `${u.node} (${u.mapped}) speaks TLS: the balancer re-encrypts or relays TLS, this is not offload.`, line: u.line, file: h.deployment.balancer.configFile });
       expect(direct.ok).toBe(false);
     }
@@ -66,7 +84,9 @@ describe('topology', () => {
     const via = await handshake({ verifyChain: false });
     expect(via.peerCertificate).toBeDefined();
     for (const n of h.deployment.nodes) {
-      const direct = await tryHandshake({ host: n.upstreamMqtt.host, port: 8883, servername: t.servername, ca: tls.ca, ...clientCert(tls), verifyChain: false, timeoutMs: 3000 });
+      // The node's own TLS listener as the harness reaches it (docker: a published port; the alias only resolves inside).
+      const listener = n.mqtts ?? { host: n.upstreamMqtt.host, port: 8883 };
+      const direct = await tryHandshake({ host: listener.host, port: listener.port, servername: t.servername, ca: tls.ca, ...clientCert(tls), verifyChain: false, timeoutMs: 3000 });
       if (direct.peerCertificate?.fingerprint256 !== via.peerCertificate?.fingerprint256) {
         h.finding({ severity: 'error', title: `${n.name}'s TLS listener serves a different certificate than the one seen through the balancer.`, detail: `node: ${direct.peerCertificate?.subject ?? direct.error?.code}; via balancer: ${via.peerCertificate?.subject}` });
       }
