@@ -12,6 +12,7 @@ const at = (line?: number): string => (line ? ` (line ${line})` : '');
 export function affinityBroken(what: 'source address' | 'client id', broken: Array<[string, string[]]>, total: number, backend: BackendFacts, file: string): Finding {
   const examples = broken.slice(0, 3).map(([k, nodes]) => `${k} → ${nodes.join(', ')}`).join('; ');
   const stick = backend.clientIdStickiness;
+  if (what === 'client id' && backend.algorithm.value === 'clientid') return clientIdHashBroken(broken, total, backend, file, examples);
   const why =
     what === 'client id'
       ? `${stick?.source ? `\`${stick.source}\`` : 'The client-id stickiness'}${at(stick?.line)} only works when the balancer has read the CONNECT packet before choosing a server: HAProxy needs \`tcp-request inspect-delay\` and a content rule (\`tcp-request content accept if { req.payload(0,0),mqtt_is_valid }\`) in the frontend, or it decides before the CONNECT arrives and falls back to \`balance\` (racy); the stick-table must not expire between reconnects.`
@@ -26,6 +27,18 @@ export function affinityBroken(what: 'source address' | 'client id', broken: Arr
       what === 'client id'
         ? 'Add `tcp-request inspect-delay 10s` and `tcp-request content accept if { req.payload(0,0),mqtt_is_valid }` to the MQTT frontend (HAProxy ≥ 2.4), keep `timeout client` above the inspect delay, and verify again — this feature is known to be flaky (haproxy/haproxy#2845).'
         : 'Check that no server changed state during the test, and that `hash-type` is not changed between reloads.',
+  };
+}
+
+/** TS-proxy `balance: clientid`: consistent hashing with bounded loads moved some ids between servers. */
+function clientIdHashBroken(broken: Array<[string, string[]]>, total: number, backend: BackendFacts, file: string, examples: string): Finding {
+  return {
+    severity: 'error',
+    title: `${broken.length} of ${total} client ids did not return to the same node on every reconnect`,
+    detail: `\`balance: clientid\`${at(backend.algorithm.line)} hashes the client id onto a ring with bounded loads: a server above \`balance_factor\` × its share of the load passes new clients to the next server, so under skewed load an id can move. Examples: ${examples}.`,
+    file,
+    line: backend.algorithm.line,
+    remedy: 'Raise `clientid.balance_factor` (1.5–2 keeps ids sticky at a bounded imbalance) and check that no server changed state during the test.',
   };
 }
 

@@ -8,6 +8,12 @@ import { murmur3Bytes, murmur3String } from './hash.js';
 import type { BalanceTarget, Balancer, PickContext } from './types.js';
 
 const VNODES_PER_WEIGHT = 128;
+/**
+ * Loads below this many connections per server never count as overload: at ramp-up the bound
+ * (factor × (load + 1) / servers) is 1 or 2, and enforcing it would move clients between servers
+ * depending on the order in which they happen to connect — breaking the stickiness this algorithm exists for.
+ */
+export const MIN_BOUND = 8;
 const MAX_RING_POINTS = 65_536;
 
 export class ClientIdBalancer<T extends BalanceTarget> implements Balancer<T> {
@@ -61,7 +67,7 @@ export class ClientIdBalancer<T extends BalanceTarget> implements Balancer<T> {
       const owner = this.owners[i];
       if (!eligible.has(owner)) continue;
       firstEligible ??= owner;
-      const bound = Math.ceil((this.balanceFactor * (load + 1) * owner.weight) / weight);
+      const bound = Math.max(MIN_BOUND, Math.ceil((this.balanceFactor * (load + 1) * owner.weight) / weight));
       if (owner.current < bound) return owner;
     }
     return firstEligible;
