@@ -4,6 +4,7 @@
  * certificate paths mapped to the run's PKI when the profile generates it. Every mapping entry keeps
  * the user's line.
  */
+import path from 'node:path';
 import { validateProxyConfig, serializeProxyConfig, type ProxyConfig } from '../../../proxy/config.js';
 import { ConfigError } from '../../errors.js';
 import type { MappingEntry, NodeName } from '../../types.js';
@@ -37,6 +38,21 @@ export interface TsProxyMapOptions {
   /** Where the admin API goes (always on: the harness observes the balancer through it). */
   placeAdmin: () => Promise<{ host: string; port: number }>;
   tls?: BalancerTls;
+}
+
+/**
+ * TS-proxy reads relative certificate paths relative to its config file; the mapped config lives in the run
+ * directory (or a container), so the user's relative paths are made absolute against the user's file.
+ */
+function absoluteCertificatePaths(t: NonNullable<ProxyConfig['frontends'][number]['tls']>, baseDir: string): void {
+  const abs = (p: string): string => path.resolve(baseDir, p);
+  t.cert = abs(t.cert);
+  t.key = abs(t.key);
+  if (t.client_ca) t.client_ca = abs(t.client_ca);
+  for (const s of t.sni) {
+    s.cert = abs(s.cert);
+    s.key = abs(s.key);
+  }
 }
 
 export function parseUserTsProxyConfig(text: string, file: string): ProxyConfig {
@@ -76,6 +92,7 @@ export async function mapTsProxyConfig(text: string, file: string, opts: TsProxy
       f.tls.key = opts.tls.key;
       if (f.tls.client_ca) f.tls.client_ca = opts.tls.clientCa;
     }
+    if (f.tls) absoluteCertificatePaths(f.tls, path.dirname(path.resolve(file)));
   }
   const admin = await opts.placeAdmin();
   const token = config.admin?.token ?? null;
