@@ -250,6 +250,10 @@ build_proxy() {
     record "$IMG_PROXY" skipped 0; return
   fi
   local stage; stage="$(stage_app ts-proxy dist/proxy/main.js "$df")"
+  # proxy/Dockerfile's context is the repository root: it copies proxy/docker/package.json (its own minimal one)
+  if [ -f "$ROOT/proxy/docker/package.json" ]; then
+    mkdir -p "$stage/proxy/docker" && cp "$ROOT/proxy/docker/package.json" "$stage/proxy/docker/package.json"
+  fi
   build_from_stage ts-proxy "$IMG_PROXY" "$NODE_BASE" "$stage" "$t0"
 }
 

@@ -12,6 +12,7 @@ import type { StartedNetwork } from 'testcontainers';
 import type { BalancerHandle, BalancerStartSpec } from '../../balancer/balancer.js';
 import type { ImageChoice } from '../image-choice.js';
 import { startDockerHaproxy } from './haproxy.js';
+import { startDockerTsProxy } from './ts-proxy.js';
 
 export interface DockerBalancerStartSpec extends Omit<BalancerStartSpec, 'bindHost'> {
   network: StartedNetwork;
@@ -26,4 +27,5 @@ export type DockerBalancerStarter = (spec: DockerBalancerStartSpec) => Promise<B
 
 export const dockerBalancerStarters: Record<string, DockerBalancerStarter> = {
   haproxy: startDockerHaproxy,
+  'ts-proxy': startDockerTsProxy,
 };
