@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     logger.error('start-failed', { error: errorText(err) });
     process.exit(1);
   }
-  logger.info('started', { version: TS_PROXY_VERSION, pid: process.pid, config: cli.config });
+  logger.lifecycle('started', { version: TS_PROXY_VERSION, pid: process.pid, config: cli.config });
 
   let reloading: Promise<void> = Promise.resolve();
   function onSighup(): void {
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       }
       try {
         const problems = await proxy.reload(next.config);
-        logger.log(problems.length ? 'warn' : 'info', 'reloaded', { config: cli.config, problems, listeners: proxy.listeners() });
+        logger.lifecycle('reloaded', { config: cli.config, problems, listeners: proxy.listeners() });
       } catch (err) {
         logger.error('reload-failed', { config: cli.config, errors: [errorText(err)], note: 'the previous configuration stays active' });
       }
@@ -115,11 +115,11 @@ async function main(): Promise<void> {
   async function onStopSignal(signal: NodeJS.Signals): Promise<void> {
     if (stopping) process.exit(0);
     stopping = true;
-    logger.info('stopping', { signal });
+    logger.lifecycle('stopping', { signal });
     const force = setTimeout(() => process.exit(0), 5_000);
     force.unref();
     await proxy.stop();
-    logger.info('stopped', { signal });
+    logger.lifecycle('stopped', { signal });
     process.exit(0);
   }
   process.on('SIGHUP', onSighup);

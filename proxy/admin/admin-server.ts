@@ -49,6 +49,7 @@ export class AdminServer {
       server.once('error', onListenError);
       server.listen({ host: hp.host || undefined, port: hp.port }, () => {
         server.removeListener('error', onListenError);
+        server.on('error', () => undefined);
         const a = server.address() as net.AddressInfo;
         this.address = formatHostPort(a.address, a.port);
         resolve(this.address);

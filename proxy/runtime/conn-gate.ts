@@ -22,6 +22,15 @@ export class ConnectionGate {
     return this.queue.length;
   }
 
+  /** Fast path: takes a slot when one is free and nobody is queued. */
+  tryEnter(): boolean {
+    if (this.active < this.maxconn && this.queue.length === 0) {
+      this.active++;
+      return true;
+    }
+    return false;
+  }
+
   /**
    * Admits now (`admitted`), or queues `onAdmit` until a slot frees (`queued`; `onExpire` after the
    * queue timeout), or refuses. `setCancel` receives the function that removes a queued entry.

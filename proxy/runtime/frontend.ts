@@ -167,6 +167,7 @@ export class Frontend implements SessionOwner {
       this.rateLimited++;
       return this.reject(adm, 'rate-limited', `over ${this.cfg.rate_limit!.per_source_per_s} connections/s from this source`);
     }
+    if (this.deps.gate.tryEnter()) return this.admitted(adm);
     const ticket = this.deps.gate.enter(
       () => this.admitted(adm),
       () => {

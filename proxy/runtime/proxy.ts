@@ -83,14 +83,14 @@ export class TsProxy implements AdminSource {
     const frontend = new Frontend(cfg, material, { logger: this.logger, gate: this.gate, backendFor: (name) => this.backends.get(name) });
     const address = await frontend.listen();
     this.frontends.set(cfg.name, frontend);
-    this.logger.info('listening', { frontend: cfg.name, address, tls: material !== null, backend: cfg.backend });
+    this.logger.lifecycle('listening', { frontend: cfg.name, address, tls: material !== null, backend: cfg.backend });
   }
 
   private async openAdmin(bind: string, token: string | null): Promise<void> {
     const admin = new AdminServer(token, this);
     const address = await admin.listen(bind);
     this.admin = admin;
-    this.logger.info('listening', { frontend: 'admin', address });
+    this.logger.lifecycle('listening', { frontend: 'admin', address });
   }
 
   /**
@@ -133,7 +133,7 @@ export class TsProxy implements AdminSource {
     for (const old of retired.values()) {
       await old.close();
       this.frontends.delete(old.name);
-      this.logger.info('frontend-closed', { frontend: old.name, address: old.address, sessions: old.current });
+      this.logger.lifecycle('frontend-closed', { frontend: old.name, address: old.address, sessions: old.current });
     }
     for (const f of toOpen) {
       try {

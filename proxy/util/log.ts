@@ -32,6 +32,15 @@ export class Logger {
 
   log(level: LogLevel, event: string, fields?: LogFields): void {
     if (RANK[level] < this.minRank) return;
+    this.write(level, event, fields);
+  }
+
+  /** Lifecycle lines (listening, started, reloaded, stopping) are written whatever the log level. */
+  lifecycle(event: string, fields?: LogFields): void {
+    this.write('info', event, fields);
+  }
+
+  private write(level: LogLevel, event: string, fields?: LogFields): void {
     const record = { ts: new Date().toISOString(), level, event, ...fields };
     let line: string;
     try {
