@@ -49,7 +49,9 @@ function skipHostnameCheck(): undefined {
 /** Connects over MQTT/TLS through the balancer and asks the cluster where the client landed. */
 export async function connectMqttsPlaced(d: Deployment, pool: ClientPool, tls: RunTls, clientId: string, c: MqttsChoice = {}, extra: IClientOptions = {}): Promise<PlacedClient> {
   if (!d.endpoints.mqtts) throw new Error('the deployment has no MQTT/TLS endpoint');
-  const client = await pool.connect(d.endpoints.mqtts, { ...extra, ...mqttsOptions(tls, c), clientId }).catch(plainError);
+  // A server that refuses a client certificate by closing (Node/TS-proxy, no alert) leaves MQTT.js waiting for CONNACK:
+  // the caller's connectTimeout bounds that wait too.
+  const client = await pool.connect(d.endpoints.mqtts, { ...extra, ...mqttsOptions(tls, c), clientId }, extra.connectTimeout ?? 10_000).catch(plainError);
   return { client, clientId, node: await nodeOfClient(d, clientId) };
 }
 

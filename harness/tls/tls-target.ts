@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Deployment, HostPort } from '../types.js';
 import type { RunTls } from './run-tls.js';
+import { tsProxyTlsBlock } from './ts-proxy-tls-block.js';
 
 export interface TlsRemedies {
   versions: string;
@@ -50,7 +51,7 @@ export function remediesFor(kind: string, topology: RunTls['topology']): TlsReme
   }
   if (kind === 'ts-proxy') {
     return {
-      versions: 'TS-proxy: `tls.min_version: TLSv1.2` on the frontend.',
+      versions: 'TS-proxy: `tls.min_version: TLSv1.2` on the frontend, and no `@SECLEVEL=0` in its `tls.ciphers`.',
       ciphers: 'TS-proxy: `tls.ciphers` on the frontend with ECDHE AEAD suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).',
       mtls: 'TS-proxy: `tls.client_ca: <client CA>` with `verify: required` on the frontend.',
       certificate: 'TS-proxy: `tls.cert`/`tls.key` on the frontend: serve a valid certificate with the balancer\'s names in subjectAltName.',
@@ -71,7 +72,9 @@ export function tlsTarget(d: Deployment, tls: RunTls): TlsTarget {
   const entry = Object.entries(d.endpoints.frontends).find(([, f]) => f.host === mqtts.host && f.port === mqtts.port);
   const frontend = entry?.[0];
   const file = d.balancer.configFile;
-  const line = entry?.[1].line;
+  // TS-proxy (offload): the frontend's `tls:` block holds every TLS setting; HAProxy: the bind line does.
+  const tlsBlock = d.balancer.kind === 'ts-proxy' && tls.topology === 'offload' && file && frontend ? tsProxyTlsBlock(file, frontend) : undefined;
+  const line = tlsBlock?.line ?? entry?.[1].line;
   const at = file && line ? ` (${path.basename(file)}:${line})` : '';
   const where = tls.topology === 'passthrough' ? `the nodes' TLS listeners (passthrough via frontend '${frontend ?? '?'}'${at})` : `frontend '${frontend ?? '?'}'${at}`;
   return {
@@ -81,7 +84,7 @@ export function tlsTarget(d: Deployment, tls: RunTls): TlsTarget {
     frontend,
     file,
     line,
-    source: configLine(file, line),
+    source: tlsBlock?.source ?? configLine(file, line),
     where,
     remedies: remediesFor(d.balancer.kind, tls.topology),
   };
