@@ -100,11 +100,10 @@ describe('stream semantics', () => {
     let accepted = 0;
     const sent = createHash('sha256');
     const server = await rawServer((s) => {
-      const chunk = Buffer.alloc(64 * 1024);
       let i = 0;
       const pump = () => {
         while (accepted < total) {
-          chunk.fill(i++ & 0xff);
+          const chunk = Buffer.alloc(64 * 1024, i++ & 0xff);
           sent.update(chunk);
           accepted += chunk.length;
           if (!s.write(chunk)) return void s.once('drain', pump);
@@ -143,6 +142,57 @@ describe('stream semantics', () => {
       expect(received).toBe(total);
       expect(got.digest('hex')).toBe(sent.digest('hex'));
       expect(rssWhilePaused).toBeGreaterThan(0);
+    });
+    await server.close();
+  });
+  test('backpressure the other way: a server that stops reading stalls the client; all bytes arrive intact', async () => {
+    const total = 48 * 1024 * 1024;
+    let serverSocket: net.Socket | undefined;
+    const got = createHash('sha256');
+    let received = 0;
+    const server = await rawServer((s) => {
+      serverSocket = s;
+      s.pause();
+    });
+    await using(l4Config(server.address), async (env) => {
+      const c = await connectClient(env.port());
+      const sent = createHash('sha256');
+      let accepted = 0;
+      let i = 0;
+      const pump = () => {
+        while (accepted < total) {
+          const chunk = Buffer.alloc(64 * 1024, i++ & 0xff);
+          sent.update(chunk);
+          accepted += chunk.length;
+          if (!c.write(chunk)) return void c.once('drain', pump);
+        }
+        c.end();
+      };
+      pump();
+      await waitFor(() => serverSocket, 'server socket');
+      let last = -1;
+      await waitFor(
+        async () => {
+          const now = accepted;
+          await new Promise((r) => setTimeout(r, 100));
+          const stalled = accepted === now && now === last;
+          last = now;
+          return stalled;
+        },
+        'client stalls',
+        10_000,
+      );
+      expect(accepted).toBeLessThan(total / 2);
+      const done = new Promise<void>((r) => serverSocket!.once('end', () => r()));
+      serverSocket!.on('data', (d: Buffer) => {
+        got.update(d);
+        received += d.length;
+      });
+      serverSocket!.resume();
+      await withTimeout(done, 20_000, 'all bytes at the server');
+      expect(received).toBe(total);
+      expect(got.digest('hex')).toBe(sent.digest('hex'));
+      c.destroy();
     });
     await server.close();
   });

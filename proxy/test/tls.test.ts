@@ -133,6 +133,18 @@ describe('TLS termination', () => {
     });
   });
 
+  test('rate limiting refuses before the TLS handshake, one log line per connection', async () => {
+    const yaml = tlsYaml('{ cert: live.pem, key: live.key }').replace('    timeouts:', '    rate_limit: { per_source_per_s: 2 }\n    timeouts:');
+    await withTls(yaml, async (env) => {
+      const results = await Promise.all(Array.from({ length: 6 }, () => tlsProbe(env.port())));
+      expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(3);
+      await waitFor(() => env.closeLogs().length >= 6, 'six close lines');
+      expect(env.closeLogs()).toHaveLength(6);
+      expect(env.closeLogs((l) => l.reason === 'rate-limited').length).toBeGreaterThanOrEqual(3);
+      expect(env.logs.filter((l) => l.event === 'internal-error')).toEqual([]);
+    });
+  });
+
   test('a TLS client that never sends a ClientHello is closed at the handshake timeout', async () => {
     await withTls(tlsYaml('{ cert: live.pem, key: live.key }'), async (env) => {
       const started = Date.now();

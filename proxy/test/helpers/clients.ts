@@ -29,7 +29,7 @@ export function rawServer(onSocket: (s: net.Socket) => void, opts: net.ServerOpt
       s.on('close', () => sockets.delete(s));
       s.on('error', () => undefined);
       onSocket(s);
-      if (s.listenerCount('data') === 0) s.resume();
+      if (s.listenerCount('data') === 0 && !s.isPaused()) s.resume();
     });
     server.listen(0, '127.0.0.1', () => {
       const port = (server.address() as net.AddressInfo).port;
