@@ -7,12 +7,11 @@
  * socket: no closures per connection on the hot path.
  */
 import net from 'node:net';
-import tls from 'node:tls';
 import { ConnectInspector } from '../mqtt/connect-inspector.js';
-import { encodeProxyV1, encodeProxyV2, type ProxyTlsInfo } from '../proxy-protocol.js';
 import { plainIp } from '../util/address.js';
 import { errorText, type Logger } from '../util/log.js';
 import type { Backend } from './backend.js';
+import { proxyHeaderFor } from './proxy-header.js';
 import type { AssignedSession, ServerState } from './server.js';
 
 /** What a session needs from its frontend. */
@@ -185,7 +184,7 @@ export class Session implements AssignedSession {
     up.setTimeout(0);
     this.connectMs = Date.now() - this.startedAt;
     this.phase = 'established';
-    const header = this.proxyHeader();
+    const header = proxyHeaderFor(this.backend.cfg.send_proxy, this.client, this.clientIp, this.clientPort);
     if (header || this.firstBytes) {
       up.cork();
       if (header) up.write(header);
@@ -197,16 +196,6 @@ export class Session implements AssignedSession {
     this.client.setTimeout(this.owner.idleTimeoutMs);
     this.client.pipe(up);
     up.pipe(this.client);
-  }
-
-  private proxyHeader(): Buffer | null {
-    const version = this.backend.cfg.send_proxy;
-    if (!version) return null;
-    const c = this.client;
-    const ep = c.localAddress && this.clientIp
-      ? { sourceAddress: this.clientIp, sourcePort: this.clientPort, destAddress: plainIp(c.localAddress), destPort: c.localPort ?? 0 }
-      : null;
-    return version === 'v1' ? encodeProxyV1(ep) : encodeProxyV2(ep, c instanceof tls.TLSSocket ? tlsInfo(c) : undefined);
   }
 
   /** @internal */ upstreamFailed(up: net.Socket, message: string): void {
@@ -322,19 +311,4 @@ export class Session implements AssignedSession {
       bytesOut,
     });
   }
-}
-
-function tlsInfo(c: tls.TLSSocket): ProxyTlsInfo {
-  const cert = c.getPeerCertificate();
-  const hasCert = cert !== null && typeof cert === 'object' && Object.keys(cert).length > 0;
-  const cn = hasCert ? cert.subject?.CN : undefined;
-  const servername = (c as tls.TLSSocket & { servername?: string | false }).servername;
-  return {
-    version: c.getProtocol() ?? undefined,
-    cipher: c.getCipher()?.name,
-    clientCert: hasCert,
-    verified: c.authorized,
-    clientCn: Array.isArray(cn) ? cn[0] : cn,
-    servername: servername || undefined,
-  };
 }
