@@ -9,11 +9,11 @@ import type { FailoverMetrics } from '../harness/report/summary-types.js';
 import { useDeployment } from '../harness/suite/context.js';
 import { failoverThresholds } from '../harness/failover/thresholds.js';
 import { FailoverScenario, type ScenarioContext } from '../harness/failover/scenario.js';
-import type { BalancerFacts, ServerFacts } from '../harness/balancer/facts.js';
-import { detectionBound, detectionFinding, type FaultMode, describeCheck, riseBound, seconds, serverOf, shutdownSessionsFinding, worstCaseFinding } from '../harness/failover/check-facts.js';
+import { describeCheck, detectionBound, riseBound, seconds, serverOf, shutdownSessionsFinding } from '../harness/failover/check-facts.js';
+import { judgeDetection, judgeReconnect, judgeReturn, stuckFinding, type Verdict } from '../harness/failover/verdicts.js';
 import { detectionWindowMs, hangReconnectWindowMs, reconnectWindowMs } from '../harness/failover/windows.js';
 import { attemptSummary, failoverMetrics, reconnectTimes, spread, stuckTimes } from '../harness/failover/measure.js';
-import { assessLoss, connectOffNode, freshConnections, routedByBalancer, routedFinding, warmUp, willsExpectedOnStop } from '../harness/failover/steps.js';
+import { algorithmNote, assessLoss, connectOffNode, freshConnections, routedByBalancer, routedFinding, warmUp, willsExpectedOnStop } from '../harness/failover/steps.js';
 import { ConnectProber } from '../harness/failover/connect-prober.js';
 import { Inbox, subscribe } from '../harness/clients/mqtt.js';
 import { waitFor } from '../harness/util/wait.js';
@@ -29,16 +29,10 @@ const record = (name: string, m: FailoverMetrics): void => {
 };
 const TEST_MS = 90_000;
 
-/** Detection within the threshold, and a config whose worst case also is: else findings naming the line. */
-function judgeDetection(hh: typeof h, facts: BalancerFacts, server: ServerFacts, mode: FaultMode, measuredMs: number | null, thresholdMs: number, verb: string): string[] {
-  if (measuredMs === null || measuredMs > thresholdMs) {
-    hh.finding(detectionFinding(facts, server, mode, measuredMs, thresholdMs, verb));
-    return [`${verb}: ${server.node} ${measuredMs === null ? 'not marked DOWN' : `marked DOWN after ${seconds(measuredMs)}`} (threshold ${seconds(thresholdMs)})`];
-  }
-  const worst = worstCaseFinding(facts, server, mode, thresholdMs);
-  if (!worst) return [];
-  hh.finding(worst);
-  return [`${verb}: ${worst.title}`];
+/** Attaches a verdict's findings to the running test and collects its problems. */
+function apply(problems: string[], v: Verdict): void {
+  for (const f of v.findings) h.finding(f);
+  problems.push(...v.problems);
 }
 
 describe('failover', () => {
@@ -57,21 +51,16 @@ describe('failover', () => {
       const detectedAt = detectionMs === null ? Date.now() : t0 + detectionMs;
       const routed = routedByBalancer(s, target, t0, detectedAt);
       const attempts = attemptSummary(affected, t0, detectedAt);
-      await warmUp(s);
+      await Promise.all([warmUp(s), s.settle()]);
       await s.traffic!.stop();
       const back = reconnectTimes(affected, t0);
       const loss = assessLoss(h.deployment, s, affected, t);
       record('kill', failoverMetrics({ detectionMs, reconnectMs: back.ms, traffic: s.traffic!.totals(), timeline: s.timeline, extra: { node: target, affected: affected.length, worst_case_detection_ms: Number.isFinite(bound.worstMs) ? bound.worstMs : null, routed_before_detection: { balancer_sessions: routed, client_attempts: attempts }, persistent_sessions: loss.persistent } }));
 
-      problems.push(...judgeDetection(h, facts, server, 'crash', detectionMs, t.detectionMs, 'kill'));
+      apply(problems, judgeDetection(facts, server, 'crash', detectionMs, t.detectionMs, 'kill'));
       h.finding(routedFinding(facts, target, routed, attempts, describeCheck(server)));
-      const r = spread(back.ms);
-      if (back.missing.length || (r.max ?? 0) > t.reconnectAllMs) {
-        problems.push(`reconnect: ${back.missing.length} of ${affected.length} not back, max ${r.max === null ? '-' : seconds(r.max)} (threshold ${seconds(t.reconnectAllMs)})`);
-        h.finding({ severity: 'error', title: `${back.missing.length ? `${back.missing.length} of ${affected.length} clients of ${target} were not back` : `the last client of ${target} was back after ${seconds(r.max!)}`} (threshold ${seconds(t.reconnectAllMs)})`, detail: `${describeCheck(server)}; clients retry every ${t.reconnectPeriodMs} ms` });
-      }
-      for (const f of loss.findings) h.finding(f);
-      problems.push(...loss.problems);
+      apply(problems, judgeReconnect(target, back, t.reconnectAllMs, `${describeCheck(server)}; clients retry every ${t.reconnectPeriodMs} ms`));
+      apply(problems, loss);
     } finally {
       await s.finish();
     }
@@ -90,6 +79,7 @@ describe('failover', () => {
       const t0 = await s.fault(target, 'pause');
       const bound = detectionBound(server.check, 'hang');
       const [detectionMs] = await Promise.all([s.detection(target, t0, detectionWindowMs(bound, t.hangDetectionMs, t.capMs)), s.allReconnected(affected, t0, hangReconnectWindowMs(t))]);
+      await s.settle();
       await s.traffic!.stop();
       const stuck = stuckTimes(affected, t0);
       const back = reconnectTimes(affected, t0);
@@ -97,15 +87,12 @@ describe('failover', () => {
       record('hang', failoverMetrics({ detectionMs, reconnectMs: back.ms, traffic: s.traffic!.totals(), timeline: s.timeline, extra: { node: target, affected: affected.length, worst_case_detection_ms: Number.isFinite(bound.worstMs) ? bound.worstMs : null, stuck_ms: stuck.ms, stuck_max_ms: spread(stuck.ms).max, never_noticed: stuck.never.length, routed_while_hung: routed, keepalive_s: t.keepaliveS } }));
 
       const st = spread(stuck.ms);
-      h.finding({ severity: 'info', title: `clients of the hung ${target} were stuck for p50 ${st.p50 === null ? '-' : seconds(st.p50)}, max ${st.max === null ? '-' : seconds(st.max)}${stuck.never.length ? `; ${stuck.never.length} never noticed` : ''}`, detail: `keepalive ${t.keepaliveS} s: MQTT.js gives up after 1.5 × keepalive = ${seconds(1500 * t.keepaliveS)} without a PINGRESP${detectionMs !== null && server.check.shutdownSessionsOnDown.value ? '; the balancer closed their sessions when it marked the node DOWN' : ''}; meanwhile the balancer sent ${routed ?? '?'} new connection(s) to the hung node` });
-      problems.push(...judgeDetection(h, facts, server, 'hang', detectionMs, t.hangDetectionMs, 'pause'));
+      h.finding(stuckFinding(target, stuck, t.keepaliveS, detectionMs !== null && server.check.shutdownSessionsOnDown.value, routed));
+      apply(problems, judgeDetection(facts, server, 'hang', detectionMs, t.hangDetectionMs, 'pause'));
       const noShutdown = detectionMs === null ? undefined : shutdownSessionsFinding(facts, server, st.max ?? undefined);
       if (noShutdown) h.finding(noShutdown);
-      const r = spread(back.ms);
-      if (back.missing.length || (r.max ?? 0) > t.reconnectAllMs) {
-        problems.push(`reconnect after hang: ${back.missing.length} of ${affected.length} not back, max ${r.max === null ? '-' : seconds(r.max)} (threshold ${seconds(t.reconnectAllMs)})`);
-        h.finding({ severity: 'error', title: `${back.missing.length ? `${back.missing.length} of ${affected.length} clients of the hung ${target} were not back` : `the last client of the hung ${target} was back after ${seconds(r.max!)}`} (threshold ${seconds(t.reconnectAllMs)})`, detail: `${describeCheck(server)}; new connections the balancer sends to the hung node get no CONNACK (client connect timeout ${seconds(t.connectTimeoutMs)})` });
-      }
+      const why = algorithmNote(facts);
+      apply(problems, judgeReconnect(`the hung ${target}`, back, t.reconnectAllMs, `${describeCheck(server)}; new connections the balancer sends to the hung node get no CONNACK (client connect timeout ${seconds(t.connectTimeoutMs)})${why ? `; ${why}` : ''}`));
       await s.restore();
       if (detectionMs !== null) await s.markedUp(target, Date.now(), Math.min(t.capMs, riseBound(server.check).worstMs + 2000));
     } finally {
@@ -128,21 +115,14 @@ describe('failover', () => {
       const tr = await s.fault(target, 'restart');
       const rise = riseBound(server.check);
       const upMs = await s.markedUp(target, tr, Math.min(t.capMs, Math.max(t.returnMs, rise.worstMs) + 1000));
+      await s.settle();
       s.placement = await s.fleet.placement(d);
       const after = s.countsByNode();
       const fresh = await freshConnections(d, h.pool, `fo-${run}-return-new`, 15, 101);
       const reached = fresh.filter((node) => node === target).length;
       record('return', failoverMetrics({ detectionMs, reconnectMs: reconnectTimes(affected, t0).ms, timeline: s.timeline, extra: { node: target, return_ms: upMs, expected_return_ms: rise.worstMs, fleet_before: before, fleet_after: after, new_connections: { total: fresh.length, on_returned_node: reached } } }));
 
-      h.finding({ severity: 'info', title: `long-lived connections stay put: ${target} held ${before[target]} of ${t.clients} clients before the fault and ${after[target]} after its return (${JSON.stringify(after)})`, detail: `the balancer only places new connections; ${reached} of ${fresh.length} new connections went to ${target} (${d.balancerFacts.mqttBackend.algorithm.value})`, remedy: 'rebalance established connections after a node returns (EMQX: `emqx_ctl rebalance start`, or node evacuation), or prefer leastconn so new connections fill the returned node' });
-      if (upMs === null || upMs > t.returnMs) {
-        problems.push(`return: ${target} ${upMs === null ? 'not marked UP' : `marked UP after ${seconds(upMs)}`} (threshold ${seconds(t.returnMs)})`);
-        h.finding({ severity: 'error', title: `${target} was ${upMs === null ? 'not marked UP' : `marked UP only ${seconds(upMs)}`} after its restart (threshold ${seconds(t.returnMs)})`, detail: `${describeCheck(server)}; ${rise.formula}`, file: d.balancerFacts.file, line: server.check.rise.line ?? server.line, remedy: 'lower rise or inter' });
-      }
-      if (reached === 0) {
-        problems.push(`none of ${fresh.length} new connections reached the returned ${target}`);
-        h.finding({ severity: 'error', title: `none of ${fresh.length} new connections reached the returned ${target}`, file: d.balancerFacts.file, line: server.line });
-      }
+      apply(problems, judgeReturn(d.balancerFacts, server, describeCheck(server), { node: target, upMs, thresholdMs: t.returnMs, riseFormula: rise.formula, before, after, fresh: { total: fresh.length, onNode: reached } }));
     } finally {
       await s.finish();
     }
@@ -165,7 +145,7 @@ describe('failover', () => {
       const t0 = await s.fault(target, 'stop');
       const [detectionMs] = await Promise.all([s.detection(target, t0, detectionWindowMs(detectionBound(server.check, 'crash'), t.detectionMs, t.capMs)), s.allReconnected(affected, t0, reconnectWindowMs(t))]);
       const expectWills = willsExpectedOnStop(d);
-      if (expectWills === 'all') await waitFor(() => wills.messages.length >= affected.length, { timeoutMs: 3000, what: 'wills' }).catch(() => undefined);
+      await Promise.all([s.settle(), expectWills === 'all' && waitFor(() => wills.messages.length >= affected.length, { timeoutMs: 3000, what: 'wills' }).catch(() => undefined)]);
       await s.traffic!.stop();
       const affectedIds = new Set(affected.map((m) => m.id));
       const willIds = new Set(wills.messages.map((m) => m.topic.slice(willTopic.length + 1)));
@@ -177,11 +157,9 @@ describe('failover', () => {
       h.finding({ severity: 'info', title: `${willIds.size} will(s) published for ${affected.length} clients of the stopped ${target}`, detail: expectWills === 'all' ? `${d.brokerKind}: a graceful stop closes every client's socket before the broker shuts down, so each Will is published` : `${d.brokerKind}: Wills on a graceful stop are not documented; reported, not asserted` });
       if (expectWills === 'all' && willIds.size < affected.length) problems.push(`wills: ${willIds.size} of ${affected.length}`);
       if (unexpected.length) problems.push(`wills of clients not on ${target}: ${unexpected.join(', ')}`);
-      problems.push(...judgeDetection(h, d.balancerFacts, server, 'crash', detectionMs, t.detectionMs, 'graceful stop'));
-      const r = spread(back.ms);
-      if (back.missing.length || (r.max ?? 0) > t.reconnectAllMs) problems.push(`reconnect after stop: ${back.missing.length} not back, max ${r.max === null ? '-' : seconds(r.max)}`);
-      for (const f of loss.findings) h.finding(f);
-      problems.push(...loss.problems);
+      apply(problems, judgeDetection(d.balancerFacts, server, 'crash', detectionMs, t.detectionMs, 'graceful stop'));
+      apply(problems, judgeReconnect(`the stopped ${target}`, back, t.reconnectAllMs, describeCheck(server)));
+      apply(problems, loss);
     } finally {
       await s.finish();
     }
@@ -213,8 +191,7 @@ describe('failover', () => {
       if (dropped.length) problems.push(`${dropped.length} established connections dropped by the reload`);
       if (failed.length) problems.push(`${failed.length} new connections failed during the reload: ${failed[0]!.error}`);
       if (dropped.length || failed.length) h.finding({ severity: 'error', title: 'the balancer reload was not seamless', detail: `${dropped.length} established connection(s) closed, ${failed.length} new connection(s) failed` });
-      for (const f of loss.findings) h.finding(f);
-      problems.push(...loss.problems);
+      apply(problems, loss);
     } finally {
       await prober.stop();
       await s.finish();

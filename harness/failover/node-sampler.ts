@@ -1,13 +1,13 @@
 /**
  * Per-node live connection counts over time from each node's own API (`/api/v5/nodes`, its own row),
  * sampled into the scenario timeline together with the balancer's latest status per node.
- * A node whose API refuses connections (killed, stopped) counts 0; one that does not answer
- * (paused) keeps its last known count — its connections are still open, just hung.
+ * A node whose API refuses connections (killed, stopped) counts 0; one that does not answer within
+ * a second (paused) has no count in the samples until it answers again: its real state is unknown.
  */
 import type { Deployment } from '../types.js';
 import type { BalancerPoller } from './balancer-poller.js';
 import type { ScenarioTimeline } from './timeline.js';
-import { delay } from '../util/wait.js';
+import { delay, waitFor } from '../util/wait.js';
 
 type NodeSource = Pick<Deployment, 'nodes' | 'nodeApi'>;
 
@@ -18,7 +18,8 @@ function refused(err: unknown): boolean {
 
 export class NodeCountSampler {
   private readonly counts: Record<string, number> = {};
-  private readonly inFlight = new Set<string>();
+  /** Node → when its pending request started. */
+  private readonly inFlight = new Map<string, number>();
   private running = false;
   private loop: Promise<void> | undefined;
 
@@ -41,15 +42,30 @@ export class NodeCountSampler {
     await this.loop;
   }
 
+  /** Samples taken so far. */
+  taken = 0;
+
+  /** Waits (bounded) until `n` more samples were taken. */
+  async more(n: number): Promise<void> {
+    const target = this.taken + n;
+    await waitFor(() => this.taken >= target || !this.running, { timeoutMs: n * this.intervalMs * 4, intervalMs: 20, what: `${n} more samples` }).catch(() => undefined);
+  }
+
   current(): Record<string, number> {
-    return { ...this.counts };
+    return this.known();
+  }
+
+  /** Counts of the nodes that answered lately (a request pending for over a second means: unknown). */
+  private known(now = Date.now()): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.counts).filter(([node]) => now - (this.inFlight.get(node) ?? now) < 1000));
   }
 
   private async run(): Promise<void> {
     for (let i = 0; this.running && i < this.maxSamples; i++) {
       const started = Date.now();
       await Promise.race([Promise.all(this.d.nodes.map((n) => this.refresh(n.name, n.brokerNode))), delay(this.intervalMs)]);
-      this.timeline.sample(this.counts, this.poller.statuses());
+      this.timeline.sample(this.known(), this.poller.statuses());
+      this.taken++;
       await delay(Math.max(1, this.intervalMs - (Date.now() - started)));
     }
   }
@@ -57,13 +73,14 @@ export class NodeCountSampler {
   /** One request per node at a time: a hung node's API must not pile up requests. */
   private async refresh(node: string, brokerNode: string): Promise<void> {
     if (this.inFlight.has(node)) return;
-    this.inFlight.add(node);
+    this.inFlight.set(node, Date.now());
     try {
       const rows = await this.d.nodeApi(node).nodes();
       const own = rows.find((r) => r.node === brokerNode);
       if (own) this.counts[node] = own.live_connections ?? own.connections ?? 0;
     } catch (err) {
       if (refused(err)) this.counts[node] = 0;
+      else delete this.counts[node];
     } finally {
       this.inFlight.delete(node);
     }

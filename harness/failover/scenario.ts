@@ -55,8 +55,19 @@ export class FailoverScenario {
     const s = new FailoverScenario(ctx, name);
     s.poller.start();
     s.sampler.start();
+    try {
+      await s.setUp(opts);
+    } catch (err) {
+      await s.finish();
+      throw err;
+    }
+    return s;
+  }
+
+  private async setUp(opts: { traffic?: boolean; fleet?: Partial<FleetOptions> }): Promise<void> {
+    const { ctx, name } = this;
     const t = ctx.t;
-    s.fleet = await Fleet.connect(ctx.d, ctx.pool, {
+    this.fleet = await Fleet.connect(ctx.d, ctx.pool, {
       idPrefix: `fo-${ctx.run}-${name}`,
       clients: t.clients,
       publishers: opts.traffic === false ? 0 : t.publishers,
@@ -67,14 +78,26 @@ export class FailoverScenario {
       ...opts.fleet,
     });
     if (opts.traffic !== false) {
-      const ends = (role: 'publisher' | 'subscriber'): Array<{ id: string; client: FleetMember['client'] }> => s.fleet.byRole(role);
-      s.traffic = new TrafficStream(`mqtt-lb/failover/${ctx.run}/${name}`, ends('publisher'), ends('subscriber'), t.ratePerQos);
-      await s.traffic.subscribeAll();
-      s.traffic.start();
+      const ends = (role: 'publisher' | 'subscriber'): Array<{ id: string; client: FleetMember['client'] }> => this.fleet.byRole(role);
+      this.traffic = new TrafficStream(`mqtt-lb/failover/${ctx.run}/${name}`, ends('publisher'), ends('subscriber'), t.ratePerQos);
+      await this.traffic.subscribeAll();
+      this.traffic.start();
     }
-    s.placement = await s.fleet.placement(ctx.d);
-    s.timeline.event('note', { detail: `${t.clients} clients placed: ${JSON.stringify(s.countsByNode())}` });
-    return s;
+    this.placement = await this.fleet.placement(ctx.d);
+    this.timeline.event('note', { detail: `${t.clients} clients placed: ${JSON.stringify(this.countsByNode())}` });
+    await this.steady();
+  }
+
+  /** Waits (bounded) until the per-node counts show the whole fleet, so the timeline starts from the steady state. */
+  async steady(timeoutMs = 3000): Promise<void> {
+    const n = this.fleet.members.length;
+    const sum = (): number => Object.values(this.sampler.current()).reduce((a, b) => a + b, 0);
+    await waitFor(() => sum() >= n, { timeoutMs, intervalMs: 50, what: `node counts to show ${n} clients` }).catch(() => undefined);
+  }
+
+  /** Keeps observing for a few more samples, so the timeline shows where the clients ended up. */
+  settle(samples = 4): Promise<void> {
+    return this.sampler.more(samples);
   }
 
   countsByNode(): Record<string, number> {

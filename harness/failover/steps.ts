@@ -31,13 +31,23 @@ export function routedByBalancer(s: FailoverScenario, node: NodeName, from: numb
   return a && b ? Math.max(0, b.total - a.total) : null;
 }
 
+/** Why the balancing algorithm keeps sending reconnecting clients to a failed node it has not taken out. */
+export function algorithmNote(facts: BalancerFacts): string {
+  const b = facts.mqttBackend;
+  const at = (l?: number): string => (l ? ` (line ${l})` : '');
+  if (b.clientIdStickiness?.value) return `client-id stickiness${at(b.clientIdStickiness.line)} sends a reconnecting client back to its old server while that server counts as up`;
+  if (b.algorithm.value === 'source') return `balance source${at(b.algorithm.line)} hashes a client's address to the same server on every reconnect`;
+  if (b.algorithm.value === 'leastconn') return `balance leastconn${at(b.algorithm.line)} prefers the server with the fewest connections, which is the failed one once its clients have left`;
+  return '';
+}
+
 /** What the balancer did with new connections before it noticed the failed node, and what clients saw. */
 export function routedFinding(facts: BalancerFacts, node: NodeName, routed: number | null, attempts: AttemptSummary, check: string): Finding {
   const stalled = attempts.closedWithoutConnack > 0;
   return {
     severity: 'info',
     title: `before ${node} was marked DOWN the balancer sent it ${routed ?? 'an unknown number of'} connection(s); the affected clients saw ${describeAttempts(attempts)}`,
-    detail: `${check}${stalled ? '. The balancer accepted those connections and kept trying the dead server, so the clients waited for a CONNACK that never came' : ''}`,
+    detail: `${check}${stalled ? `. The balancer accepted those connections and kept trying the dead server, so the clients waited for a CONNACK that never came${algorithmNote(facts) ? `; ${algorithmNote(facts)}` : ''}` : ''}`,
     ...(stalled && facts.kind === 'haproxy' ? { remedy: '`option redispatch` lets HAProxy retry a failed server connection on another server; faster detection shortens the window' } : {}),
   };
 }
@@ -75,7 +85,7 @@ export function assessLoss(d: Deployment, s: FailoverScenario, affected: FleetMe
     if (resumed < cut.length) problems.push(`${cut.length - resumed} persistent subscriber(s) resumed without their session`);
     if (offline[1].lost > t.qos1Lost) {
       problems.push(`${offline[1].lost} QoS 1 deliveries lost to resumed persistent sessions (threshold ${t.qos1Lost})`);
-      findings.push({ severity: 'error', title: `${offline[1].lost} acknowledged QoS 1 deliveries never reached the ${cut.length} persistent subscriber(s) that resumed their session (threshold ${t.qos1Lost})`, detail: `${d.brokerKind} keeps a lost node's sessions; the messages should have been queued for them` });
+      findings.push({ severity: 'error', title: `${offline[1].lost} acknowledged QoS 1 deliveries never reached the ${cut.length} persistent subscriber(s) that resumed their session (threshold ${t.qos1Lost})`, detail: `${d.brokerKind} keeps a lost node's sessions, so these messages were queued for them and acknowledged to the publisher: a loss inside the broker cluster, not in the balancer` });
     }
     if (offline[2].lost) findings.push({ severity: 'warning', title: `${offline[2].lost} acknowledged QoS 2 deliveries never reached the resumed persistent subscriber(s)` });
   } else if (cut.length) {

@@ -13,6 +13,7 @@ import type { BalancerFacts } from '../../harness/balancer/facts.js';
 import { detectionBound, detectionFinding, riseBound, serverOf, shutdownSessionsFinding, worstCaseFinding } from '../../harness/failover/check-facts.js';
 import { detectionWindowMs, hangReconnectWindowMs } from '../../harness/failover/windows.js';
 import { FAILOVER_DEFAULTS, failoverThresholds } from '../../harness/failover/thresholds.js';
+import { algorithmNote } from '../../harness/failover/steps.js';
 
 function mapOptions(): MapOptions {
   let port = 31000;
@@ -69,6 +70,15 @@ describe('worst-case detection from the config', () => {
     const tcp = await factsOf('broken/failover-tcp-check.cfg');
     expect(detectionBound(serverOf(tcp, 'node1').check, 'crash').worstMs).toBe(4000);
     expect(detectionBound(serverOf(tcp, 'node3').check, 'hang')).toMatchObject({ worstMs: Infinity, line: 22 });
+  });
+});
+
+describe('why reconnecting clients keep reaching a failed node', () => {
+  test('source hashing, leastconn and client-id stickiness are named with their line; roundrobin needs no note', async () => {
+    expect(algorithmNote(await factsOf('haproxy/guide/emqx-source.cfg'))).toBe("balance source (line 5) hashes a client's address to the same server on every reconnect");
+    expect(algorithmNote(await factsOf('haproxy/guide/emqx-leastconn.cfg'))).toMatch(/^balance leastconn \(line 5\) prefers the server with the fewest connections/);
+    expect(algorithmNote(await factsOf('haproxy/production/emqx-clientid-sticky.cfg'))).toMatch(/^client-id stickiness \(line \d+\)/);
+    expect(algorithmNote(await factsOf('haproxy/production/emqx-roundrobin.cfg'))).toBe('');
   });
 });
 
