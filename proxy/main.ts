@@ -129,6 +129,8 @@ async function main(): Promise<void> {
 
 /** A proxy must keep serving other connections when one code path throws: log and carry on. */
 function installCrashGuards(logger: Logger): void {
+  // A closed stdout (the log reader went away) must not turn every log line into an uncaught EPIPE.
+  process.stdout.on('error', function onStdoutError() {});
   process.on('uncaughtException', function onUncaught(err) {
     logger.error('internal-error', { error: errorText(err), stack: err instanceof Error ? err.stack : undefined });
   });
