@@ -81,7 +81,7 @@ describe('limits', () => {
       const results = await Promise.all(Array.from({ length: 15 }, () => sendRaw(env.port(), null, 500)));
       await waitFor(() => env.closeLogs().length === 15 || undefined, '15 close lines');
       const refused = env.closeLogs((l) => l.reason === 'rate-limited');
-      expect(refused.length).toBeGreaterThanOrEqual(9);
+      expect(refused.length).toBeGreaterThanOrEqual(5); // burst 5, then 1 per 200 ms
       expect(refused.length).toBeLessThanOrEqual(10);
       expect(results.filter((r) => r.closed).length).toBeGreaterThanOrEqual(refused.length);
       expect((env.proxy.status() as any).frontends[0].rateLimited).toBe(refused.length);
