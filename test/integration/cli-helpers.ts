@@ -1,8 +1,10 @@
-/** Runs the built CLI (`node bin/mqtt-lb.js …`) as a separate process, the way a person or CI would. */
+/** Runs the built CLI (`node bin/mqtt-lb.js …`) as a separate process, the way a person or CI would; readers for its summary.json. */
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Finding, Summary, TestResult } from '../../harness/report/summary-types.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 const BIN = path.join(ROOT, 'bin', 'mqtt-lb.js');
@@ -50,3 +52,42 @@ export async function runCliJson<T>(args: string[], opts?: Parameters<typeof run
     throw new Error(`mqtt-lb ${args.join(' ')} (exit ${r.code}) did not print JSON:\n${r.stdout}\n${r.stderr}`);
   }
 }
+
+export interface SuiteRun {
+  code: number | null;
+  summary: Summary;
+  /** The suite's tests from summary.json (empty when the suite has no entry). */
+  tests: TestResult[];
+  /** stdout + stderr of the CLI. */
+  log: string;
+}
+
+/**
+ * `mqtt-lb run --profile <profile> --suites <suite> … --out <temp dir>` as a user runs it, and its summary.json.
+ * `built`: the sources the test is about, checked to be built into dist/ first (see assertBuilt).
+ */
+export async function runSuiteCli(profile: string, suite: string, extraArgs: string[] = [], opts: { built?: string[]; timeoutMs?: number } = {}): Promise<SuiteRun> {
+  if (opts.built) assertBuilt(...opts.built);
+  const out = mkdtempSync(path.join(os.tmpdir(), `mqtt-lb-${suite}-`));
+  try {
+    const r = await runCli(['run', '--profile', profile, '--suites', suite, '--out', out, ...extraArgs], { timeoutMs: opts.timeoutMs ?? 170_000 });
+    const log = r.stdout + r.stderr;
+    if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`mqtt-lb run --profile ${profile} (exit ${r.code}) wrote no summary.json:\n${log.slice(-3000)}`);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+    return { code: r.code, summary, tests: summary.suites[suite]?.tests ?? [], log };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** The test whose name starts with `prefix`; throws listing the names there are. */
+export function byName(tests: TestResult[], prefix: string): TestResult {
+  const t = tests.find((x) => x.name.startsWith(prefix));
+  if (!t) throw new Error(`no test '${prefix}…' in ${tests.map((x) => x.name).join(' | ')}`);
+  return t;
+}
+export const errorFindings = (t: TestResult): Finding[] => t.findings.filter((f) => f.severity === 'error');
+/** Names (up to the colon) of the failed tests. */
+export const failedTests = (tests: TestResult[]): string[] => tests.filter((t) => t.status === 'failed').map((t) => t.name.split(':')[0]!);
+/** Names (up to the colon or arrow) of the skipped tests. */
+export const skippedTests = (tests: TestResult[]): string[] => tests.filter((t) => t.status === 'skipped').map((t) => t.name.split(':')[0]!.split(' →')[0]!);

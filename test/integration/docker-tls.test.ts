@@ -8,7 +8,8 @@ import { describe, expect, test } from '@jest/globals';
 import '../../harness/docker/env.js';
 import { dockerAvailable, missingImages } from '../../harness/docker/engine.js';
 import { BUILD_IMAGES_HINT, IMAGES } from '../../harness/docker/images.js';
-import { failedTests, runTls, skippedTests, tlsMetrics } from './tls-cli.js';
+import { failedTests, skippedTests } from './cli-helpers.js';
+import { runTls, tlsMetrics } from './tls-cli.js';
 
 const engine = await dockerAvailable(1500);
 const missing = engine.ok ? await missingImages([IMAGES.redis, IMAGES.haproxy, IMAGES.standin, IMAGES.tsProxy]) : [];

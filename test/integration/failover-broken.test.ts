@@ -4,36 +4,12 @@
  * hardened config passes every scenario and leaves its figures in summary.json.
  */
 import { describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { FailoverMetrics, Finding, Summary, TestResult } from '../../harness/report/summary-types.js';
-import { withTimeout } from '../../harness/util/wait.js';
+import type { FailoverMetrics, Summary } from '../../harness/report/summary-types.js';
+import { byName, errorFindings, runSuiteCli, type SuiteRun } from './cli-helpers.js';
 
-interface CliRun {
-  code: number | null;
-  summary: Summary;
-  output: string;
-}
-
-async function runFailover(profile: string, testPattern?: string): Promise<CliRun> {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-failover-'));
-  const args = ['bin/mqtt-lb.js', 'run', '--profile', profile, '--suites', 'failover', '--out', out, ...(testPattern ? ['-t', testPattern] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const onOutput = (d: Buffer): void => void (output += d.toString());
-  child.stdout.on('data', onOutput);
-  child.stderr.on('data', onOutput);
-  const code = await withTimeout(new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c))), 170_000, `mqtt-lb run ${profile}`);
-  return { code, summary: JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary, output };
-}
-
-function testNamed(s: Summary, prefix: string): TestResult {
-  const t = s.suites.failover?.tests.find((x) => x.name.startsWith(prefix));
-  if (!t) throw new Error(`no failover test starting with "${prefix}" in summary.json`);
-  return t;
-}
+/** The failover suite through the CLI, only the tests matching `testPattern` when given. */
+const runFailover = (profile: string, testPattern?: string): Promise<SuiteRun> =>
+  runSuiteCli(profile, 'failover', testPattern ? ['-t', testPattern] : [], { built: ['suites/failover.test.ts', 'harness/failover/verdicts.ts'] });
 
 function scenario(s: Summary, name: string): FailoverMetrics & { node: string } {
   const m = (s.metrics.failover as { scenarios: Record<string, FailoverMetrics & { node: string }> } | undefined)?.scenarios[name];
@@ -41,7 +17,6 @@ function scenario(s: Summary, name: string): FailoverMetrics & { node: string } 
   return m;
 }
 
-const errors = (t: TestResult): Finding[] => t.findings.filter((f) => f.severity === 'error');
 /** Server lines of the fixtures are consecutive: node N is on line first + N - 1. */
 const serverLine = (first: number, node: string): number => first + Number(node.replace('node', '')) - 1;
 
@@ -66,10 +41,10 @@ describe('failover suite against broken and hardened configs (CLI)', () => {
   test("the EMQX guide's config (plain `check`) fails the hang scenario, naming its check line and the fix", async () => {
     const r = await runFailover('fixtures/profiles/guide-haproxy-roundrobin.yaml', 'hang a node');
     expect(r.code).toBe(1);
-    const hang = testNamed(r.summary, 'hang a node');
+    const hang = byName(r.tests, 'hang a node');
     expect(hang.status).toBe('failed');
     const node = scenario(r.summary, 'hang').node;
-    const [f] = errors(hang);
+    const [f] = errorFindings(hang);
     expect(f).toMatchObject({ title: expect.stringContaining(`did not mark ${node} DOWN after the pause`), line: serverLine(6, node), file: expect.stringMatching(/guide\/emqx-roundrobin\.cfg$/) });
     expect(f!.detail).toMatch(/plain TCP connect check.*never marked DOWN/);
     expect(f!.remedy).toMatch(/option httpchk.*\/status/);
@@ -79,29 +54,29 @@ describe('failover suite against broken and hardened configs (CLI)', () => {
   test('no health check: the kill scenario fails, naming the server line', async () => {
     const r = await runFailover('fixtures/broken/failover-no-check.yaml', 'kill a node');
     expect(r.code).toBe(1);
-    const kill = testNamed(r.summary, 'kill a node');
+    const kill = byName(r.tests, 'kill a node');
     expect(kill.status).toBe('failed');
     const node = scenario(r.summary, 'kill').node;
-    expect(errors(kill)[0]).toMatchObject({ title: expect.stringContaining(`did not mark ${node} DOWN after the kill`), line: serverLine(16, node), detail: expect.stringMatching(/no health check/) });
+    expect(errorFindings(kill)[0]).toMatchObject({ title: expect.stringContaining(`did not mark ${node} DOWN after the kill`), line: serverLine(16, node), detail: expect.stringMatching(/no health check/) });
   }, 180_000);
 
   test('TCP-only check: the kill scenario passes, the hang scenario fails pointing at the check', async () => {
     const r = await runFailover('fixtures/broken/failover-tcp-check.yaml', 'kill a node|hang a node');
     expect(r.code).toBe(1);
-    const kill = testNamed(r.summary, 'kill a node');
-    expect({ status: kill.status, why: errors(kill).map((f) => f.title) }).toEqual({ status: 'passed', why: [] });
-    const hang = testNamed(r.summary, 'hang a node');
+    const kill = byName(r.tests, 'kill a node');
+    expect({ status: kill.status, why: errorFindings(kill).map((f) => f.title) }).toEqual({ status: 'passed', why: [] });
+    const hang = byName(r.tests, 'hang a node');
     expect(hang.status).toBe('failed');
     const node = scenario(r.summary, 'hang').node;
-    expect(errors(hang)[0]).toMatchObject({ line: serverLine(20, node), detail: expect.stringMatching(/plain TCP connect check.*passes for a hung node/), remedy: expect.stringMatching(/httpchk|tcp-check/) });
+    expect(errorFindings(hang)[0]).toMatchObject({ line: serverLine(20, node), detail: expect.stringMatching(/plain TCP connect check.*passes for a hung node/), remedy: expect.stringMatching(/httpchk|tcp-check/) });
   }, 180_000);
 
   test('slow detection (inter 10s fall 5): the kill scenario fails fast, naming the line and the worst case', async () => {
     const r = await runFailover('fixtures/broken/failover-slow-detection.yaml', 'kill a node');
     expect(r.code).toBe(1);
-    const kill = testNamed(r.summary, 'kill a node');
+    const kill = byName(r.tests, 'kill a node');
     expect(kill.status).toBe('failed');
-    expect(errors(kill)[0]).toMatchObject({ line: 21, detail: expect.stringMatching(/inter 10 s \(line 21\) × fall 5 \(line 21\) \+ check timeout 2 s \(line 14\) = 52 s/) });
+    expect(errorFindings(kill)[0]).toMatchObject({ line: 21, detail: expect.stringMatching(/inter 10 s \(line 21\) × fall 5 \(line 21\) \+ check timeout 2 s \(line 14\) = 52 s/) });
     expect(kill.durationMs).toBeLessThan(40_000);
   }, 180_000);
 });

@@ -3,29 +3,13 @@
  * fail with the expected finding, a good fixture passes, and summary.json carries the metrics per scenario.
  */
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { FairnessMetrics, Summary, TestResult } from '../../harness/report/summary-types.js';
-import { assertBuilt, runCli } from './cli-helpers.js';
+import type { FairnessMetrics, Summary } from '../../harness/report/summary-types.js';
+import { byName, errorFindings, runSuiteCli, type SuiteRun } from './cli-helpers.js';
 
-async function runFairness(profile: string, only?: string): Promise<{ code: number | null; summary: Summary; tests: TestResult[]; log: string }> {
-  assertBuilt('suites/fairness.test.ts', 'harness/fairness/evaluate.ts');
-  const out = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-fairness-'));
-  try {
-    const r = await runCli(['run', '--profile', profile, '--suites', 'fairness', '--out', out, ...(only ? ['-t', only] : [])], { timeoutMs: 170_000 });
-    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
-    return { code: r.code, summary, tests: summary.suites.fairness?.tests ?? [], log: r.stdout + r.stderr };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
+/** The fairness suite through the CLI, only the tests matching `only` when given. */
+const runFairness = (profile: string, only?: string): Promise<SuiteRun> =>
+  runSuiteCli(profile, 'fairness', only ? ['-t', only] : [], { built: ['suites/fairness.test.ts', 'harness/fairness/evaluate.ts'] });
 
-const byName = (tests: TestResult[], prefix: string): TestResult => {
-  const t = tests.find((x) => x.name.startsWith(prefix));
-  if (!t) throw new Error(`no test '${prefix}…' in ${tests.map((x) => x.name).join(' | ')}`);
-  return t;
-};
 const scenariosOf = (s: Summary): Record<string, FairnessMetrics> => (s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios;
 
 describe('fairness suite through the CLI', () => {
@@ -34,7 +18,7 @@ describe('fairness suite through the CLI', () => {
     expect(code).toBe(1);
     const t = byName(tests, 'static spread');
     expect(t.status).toBe('failed');
-    const f = t.findings.find((x) => x.severity === 'error' && /weights do not give the intended spread/.test(x.title));
+    const f = errorFindings(t).find((x) => /weights do not give the intended spread/.test(x.title));
     expect(f).toMatchObject({ line: 31 });
     expect(f!.file).toMatch(/skewed-weights\.cfg$/);
     const m = scenariosOf(summary)['static spread']!;
@@ -48,7 +32,7 @@ describe('fairness suite through the CLI', () => {
     for (const name of ['static spread', 'source affinity']) {
       const t = byName(tests, name);
       expect(t.status).toBe('failed');
-      const f = t.findings.find((x) => x.severity === 'error')!;
+      const f = errorFindings(t)[0]!;
       expect(f.title).toMatch(/one source address \(127\.0\.2\.1\), and `balance source` sent every one of them to node\d: the other nodes got none/);
       expect(f.detail).toMatch(/NAT/);
       expect(f.line).toBe(20);

@@ -4,41 +4,19 @@
  * passthrough, mTLS) pass, and summary.json carries the handshake figures and certificate facts in metrics.tls.
  */
 import { describe, expect, test } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Summary, TestResult, TlsMetrics } from '../../harness/report/summary-types.js';
-import { assertBuilt, ROOT, runCli } from './cli-helpers.js';
+import { byName, errorFindings, failedTests, ROOT, runCli, skippedTests } from './cli-helpers.js';
+import { runTls, tlsMetrics } from './tls-cli.js';
 import { generatePki } from '../../harness/tls/pki.js';
-
-async function runTls(profile: string): Promise<{ code: number | null; summary: Summary; tests: TestResult[]; log: string }> {
-  assertBuilt('suites/tls.test.ts', 'harness/tls/run-tls.ts', 'harness/balancer/haproxy/cert-params.ts');
-  const out = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-tls-'));
-  try {
-    const r = await runCli(['run', '--profile', profile, '--suites', 'tls', '--out', out], { timeoutMs: 170_000 });
-    if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`mqtt-lb run --profile ${profile} (exit ${r.code}) wrote no summary.json:\n${(r.stdout + r.stderr).slice(-3000)}`);
-    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
-    return { code: r.code, summary, tests: summary.suites.tls?.tests ?? [], log: r.stdout + r.stderr };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
-
-const byName = (tests: TestResult[], prefix: string): TestResult => {
-  const t = tests.find((x) => x.name.startsWith(prefix));
-  if (!t) throw new Error(`no test '${prefix}…' in ${tests.map((x) => x.name).join(' | ')}`);
-  return t;
-};
-const failed = (tests: TestResult[]): string[] => tests.filter((t) => t.status === 'failed').map((t) => t.name.split(':')[0]!);
-const errors = (t: TestResult) => t.findings.filter((f) => f.severity === 'error');
-const tlsMetrics = (s: Summary): TlsMetrics & Record<string, unknown> => s.metrics.tls as TlsMetrics & Record<string, unknown>;
 
 describe('tls suite through the CLI: broken fixtures fail the right test', () => {
   test('a frontend allowing TLS 1.0/1.1 → the protocol-version test fails naming the bind line; nothing else fails', async () => {
     const { code, tests } = await runTls('fixtures/broken/tls-legacy-versions.yaml');
     expect(code).toBe(1);
-    expect(failed(tests)).toEqual(['protocol versions']);
-    const f = errors(byName(tests, 'protocol versions'));
+    expect(failedTests(tests)).toEqual(['protocol versions']);
+    const f = errorFindings(byName(tests, 'protocol versions'));
     expect(f.map((x) => x.title)).toEqual([expect.stringMatching(/accepts TLSv1 \(negotiated .+\); the policy allows TLSv1\.2–TLSv1\.3 only/), expect.stringMatching(/accepts TLSv1\.1 /)]);
     expect(f[0]).toMatchObject({ line: 28, file: expect.stringMatching(/fixtures\/broken\/tls-legacy-versions\.cfg$/), remedy: expect.stringMatching(/ssl-min-ver TLSv1\.2/) });
     expect(f[0]!.detail).toMatch(/ssl-min-ver TLSv1\.0 ciphers DEFAULT:@SECLEVEL=0/);
@@ -47,8 +25,8 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
   test('a frontend admitting NULL and anon suites → the cipher test fails naming the bind line; nothing else fails', async () => {
     const { code, tests } = await runTls('fixtures/broken/tls-null-ciphers.yaml');
     expect(code).toBe(1);
-    expect(failed(tests)).toEqual(['cipher suites']);
-    const f = errors(byName(tests, 'cipher suites'));
+    expect(failedTests(tests)).toEqual(['cipher suites']);
+    const f = errorFindings(byName(tests, 'cipher suites'));
     expect(f.map((x) => x.title)).toEqual([expect.stringMatching(/accepts NULL cipher suites \(chose .*NULL.*\)/), expect.stringMatching(/accepts anon cipher suites/)]);
     expect(f[0]).toMatchObject({ line: 28, file: expect.stringMatching(/tls-null-ciphers\.cfg$/), remedy: expect.stringMatching(/ssl-default-bind-ciphers/) });
   }, 180_000);
@@ -58,8 +36,8 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
     expect(code).toBe(1);
     const cert = byName(tests, 'certificate');
     expect(cert.status).toBe('failed');
-    expect(errors(cert)).toEqual([expect.objectContaining({ title: expect.stringMatching(/certificate of frontend 'emqx_ssl' \(offload\.cfg:47\) CN=mqtt-lb\.test.* expired on /), line: 47 })]);
-    expect(errors(byName(tests, 'mqtts with the CA'))[0]!.title).toMatch(/cannot connect .*: certificate has expired/);
+    expect(errorFindings(cert)).toEqual([expect.objectContaining({ title: expect.stringMatching(/certificate of frontend 'emqx_ssl' \(offload\.cfg:47\) CN=mqtt-lb\.test.* expired on /), line: 47 })]);
+    expect(errorFindings(byName(tests, 'mqtts with the CA'))[0]!.title).toMatch(/cannot connect .*: certificate has expired/);
     // Policy and cost are not about the certificate: they pass, and the cost is still measured.
     for (const name of ['protocol versions', 'cipher suites', 'handshake cost']) expect(byName(tests, name).status).toBe('passed');
     expect(tlsMetrics(summary).certificates?.[0]).toMatchObject({ daysToExpiry: expect.any(Number) });
@@ -69,8 +47,8 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
   test('a certificate without the balancer\'s name → the certificate test fails (does not cover "mqtt-lb.test"); --insecure still works', async () => {
     const { code, tests } = await runTls('fixtures/broken/tls-wrong-host.yaml');
     expect(code).toBe(1);
-    expect(failed(tests).sort()).toEqual(['certificate', 'mqtts with the CA']);
-    expect(errors(byName(tests, 'certificate'))).toEqual([expect.objectContaining({ title: expect.stringMatching(/CN=wrong-host\.invalid.* does not cover the name "mqtt-lb\.test"/), line: 47 })]);
+    expect(failedTests(tests).sort()).toEqual(['certificate', 'mqtts with the CA']);
+    expect(errorFindings(byName(tests, 'certificate'))).toEqual([expect.objectContaining({ title: expect.stringMatching(/CN=wrong-host\.invalid.* does not cover the name "mqtt-lb\.test"/), line: 47 })]);
     expect(byName(tests, 'mosquitto_pub').status).toBe('passed');
   }, 180_000);
 });
@@ -82,8 +60,8 @@ describe('tls suite through the CLI: good fixtures pass', () => {
     ['mtls', ['passthrough']],
   ])('%s: every applicable test passes; metrics.tls has the handshake figures', async (name, skipped) => {
     const { code, tests, summary, log } = await runTls(`fixtures/profiles/haproxy-tls-${name}.yaml`);
-    expect({ code, failed: failed(tests) }).toEqual({ code: 0, failed: [] });
-    expect(tests.filter((t) => t.status === 'skipped').map((t) => t.name.split(':')[0]!.split(' →')[0]!)).toEqual(skipped);
+    expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
+    expect(skippedTests(tests)).toEqual(skipped);
     expect(tests.filter((t) => t.status === 'skipped').every((t) => (t.skipReason ?? '').length > 10)).toBe(true);
     const m = tlsMetrics(summary);
     expect(m).toMatchObject({ concurrency: 4, handshakes_per_s: expect.any(Number), p50_ms: expect.any(Number), p99_ms: expect.any(Number) });
@@ -104,7 +82,7 @@ describe('tls suite through the CLI: your own certificate files', () => {
       writeFileSync(path.join(dir, 'own.cfg'), cfg);
       writeFileSync(path.join(dir, 'own.yaml'), `balancer: { kind: haproxy, config: own.cfg }\ntls: { pki: { ca: certs/ca.crt, combined: certs/server.pem }, server_names: [mqtt.own.test] }\nsuites: [tls]\n`);
       const { code, tests, summary } = await runTls(path.join(dir, 'own.yaml'));
-      expect({ code, failed: failed(tests) }).toEqual({ code: 0, failed: [] });
+      expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
       expect(summary.deployment?.balancer.config).toContain(`ssl crt ${pki.server.combined}`);
       expect(tlsMetrics(summary).certificates?.[0]).toMatchObject({ sans: ['mqtt.own.test', '127.0.0.1'], keyType: 'EC', keySize: 256 });
     } finally {

@@ -5,7 +5,8 @@
  * naming its `tls:` block and the TS-proxy setting to change.
  */
 import { describe, expect, test } from '@jest/globals';
-import { byName, errorFindings, failedTests, runTls, skippedTests, tlsMetrics } from './tls-cli.js';
+import { byName, errorFindings, failedTests, skippedTests } from './cli-helpers.js';
+import { runTls, tlsMetrics } from './tls-cli.js';
 
 const MTLS_TESTS = ['no client certificate', 'client certificate from an unknown CA', 'valid client certificate'];
 
