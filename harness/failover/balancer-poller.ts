@@ -5,6 +5,7 @@
  */
 import type { BalancerServerState, BalancerView } from '../types.js';
 import { delay } from '../util/wait.js';
+import { PeriodicLoop } from '../util/periodic.js';
 
 export interface Poll {
   at: number;
@@ -17,30 +18,20 @@ export const isOut = (status: string): boolean => status === 'DOWN' || status ==
 
 export class BalancerPoller {
   private readonly polls: Poll[] = [];
-  private running = false;
-  private loop: Promise<void> | undefined;
+  private readonly loop: PeriodicLoop;
   /** Failed polls (e.g. the runtime API during a reload), for the record. */
   failures = 0;
 
-  constructor(private readonly view: BalancerView, private readonly backend: string, private readonly intervalMs = 100, private readonly maxPolls = 3000) {}
+  constructor(private readonly view: BalancerView, private readonly backend: string, private readonly intervalMs = 100, maxPolls = 3000) {
+    this.loop = new PeriodicLoop(() => this.pollOnce(), { intervalMs, maxTicks: maxPolls });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running && this.polls.length < this.maxPolls) {
-      const started = Date.now();
-      await this.pollOnce();
-      await delay(Math.max(1, this.intervalMs - (Date.now() - started)));
-    }
+    await this.loop.stop();
   }
 
   async pollOnce(): Promise<Poll | undefined> {
@@ -82,7 +73,7 @@ export class BalancerPoller {
     for (;;) {
       const at = this.firstAt(node, pred, since);
       if (at !== undefined) return at;
-      if (Date.now() >= deadline || !this.running) return undefined;
+      if (Date.now() >= deadline || !this.loop.running) return undefined;
       await delay(Math.min(this.intervalMs / 2, Math.max(1, deadline - Date.now())));
     }
   }

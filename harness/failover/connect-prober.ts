@@ -4,7 +4,7 @@
  */
 import type { Deployment } from '../types.js';
 import type { ClientPool } from '../clients/mqtt.js';
-import { delay } from '../util/wait.js';
+import { PeriodicLoop } from '../util/periodic.js';
 
 export interface ProbeResult {
   at: number;
@@ -15,8 +15,7 @@ export interface ProbeResult {
 
 export class ConnectProber {
   readonly results: ProbeResult[] = [];
-  private running = false;
-  private loop: Promise<void> | undefined;
+  private readonly loop: PeriodicLoop;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -24,18 +23,17 @@ export class ConnectProber {
     private readonly pool: ClientPool,
     private readonly idPrefix: string,
     private readonly opts: { intervalMs: number; maxCount: number; maxMs: number; connectTimeoutMs: number; firstAddress: number; addresses: number },
-  ) {}
+  ) {
+    this.loop = new PeriodicLoop((i) => this.startProbe(i), { intervalMs: opts.intervalMs, maxTicks: opts.maxCount, maxMs: opts.maxMs });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops starting new connections and waits for those in flight. */
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    await this.loop.stop();
     await Promise.all(this.inFlight);
   }
 
@@ -43,16 +41,11 @@ export class ConnectProber {
     return this.results.filter((r) => r.at >= at).length + [...this.inFlight].length;
   }
 
-  private async run(): Promise<void> {
-    const o = this.opts;
-    const started = Date.now();
-    for (let i = 0; this.running && i < o.maxCount && Date.now() - started < o.maxMs; i++) {
-      const p = this.probe(i);
-      this.inFlight.add(p);
-      void p.finally(() => this.inFlight.delete(p));
-      await delay(o.intervalMs);
-    }
-    this.running = false;
+  /** Starts probe `i` without waiting for it: the pace stays fixed however slow the connects are. */
+  private startProbe(i: number): void {
+    const p = this.probe(i);
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
   }
 
   private async probe(i: number): Promise<void> {

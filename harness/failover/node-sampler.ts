@@ -8,6 +8,7 @@ import type { Deployment } from '../types.js';
 import type { BalancerPoller } from './balancer-poller.js';
 import type { ScenarioTimeline } from './timeline.js';
 import { delay, waitFor } from '../util/wait.js';
+import { PeriodicLoop } from '../util/periodic.js';
 
 type NodeSource = Pick<Deployment, 'nodes' | 'nodeApi'>;
 
@@ -20,35 +21,35 @@ export class NodeCountSampler {
   private readonly counts: Record<string, number> = {};
   /** Node → when its pending request started. */
   private readonly inFlight = new Map<string, number>();
-  private running = false;
-  private loop: Promise<void> | undefined;
+  private readonly loop: PeriodicLoop;
 
   constructor(
     private readonly d: NodeSource,
     private readonly timeline: ScenarioTimeline,
     private readonly poller: BalancerPoller,
     private readonly intervalMs = 250,
-    private readonly maxSamples = 600,
-  ) {}
+    maxSamples = 600,
+  ) {
+    this.loop = new PeriodicLoop(() => this.sampleOnce(), { intervalMs, maxTicks: maxSamples });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Samples taken so far. */
-  taken = 0;
+  get taken(): number {
+    return this.loop.ticks;
+  }
 
   /** Waits (bounded) until `n` more samples were taken. */
   async more(n: number): Promise<void> {
     const target = this.taken + n;
-    await waitFor(() => this.taken >= target || !this.running, { timeoutMs: n * this.intervalMs * 4, intervalMs: 20, what: `${n} more samples` }).catch(() => undefined);
+    await waitFor(() => this.taken >= target || !this.loop.running, { timeoutMs: n * this.intervalMs * 4, intervalMs: 20, what: `${n} more samples` }).catch(() => undefined);
   }
 
   current(): Record<string, number> {
@@ -60,14 +61,10 @@ export class NodeCountSampler {
     return Object.fromEntries(Object.entries(this.counts).filter(([node]) => now - (this.inFlight.get(node) ?? now) < 1000));
   }
 
-  private async run(): Promise<void> {
-    for (let i = 0; this.running && i < this.maxSamples; i++) {
-      const started = Date.now();
-      await Promise.race([Promise.all(this.d.nodes.map((n) => this.refresh(n.name, n.brokerNode))), delay(this.intervalMs)]);
-      this.timeline.sample(this.known(), this.poller.statuses());
-      this.taken++;
-      await delay(Math.max(1, this.intervalMs - (Date.now() - started)));
-    }
+  /** One sample: every node's count (a slow node's API waited for one interval at most), with the balancer's statuses. */
+  private async sampleOnce(): Promise<void> {
+    await Promise.race([Promise.all(this.d.nodes.map((n) => this.refresh(n.name, n.brokerNode))), delay(this.intervalMs)]);
+    this.timeline.sample(this.known(), this.poller.statuses());
   }
 
   /** One request per node at a time: a hung node's API must not pile up requests. */
