@@ -11,6 +11,7 @@ import persistenceRedis from 'aedes-persistence-redis';
 import { errorText, type Logger } from './log.js';
 import type { ClientFacts } from './client-info.js';
 import { ConnackGates } from './connack-gate.js';
+import { withExactOutgoingRefCount } from './outgoing-refcount.js';
 
 export interface RedisAddress {
   host: string;
@@ -69,7 +70,8 @@ export async function createBroker(opts: BrokerOptions): Promise<Aedes> {
   const broker = await Aedes.createBroker({
     id: opts.name,
     mq,
-    persistence: persistenceRedis({ conn: persistenceConn }),
+    // P12: the stock outgoingClearMessageId lets a double acknowledgement delete a message other sessions still have queued.
+    persistence: withExactOutgoingRefCount(persistenceRedis({ conn: persistenceConn }), persistenceConn),
     heartbeatInterval: opts.heartbeatMs,
     preConnect: function notePacket(client: Client, packet: ConnectPacket, done: (error: Error | null, success: boolean) => void) {
       facts.noteConnectPacket(client, packet.keepalive ?? 0);
