@@ -4,24 +4,15 @@
  * and the observation-only runtime API is appended on a TCP port the harness publishes.
  */
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { mapForContainer, HAPROXY_API_PORT } from '../../harness/docker/balancers/haproxy.js';
 import { defineEmqxCluster } from '../../harness/docker/brokers/emqx.js';
 import { ConfigError } from '../../harness/errors.js';
 import { parseMapEntries } from '../../harness/balancer/address-map.js';
-import type { NodeInfo } from '../../harness/types.js';
+import { containerNodes } from './helpers/container-nodes.js';
+import { tmpFile } from './helpers/files.js';
 
-/** NodeInfo the way the docker cluster builds it: host side on published ports, upstreams by alias. */
-const nodes: NodeInfo[] = defineEmqxCluster({ runId: 'r', nodes: 3, image: 'emqx/emqx:5.8.9', trustProxy: false, heartbeatMs: 2000 }).nodes.map((d, i) => ({
-  name: d.name,
-  brokerNode: d.brokerNode,
-  mqtt: { host: '127.0.0.1', port: 40000 + i },
-  http: { host: '127.0.0.1', port: 41000 + i },
-  upstreamMqtt: { host: d.alias, port: d.ports.mqtt },
-  upstreamHttp: { host: d.alias, port: d.ports.http },
-}));
+const nodes = containerNodes(defineEmqxCluster({ runId: 'r', nodes: 3, image: 'emqx/emqx:5.8.9', trustProxy: false, heartbeatMs: 2000 }).nodes);
 const production = path.resolve('fixtures/haproxy/production/emqx-roundrobin.cfg');
 
 describe('HAProxy config mapped for the container', () => {
@@ -43,9 +34,7 @@ describe('HAProxy config mapped for the container', () => {
   });
 
   test('two binds on one port, or on the API port, are moved apart', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'mlb-dkmap-'));
-    const file = path.join(dir, 'lb.cfg');
-    writeFileSync(file, `defaults\n  mode tcp\nfrontend a\n  bind :${HAPROXY_API_PORT}\n  default_backend b\nfrontend c\n  bind 10.0.0.1:1883,10.0.0.2:1883\n  default_backend b\nbackend b\n  server s1 emqx-1.prod:1883\n`);
+    const file = tmpFile('lb.cfg', `defaults\n  mode tcp\nfrontend a\n  bind :${HAPROXY_API_PORT}\n  default_backend b\nfrontend c\n  bind 10.0.0.1:1883,10.0.0.2:1883\n  default_backend b\nbackend b\n  server s1 emqx-1.prod:1883\n`);
     const m = await mapForContainer({ configFile: file, explicitMap: [], nodes });
     const ports = m.binds.map((b) => b.port);
     expect(new Set(ports).size).toBe(3);
@@ -54,9 +43,7 @@ describe('HAProxy config mapped for the container', () => {
   });
 
   test('an upstream beyond the cluster is refused with its line; --map maps it explicitly', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'mlb-dkmap-'));
-    const file = path.join(dir, 'lb.cfg');
-    writeFileSync(file, 'defaults\n  mode tcp\nfrontend f\n  bind :1883\n  default_backend b\nbackend b\n  server s1 a.prod:1883\n  server s2 b.prod:1883\n  server s3 c.prod:1883\n  server s4 d.prod:1883\n');
+    const file = tmpFile('lb.cfg', 'defaults\n  mode tcp\nfrontend f\n  bind :1883\n  default_backend b\nbackend b\n  server s1 a.prod:1883\n  server s2 b.prod:1883\n  server s3 c.prod:1883\n  server s4 d.prod:1883\n');
     const err = await mapForContainer({ configFile: file, explicitMap: [], nodes }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).line).toBe(10);

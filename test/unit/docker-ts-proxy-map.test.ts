@@ -4,30 +4,16 @@
  * admin API moves to its fixed container port, and certificate paths end up absolute (copied in at the same path).
  */
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { mapTsProxyForContainer, tlsFilesOf, TS_PROXY_ADMIN_PORT } from '../../harness/docker/balancers/ts-proxy.js';
 import { standinKind } from '../../harness/docker/brokers/standin.js';
 import { ConfigError } from '../../harness/errors.js';
-import type { NodeInfo } from '../../harness/types.js';
+import { containerNodes } from './helpers/container-nodes.js';
+import { tmpFile } from './helpers/files.js';
 import type { BalancerTls } from '../../harness/tls/run-tls.js';
 
-/** NodeInfo the way the docker cluster builds it: host side on published ports, upstreams by alias. */
-const nodes: NodeInfo[] = standinKind.define({ runId: 'r', nodes: 3, image: 'x', trustProxy: false, heartbeatMs: 2000, serviceImage: 'redis' }).nodes.map((d, i) => ({
-  name: d.name,
-  brokerNode: d.brokerNode,
-  mqtt: { host: '127.0.0.1', port: 40000 + i },
-  http: { host: '127.0.0.1', port: 41000 + i },
-  upstreamMqtt: { host: d.alias, port: d.ports.mqtt },
-  upstreamHttp: { host: d.alias, port: d.ports.http },
-}));
+const nodes = containerNodes(standinKind.define({ runId: 'r', nodes: 3, image: 'x', trustProxy: false, heartbeatMs: 2000, serviceImage: 'redis' }).nodes);
 const fixture = (name: string): string => path.resolve('fixtures/ts-proxy', name);
-const tmpFile = (name: string, text: string): string => {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'mlb-tsmap-')), name);
-  writeFileSync(file, text);
-  return file;
-};
 const BACKEND = 'backends:\n  - name: b\n    servers:\n      - { name: s1, address: "a.prod:1883" }\n';
 
 describe('TS-proxy config mapped for the container', () => {

@@ -4,34 +4,11 @@
  * mapped like a run does.
  */
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { mapHaproxyConfig, type MapOptions } from '../../harness/balancer/haproxy/map-config.js';
-import { parseHaproxyCfg } from '../../harness/balancer/haproxy/parse.js';
-import { haproxyFacts } from '../../harness/balancer/haproxy/facts.js';
-import type { BalancerFacts } from '../../harness/balancer/facts.js';
 import { detectionBound, detectionFinding, riseBound, serverOf, shutdownSessionsFinding, worstCaseFinding } from '../../harness/failover/check-facts.js';
 import { detectionWindowMs, hangReconnectWindowMs } from '../../harness/failover/windows.js';
 import { FAILOVER_DEFAULTS, failoverThresholds } from '../../harness/failover/thresholds.js';
 import { algorithmNote } from '../../harness/failover/steps.js';
-
-function mapOptions(): MapOptions {
-  let port = 31000;
-  return {
-    nodeNames: ['node1', 'node2', 'node3'],
-    explicit: [],
-    resolve: (node, p) => ({ host: `127.0.9.${node.slice(4)}`, port: p }),
-    placeBind: async () => ({ host: '127.0.9.10', port: port++ }),
-    statsSocket: '/tmp/x.sock',
-  };
-}
-
-async function factsOf(rel: string): Promise<BalancerFacts> {
-  const file = path.resolve('fixtures', rel);
-  const text = readFileSync(file, 'utf8');
-  const mapped = await mapHaproxyConfig(text, file, mapOptions());
-  return haproxyFacts(parseHaproxyCfg(text, file), mapped.mapping);
-}
+import { haproxyFactsOf as factsOf } from './helpers/haproxy.js';
 
 describe('worst-case detection from the config', () => {
   test('hardened config: crash 1 s × 2 + 2 s = 4 s, hang 2 × (1 s + 2 s) = 6 s, within the defaults', async () => {

@@ -3,28 +3,9 @@
  * names the config line; figures within the thresholds give none.
  */
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { mapHaproxyConfig } from '../../harness/balancer/haproxy/map-config.js';
-import { parseHaproxyCfg } from '../../harness/balancer/haproxy/parse.js';
-import { haproxyFacts } from '../../harness/balancer/haproxy/facts.js';
-import type { BalancerFacts } from '../../harness/balancer/facts.js';
 import { serverOf } from '../../harness/failover/check-facts.js';
 import { judgeDetection, judgeReconnect, judgeReturn, stuckFinding } from '../../harness/failover/verdicts.js';
-
-async function factsOf(rel: string): Promise<BalancerFacts> {
-  const file = path.resolve('fixtures', rel);
-  const text = readFileSync(file, 'utf8');
-  let port = 32000;
-  const mapped = await mapHaproxyConfig(text, file, {
-    nodeNames: ['node1', 'node2', 'node3'],
-    explicit: [],
-    resolve: (node, p) => ({ host: `127.0.9.${node.slice(4)}`, port: p }),
-    placeBind: async () => ({ host: '127.0.9.10', port: port++ }),
-    statsSocket: '/tmp/x.sock',
-  });
-  return haproxyFacts(parseHaproxyCfg(text, file), mapped.mapping);
-}
+import { haproxyFactsOf as factsOf } from './helpers/haproxy.js';
 
 describe('failover verdicts', () => {
   test('detection: quick on a sound config passes; quick on the guide config still fails on its worst case', async () => {

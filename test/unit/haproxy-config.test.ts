@@ -1,28 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { mapHaproxyConfig, type MapOptions } from '../../harness/balancer/haproxy/map-config.js';
+import { mapHaproxyConfig } from '../../harness/balancer/haproxy/map-config.js';
 import { parseHaproxyCfg, tokenize, splitHostPort } from '../../harness/balancer/haproxy/parse.js';
 import { haproxyFacts, parseHaproxyTime } from '../../harness/balancer/haproxy/facts.js';
 import { parseMapEntries } from '../../harness/balancer/address-map.js';
 import { ConfigError } from '../../harness/errors.js';
-
-const fixture = (rel: string): { text: string; file: string } => {
-  const file = path.resolve('fixtures', rel);
-  return { text: readFileSync(file, 'utf8'), file };
-};
-
-function opts(extra: Partial<MapOptions> = {}): MapOptions {
-  let port = 30000;
-  return {
-    nodeNames: ['node1', 'node2', 'node3'],
-    explicit: [],
-    resolve: (node, p) => ({ host: `127.0.9.${node.slice(4)}`, port: p }),
-    placeBind: async () => ({ host: '127.0.9.10', port: port++ }),
-    statsSocket: '/tmp/x.sock',
-    ...extra,
-  };
-}
+import { fixture } from './helpers/files.js';
+import { mapOptions as opts } from './helpers/haproxy.js';
 
 describe('haproxy.cfg reading', () => {
   test('tokenizes quotes, escapes and comments like HAProxy', () => {

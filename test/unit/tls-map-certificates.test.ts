@@ -3,31 +3,17 @@
  * run's PKI files (recorded as rewrites with their line, line numbers kept); with user PKI they are kept.
  */
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { mapHaproxyConfig, type MapOptions } from '../../harness/balancer/haproxy/map-config.js';
+import { mapHaproxyConfig } from '../../harness/balancer/haproxy/map-config.js';
 import { preflightHaproxy } from '../../harness/balancer/haproxy/preflight.js';
 import { withPreflightTls } from '../../harness/tls/run-tls.js';
 import { tlsSchema } from '../../harness/profile/tls-schema.js';
 import { ConfigError } from '../../harness/errors.js';
+import { fixture } from './helpers/files.js';
+import { mapOptions as opts } from './helpers/haproxy.js';
 
 const certificates = { crt: '/run/tls/server.pem', crtList: '/run/tls/crt-list.txt', clientCa: '/run/tls/client-ca.crt', serverCa: '/run/tls/ca.crt' };
 
-function opts(extra: Partial<MapOptions> = {}): MapOptions {
-  let port = 30000;
-  return {
-    nodeNames: ['node1', 'node2', 'node3'],
-    explicit: [],
-    resolve: (node, p) => ({ host: `127.0.9.${node.slice(4)}`, port: p }),
-    placeBind: async () => ({ host: '127.0.9.10', port: port++ }),
-    statsSocket: '/tmp/x.sock',
-    ...extra,
-  };
-}
-const fixture = (rel: string): { text: string; file: string } => {
-  const file = path.resolve('fixtures', rel);
-  return { text: readFileSync(file, 'utf8'), file };
-};
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 describe('certificate paths in haproxy.cfg', () => {
