@@ -6,10 +6,11 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import type { FailoverMetrics } from '../harness/report/summary-types.js';
+import type { FaultVerb } from '../harness/types.js';
 import { useDeployment } from '../harness/suite/context.js';
 import { failoverThresholds } from '../harness/failover/thresholds.js';
 import { FailoverScenario, type ScenarioContext } from '../harness/failover/scenario.js';
-import { describeCheck, detectionBound, riseBound, seconds, serverOf, shutdownSessionsFinding } from '../harness/failover/check-facts.js';
+import { describeCheck, detectionBound, riseBound, seconds, serverOf, shutdownSessionsFinding, type FaultMode } from '../harness/failover/check-facts.js';
 import { judgeDetection, judgeReconnect, judgeReturn, stuckFinding, type Verdict } from '../harness/failover/verdicts.js';
 import { detectionWindowMs, hangReconnectWindowMs, reconnectWindowMs } from '../harness/failover/windows.js';
 import { attemptSummary, failoverMetrics, reconnectTimes, spread, stuckTimes } from '../harness/failover/measure.js';
@@ -35,19 +36,28 @@ function apply(problems: string[], v: Verdict): void {
   problems.push(...v.problems);
 }
 
+/**
+ * Warms the stream up, injects `verb` on the busiest node, then waits (bounded) both for the balancer to take the
+ * node out — within the window the check's worst case for `mode` and `thresholdMs` allow — and for its clients to be back.
+ */
+async function faultBusiestNode(s: FailoverScenario, f: { verb: FaultVerb; mode: FaultMode; thresholdMs: number; reconnectWindowMs: number }) {
+  const facts = h.deployment.balancerFacts;
+  const target = s.busiestNode();
+  const server = serverOf(facts, target);
+  const affected = s.on(target);
+  await warmUp(s);
+  const t0 = await s.fault(target, f.verb);
+  const bound = detectionBound(server.check, f.mode);
+  const [detectionMs] = await Promise.all([s.detection(target, t0, detectionWindowMs(bound, f.thresholdMs, t.capMs)), s.allReconnected(affected, t0, f.reconnectWindowMs)]);
+  return { facts, target, server, affected, t0, bound, detectionMs };
+}
+
 describe('failover', () => {
   test('kill a node: detection, routing to the dead node, reconnect of every client, loss per QoS, persistent sessions', async () => {
     const s = await FailoverScenario.begin(ctx(), 'kill');
     const problems: string[] = [];
     try {
-      const facts = h.deployment.balancerFacts;
-      const target = s.busiestNode();
-      const server = serverOf(facts, target);
-      const affected = s.on(target);
-      await warmUp(s);
-      const t0 = await s.fault(target, 'kill');
-      const bound = detectionBound(server.check, 'crash');
-      const [detectionMs] = await Promise.all([s.detection(target, t0, detectionWindowMs(bound, t.detectionMs, t.capMs)), s.allReconnected(affected, t0, reconnectWindowMs(t))]);
+      const { facts, target, server, affected, t0, bound, detectionMs } = await faultBusiestNode(s, { verb: 'kill', mode: 'crash', thresholdMs: t.detectionMs, reconnectWindowMs: reconnectWindowMs(t) });
       const detectedAt = detectionMs === null ? Date.now() : t0 + detectionMs;
       const routed = routedByBalancer(s, target, t0, detectedAt);
       const attempts = attemptSummary(affected, t0, detectedAt);
@@ -71,14 +81,7 @@ describe('failover', () => {
     const s = await FailoverScenario.begin(ctx(), 'hang');
     const problems: string[] = [];
     try {
-      const facts = h.deployment.balancerFacts;
-      const target = s.busiestNode();
-      const server = serverOf(facts, target);
-      const affected = s.on(target);
-      await warmUp(s);
-      const t0 = await s.fault(target, 'pause');
-      const bound = detectionBound(server.check, 'hang');
-      const [detectionMs] = await Promise.all([s.detection(target, t0, detectionWindowMs(bound, t.hangDetectionMs, t.capMs)), s.allReconnected(affected, t0, hangReconnectWindowMs(t))]);
+      const { facts, target, server, affected, t0, bound, detectionMs } = await faultBusiestNode(s, { verb: 'pause', mode: 'hang', thresholdMs: t.hangDetectionMs, reconnectWindowMs: hangReconnectWindowMs(t) });
       await s.settle();
       await s.traffic!.stop();
       const stuck = stuckTimes(affected, t0);
