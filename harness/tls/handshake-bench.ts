@@ -3,21 +3,11 @@
  * connect → handshake (chain and host name verified, unless `verify: false`) → close, no session resumption.
  * Bounded by count (maxHandshakes) and time (maxMs; handshakes in flight at the deadline may take up to timeoutMs more).
  */
-import { isIP } from 'node:net';
 import tls from 'node:tls';
 import type { TlsMetrics } from '../report/summary-types.js';
-import { pemListOrPath, pemOrPath } from './pem.js';
-import type { PemInput } from './handshake.js';
+import { clientPems, servernameOf, type TlsClientOptions } from './client-options.js';
 
-export interface BenchOptions {
-  host: string;
-  port: number;
-  servername?: string;
-  ca?: PemInput | PemInput[];
-  cert?: PemInput;
-  key?: PemInput;
-  minVersion?: tls.SecureVersion;
-  maxVersion?: tls.SecureVersion;
+export interface BenchOptions extends TlsClientOptions {
   concurrency: number;
   maxHandshakes: number;
   maxMs: number;
@@ -87,14 +77,8 @@ function handshakeOnce(options: tls.ConnectionOptions, timeoutMs: number): Promi
 
 export async function measureHandshakes(o: BenchOptions): Promise<BenchResult> {
   if (!(o.concurrency >= 1 && o.maxHandshakes >= 1 && o.maxMs > 0)) throw new Error('concurrency, maxHandshakes and maxMs must be positive');
-  const secureContext = tls.createSecureContext({
-    ca: o.ca === undefined ? undefined : await pemListOrPath(o.ca),
-    cert: o.cert === undefined ? undefined : await pemOrPath(o.cert),
-    key: o.key === undefined ? undefined : await pemOrPath(o.key),
-    minVersion: o.minVersion,
-    maxVersion: o.maxVersion,
-  });
-  const servername = o.servername ?? (isIP(o.host) ? undefined : o.host);
+  const secureContext = tls.createSecureContext({ ...(await clientPems(o)), minVersion: o.minVersion, maxVersion: o.maxVersion });
+  const servername = servernameOf(o);
   const verify = o.verify !== false;
   const options: tls.ConnectionOptions = { host: o.host, port: o.port, secureContext, rejectUnauthorized: verify };
   if (!verify) options.checkServerIdentity = () => undefined;

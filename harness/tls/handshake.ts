@@ -2,28 +2,15 @@
  * One TLS handshake against host:port, with a verdict that tells who refused and why.
  * Can offer TLS 1.0/1.1 and weak ciphers (OpenSSL 3 needs `@SECLEVEL=0` for those; see policy.ts).
  */
-import { isIP } from 'node:net';
 import tls from 'node:tls';
 import { certFacts, type CertFacts } from './cert-facts.js';
 import { classifyError, type HandshakeError, type HandshakeOutcome } from './handshake-errors.js';
-import { pemListOrPath, pemOrPath } from './pem.js';
+import { clientPems, servernameOf, type TlsClientOptions } from './client-options.js';
 
 export type { HandshakeOutcome, HandshakeError } from './handshake-errors.js';
-/** PEM text or a file path. */
-export type PemInput = string | Buffer;
+export type { PemInput } from './client-options.js';
 
-export interface HandshakeOptions {
-  host: string;
-  port: number;
-  /** SNI and the name the host-name check uses; default: `host` unless it is an IP address. */
-  servername?: string;
-  /** Trust anchors (PEM text or paths); default Node's root store. */
-  ca?: PemInput | PemInput[];
-  /** Client certificate and key for mTLS. */
-  cert?: PemInput;
-  key?: PemInput;
-  minVersion?: tls.SecureVersion;
-  maxVersion?: tls.SecureVersion;
+export interface HandshakeOptions extends TlsClientOptions {
   /** OpenSSL cipher string (TLS 1.3 suites by their TLS_ names). */
   ciphers?: string;
   /** Verify the chain against `ca` (default true). When false, `authorized` is still reported. */
@@ -64,7 +51,7 @@ interface Prepared {
 }
 
 async function prepare(o: HandshakeOptions): Promise<Prepared> {
-  const servername = o.servername ?? (isIP(o.host) ? undefined : o.host);
+  const servername = servernameOf(o);
   const options: tls.ConnectionOptions = {
     host: o.host,
     port: o.port,
@@ -75,10 +62,8 @@ async function prepare(o: HandshakeOptions): Promise<Prepared> {
     maxVersion: o.maxVersion,
     ciphers: o.ciphers,
     ALPNProtocols: o.alpnProtocols,
+    ...(await clientPems(o)),
   };
-  if (o.ca !== undefined) options.ca = await pemListOrPath(o.ca);
-  if (o.cert !== undefined) options.cert = await pemOrPath(o.cert);
-  if (o.key !== undefined) options.key = await pemOrPath(o.key);
   for (const k of Object.keys(options) as Array<keyof tls.ConnectionOptions>) if (options[k] === undefined) delete options[k];
   return { options, identity: servername ?? o.host };
 }
