@@ -20,24 +20,15 @@ import { ProbeWaitStrategy } from '../waits.js';
 import { waitFor } from '../../util/wait.js';
 import type { ContainerFile } from '../brokers/types.js';
 import type { DockerBalancerStartSpec } from './index.js';
+import { containerMapping } from './container-mapping.js';
 
 /** Container port of the appended runtime API. */
 export const HAPROXY_API_PORT = 19999;
 
 /** Maps the user's config for a container: upstreams → `<alias>:<port>`, binds keep their port unless taken. */
 export async function mapForContainer(spec: Pick<DockerBalancerStartSpec, 'configFile' | 'explicitMap' | 'nodes' | 'tls'>): Promise<MappedHaproxyConfig> {
-  const byName = new Map(spec.nodes.map((n) => [n.name, n]));
-  let next = 20000;
-  const placeBind = async (port: number, used: Set<string>): Promise<{ host: string; port: number }> => {
-    let p = port;
-    while (used.has(`0.0.0.0:${p}`) || p === HAPROXY_API_PORT) p = next++;
-    return { host: '0.0.0.0', port: p };
-  };
   return mapHaproxyConfig(readFileSync(spec.configFile, 'utf8'), spec.configFile, {
-    nodeNames: spec.nodes.map((n) => n.name),
-    explicit: spec.explicitMap,
-    resolve: (node, port) => ({ host: byName.get(node)!.upstreamMqtt.host, port }),
-    placeBind,
+    ...containerMapping(spec, HAPROXY_API_PORT),
     statsSocket: `ipv4@0.0.0.0:${HAPROXY_API_PORT}`,
     certificates: certificateMapOf(spec.tls),
   });

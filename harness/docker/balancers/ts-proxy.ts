@@ -22,6 +22,7 @@ import { ProbeWaitStrategy } from '../waits.js';
 import { waitFor } from '../../util/wait.js';
 import type { ContainerFile } from '../brokers/types.js';
 import type { DockerBalancerStartSpec } from './index.js';
+import { containerMapping } from './container-mapping.js';
 
 /** Container port of the admin API. */
 export const TS_PROXY_ADMIN_PORT = 19404;
@@ -32,18 +33,8 @@ const APP_DIR = '/app';
 
 /** Maps the user's config for a container: servers → `<alias>:<port>`, binds keep their port unless taken. */
 export async function mapTsProxyForContainer(spec: Pick<DockerBalancerStartSpec, 'configFile' | 'explicitMap' | 'nodes' | 'tls'>): Promise<MappedTsProxyConfig> {
-  const byName = new Map(spec.nodes.map((n) => [n.name, n]));
-  let next = 20000;
-  const placeBind = async (port: number, used: Set<string>): Promise<{ host: string; port: number }> => {
-    let p = port;
-    while (used.has(`0.0.0.0:${p}`) || p === TS_PROXY_ADMIN_PORT) p = next++;
-    return { host: '0.0.0.0', port: p };
-  };
   return mapTsProxyConfig(readFileSync(spec.configFile, 'utf8'), spec.configFile, {
-    nodeNames: spec.nodes.map((n) => n.name),
-    explicit: spec.explicitMap,
-    resolve: (node, port) => ({ host: byName.get(node)!.upstreamMqtt.host, port }),
-    placeBind,
+    ...containerMapping(spec, TS_PROXY_ADMIN_PORT),
     placeAdmin: async () => ({ host: '0.0.0.0', port: TS_PROXY_ADMIN_PORT }),
     tls: spec.tls,
   });
