@@ -27,7 +27,7 @@ export interface TlsFigures {
 
 export interface Raw {
   machine: { haproxy_threads: number; key_type: string; plan: unknown };
-  memory: { connections: number } & PerBalancer<IdleMemoryResult>;
+  memory: { warm: number; connections: number } & PerBalancer<IdleMemoryResult>;
   throughput: { payload: number; results: Partial<Record<TargetName, SaturationResult>> };
   cpu_1k: { rate: number; count: number; payload: number } & PerBalancer<CpuFigures>;
   cpu_64k: { rate: number; count: number; payload: number } & PerBalancer<CpuFigures>;
@@ -103,7 +103,7 @@ export function printTable(raw: Raw, r: Ratios): void {
     row('added p99 µs (paired, per message)', add['haproxy']?.p99_us, add['ts-proxy']?.p99_us, null, 'p99_ratio'),
     row(`CONNECT→CONNACK /s (c=${raw.connect.concurrency})`, raw.connect.results.haproxy?.per_s, raw.connect.results['ts-proxy']?.per_s, raw.connect.results.direct?.per_s, 'conn_ratio'),
     row(`TLS handshakes /s (c=${raw.tls.concurrency}, ${raw.machine.key_type})`, raw.tls.results.haproxy?.handshakes_per_s, raw.tls.results['ts-proxy']?.handshakes_per_s, raw.tls.results.direct?.handshakes_per_s, 'tls_ratio'),
-    row(`bytes per idle connection (${raw.memory.connections})`, raw.memory.haproxy?.bytes_per_conn, raw.memory['ts-proxy']?.bytes_per_conn, null, 'mem_ratio'),
+    row(`RSS bytes per idle connection (+${raw.memory.connections})`, raw.memory.haproxy?.bytes_per_conn, raw.memory['ts-proxy']?.bytes_per_conn, null, 'mem_ratio'),
     row(`msg/s at saturation, ${raw.throughput.payload} B`, raw.throughput.results.haproxy?.msgs_per_s, raw.throughput.results['ts-proxy']?.msgs_per_s, raw.throughput.results.direct?.msgs_per_s, 'msgs_ratio'),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
