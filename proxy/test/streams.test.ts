@@ -10,6 +10,22 @@ import { connectPacket } from './helpers/packets.js';
 import { sendRaw } from './helpers/proxy-env.js';
 import { waitFor, withTimeout } from './helpers/wait.js';
 
+/** Waits until `count()` stops growing: unchanged over two consecutive 100 ms windows (backpressure holds). */
+async function waitForStall(count: () => number, what: string): Promise<void> {
+  let last = -1;
+  await waitFor(
+    async () => {
+      const now = count();
+      await new Promise((r) => setTimeout(r, 100));
+      const stalled = count() === now && now === last;
+      last = now;
+      return stalled;
+    },
+    what,
+    10_000,
+  );
+}
+
 describe('stream semantics', () => {
   test('half-close: the client FIN reaches the server, which can still answer', async () => {
     const server = await rawServer(
@@ -80,18 +96,7 @@ describe('stream semantics', () => {
       const c = await connectClient(env.port());
       c.pause();
       await waitFor(() => accepted > 0, 'server started');
-      let last = -1;
-      await waitFor(
-        async () => {
-          const now = accepted;
-          await new Promise((r) => setTimeout(r, 100));
-          const stalled = accepted === now && now === last;
-          last = now;
-          return stalled;
-        },
-        'server stalls',
-        10_000,
-      );
+      await waitForStall(() => accepted, 'server stalls');
       expect(accepted).toBeLessThan(total / 2);
       const rssWhilePaused = process.memoryUsage().rss;
       const got = createHash('sha256');
@@ -134,18 +139,7 @@ describe('stream semantics', () => {
       };
       pump();
       await waitFor(() => serverSocket, 'server socket');
-      let last = -1;
-      await waitFor(
-        async () => {
-          const now = accepted;
-          await new Promise((r) => setTimeout(r, 100));
-          const stalled = accepted === now && now === last;
-          last = now;
-          return stalled;
-        },
-        'client stalls',
-        10_000,
-      );
+      await waitForStall(() => accepted, 'client stalls');
       expect(accepted).toBeLessThan(total / 2);
       const done = new Promise<void>((r) => serverSocket!.once('end', () => r()));
       serverSocket!.on('data', (d: Buffer) => {
