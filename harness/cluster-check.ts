@@ -20,7 +20,9 @@ export async function verifyClusterRouting(nodes: readonly NodeInfo[], timeoutMs
       await inbox.waitFor(1, 200).catch(() => undefined);
     }
     if (!inbox.messages.length) {
-      throw new Error(`cluster check failed: a message published on ${first.name} (${first.mqtt.host}) did not reach a subscriber on ${last.name} within ${timeoutMs} ms — the nodes do not share routing`);
+      throw new Error(
+        `cluster check failed: a message published on ${first.name} (${first.mqtt.host}) did not reach a subscriber on ${last.name} within ${timeoutMs} ms — the nodes do not share routing`,
+      );
     }
     return Date.now() - started;
   } finally {

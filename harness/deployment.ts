@@ -36,20 +36,46 @@ class RunningDeployment implements Deployment {
     readonly tls?: RunTls,
   ) {}
 
-  get runtime() { return this.rt.name; }
-  get brokerKind() { return this.cluster.kind; }
-  get brokerVersion() { return this.cluster.version; }
-  get capabilities() { return this.cluster.capabilities; }
-  get nodes() { return this.cluster.nodes; }
-  get endpoints() { return this.lb.endpoints; }
-  get balancer() { return this.lb.info; }
-  get balancerView() { return this.lb.view; }
-  get balancerFacts() { return this.lb.facts; }
-  get runDir() { return this.rt.runDir; }
+  get runtime() {
+    return this.rt.name;
+  }
+  get brokerKind() {
+    return this.cluster.kind;
+  }
+  get brokerVersion() {
+    return this.cluster.version;
+  }
+  get capabilities() {
+    return this.cluster.capabilities;
+  }
+  get nodes() {
+    return this.cluster.nodes;
+  }
+  get endpoints() {
+    return this.lb.endpoints;
+  }
+  get balancer() {
+    return this.lb.info;
+  }
+  get balancerView() {
+    return this.lb.view;
+  }
+  get balancerFacts() {
+    return this.lb.facts;
+  }
+  get runDir() {
+    return this.rt.runDir;
+  }
 
-  nodeApi(node: NodeName) { return this.cluster.nodeApi(node); }
-  fault(node: NodeName, verb: FaultVerb) { return this.cluster.fault(node, verb); }
-  reloadBalancer() { return this.lb.reload(); }
+  nodeApi(node: NodeName) {
+    return this.cluster.nodeApi(node);
+  }
+  fault(node: NodeName, verb: FaultVerb) {
+    return this.cluster.fault(node, verb);
+  }
+  reloadBalancer() {
+    return this.lb.reload();
+  }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -67,14 +93,17 @@ async function waitServersUp(lb: BalancerHandle, timeoutMs = 20_000): Promise<vo
   await waitFor(
     async () => {
       const servers = await lb.view.servers();
-      const pending = servers.filter((s) => s.status !== 'UP' && s.status !== 'no' || s.checkStatus === 'INI');
+      const pending = servers.filter((s) => (s.status !== 'UP' && s.status !== 'no') || s.checkStatus === 'INI');
       return pending.length === 0 ? true : undefined;
     },
     { timeoutMs, intervalMs: 100, what: 'the balancer to report every server UP after its first health checks' },
   );
 }
 
-export async function startDeployment(profile: Profile, opts: StartOptions = {}): Promise<Deployment & { runDir: RunDir }> {
+export async function startDeployment(
+  profile: Profile,
+  opts: StartOptions = {},
+): Promise<Deployment & { runDir: RunDir }> {
   const say = opts.progress ?? defaultProgress;
   if (profile.balancer.kind === 'external') return startExternalDeployment(profile, { ...opts, progress: say });
   const swept = sweepStaleRuns();
@@ -88,16 +117,38 @@ export async function startDeployment(profile: Profile, opts: StartOptions = {})
   let stopBalancer: (() => Promise<void>) | undefined;
   try {
     const tls = profile.tls ? await prepareRunTls(profile.tls, runDir.path, profile.file) : undefined;
-    if (tls) say(`TLS ${tls.tls.topology}: ${tls.tls.pki} PKI in ${tls.tls.pkiDir} (${tls.tls.generationMs} ms), serving the ${tls.tls.certificate} certificate for ${tls.tls.serverNames.join(', ')}`);
-    say(`run ${runDir.runId}: starting ${profile.broker.nodes} ${profile.broker.kind} nodes on the ${runtime.name} runtime`);
-    cluster = await runtime.startCluster({ kind: profile.broker.kind, nodes: profile.broker.nodes, image: profile.broker.image, trustProxy: profile.broker.trust_proxy, heartbeatMs: profile.broker.heartbeat_ms, ...(tls?.nodes ? { tls: tls.nodes } : {}) });
+    if (tls)
+      say(
+        `TLS ${tls.tls.topology}: ${tls.tls.pki} PKI in ${tls.tls.pkiDir} (${tls.tls.generationMs} ms), serving the ${tls.tls.certificate} certificate for ${tls.tls.serverNames.join(', ')}`,
+      );
+    say(
+      `run ${runDir.runId}: starting ${profile.broker.nodes} ${profile.broker.kind} nodes on the ${runtime.name} runtime`,
+    );
+    cluster = await runtime.startCluster({
+      kind: profile.broker.kind,
+      nodes: profile.broker.nodes,
+      image: profile.broker.image,
+      trustProxy: profile.broker.trust_proxy,
+      heartbeatMs: profile.broker.heartbeat_ms,
+      ...(tls?.nodes ? { tls: tls.nodes } : {}),
+    });
     const routeMs = await verifyClusterRouting(cluster.nodes);
-    say(`cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); node1→${cluster.nodes.at(-1)!.name} routing verified in ${routeMs} ms`);
-    const lb = await runtime.startBalancer({ kind: profile.balancer.kind, configFile: profile.balancerConfigFile, explicitMap, nodes: cluster.nodes, tls: tls?.balancer });
+    say(
+      `cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); node1→${cluster.nodes.at(-1)!.name} routing verified in ${routeMs} ms`,
+    );
+    const lb = await runtime.startBalancer({
+      kind: profile.balancer.kind,
+      configFile: profile.balancerConfigFile,
+      explicitMap,
+      nodes: cluster.nodes,
+      tls: tls?.balancer,
+    });
     stopBalancer = () => lb.stop();
     await waitServersUp(lb);
     const startupMs = Date.now() - started;
-    say(`${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port} (startup ${startupMs} ms)`);
+    say(
+      `${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port} (startup ${startupMs} ms)`,
+    );
     return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack, tls?.tls);
   } catch (err) {
     await stopBalancer?.().catch(() => undefined);

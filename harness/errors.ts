@@ -23,7 +23,12 @@ export class ConfigError extends Error {
 /** A required system program is missing. */
 export class MissingBinaryError extends ConfigError {
   constructor(binary: string, pkg: string) {
-    super(`'${binary}' was not found on PATH`, undefined, undefined, `install it: apt-get install -y ${pkg}  (or run: npm run setup)`);
+    super(
+      `'${binary}' was not found on PATH`,
+      undefined,
+      undefined,
+      `install it: apt-get install -y ${pkg}  (or run: npm run setup)`,
+    );
     this.name = 'MissingBinaryError';
   }
 }

@@ -58,7 +58,10 @@ export interface Endpoints {
   /** Balancer admin/stats interface (HAProxy runtime API, TS-proxy admin API). */
   balancerAdmin?: { kind: 'haproxy-runtime-api' | 'ts-proxy-admin'; address: string };
   /** Every frontend of the balancer config, keyed by frontend name. */
-  frontends: Record<string, HostPort & { tls: boolean; backend?: string; /** 1-based line of its bind in the user's config. */ line?: number }>;
+  frontends: Record<
+    string,
+    HostPort & { tls: boolean; backend?: string; /** 1-based line of its bind in the user's config. */ line?: number }
+  >;
 }
 
 /** One row of the EMQX-v5 `GET /api/v5/nodes` answer (subset). */

@@ -36,7 +36,11 @@ export interface ValidateOptions {
 }
 
 /** Validates without throwing: either a config or the list of problems. */
-export function validateProxyConfig(text: string, file: string, opts: ValidateOptions = {}): { config?: ProxyConfig; issues: ConfigIssue[] } {
+export function validateProxyConfig(
+  text: string,
+  file: string,
+  opts: ValidateOptions = {},
+): { config?: ProxyConfig; issues: ConfigIssue[] } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
   if (doc.errors.length > 0) {
@@ -66,8 +70,14 @@ export function validateProxyConfig(text: string, file: string, opts: ValidateOp
     return { issues };
   }
   const config = withLines(result.data, lines);
-  const issues = checkSemantics(config).map((p) => ({ file, line: lines.lineOf(p.path), key: keyOfPath(p.path), message: p.message }));
-  if (issues.length === 0 && opts.checkFilesIn !== undefined) issues.push(...checkTlsFiles(config, opts.checkFilesIn, file, lines));
+  const issues = checkSemantics(config).map((p) => ({
+    file,
+    line: lines.lineOf(p.path),
+    key: keyOfPath(p.path),
+    message: p.message,
+  }));
+  if (issues.length === 0 && opts.checkFilesIn !== undefined)
+    issues.push(...checkTlsFiles(config, opts.checkFilesIn, file, lines));
   return issues.length > 0 ? { issues } : { config, issues };
 }
 

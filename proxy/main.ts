@@ -57,7 +57,8 @@ function parseCli(argv: string[]): Cli {
   }
   if (!values.config) fail(`--config is required\n${USAGE}`);
   const level = values['log-level'];
-  if (level !== undefined && !LOG_LEVELS.includes(level as LogLevel)) fail(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  if (level !== undefined && !LOG_LEVELS.includes(level as LogLevel))
+    fail(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   return { config: values.config, check: values.check ?? false, logLevel: level as LogLevel | undefined };
 }
 
@@ -67,7 +68,9 @@ function loadConfig(file: string): { config?: ProxyConfig; errors: string[] } {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return { errors: [`${file}:1: config: cannot read the file: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`] };
+    return {
+      errors: [`${file}:1: config: cannot read the file: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`],
+    };
   }
   const { config, issues } = validateProxyConfig(text, file, { checkFilesIn: path.dirname(path.resolve(file)) });
   return { config, errors: issues.map(formatConfigIssue) };
@@ -87,7 +90,11 @@ async function main(): Promise<void> {
 
   let proxy: TsProxy;
   try {
-    proxy = await TsProxy.start(first.config, { logger, baseDir: path.dirname(path.resolve(cli.config)), logLevelOverride: cli.logLevel });
+    proxy = await TsProxy.start(first.config, {
+      logger,
+      baseDir: path.dirname(path.resolve(cli.config)),
+      logLevelOverride: cli.logLevel,
+    });
   } catch (err) {
     logger.error('start-failed', { error: errorText(err) });
     process.exit(1);
@@ -99,14 +106,22 @@ async function main(): Promise<void> {
     reloading = reloading.then(async function reloadConfig() {
       const next = loadConfig(cli.config);
       if (!next.config) {
-        logger.error('reload-failed', { config: cli.config, errors: next.errors, note: 'the previous configuration stays active' });
+        logger.error('reload-failed', {
+          config: cli.config,
+          errors: next.errors,
+          note: 'the previous configuration stays active',
+        });
         return;
       }
       try {
         const problems = await proxy.reload(next.config);
         logger.lifecycle('reloaded', { config: cli.config, problems, listeners: proxy.listeners() });
       } catch (err) {
-        logger.error('reload-failed', { config: cli.config, errors: [errorText(err)], note: 'the previous configuration stays active' });
+        logger.error('reload-failed', {
+          config: cli.config,
+          errors: [errorText(err)],
+          note: 'the previous configuration stays active',
+        });
       }
     });
   }
@@ -135,7 +150,10 @@ function installCrashGuards(logger: Logger): void {
     logger.error('internal-error', { error: errorText(err), stack: err instanceof Error ? err.stack : undefined });
   });
   process.on('unhandledRejection', function onUnhandled(reason) {
-    logger.error('internal-error', { error: errorText(reason), stack: reason instanceof Error ? reason.stack : undefined });
+    logger.error('internal-error', {
+      error: errorText(reason),
+      stack: reason instanceof Error ? reason.stack : undefined,
+    });
   });
 }
 

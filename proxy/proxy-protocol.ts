@@ -37,7 +37,9 @@ export const PP2_CLIENT_CERT_CONN = 0x02;
 const V4_MAPPED = '::ffff:';
 
 function unmapped(address: string): string {
-  return address.startsWith(V4_MAPPED) && isIPv4(address.slice(V4_MAPPED.length)) ? address.slice(V4_MAPPED.length) : address;
+  return address.startsWith(V4_MAPPED) && isIPv4(address.slice(V4_MAPPED.length))
+    ? address.slice(V4_MAPPED.length)
+    : address;
 }
 
 /** `PROXY TCP4 <src> <dst> <sport> <dport>\r\n`, or `PROXY UNKNOWN\r\n` when the endpoints are unknown. */

@@ -12,7 +12,9 @@ const REQUIRED = [
 ];
 
 // Optional: installed when possible, never a reason to fail (the tests that need them skip with the reason).
-const OPTIONAL = [{ bin: 'chromium', pkg: 'chromium', why: 'the report browser test (test/integration/report-browser.test.ts)' }];
+const OPTIONAL = [
+  { bin: 'chromium', pkg: 'chromium', why: 'the report browser test (test/integration/report-browser.test.ts)' },
+];
 
 const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 const missing = REQUIRED.filter((r) => !onPath(r.bin));

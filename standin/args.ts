@@ -118,7 +118,8 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs | 'help' {
 
   const name = values.name as string | undefined;
   if (!name) throw new UsageError('missing --name');
-  if (!NAME_PATTERN.test(name)) throw new UsageError(`--name may only contain letters, digits and . _ - @, got "${name}"`);
+  if (!NAME_PATTERN.test(name))
+    throw new UsageError(`--name may only contain letters, digits and . _ - @, got "${name}"`);
   const bind = values.bind as string | undefined;
   if (!bind) throw new UsageError('missing --bind');
   if (isIP(bind) === 0) throw new UsageError(`--bind must be an IP address, got "${bind}"`);

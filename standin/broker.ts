@@ -39,7 +39,12 @@ export function standinVersion(): string {
 }
 
 /** Opens a Redis connection and fails fast (instead of retrying forever) when Redis is not there. */
-export async function connectRedis(addr: RedisAddress, role: string, log: Logger, extra: RedisOptions = {}): Promise<Redis> {
+export async function connectRedis(
+  addr: RedisAddress,
+  role: string,
+  log: Logger,
+  extra: RedisOptions = {},
+): Promise<Redis> {
   const redis = new Redis({ host: addr.host, port: addr.port, lazyConnect: true, connectTimeout: 5000, ...extra });
   let connected = false;
   let connectError: Error | undefined;
@@ -73,7 +78,11 @@ export async function createBroker(opts: BrokerOptions): Promise<Aedes> {
     // P12: the stock outgoingClearMessageId lets a double acknowledgement delete a message other sessions still have queued.
     persistence: withExactOutgoingRefCount(persistenceRedis({ conn: persistenceConn }), persistenceConn),
     heartbeatInterval: opts.heartbeatMs,
-    preConnect: function notePacket(client: Client, packet: ConnectPacket, done: (error: Error | null, success: boolean) => void) {
+    preConnect: function notePacket(
+      client: Client,
+      packet: ConnectPacket,
+      done: (error: Error | null, success: boolean) => void,
+    ) {
       facts.noteConnectPacket(client, packet.keepalive ?? 0);
       gates.install(client);
       done(null, true);
@@ -130,7 +139,9 @@ export async function publishOrphanedWills(broker: Aedes, log: Logger): Promise<
     if (will.brokerId !== broker.id) continue;
     const { topic, payload, qos, retain } = will;
     await new Promise<void>((resolve, reject) => {
-      broker.publish({ cmd: 'publish', topic, payload, qos, retain, dup: false }, (err) => (err ? reject(err) : resolve()));
+      broker.publish({ cmd: 'publish', topic, payload, qos, retain, dup: false }, (err) =>
+        err ? reject(err) : resolve(),
+      );
     });
     await persistence.delWill({ id: will.clientId, brokerId: will.brokerId });
     published++;

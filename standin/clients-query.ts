@@ -20,7 +20,8 @@ function positiveInt(params: URLSearchParams, name: string, fallback: number, ma
   const raw = params.get(name);
   if (raw === null) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > max) throw new BadQueryError(`${name} must be an integer 1-${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || n < 1 || n > max)
+    throw new BadQueryError(`${name} must be an integer 1-${max}, got "${raw}"`);
   return n;
 }
 

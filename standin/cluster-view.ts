@@ -43,7 +43,10 @@ export function clientsOf(broker: Aedes): Record<string, Client | undefined> {
   return (broker as Aedes & { clients: Record<string, Client | undefined> }).clients;
 }
 
-function runningRow(entry: Pick<NodeEntry, 'node' | 'version' | 'started_at' | 'live_connections' | 'connections'>, now: number): NodeRow {
+function runningRow(
+  entry: Pick<NodeEntry, 'node' | 'version' | 'started_at' | 'live_connections' | 'connections'>,
+  now: number,
+): NodeRow {
   return {
     node: entry.node,
     node_status: 'running',
@@ -78,7 +81,13 @@ export class ClusterView {
   selfRow(): NodeRow {
     const live = this.localClients().length;
     return runningRow(
-      { node: this.#o.name, version: this.#o.version, started_at: this.#o.startedAt, live_connections: live, connections: live },
+      {
+        node: this.#o.name,
+        version: this.#o.version,
+        started_at: this.#o.startedAt,
+        live_connections: live,
+        connections: live,
+      },
       Date.now(),
     );
   }
@@ -87,7 +96,9 @@ export class ClusterView {
     const now = Date.now();
     const rows = [this.selfRow()];
     for (const peer of await this.#o.registry.peers()) {
-      rows.push(peer.alive ? runningRow(peer.entry, now) : { node: peer.entry.node, node_status: 'stopped', role: 'core' });
+      rows.push(
+        peer.alive ? runningRow(peer.entry, now) : { node: peer.entry.node, node_status: 'stopped', role: 'core' },
+      );
     }
     return rows.sort((a, b) => a.node.localeCompare(b.node));
   }

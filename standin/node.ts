@@ -55,7 +55,13 @@ function wireClientEvents(broker: Aedes, registry: Registry, name: string, facts
   };
   broker.on('client', function onClientRegistered(client: Client) {
     const row = clientRow(client, name, facts);
-    log.event('client.connect', { clientid: row.clientid, ip: row.ip_address, port: row.port, proxy: row.proxy, clean: row.clean_start });
+    log.event('client.connect', {
+      clientid: row.clientid,
+      ip: row.ip_address,
+      port: row.port,
+      proxy: row.proxy,
+      clean: row.clean_start,
+    });
     registry.clientUp(row);
   });
   broker.on('clientReady', publishIfCurrent);
@@ -86,7 +92,9 @@ async function shutdown(running: Running, log: Logger, reason: string): Promise<
     await new Promise((resolve) => setTimeout(resolve, WILL_FLUSH_MS));
     await closeBroker(running.broker, 2000);
   }
-  await running.registry?.stop().catch((err: unknown) => log.important('registry.stop_failed', { error: errorText(err) }));
+  await running.registry
+    ?.stop()
+    .catch((err: unknown) => log.important('registry.stop_failed', { error: errorText(err) }));
   if (running.httpServer) {
     const httpClosed = closeServer(running.httpServer, 500);
     running.httpServer.closeAllConnections();
@@ -119,8 +127,12 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
     running.redis,
     {
       node: args.name,
-      get mqtt() { return addresses.mqtt; },
-      get http() { return addresses.http; },
+      get mqtt() {
+        return addresses.mqtt;
+      },
+      get http() {
+        return addresses.http;
+      },
       version,
       startedAt,
       heartbeatMs: args.heartbeatMs,
@@ -129,7 +141,15 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
     },
     log,
   );
-  view = new ClusterView({ name: args.name, version, startedAt, broker, registry, facts, kickOnPeer: (http, id) => kickOnPeer(http, id) });
+  view = new ClusterView({
+    name: args.name,
+    version,
+    startedAt,
+    broker,
+    registry,
+    facts,
+    kickOnPeer: (http, id) => kickOnPeer(http, id),
+  });
   const httpServer = createHttpApi({ view, version, log });
   running.httpServer = httpServer;
 
@@ -150,7 +170,12 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
   wireClientEvents(broker, registry, args.name, facts, log);
   await registry.start();
   running.registry = registry;
-  const ready = { name: args.name, mqtt: addresses.mqtt, http: addresses.http, ...(addresses.tls ? { tls: addresses.tls } : {}) };
+  const ready = {
+    name: args.name,
+    mqtt: addresses.mqtt,
+    http: addresses.http,
+    ...(addresses.tls ? { tls: addresses.tls } : {}),
+  };
   log.important('node.ready', { ...ready, version, trust_proxy: args.trustProxy, heartbeat_ms: args.heartbeatMs });
   return `READY ${JSON.stringify(ready)}\n`;
 }

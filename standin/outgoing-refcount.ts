@@ -60,7 +60,8 @@ const MAX_IN_FLIGHT = 20_000;
 const outgoingKey = (clientId: string): string => `outgoing:${encodeURIComponent(clientId)}`;
 const packetKey = (f: InFlight): string => `packet:${f.brokerId}:${f.brokerCounter}`;
 const countKey = (f: InFlight): string => `${packetKey(f)}:offlineCount`;
-const pubrelKey = (clientId: string, f: InFlight): string => `${outgoingKey(clientId)}:${f.brokerId}:${f.brokerCounter}`;
+const pubrelKey = (clientId: string, f: InFlight): string =>
+  `${outgoingKey(clientId)}:${f.brokerId}:${f.brokerCounter}`;
 
 export class OutgoingRefCount {
   readonly #inFlight = new Map<string, InFlight>();
@@ -72,7 +73,12 @@ export class OutgoingRefCount {
     if (packet.messageId === undefined || packet.brokerId === undefined || packet.brokerCounter === undefined) return;
     const key = inFlightKey(client, packet.messageId);
     this.#inFlight.delete(key);
-    this.#inFlight.set(key, { brokerId: String(packet.brokerId), brokerCounter: String(packet.brokerCounter), pubrel: packet.cmd === 'pubrel', packet });
+    this.#inFlight.set(key, {
+      brokerId: String(packet.brokerId),
+      brokerCounter: String(packet.brokerCounter),
+      pubrel: packet.cmd === 'pubrel',
+      packet,
+    });
     if (this.#inFlight.size > MAX_IN_FLIGHT) this.#inFlight.delete(this.#inFlight.keys().next().value!);
   }
 

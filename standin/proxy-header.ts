@@ -9,7 +9,12 @@
  */
 import type { Stream } from 'node:stream';
 import type { Socket } from 'node:net';
-import { protocolDecoder, extractSocketDetails, type ConnectionDetails, type ProtocolDecoder } from 'aedes-protocol-decoder';
+import {
+  protocolDecoder,
+  extractSocketDetails,
+  type ConnectionDetails,
+  type ProtocolDecoder,
+} from 'aedes-protocol-decoder';
 
 const V1_SIGNATURE = Buffer.from('PROXY ', 'latin1');
 const V2_SIGNATURE = Buffer.from('0d0a0d0a000d0a515549540a', 'hex');
@@ -68,5 +73,14 @@ export function createSafeProxyDecoder(events: ProxyDecoderEvents): ProtocolDeco
 }
 
 function emptyDetails(): ConnectionDetails {
-  return { ipAddress: '', port: 0, ipFamily: 0, serverIpAddress: '', serverPort: 0, isWebsocket: false, isProxy: 0, isTls: false };
+  return {
+    ipAddress: '',
+    port: 0,
+    ipFamily: 0,
+    serverIpAddress: '',
+    serverPort: 0,
+    isWebsocket: false,
+    isProxy: 0,
+    isTls: false,
+  };
 }

@@ -121,7 +121,11 @@ export class Registry {
     clearInterval(this.#timer);
     clearTimeout(this.#touchPending);
     const entry: NodeEntry = { ...this.#entry(), live_connections: 0, connections: 0, stopped: true };
-    await this.#redis.multi().del(clientsKey(this.#self.node)).hset(NODES_KEY, this.#self.node, JSON.stringify(entry)).exec();
+    await this.#redis
+      .multi()
+      .del(clientsKey(this.#self.node))
+      .hset(NODES_KEY, this.#self.node, JSON.stringify(entry))
+      .exec();
   }
 
   /** Every other node ever registered in this Redis, with its liveness now. */

@@ -23,7 +23,8 @@ const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
 function positive(key: string, fallback: number | undefined): number | undefined {
   const v = h.threshold<unknown>(key, fallback);
-  if (v !== undefined && (typeof v !== 'number' || !(v > 0))) throw new Error(`thresholds.keepalive.${key}: expected a positive number, got ${JSON.stringify(v)}`);
+  if (v !== undefined && (typeof v !== 'number' || !(v > 0)))
+    throw new Error(`thresholds.keepalive.${key}: expected a positive number, got ${JSON.stringify(v)}`);
   return v as number | undefined;
 }
 const factor = positive('factor', DEFAULT_FACTOR)!;
@@ -38,26 +39,67 @@ function report(findings: Finding[]): string[] {
 }
 
 describe('idle timeout vs MQTT keepalive', () => {
-  h.testUnless(false, "static: the balancer's effective idle timeout leaves room for the clients' MQTT keepalive", async () => {
-    const facts = h.deployment.balancerFacts;
-    const t = facts.mqttBackend.timeouts;
-    const check = checkIdleTimeout(t, profileKeepaliveS, factor, facts.file);
-    h.metric('static', { keepalive_s: profileKeepaliveS, factor, effective_idle_ms: check.effectiveMs ?? null, required_ms: check.requiredMs, line: t.effectiveIdleMs?.line ?? null, ok: check.ok });
-    expect(report(check.findings)).toEqual([]);
-  });
+  h.testUnless(
+    false,
+    "static: the balancer's effective idle timeout leaves room for the clients' MQTT keepalive",
+    async () => {
+      const facts = h.deployment.balancerFacts;
+      const t = facts.mqttBackend.timeouts;
+      const check = checkIdleTimeout(t, profileKeepaliveS, factor, facts.file);
+      h.metric('static', {
+        keepalive_s: profileKeepaliveS,
+        factor,
+        effective_idle_ms: check.effectiveMs ?? null,
+        required_ms: check.requiredMs,
+        line: t.effectiveIdleMs?.line ?? null,
+        ok: check.ok,
+      });
+      expect(report(check.findings)).toEqual([]);
+    },
+  );
 
-  h.testUnless(false, 'dynamic: idle clients are not disconnected through the balancer (bounded wait)', async () => {
-    const d = h.deployment;
-    const effective = d.balancerFacts.mqttBackend.timeouts.effectiveIdleMs;
-    const plan = planIdle({ profileKeepaliveS, suiteKeepaliveS, effectiveMs: effective?.value, maxWaitMs });
-    const r = await watchIdleClients(d, h.pool, { clients: idleClients, keepaliveS: plan.keepaliveS, idleMs: plan.idleMs, prefix: `ka-${run}-` });
-    h.metric('dynamic', { keepalive_s: plan.keepaliveS, idle_ms: plan.idleMs, idled_ms: r.idledMs, target_ms: plan.targetMs, bounded: plan.bounded, clients: r.connected, cut: r.cuts.length, cut_after_ms: r.cuts.map((c) => c.afterMs), notes: plan.notes });
-    const findings: Finding[] = [];
-    if (r.connectFailures.length) findings.push({ severity: 'error', title: `${r.connectFailures.length} of ${idleClients} clients could not connect through the balancer`, detail: r.connectFailures.slice(0, 3).join('; ') });
-    if (r.cuts.length) findings.push(idleCuts(r.cuts, r.connected, plan, effective, d.balancerFacts.file));
-    if (r.deadSurvivors.length) findings.push({ severity: 'error', title: `${r.deadSurvivors.length} idle clients still looked connected but got no PUBACK after the idle period (a half-open connection)`, detail: r.deadSurvivors.slice(0, 3).join(', ') });
-    if (!findings.length) findings.push(idleSurvived(r.connected, plan, r.idledMs));
-    else for (const note of plan.notes) findings.push({ severity: 'info', title: `Note: ${note}` });
-    expect(report(findings)).toEqual([]);
-  }, maxWaitMs + 60_000);
+  h.testUnless(
+    false,
+    'dynamic: idle clients are not disconnected through the balancer (bounded wait)',
+    async () => {
+      const d = h.deployment;
+      const effective = d.balancerFacts.mqttBackend.timeouts.effectiveIdleMs;
+      const plan = planIdle({ profileKeepaliveS, suiteKeepaliveS, effectiveMs: effective?.value, maxWaitMs });
+      const r = await watchIdleClients(d, h.pool, {
+        clients: idleClients,
+        keepaliveS: plan.keepaliveS,
+        idleMs: plan.idleMs,
+        prefix: `ka-${run}-`,
+      });
+      h.metric('dynamic', {
+        keepalive_s: plan.keepaliveS,
+        idle_ms: plan.idleMs,
+        idled_ms: r.idledMs,
+        target_ms: plan.targetMs,
+        bounded: plan.bounded,
+        clients: r.connected,
+        cut: r.cuts.length,
+        cut_after_ms: r.cuts.map((c) => c.afterMs),
+        notes: plan.notes,
+      });
+      const findings: Finding[] = [];
+      if (r.connectFailures.length)
+        findings.push({
+          severity: 'error',
+          title: `${r.connectFailures.length} of ${idleClients} clients could not connect through the balancer`,
+          detail: r.connectFailures.slice(0, 3).join('; '),
+        });
+      if (r.cuts.length) findings.push(idleCuts(r.cuts, r.connected, plan, effective, d.balancerFacts.file));
+      if (r.deadSurvivors.length)
+        findings.push({
+          severity: 'error',
+          title: `${r.deadSurvivors.length} idle clients still looked connected but got no PUBACK after the idle period (a half-open connection)`,
+          detail: r.deadSurvivors.slice(0, 3).join(', '),
+        });
+      if (!findings.length) findings.push(idleSurvived(r.connected, plan, r.idledMs));
+      else for (const note of plan.notes) findings.push({ severity: 'info', title: `Note: ${note}` });
+      expect(report(findings)).toEqual([]);
+    },
+    maxWaitMs + 60_000,
+  );
 });

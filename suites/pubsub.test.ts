@@ -21,17 +21,28 @@ describe('placement', () => {
   test('connections through the balancer land on every node (per the node API)', async () => {
     const d = h.deployment;
     const n = d.nodes.length * 3;
-    const placed = await Promise.all(Array.from({ length: n }, (_, i) => connectPlaced(d, h.pool, { clientId: `place-${run}-${i}`, localAddress: `127.0.2.${i + 1}` })));
+    const placed = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        connectPlaced(d, h.pool, { clientId: `place-${run}-${i}`, localAddress: `127.0.2.${i + 1}` }),
+      ),
+    );
     const counts = Object.fromEntries(d.nodes.map((x) => [x.name, placed.filter((p) => p.node === x.name).length]));
     // Cross-check with the per-node counters (`live_connections`), which peers publish asynchronously.
-    const liveTotal = await waitFor(async () => {
-      const total = (await d.nodeApi('node1').nodes()).reduce((a, x) => a + (x.live_connections ?? 0), 0);
-      return total >= n ? total : undefined;
-    }, { timeoutMs: 5000, what: `live_connections to add up to ${n}` });
+    const liveTotal = await waitFor(
+      async () => {
+        const total = (await d.nodeApi('node1').nodes()).reduce((a, x) => a + (x.live_connections ?? 0), 0);
+        return total >= n ? total : undefined;
+      },
+      { timeoutMs: 5000, what: `live_connections to add up to ${n}` },
+    );
     expect(liveTotal).toBeGreaterThanOrEqual(n);
     const empty = d.nodes.filter((x) => !counts[x.name]);
     if (empty.length) {
-      h.finding({ severity: 'error', title: `no client landed on ${empty.map((x) => x.name).join(', ')}`, detail: `${n} clients from ${n} source addresses: ${JSON.stringify(counts)}` });
+      h.finding({
+        severity: 'error',
+        title: `no client landed on ${empty.map((x) => x.name).join(', ')}`,
+        detail: `${n} clients from ${n} source addresses: ${JSON.stringify(counts)}`,
+      });
     }
     expect(empty).toEqual([]);
     await Promise.all(placed.map((p) => endClient(p.client)));
@@ -49,7 +60,8 @@ describe('cross-node delivery', () => {
       const inbox = new Inbox(sub!.client, (t) => t === topic);
       await subscribe(sub!.client, topic, qos);
       await waitForRoute(pub!.client, inbox, topic);
-      const onMessage = (t: string, payload: Buffer): void => void (t === topic && payload.toString() !== ROUTE_PROBE && ledger.recordReceived(payload));
+      const onMessage = (t: string, payload: Buffer): void =>
+        void (t === topic && payload.toString() !== ROUTE_PROBE && ledger.recordReceived(payload));
       sub!.client.on('message', onMessage);
       const total = 200;
       for (let s = 0; s < total; s++) {
@@ -57,13 +69,33 @@ describe('cross-node delivery', () => {
         await publish(pub!.client, topic, stampPayload('p1', s), { qos });
         if (qos > 0) ledger.recordAcked('p1', s);
       }
-      await waitFor(() => ledger.report().ok >= total, { timeoutMs: 15_000, what: `${total} messages` }).catch(() => undefined);
+      await waitFor(() => ledger.report().ok >= total, { timeoutMs: 15_000, what: `${total} messages` }).catch(
+        () => undefined,
+      );
       const r = ledger.report();
-      h.metric(`qos${qos}`, { sub: sub!.node, pub: pub!.node, ...r, latenciesMs: undefined, p50_ms: percentile(r.latenciesMs, 50), p99_ms: percentile(r.latenciesMs, 99) });
-      if (qos === 1 && r.duplicated) h.finding({ severity: 'info', title: `${r.duplicated} QoS 1 duplicates (allowed: at-least-once)` });
-      expect({ received: r.ok, unexpected: r.unexpected, reordered: r.reordered }).toEqual({ received: total, unexpected: 0, reordered: 0 });
+      h.metric(`qos${qos}`, {
+        sub: sub!.node,
+        pub: pub!.node,
+        ...r,
+        latenciesMs: undefined,
+        p50_ms: percentile(r.latenciesMs, 50),
+        p99_ms: percentile(r.latenciesMs, 99),
+      });
+      if (qos === 1 && r.duplicated)
+        h.finding({ severity: 'info', title: `${r.duplicated} QoS 1 duplicates (allowed: at-least-once)` });
+      expect({ received: r.ok, unexpected: r.unexpected, reordered: r.reordered }).toEqual({
+        received: total,
+        unexpected: 0,
+        reordered: 0,
+      });
       if (qos === 2) expect(r.duplicated).toBe(0);
-      if (qos === 1) h.metric('latency_ms', { p50: percentile(r.latenciesMs, 50), p99: percentile(r.latenciesMs, 99), max: Math.max(...r.latenciesMs), samples: r.latenciesMs.slice(0, 500) });
+      if (qos === 1)
+        h.metric('latency_ms', {
+          p50: percentile(r.latenciesMs, 50),
+          p99: percentile(r.latenciesMs, 99),
+          max: Math.max(...r.latenciesMs),
+          samples: r.latenciesMs.slice(0, 500),
+        });
     });
   }
 });
@@ -72,11 +104,14 @@ const ROUTE_PROBE = 'route-probe';
 
 /** Subscriptions propagate through the cluster asynchronously: probe until one message arrives. */
 async function waitForRoute(pub: MqttClient, inbox: Inbox, topic: string): Promise<void> {
-  await waitFor(async () => {
-    await publish(pub, topic, ROUTE_PROBE, { qos: 0 });
-    await inbox.waitFor(1, 100).catch(() => undefined);
-    return inbox.messages.length > 0;
-  }, { timeoutMs: 5000, intervalMs: 1, what: `route for ${topic}` });
+  await waitFor(
+    async () => {
+      await publish(pub, topic, ROUTE_PROBE, { qos: 0 });
+      await inbox.waitFor(1, 100).catch(() => undefined);
+      return inbox.messages.length > 0;
+    },
+    { timeoutMs: 5000, intervalMs: 1, what: `route for ${topic}` },
+  );
 }
 
 describe('retained messages', () => {
@@ -87,21 +122,27 @@ describe('retained messages', () => {
     await publish(pub!.client, topic, 'kept', { qos: 1, retain: true });
     const inbox = new Inbox(sub!.client, (t) => t === topic);
     // The retained store is updated asynchronously (PUBACK precedes routing): re-subscribe until it is there.
-    const retained = await waitFor(async () => {
-      await subscribe(sub!.client, topic, 1);
-      await inbox.waitFor(inbox.messages.length + 1, 300).catch(() => undefined);
-      return inbox.messages.find((m) => m.packet.retain);
-    }, { timeoutMs: 5000, what: 'the retained message on the other node' });
+    const retained = await waitFor(
+      async () => {
+        await subscribe(sub!.client, topic, 1);
+        await inbox.waitFor(inbox.messages.length + 1, 300).catch(() => undefined);
+        return inbox.messages.find((m) => m.packet.retain);
+      },
+      { timeoutMs: 5000, what: 'the retained message on the other node' },
+    );
     expect(retained.payload.toString()).toBe('kept');
     await publish(pub!.client, topic, '', { qos: 1, retain: true });
     const late = await connectPlaced(d, h.pool, { clientId: `ret-late-${run}` });
     const lateInbox = new Inbox(late.client, (t) => t === topic);
-    await waitFor(async () => {
-      const probe = new Inbox(late.client, (t) => t === topic);
-      await subscribe(late.client, topic, 1);
-      await probe.waitFor(1, 300).catch(() => undefined);
-      return probe.messages.length === 0;
-    }, { timeoutMs: 5000, what: 'the retained message to be cleared cluster-wide' });
+    await waitFor(
+      async () => {
+        const probe = new Inbox(late.client, (t) => t === topic);
+        await subscribe(late.client, topic, 1);
+        await probe.waitFor(1, 300).catch(() => undefined);
+        return probe.messages.length === 0;
+      },
+      { timeoutMs: 5000, what: 'the retained message to be cleared cluster-wide' },
+    );
     expect(lateInbox.messages.filter((m) => m.packet.retain)).toEqual([]);
   });
 });
@@ -113,10 +154,17 @@ describe('sessions', () => {
     const [watcher] = await connectOnDistinctNodes(d, h.pool, 1, `will-watch-${run}`);
     const inbox = new Inbox(watcher!.client, (t) => t === topic);
     await subscribe(watcher!.client, topic, 1);
-    let dying = await connectPlaced(d, h.pool, { clientId: `will-${run}-0`, will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false } });
+    let dying = await connectPlaced(d, h.pool, {
+      clientId: `will-${run}-0`,
+      will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false },
+    });
     for (let i = 1; dying.node === watcher!.node && i < 12; i++) {
       await endClient(dying.client);
-      dying = await connectPlaced(d, h.pool, { clientId: `will-${run}-${i}`, localAddress: `127.0.2.${i + 20}`, will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false } });
+      dying = await connectPlaced(d, h.pool, {
+        clientId: `will-${run}-${i}`,
+        localAddress: `127.0.2.${i + 20}`,
+        will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false },
+      });
     }
     expect(dying.node).not.toBe(watcher!.node);
     dying.client.stream.destroy();
@@ -133,10 +181,17 @@ describe('sessions', () => {
     const second = await h.pool.connect(d.endpoints.mqtt, { clientId: id, localAddress: '127.0.2.200' });
     await closed;
     // The cluster must now list one live session for the id: the second connection (a new connected_at).
-    await waitFor(async () => {
-      const now = await d.nodeApi(first.node).client(id);
-      return now?.connected && (now as { connected_at?: string }).connected_at !== (firstSeen as { connected_at?: string } | undefined)?.connected_at;
-    }, { timeoutMs: 5000, what: 'the node API to show the second connection' });
+    await waitFor(
+      async () => {
+        const now = await d.nodeApi(first.node).client(id);
+        return (
+          now?.connected &&
+          (now as { connected_at?: string }).connected_at !==
+            (firstSeen as { connected_at?: string } | undefined)?.connected_at
+        );
+      },
+      { timeoutMs: 5000, what: 'the node API to show the second connection' },
+    );
     expect(second.connected).toBe(true);
   });
 
@@ -150,25 +205,46 @@ describe('sessions', () => {
     const pub = await connectPlaced(d, h.pool, { clientId: `persist-pub-${run}` });
     await waitForRoute(pub.client, new Inbox(first.client, (t) => t === topic), topic);
     await endClient(first.client);
-    await waitFor(async () => !(await d.nodeApi('node1').client(id))?.connected, { timeoutMs: 5000, what: 'the session to go offline' });
+    await waitFor(async () => !(await d.nodeApi('node1').client(id))?.connected, {
+      timeoutMs: 5000,
+      what: 'the session to go offline',
+    });
     // PUBACK precedes routing on the stand-in: wait until the publisher's own copies came back through the
     // cluster, so every queued message has been routed to the offline session before it resumes.
     const echo = new Inbox(pub.client, (t) => t === topic);
     await subscribe(pub.client, topic, 1);
     for (let i = 0; i < 5; i++) await publish(pub.client, topic, `queued-${i}`, { qos: 1 });
-    await waitFor(() => echo.messages.filter((m) => m.payload.toString().startsWith('queued-')).length >= 5, { timeoutMs: 5000, what: 'the 5 messages to be routed' });
+    await waitFor(() => echo.messages.filter((m) => m.payload.toString().startsWith('queued-')).length >= 5, {
+      timeoutMs: 5000,
+      what: 'the 5 messages to be routed',
+    });
     const again = h.pool.create(d.endpoints.mqtt, { clientId: id, clean: false, reconnectPeriod: 0 });
     const inbox = new Inbox(again, (t) => t === topic);
     const queued = (): string[] => inbox.messages.map((m) => m.payload.toString()).filter((m) => m !== ROUTE_PROBE);
-    const connack = await new Promise<{ sessionPresent: boolean }>((resolve) => again.once('connect', (p) => resolve(p)));
+    const connack = await new Promise<{ sessionPresent: boolean }>((resolve) =>
+      again.once('connect', (p) => resolve(p)),
+    );
     await waitFor(() => queued().length >= 5, { timeoutMs: 10_000, what: 'the 5 queued messages' });
-    h.metric('persistent_session', { firstNode: first.node, resumedNode: await nodeOfClient(d, id), sessionPresent: connack.sessionPresent });
+    h.metric('persistent_session', {
+      firstNode: first.node,
+      resumedNode: await nodeOfClient(d, id),
+      sessionPresent: connack.sessionPresent,
+    });
     expect(connack.sessionPresent).toBe(true);
     const got = queued();
     const firsts = got.filter((m, i) => got.indexOf(m) === i);
-    if (got.length > firsts.length) h.finding({ severity: 'info', title: `${got.length - firsts.length} queued QoS 1 message(s) delivered twice on resume (allowed: at-least-once)` });
+    if (got.length > firsts.length)
+      h.finding({
+        severity: 'info',
+        title: `${got.length - firsts.length} queued QoS 1 message(s) delivered twice on resume (allowed: at-least-once)`,
+      });
     const expected = [0, 1, 2, 3, 4].map((i) => `queued-${i}`);
-    if (firsts.join() !== expected.join()) h.finding({ severity: 'warning', title: `queued QoS 1 messages arrived out of order: ${firsts.join(', ')}`, detail: h.capabilities.notes.find((n) => n.includes('PUBACK')) });
+    if (firsts.join() !== expected.join())
+      h.finding({
+        severity: 'warning',
+        title: `queued QoS 1 messages arrived out of order: ${firsts.join(', ')}`,
+        detail: h.capabilities.notes.find((n) => n.includes('PUBACK')),
+      });
     expect([...firsts].sort()).toEqual(expected);
   });
 });
@@ -198,34 +274,57 @@ describe('payloads and frontends', () => {
 
   test("the guide's check: mosquitto_pub -d through the balancer, received by mosquitto_sub", async () => {
     const r = await runMosquittoCheck(h.deployment.endpoints.mqtt, topicFor('mosquitto'));
-    expect(r.pubLines).toEqual(expect.arrayContaining([expect.stringMatching(/sending CONNECT/), expect.stringMatching(/received CONNACK/), expect.stringMatching(/sending PUBLISH \(d0, q0, r0, m1, '.*', \.\.\. \(2 bytes\)\)/), expect.stringMatching(/sending DISCONNECT/)]));
+    expect(r.pubLines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/sending CONNECT/),
+        expect.stringMatching(/received CONNACK/),
+        expect.stringMatching(/sending PUBLISH \(d0, q0, r0, m1, '.*', \.\.\. \(2 bytes\)\)/),
+        expect.stringMatching(/sending DISCONNECT/),
+      ]),
+    );
     expect(r.received).toEqual(['bb']);
   });
 });
 
 describe('MQTT 5 and shared subscriptions', () => {
-  h.testUnless(!h.capabilities.mqtt5 && `${h.profile.broker.kind} broker: MQTT 5 not supported (${h.capabilities.notes[0] ?? ''})`, 'MQTT 5 connect with user properties across nodes', async () => {
-    const d = h.deployment;
-    const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `v5-${run}`, { protocolVersion: 5 });
-    const topic = topicFor('v5');
-    const inbox = new Inbox(sub!.client, (t) => t === topic);
-    await subscribe(sub!.client, topic, 1);
-    await waitForRoute(pub!.client, inbox, topic);
-    await new Promise<void>((resolve, reject) => pub!.client.publish(topic, 'v5', { qos: 1, properties: { userProperties: { k: 'v' } } }, (e) => (e ? reject(e) : resolve())));
-    await inbox.waitFor(2, 5000);
-    expect(inbox.messages[1]!.packet.properties?.userProperties).toEqual({ k: 'v' });
-  });
+  h.testUnless(
+    !h.capabilities.mqtt5 && `${h.profile.broker.kind} broker: MQTT 5 not supported (${h.capabilities.notes[0] ?? ''})`,
+    'MQTT 5 connect with user properties across nodes',
+    async () => {
+      const d = h.deployment;
+      const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `v5-${run}`, { protocolVersion: 5 });
+      const topic = topicFor('v5');
+      const inbox = new Inbox(sub!.client, (t) => t === topic);
+      await subscribe(sub!.client, topic, 1);
+      await waitForRoute(pub!.client, inbox, topic);
+      await new Promise<void>((resolve, reject) =>
+        pub!.client.publish(topic, 'v5', { qos: 1, properties: { userProperties: { k: 'v' } } }, (e) =>
+          e ? reject(e) : resolve(),
+        ),
+      );
+      await inbox.waitFor(2, 5000);
+      expect(inbox.messages[1]!.packet.properties?.userProperties).toEqual({ k: 'v' });
+    },
+  );
 
-  h.testUnless(!h.capabilities.sharedSubscriptions && `${h.profile.broker.kind} broker: no shared subscriptions ($share/<group>/<topic> is a literal topic there)`, '$share group: each message goes to exactly one member across nodes', async () => {
-    const d = h.deployment;
-    const [a, b, pub] = await connectOnDistinctNodes(d, h.pool, 3, `share-${run}`, { protocolVersion: 5 });
-    const topic = topicFor('share');
-    const ia = new Inbox(a!.client);
-    const ib = new Inbox(b!.client);
-    await subscribe(a!.client, `$share/g/${topic}`, 1);
-    await subscribe(b!.client, `$share/g/${topic}`, 1);
-    for (let i = 0; i < 20; i++) await publish(pub!.client, topic, `m${i}`, { qos: 1 });
-    await waitFor(() => ia.messages.length + ib.messages.length >= 20, { timeoutMs: 5000, what: '20 shared deliveries' });
-    expect(ia.messages.length + ib.messages.length).toBe(20);
-  });
+  h.testUnless(
+    !h.capabilities.sharedSubscriptions &&
+      `${h.profile.broker.kind} broker: no shared subscriptions ($share/<group>/<topic> is a literal topic there)`,
+    '$share group: each message goes to exactly one member across nodes',
+    async () => {
+      const d = h.deployment;
+      const [a, b, pub] = await connectOnDistinctNodes(d, h.pool, 3, `share-${run}`, { protocolVersion: 5 });
+      const topic = topicFor('share');
+      const ia = new Inbox(a!.client);
+      const ib = new Inbox(b!.client);
+      await subscribe(a!.client, `$share/g/${topic}`, 1);
+      await subscribe(b!.client, `$share/g/${topic}`, 1);
+      for (let i = 0; i < 20; i++) await publish(pub!.client, topic, `m${i}`, { qos: 1 });
+      await waitFor(() => ia.messages.length + ib.messages.length >= 20, {
+        timeoutMs: 5000,
+        what: '20 shared deliveries',
+      });
+      expect(ia.messages.length + ib.messages.length).toBe(20);
+    },
+  );
 });

@@ -4,7 +4,15 @@
  */
 import net from 'node:net';
 import { withTimeout } from '../../harness/util/wait.js';
-import { CONNACK_TYPE, connectPacket, DISCONNECT, PacketReader, SUBACK_TYPE, subscribePacket, type OnPublish } from './mqtt-wire.js';
+import {
+  CONNACK_TYPE,
+  connectPacket,
+  DISCONNECT,
+  PacketReader,
+  SUBACK_TYPE,
+  subscribePacket,
+  type OnPublish,
+} from './mqtt-wire.js';
 
 export interface Endpoint {
   host: string;
@@ -60,7 +68,11 @@ export class MqttConn {
 
   drained(timeoutMs: number): Promise<void> {
     if (!this.socket.writableNeedDrain) return Promise.resolve();
-    return withTimeout(new Promise<void>((resolve) => this.socket.once('drain', resolve)), timeoutMs, 'publisher socket drain');
+    return withTimeout(
+      new Promise<void>((resolve) => this.socket.once('drain', resolve)),
+      timeoutMs,
+      'publisher socket drain',
+    );
   }
 
   close(): void {

@@ -46,7 +46,15 @@ interface Path {
 
 async function openPath(spec: PathSpec, count: number, payload: number): Promise<Path> {
   const { pub, sub, topic } = await pubSubPair(spec.ep, 'lat');
-  const path: Path = { name: spec.name, pub, sub, template: publishTemplate(topic, payload), sentAt: new Float64Array(count).fill(NaN), rtt: new Float64Array(count).fill(NaN), received: 0 };
+  const path: Path = {
+    name: spec.name,
+    pub,
+    sub,
+    template: publishTemplate(topic, payload),
+    sentAt: new Float64Array(count).fill(NaN),
+    rtt: new Float64Array(count).fill(NaN),
+    received: 0,
+  };
   sub.onPublish = (packet, payloadAt, end) => {
     const now = performance.now();
     const { seq } = readStamp(packet, payloadAt, end);
@@ -96,7 +104,8 @@ export class PairedLatency {
     try {
       for (const spec of [direct, balancer]) paths.push(await openPath(spec, perRound, payload));
       const sent = await paceTogether(paths, rate, perRound, (perRound / rate) * 2000);
-      for (const p of paths) this.lost.set(p.name, (this.lost.get(p.name) ?? 0) + (await awaitDelivery(() => p.received, sent, 10_000)));
+      for (const p of paths)
+        this.lost.set(p.name, (this.lost.get(p.name) ?? 0) + (await awaitDelivery(() => p.received, sent, 10_000)));
       this.record(paths[1]!, paths[0]!, sent);
       this.rounds++;
     } finally {
@@ -113,7 +122,8 @@ export class PairedLatency {
     for (const p of [via, direct]) {
       const h = this.rtt.get(p.name) ?? latencyHistogram();
       this.rtt.set(p.name, h);
-      for (let i = 0; i < sent; i++) if (!Number.isNaN(p.rtt[i]!)) h.recordValue(Math.max(1, Math.round(p.rtt[i]! * 1000)));
+      for (let i = 0; i < sent; i++)
+        if (!Number.isNaN(p.rtt[i]!)) h.recordValue(Math.max(1, Math.round(p.rtt[i]! * 1000)));
     }
     for (let i = 0; i < sent; i++) {
       const d = via.rtt[i]! - direct.rtt[i]!;
@@ -127,7 +137,10 @@ export class PairedLatency {
     const added: Record<string, AddedLatency> = {};
     for (const [name, diffs] of this.added) {
       const sorted = Float64Array.from(diffs).sort();
-      const at = (p: number): number => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!, 1) : NaN);
+      const at = (p: number): number =>
+        sorted.length
+          ? round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!, 1)
+          : NaN;
       added[name] = { count: sorted.length, p50_us: at(50), p90_us: at(90), p99_us: at(99) };
     }
     return { rate_per_path: this.o.rate, rounds: this.rounds, round_trip, added, lost: Object.fromEntries(this.lost) };

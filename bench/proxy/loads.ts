@@ -21,7 +21,11 @@ export async function pubSubPair(ep: Endpoint, tag: string): Promise<{ pub: Mqtt
 
 /** Waits (bounded) until the subscriber has what was sent; returns how many never arrived. */
 export async function awaitDelivery(received: () => number, sent: number, timeoutMs: number): Promise<number> {
-  await waitFor(() => received() >= sent, { timeoutMs, intervalMs: 20, what: `${sent} messages at the subscriber` }).catch(() => undefined);
+  await waitFor(() => received() >= sent, {
+    timeoutMs,
+    intervalMs: 20,
+    what: `${sent} messages at the subscriber`,
+  }).catch(() => undefined);
   return sent - received();
 }
 
@@ -83,7 +87,10 @@ export interface SaturationResult {
  * Publishes as fast as the publisher socket takes it (backpressure respected) for `seconds`, at most
  * `maxCount` messages; rate = messages received between `warmupS` and the end of sending.
  */
-export async function saturate(ep: Endpoint, o: { payload: number; seconds: number; warmupS: number; maxCount: number }): Promise<SaturationResult> {
+export async function saturate(
+  ep: Endpoint,
+  o: { payload: number; seconds: number; warmupS: number; maxCount: number },
+): Promise<SaturationResult> {
   const { pub, sub, topic } = await pubSubPair(ep, 'sat');
   const packet = publishTemplate(topic, o.payload).packet;
   let received = 0;
@@ -127,7 +134,12 @@ export interface ConnectRateResult {
  * `concurrency` loops of TCP connect → CONNECT → CONNACK → DISCONNECT, bounded by count and time. Setup
  * times go to `hist` (pass one to pool rounds); the result's figures cover everything in it.
  */
-export async function connectRate(ep: Endpoint, o: { concurrency: number; maxCount: number; maxMs: number }, hist = latencyHistogram(), pooledSeconds = 0): Promise<ConnectRateResult> {
+export async function connectRate(
+  ep: Endpoint,
+  o: { concurrency: number; maxCount: number; maxMs: number },
+  hist = latencyHistogram(),
+  pooledSeconds = 0,
+): Promise<ConnectRateResult> {
   let started = 0;
   let failed = 0;
   const t0 = performance.now();
@@ -148,7 +160,14 @@ export async function connectRate(ep: Endpoint, o: { concurrency: number; maxCou
   await Promise.all(Array.from({ length: o.concurrency }, worker));
   const elapsed = pooledSeconds + (performance.now() - t0) / 1000;
   const s = summarize(hist);
-  return { per_s: Math.round(s.count / elapsed), completed: s.count, failed, p50_ms: round(s.p50_us / 1000), p99_ms: round(s.p99_us / 1000), elapsed_s: round(elapsed, 2) };
+  return {
+    per_s: Math.round(s.count / elapsed),
+    completed: s.count,
+    failed,
+    p50_ms: round(s.p50_us / 1000),
+    p99_ms: round(s.p99_us / 1000),
+    elapsed_s: round(elapsed, 2),
+  };
 }
 
 export interface IdleMemoryResult {
@@ -183,7 +202,11 @@ async function settledRss(pid: number): Promise<number> {
  * takes the one-off growth (a Node heap's young generation grows to its working size in the first burst;
  * HAProxy's pools fill), then the growth over `count` more is the marginal cost per connection.
  */
-export async function idleMemory(ep: Endpoint, pid: number, o: { warm: number; count: number; concurrency: number }): Promise<IdleMemoryResult> {
+export async function idleMemory(
+  ep: Endpoint,
+  pid: number,
+  o: { warm: number; count: number; concurrency: number },
+): Promise<IdleMemoryResult> {
   const probe = await openMany(ep, 20, 10, 'probe');
   for (const c of probe) c.close();
   await delay(500);
@@ -195,12 +218,19 @@ export async function idleMemory(ep: Endpoint, pid: number, o: { warm: number; c
     conns.push(...(await openMany(ep, o.count, o.concurrency, 'idle')));
     const after = await settledRss(pid);
     return {
-      warm: o.warm, connections: o.count, rss_start_kib: start, rss_before_kib: before, rss_after_kib: after,
+      warm: o.warm,
+      connections: o.count,
+      rss_start_kib: start,
+      rss_before_kib: before,
+      rss_after_kib: after,
       bytes_per_conn_first: Math.round(((before - start) * 1024) / o.warm),
       bytes_per_conn: Math.round(((after - before) * 1024) / o.count),
     };
   } finally {
     for (const c of conns) c.close();
-    await waitFor(() => conns.every((c) => c.socket.destroyed), { timeoutMs: 10_000, what: 'idle connections to close' }).catch(() => undefined);
+    await waitFor(() => conns.every((c) => c.socket.destroyed), {
+      timeoutMs: 10_000,
+      what: 'idle connections to close',
+    }).catch(() => undefined);
   }
 }

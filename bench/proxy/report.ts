@@ -83,31 +83,90 @@ export function computeRatios(raw: Raw): Ratios {
   return { values, targets, pass };
 }
 
-const cell = (v: unknown): string => (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '-' : String(v));
+const cell = (v: unknown): string =>
+  v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '-' : String(v);
 
 /** One row per measure: HAProxy, TS-proxy, direct, ratio, target, verdict. */
 export function printTable(raw: Raw, r: Ratios): void {
   const row = (measure: string, h: unknown, t: unknown, d: unknown, key: RatioKey | null, note = ''): string[] => [
-    measure, cell(h), cell(t), cell(d), key ? cell(r.values[key]) : '', key ? r.targets[key] : '', key ? (r.pass[key] ? 'ok' : 'MISS') : '', note,
+    measure,
+    cell(h),
+    cell(t),
+    cell(d),
+    key ? cell(r.values[key]) : '',
+    key ? r.targets[key] : '',
+    key ? (r.pass[key] ? 'ok' : 'MISS') : '',
+    note,
   ];
   const rt = raw.latency.round_trip;
   const add = raw.latency.added;
   const cpuNote = (key: 'cpu_1k' | 'cpu_64k'): string => cell(pair(raw[key], (c) => c.balancer_cpu_s_per_100k));
   const rows = [
     ['measure', 'haproxy', 'ts-proxy', 'direct', 'ratio', 'target', '', 'note'],
-    row(`CPU s/100k msgs, ${raw.cpu_1k.payload} B @${raw.cpu_1k.rate}/s`, raw.cpu_1k.haproxy?.balancer_cpu_s_per_100k, raw.cpu_1k['ts-proxy']?.balancer_cpu_s_per_100k, null, null, `ratio ${cpuNote('cpu_1k')}`),
-    row(`CPU s/100k msgs, ${raw.cpu_64k.payload} B @${raw.cpu_64k.rate}/s`, raw.cpu_64k.haproxy?.balancer_cpu_s_per_100k, raw.cpu_64k['ts-proxy']?.balancer_cpu_s_per_100k, null, 'cpu_ratio', `ratio ${cpuNote('cpu_64k')}; cpu_ratio = the worse`),
-    row(`round trip p50 µs @${raw.latency.rate_per_path}/s`, rt['haproxy']?.p50_us, rt['ts-proxy']?.p50_us, rt['direct']?.p50_us, null),
+    row(
+      `CPU s/100k msgs, ${raw.cpu_1k.payload} B @${raw.cpu_1k.rate}/s`,
+      raw.cpu_1k.haproxy?.balancer_cpu_s_per_100k,
+      raw.cpu_1k['ts-proxy']?.balancer_cpu_s_per_100k,
+      null,
+      null,
+      `ratio ${cpuNote('cpu_1k')}`,
+    ),
+    row(
+      `CPU s/100k msgs, ${raw.cpu_64k.payload} B @${raw.cpu_64k.rate}/s`,
+      raw.cpu_64k.haproxy?.balancer_cpu_s_per_100k,
+      raw.cpu_64k['ts-proxy']?.balancer_cpu_s_per_100k,
+      null,
+      'cpu_ratio',
+      `ratio ${cpuNote('cpu_64k')}; cpu_ratio = the worse`,
+    ),
+    row(
+      `round trip p50 µs @${raw.latency.rate_per_path}/s`,
+      rt['haproxy']?.p50_us,
+      rt['ts-proxy']?.p50_us,
+      rt['direct']?.p50_us,
+      null,
+    ),
     row('round trip p99 µs', rt['haproxy']?.p99_us, rt['ts-proxy']?.p99_us, rt['direct']?.p99_us, null),
     row('added p50 µs (paired, per message)', add['haproxy']?.p50_us, add['ts-proxy']?.p50_us, null, null),
     row('added p99 µs (paired, per message)', add['haproxy']?.p99_us, add['ts-proxy']?.p99_us, null, 'p99_ratio'),
-    row(`CONNECT→CONNACK /s (c=${raw.connect.concurrency})`, raw.connect.results.haproxy?.per_s, raw.connect.results['ts-proxy']?.per_s, raw.connect.results.direct?.per_s, 'conn_ratio'),
-    row(`TLS handshakes /s (c=${raw.tls.concurrency}, ${raw.machine.key_type})`, raw.tls.results.haproxy?.handshakes_per_s, raw.tls.results['ts-proxy']?.handshakes_per_s, raw.tls.results.direct?.handshakes_per_s, 'tls_ratio'),
-    row(`RSS bytes per idle connection (+${raw.memory.connections})`, raw.memory.haproxy?.bytes_per_conn, raw.memory['ts-proxy']?.bytes_per_conn, null, 'mem_ratio'),
-    row(`msg/s at saturation, ${raw.throughput.payload} B`, raw.throughput.results.haproxy?.msgs_per_s, raw.throughput.results['ts-proxy']?.msgs_per_s, raw.throughput.results.direct?.msgs_per_s, 'msgs_ratio'),
+    row(
+      `CONNECT→CONNACK /s (c=${raw.connect.concurrency})`,
+      raw.connect.results.haproxy?.per_s,
+      raw.connect.results['ts-proxy']?.per_s,
+      raw.connect.results.direct?.per_s,
+      'conn_ratio',
+    ),
+    row(
+      `TLS handshakes /s (c=${raw.tls.concurrency}, ${raw.machine.key_type})`,
+      raw.tls.results.haproxy?.handshakes_per_s,
+      raw.tls.results['ts-proxy']?.handshakes_per_s,
+      raw.tls.results.direct?.handshakes_per_s,
+      'tls_ratio',
+    ),
+    row(
+      `RSS bytes per idle connection (+${raw.memory.connections})`,
+      raw.memory.haproxy?.bytes_per_conn,
+      raw.memory['ts-proxy']?.bytes_per_conn,
+      null,
+      'mem_ratio',
+    ),
+    row(
+      `msg/s at saturation, ${raw.throughput.payload} B`,
+      raw.throughput.results.haproxy?.msgs_per_s,
+      raw.throughput.results['ts-proxy']?.msgs_per_s,
+      raw.throughput.results.direct?.msgs_per_s,
+      'msgs_ratio',
+    ),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
-  const lines = rows.map((x) => x.map((c, i) => (i === 0 || i === x.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd());
+  const lines = rows.map((x) =>
+    x
+      .map((c, i) => (i === 0 || i === x.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  process.stdout.write(`\nTS-proxy vs HAProxy (nbthread ${raw.machine.haproxy_threads}), one stand-in node behind each, loopback\n${lines.join('\n')}\n\n`);
+  process.stdout.write(
+    `\nTS-proxy vs HAProxy (nbthread ${raw.machine.haproxy_threads}), one stand-in node behind each, loopback\n${lines.join('\n')}\n\n`,
+  );
 }

@@ -119,7 +119,11 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     rmSync(dir, { recursive: true, force: true });
   };
   /** waitFor(probe), failing at once when the process exits. */
-  const ready = <T>(p: Proc, what: string, probe: () => Promise<T | undefined | false> | T | undefined | false): Promise<T> => {
+  const ready = <T>(
+    p: Proc,
+    what: string,
+    probe: () => Promise<T | undefined | false> | T | undefined | false,
+  ): Promise<T> => {
     const exited = p.exited.then((code) => {
       throw new Error(`${what} exited (${code}): ${p.stderr().slice(-2000)}`);
     });
@@ -127,21 +131,71 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
   };
   try {
     o.log(`generating the PKI (${o.keyType}) …`);
-    const pki = await generatePki(join(dir, 'pki'), { serverNames: ['bench.local'], ipAddresses: [IP.node, IP.haproxy, IP.tsProxy], keyType: o.keyType });
+    const pki = await generatePki(join(dir, 'pki'), {
+      serverNames: ['bench.local'],
+      ipAddresses: [IP.node, IP.haproxy, IP.tsProxy],
+      keyType: o.keyType,
+    });
 
     const redisPort = await freePort(IP.redis);
-    const redis = startProcess('redis-server', ['--bind', IP.redis, '--port', String(redisPort), '--save', '', '--appendonly', 'no', '--client-output-buffer-limit', 'pubsub 0 0 0', '--protected-mode', 'no']);
+    const redis = startProcess('redis-server', [
+      '--bind',
+      IP.redis,
+      '--port',
+      String(redisPort),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--client-output-buffer-limit',
+      'pubsub 0 0 0',
+      '--protected-mode',
+      'no',
+    ]);
     procs.push(redis);
-    await ready(redis, 'redis-server', async () => (await redisCommand(IP.redis, redisPort, 'PING').catch(() => '')) === '+PONG');
+    await ready(
+      redis,
+      'redis-server',
+      async () => (await redisCommand(IP.redis, redisPort, 'PING').catch(() => '')) === '+PONG',
+    );
 
     o.log(`starting the stand-in node (TCP_NODELAY ${o.brokerNoDelay ? 'on, like EMQX' : 'off: Nagle'}) …`);
     const node = await startNode(
-      ['--name', 'bench1', '--bind', IP.node, '--mqtt-port', '0', '--http-port', '0', '--redis', `${IP.redis}:${redisPort}`,
-        '--tls-port', String(await freePort(IP.node)), '--tls-cert', pki.server.cert, '--tls-key', pki.server.key],
-      { STANDIN_EXIT_WITH_PARENT: '1', ...(o.brokerNoDelay ? { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import ${pathToFileURL(builtFile('bench/proxy/broker-nodelay.js')).href}`.trim() } : {}) },
+      [
+        '--name',
+        'bench1',
+        '--bind',
+        IP.node,
+        '--mqtt-port',
+        '0',
+        '--http-port',
+        '0',
+        '--redis',
+        `${IP.redis}:${redisPort}`,
+        '--tls-port',
+        String(await freePort(IP.node)),
+        '--tls-cert',
+        pki.server.cert,
+        '--tls-key',
+        pki.server.key,
+      ],
+      {
+        STANDIN_EXIT_WITH_PARENT: '1',
+        ...(o.brokerNoDelay
+          ? {
+              NODE_OPTIONS:
+                `${process.env['NODE_OPTIONS'] ?? ''} --import ${pathToFileURL(builtFile('bench/proxy/broker-nodelay.js')).href}`.trim(),
+            }
+          : {}),
+      },
     );
     procs.push(node);
-    const direct: Target = { name: 'direct', plain: node.mqtt, tls: nodeTlsEndpoint(node.ready['tls'], node.mqtt.host), pid: null };
+    const direct: Target = {
+      name: 'direct',
+      plain: node.mqtt,
+      tls: nodeTlsEndpoint(node.ready['tls'], node.mqtt.host),
+      pid: null,
+    };
 
     o.log(`starting HAProxy (nbthread ${o.haproxyThreads}) …`);
     const hPlain = { host: IP.haproxy, port: await freePort(IP.haproxy) };
@@ -155,7 +209,12 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     o.log('starting TS-proxy …');
     const tCfg = join(dir, 'ts-proxy.yaml');
     writeFileSync(tCfg, tsProxyConfig(node.mqtt, pki));
-    const tsProxy = startProcess(process.execPath, [...o.tsProxyNodeArgs, builtFile('proxy/main.js'), '--config', tCfg]);
+    const tsProxy = startProcess(process.execPath, [
+      ...o.tsProxyNodeArgs,
+      builtFile('proxy/main.js'),
+      '--config',
+      tCfg,
+    ]);
     procs.push(tsProxy);
     const binds = await ready(tsProxy, 'ts-proxy', () => {
       const found = listeningAddresses(tsProxy.stdout());

@@ -16,7 +16,13 @@ export interface ExplicitMap {
 export function parseMapEntries(entries: string[]): ExplicitMap[] {
   return entries.map((e) => {
     const m = /^(.+?)=(node\d+)(?::(\d+))?$/.exec(e.trim());
-    if (!m) throw new ConfigError(`--map '${e}': expected host:port=nodeN or host:port=nodeN:port`, undefined, undefined, 'e.g. --map emqx-node-1.invalid:1883=node2');
+    if (!m)
+      throw new ConfigError(
+        `--map '${e}': expected host:port=nodeN or host:port=nodeN:port`,
+        undefined,
+        undefined,
+        'e.g. --map emqx-node-1.invalid:1883=node2',
+      );
     return { from: m[1]!, node: m[2]!, port: m[3] ? Number(m[3]) : undefined };
   });
 }
@@ -41,11 +47,20 @@ export interface MappedUpstream {
   target: HostPort;
 }
 
-export function mapUpstream(ref: UpstreamRef, nodeNames: readonly NodeName[], explicit: ExplicitMap[], resolve: UpstreamResolver): MappedUpstream {
+export function mapUpstream(
+  ref: UpstreamRef,
+  nodeNames: readonly NodeName[],
+  explicit: ExplicitMap[],
+  resolve: UpstreamResolver,
+): MappedUpstream {
   const hit = explicit.find((m) => m.from === ref.original || m.from === `${ref.host}:${ref.port}`);
   if (hit) {
     if (!nodeNames.includes(hit.node)) {
-      throw new ConfigError(`--map ${hit.from}=${hit.node}: there is no ${hit.node} (nodes: ${nodeNames.join(', ')})`, ref.file, ref.line);
+      throw new ConfigError(
+        `--map ${hit.from}=${hit.node}: there is no ${hit.node} (nodes: ${nodeNames.join(', ')})`,
+        ref.file,
+        ref.line,
+      );
     }
     const port = hit.port ?? ref.port;
     if (port === undefined) throw portMissing(ref);
@@ -77,5 +92,13 @@ const LOOPBACK_V4 = /^127\.\d+\.\d+\.\d+$/;
 
 /** True for addresses that never leave the machine (or bind-all wildcards). */
 export function isLocalAddress(host: string): boolean {
-  return host === '' || host === '*' || host === 'localhost' || host === '0.0.0.0' || host === '::' || host === '::1' || LOOPBACK_V4.test(host);
+  return (
+    host === '' ||
+    host === '*' ||
+    host === 'localhost' ||
+    host === '0.0.0.0' ||
+    host === '::' ||
+    host === '::1' ||
+    LOOPBACK_V4.test(host)
+  );
 }

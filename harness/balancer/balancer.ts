@@ -42,20 +42,36 @@ export interface BindLike {
 }
 
 /** Classifies frontends by what their backend's servers serve (mqtt/http/mqtts port) and TLS. */
-export function endpointsFromBinds(binds: BindLike[], mapping: readonly MappingEntry[], admin?: Endpoints['balancerAdmin']): Endpoints {
+export function endpointsFromBinds(
+  binds: BindLike[],
+  mapping: readonly MappingEntry[],
+  admin?: Endpoints['balancerAdmin'],
+): Endpoints {
   const frontends: Endpoints['frontends'] = {};
   let mqtt: HostPort | undefined;
   let mqtts: HostPort | undefined;
   let dashboard: HostPort | undefined;
   for (const b of binds) {
     const key = frontends[b.frontend] ? `${b.frontend}#${b.port}` : b.frontend;
-    frontends[key] = { host: b.host, port: b.port, tls: b.ssl, backend: b.backend, ...(b.line ? { line: b.line } : {}) };
-    const upstreamPort = Number(mapping.find((m) => m.backend === b.backend)?.mapped.split(':').pop());
+    frontends[key] = {
+      host: b.host,
+      port: b.port,
+      tls: b.ssl,
+      backend: b.backend,
+      ...(b.line ? { line: b.line } : {}),
+    };
+    const upstreamPort = Number(
+      mapping
+        .find((m) => m.backend === b.backend)
+        ?.mapped.split(':')
+        .pop(),
+    );
     const hp = { host: b.host, port: b.port };
     if (b.ssl || upstreamPort === SERVICE_PORTS.mqtts) mqtts ??= hp;
     else if (upstreamPort === SERVICE_PORTS.http) dashboard ??= hp;
     else mqtt ??= hp;
   }
-  if (!mqtt) throw new Error('no plain MQTT frontend found in the balancer config (a frontend whose backend serves port 1883)');
+  if (!mqtt)
+    throw new Error('no plain MQTT frontend found in the balancer config (a frontend whose backend serves port 1883)');
   return { mqtt, mqtts, dashboard, balancerAdmin: admin, frontends };
 }

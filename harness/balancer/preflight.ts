@@ -7,7 +7,12 @@ import { MissingBinaryError } from '../errors.js';
 import { withPreflightTls, type BalancerTls } from '../tls/run-tls.js';
 
 /** `tls`: throw-away files standing in for the run's PKI (profile `tls:`), so certificate paths can be checked too. */
-export type Preflight = (configFile: string, nodeCount: number, explicit: ExplicitMap[], tls?: BalancerTls) => Promise<unknown>;
+export type Preflight = (
+  configFile: string,
+  nodeCount: number,
+  explicit: ExplicitMap[],
+  tls?: BalancerTls,
+) => Promise<unknown>;
 
 export const preflights: Record<string, Preflight> = {
   haproxy: preflightHaproxy,
@@ -18,7 +23,9 @@ export async function preflightProfile(profile: Profile): Promise<void> {
   const check = preflights[profile.balancer.kind];
   if (!check) return;
   try {
-    await withPreflightTls(profile.tls, profile.file, (tls) => check(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map), tls));
+    await withPreflightTls(profile.tls, profile.file, (tls) =>
+      check(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map), tls),
+    );
   } catch (err) {
     // The docker runtime runs the balancer from its image: the mapping is checked (it throws first), a missing
     // local binary is not needed (the container validates the config when it starts).

@@ -28,7 +28,8 @@ async function haproxyStaticFacts(profile: Profile): Promise<BalancerFacts> {
 
 export const staticFactsReaders: Record<string, StaticFactsReader> = {
   haproxy: haproxyStaticFacts,
-  'ts-proxy': (profile) => tsProxyStaticFacts(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map)),
+  'ts-proxy': (profile) =>
+    tsProxyStaticFacts(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map)),
 };
 
 /** The profile's balancer facts, or undefined when the kind has no static reader or the config cannot be read. */

@@ -10,7 +10,7 @@ export const EMQX_CAPABILITIES: Capabilities = {
   queuesQos0Offline: true,
   proxyHeaderOptional: false,
   notes: [
-    'EMQX CE 5.8: sessions are memory-only; a killed node loses its sessions and its clients\' Wills are never published.',
+    "EMQX CE 5.8: sessions are memory-only; a killed node loses its sessions and its clients' Wills are never published.",
     'A listener with proxy_protocol=true rejects connections without a PROXY header.',
   ],
 };

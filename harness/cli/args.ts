@@ -23,9 +23,18 @@ export interface ProfileEntry {
 
 export function expandProfileEntries(paths: string[]): ProfileEntry[] {
   return paths.flatMap((p): ProfileEntry[] => {
-    if (!existsSync(p)) throw new ConfigError(`profile not found: ${p}`, undefined, undefined, 'pass a YAML file or a folder of them to --profile');
+    if (!existsSync(p))
+      throw new ConfigError(
+        `profile not found: ${p}`,
+        undefined,
+        undefined,
+        'pass a YAML file or a folder of them to --profile',
+      );
     if (statSync(p).isDirectory()) {
-      const files = readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(p, f));
+      const files = readdirSync(p)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(p, f));
       if (!files.length) throw new ConfigError(`no *.yaml profiles in folder ${p}`);
       return files.map((file) => ({ file, fromFolder: true }));
     }
@@ -43,7 +52,8 @@ export interface ProfileOverrides {
 }
 
 export function checkRuntime(runtime: string | undefined): void {
-  if (runtime && !['local', 'docker', 'auto'].includes(runtime)) throw new ConfigError(`--runtime ${runtime}: expected local, docker or auto`);
+  if (runtime && !['local', 'docker', 'auto'].includes(runtime))
+    throw new ConfigError(`--runtime ${runtime}: expected local, docker or auto`);
 }
 
 /** Loads each profile with the overrides applied (no I/O beyond reading files). */
@@ -51,7 +61,10 @@ export function loadProfiles(paths: string[], overrides: ProfileOverrides): Prof
   return loadProfileEntries(paths, overrides).map((e) => e.profile);
 }
 
-export function loadProfileEntries(paths: string[], overrides: ProfileOverrides): Array<ProfileEntry & { profile: Profile }> {
+export function loadProfileEntries(
+  paths: string[],
+  overrides: ProfileOverrides,
+): Array<ProfileEntry & { profile: Profile }> {
   checkRuntime(overrides.runtime);
   return expandProfileEntries(paths).map((e) => {
     const p = loadProfile(e.file, { runtime: overrides.runtime });

@@ -27,13 +27,69 @@ interface ProgramSpec {
 }
 
 const PROGRAMS: ProgramSpec[] = [
-  { name: 'haproxy', bin: 'haproxy', args: ['-v'], version: /version (\S+)/, apt: 'haproxy', forWhat: 'the HAProxy balancer (local runtime)', required: true },
-  { name: 'redis-server', bin: 'redis-server', args: ['--version'], version: /v=(\S+)/, apt: 'redis-server', forWhat: 'the stand-in cluster fabric (local runtime)', required: true },
-  { name: 'mosquitto_pub', bin: 'mosquitto_pub', args: ['--help'], version: /mosquitto_pub version (\S+)/, apt: 'mosquitto-clients', forWhat: "the guide's mosquitto_pub/_sub checks (pubsub, tls)", required: true },
-  { name: 'mosquitto_sub', bin: 'mosquitto_sub', args: ['--help'], version: /mosquitto_sub version (\S+)/, apt: 'mosquitto-clients', forWhat: "the guide's mosquitto_pub/_sub checks (pubsub, tls)", required: true },
-  { name: 'stdbuf', bin: 'stdbuf', args: ['--version'], version: /(\d+\.\d+)/, apt: 'coreutils', forWhat: 'line-buffered mosquitto_sub output', required: true },
-  { name: 'setpriv', bin: 'setpriv', args: ['--version'], version: /util-linux (\S+)/, apt: 'util-linux', forWhat: 'a parent-death signal, so children die with the harness', required: false },
-  { name: 'chromium', bin: 'chromium', args: ['--version'], version: /Chromium (\S+)/, apt: 'chromium', forWhat: 'the report browser test (optional)', required: false },
+  {
+    name: 'haproxy',
+    bin: 'haproxy',
+    args: ['-v'],
+    version: /version (\S+)/,
+    apt: 'haproxy',
+    forWhat: 'the HAProxy balancer (local runtime)',
+    required: true,
+  },
+  {
+    name: 'redis-server',
+    bin: 'redis-server',
+    args: ['--version'],
+    version: /v=(\S+)/,
+    apt: 'redis-server',
+    forWhat: 'the stand-in cluster fabric (local runtime)',
+    required: true,
+  },
+  {
+    name: 'mosquitto_pub',
+    bin: 'mosquitto_pub',
+    args: ['--help'],
+    version: /mosquitto_pub version (\S+)/,
+    apt: 'mosquitto-clients',
+    forWhat: "the guide's mosquitto_pub/_sub checks (pubsub, tls)",
+    required: true,
+  },
+  {
+    name: 'mosquitto_sub',
+    bin: 'mosquitto_sub',
+    args: ['--help'],
+    version: /mosquitto_sub version (\S+)/,
+    apt: 'mosquitto-clients',
+    forWhat: "the guide's mosquitto_pub/_sub checks (pubsub, tls)",
+    required: true,
+  },
+  {
+    name: 'stdbuf',
+    bin: 'stdbuf',
+    args: ['--version'],
+    version: /(\d+\.\d+)/,
+    apt: 'coreutils',
+    forWhat: 'line-buffered mosquitto_sub output',
+    required: true,
+  },
+  {
+    name: 'setpriv',
+    bin: 'setpriv',
+    args: ['--version'],
+    version: /util-linux (\S+)/,
+    apt: 'util-linux',
+    forWhat: 'a parent-death signal, so children die with the harness',
+    required: false,
+  },
+  {
+    name: 'chromium',
+    bin: 'chromium',
+    args: ['--version'],
+    version: /Chromium (\S+)/,
+    apt: 'chromium',
+    forWhat: 'the report browser test (optional)',
+    required: false,
+  },
 ];
 
 function which(bin: string): string | undefined {
@@ -52,11 +108,23 @@ export function checkProgram(p: ProgramSpec): Check {
 
 export function checkNode(): Check {
   const major = Number(process.versions.node.split('.')[0]);
-  return { name: 'node', ok: major >= 20, detail: `v${process.versions.node}${major >= 20 ? '' : ' — 20 or newer is needed'}`, forWhat: 'the harness itself', required: true, fix: major >= 20 ? undefined : 'install Node.js 20 or newer' };
+  return {
+    name: 'node',
+    ok: major >= 20,
+    detail: `v${process.versions.node}${major >= 20 ? '' : ' — 20 or newer is needed'}`,
+    forWhat: 'the harness itself',
+    required: true,
+    fix: major >= 20 ? undefined : 'install Node.js 20 or newer',
+  };
 }
 
 export function checkPlaywright(): Check {
-  const base = { name: 'playwright-core', forWhat: 'the report browser test (optional; drives the system chromium)', required: false, fix: 'npm ci' };
+  const base = {
+    name: 'playwright-core',
+    forWhat: 'the report browser test (optional; drives the system chromium)',
+    required: false,
+    fix: 'npm ci',
+  };
   try {
     const version = (createRequire(import.meta.url)('playwright-core/package.json') as { version: string }).version;
     return { ...base, ok: true, detail: version };
@@ -82,7 +150,11 @@ export async function checkDocker(): Promise<Check[]> {
   const images: Check = {
     name: 'mqtt-lb/* images',
     ok: engine.ok && missing.length === 0,
-    detail: !engine.ok ? 'unknown (no engine)' : missing.length ? `missing: ${missing.join(', ')}` : `${names.length} present`,
+    detail: !engine.ok
+      ? 'unknown (no engine)'
+      : missing.length
+        ? `missing: ${missing.join(', ')}`
+        : `${names.length} present`,
     forWhat: 'the docker runtime (built locally, nothing is pulled)',
     required: false,
     fix: BUILD_IMAGES_HINT,

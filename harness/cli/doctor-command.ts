@@ -12,9 +12,13 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     return requiredMissing.length ? 1 : 0;
   }
   const width = Math.max(...checks.map((c) => c.name.length));
-  const lines = checks.map((c) => `  ${c.ok ? '✓' : c.required ? '✗' : '–'} ${c.name.padEnd(width)}  ${c.detail}${c.ok ? '' : `  — needed for ${c.forWhat}`}`);
+  const lines = checks.map(
+    (c) =>
+      `  ${c.ok ? '✓' : c.required ? '✗' : '–'} ${c.name.padEnd(width)}  ${c.detail}${c.ok ? '' : `  — needed for ${c.forWhat}`}`,
+  );
   process.stdout.write(`mqtt-lb doctor\n${lines.join('\n')}\n\n`);
-  if (install.length) process.stdout.write(`To install what is missing:\n${install.map((l) => `  ${l}`).join('\n')}\n\n`);
+  if (install.length)
+    process.stdout.write(`To install what is missing:\n${install.map((l) => `  ${l}`).join('\n')}\n\n`);
   process.stdout.write(
     requiredMissing.length
       ? `Not ready: ${requiredMissing.map((c) => c.name).join(', ')} missing (required for the local runtime).\n`

@@ -10,7 +10,15 @@ import { belongsToRun, isAlive, signalGroup } from '../proc/identity.js';
 import { killRunProcessesSync } from '../proc/sweep.js';
 import { waitFor } from '../util/wait.js';
 import { callControl, KeeperUnreachableError } from './control.js';
-import { blockLocksOf, clearCurrentIf, controlSocketPath, processesOfRun, readKeeperInfo, resolveUpRun, upRuns } from './run-state.js';
+import {
+  blockLocksOf,
+  clearCurrentIf,
+  controlSocketPath,
+  processesOfRun,
+  readKeeperInfo,
+  resolveUpRun,
+  upRuns,
+} from './run-state.js';
 
 export interface DownResult {
   runId: string;
@@ -51,7 +59,8 @@ export async function stopUpRun(run: RunDir): Promise<DownResult> {
   const keeperPid = readKeeperInfo(run)?.pid ?? run.owner()?.pid;
   try {
     await callControl(controlSocketPath(run), { cmd: 'down' }, 60_000);
-    if (!(await gone(keeperPid, 10_000))) throw new KeeperUnreachableError(`keeper pid ${keeperPid} did not exit after stopping`);
+    if (!(await gone(keeperPid, 10_000)))
+      throw new KeeperUnreachableError(`keeper pid ${keeperPid} did not exit after stopping`);
   } catch (err) {
     if (!(err instanceof KeeperUnreachableError)) errors.push((err as Error).message);
     how = 'fallback';
@@ -64,20 +73,28 @@ export async function stopUpRun(run: RunDir): Promise<DownResult> {
     signalGroup(pid, 'SIGCONT');
     process.kill(pid, 'SIGKILL');
   }
-  for (const pid of stragglers) if (!(await gone(pid, 5000))) errors.push(`pid ${pid} of run ${run.runId} survived SIGKILL`);
+  for (const pid of stragglers)
+    if (!(await gone(pid, 5000))) errors.push(`pid ${pid} of run ${run.runId} survived SIGKILL`);
   if (run.owner()) run.remove();
   return { runId: run.runId, how, stragglers, errors };
 }
 
 function report(r: DownResult): boolean {
-  const via = r.how === 'keeper' ? 'stopped by its keeper' : 'keeper gone: processes killed and run directory removed here';
-  process.stdout.write(`run ${r.runId}: down (${via})${r.stragglers.length ? `; killed ${r.stragglers.length} leftover process(es): ${r.stragglers.join(', ')}` : ''}\n`);
+  const via =
+    r.how === 'keeper' ? 'stopped by its keeper' : 'keeper gone: processes killed and run directory removed here';
+  process.stdout.write(
+    `run ${r.runId}: down (${via})${r.stragglers.length ? `; killed ${r.stragglers.length} leftover process(es): ${r.stragglers.join(', ')}` : ''}\n`,
+  );
   for (const e of r.errors) process.stderr.write(`mqtt-lb down: ${r.runId}: ${e}\n`);
   return r.errors.length === 0;
 }
 
 export async function downCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { run: { type: 'string' }, all: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { run: { type: 'string' }, all: { type: 'boolean', default: false } },
+    strict: true,
+  });
   const runs = values.all ? upRuns() : [resolveUpRun(values.run)];
   if (!runs.length) process.stdout.write('no deployment is up\n');
   let ok = true;

@@ -54,12 +54,28 @@ function processOf(d: Deployment, runDir: RunDir | undefined, name: string): Nod
   // Local runtime: a node's pid record disappears when its process exits (kill, stop).
   if (!rec) return d.runtime === 'local' ? { state: 'gone' } : undefined;
   const state = procState(rec.pid);
-  return { pid: rec.pid, state: state === undefined || state === 'Z' || state === 'X' ? 'gone' : state === 'T' ? 'paused' : 'running' };
+  return {
+    pid: rec.pid,
+    state: state === undefined || state === 'Z' || state === 'X' ? 'gone' : state === 'T' ? 'paused' : 'running',
+  };
 }
 
-async function nodeRow(d: Deployment, runDir: RunDir | undefined, name: string, faults: Map<string, FaultRecord>): Promise<NodeRow> {
+async function nodeRow(
+  d: Deployment,
+  runDir: RunDir | undefined,
+  name: string,
+  faults: Map<string, FaultRecord>,
+): Promise<NodeRow> {
   const n = d.nodes.find((x) => x.name === name)!;
-  const row: NodeRow = { name, brokerNode: n.brokerNode, mqtt: `${n.mqtt.host}:${n.mqtt.port}`, http: `${n.http.host}:${n.http.port}`, process: processOf(d, runDir, name), api: 'not configured', lastFault: faults.get(name) };
+  const row: NodeRow = {
+    name,
+    brokerNode: n.brokerNode,
+    mqtt: `${n.mqtt.host}:${n.mqtt.port}`,
+    http: `${n.http.host}:${n.http.port}`,
+    process: processOf(d, runDir, name),
+    api: 'not configured',
+    lastFault: faults.get(name),
+  };
   let api;
   try {
     api = d.nodeApi(name);
@@ -68,16 +84,23 @@ async function nodeRow(d: Deployment, runDir: RunDir | undefined, name: string, 
   }
   try {
     const status = await withTimeout(api.status(), PROBE_MS, `${name} /status`);
-    row.api = status.ok && /is running/.test(status.body) ? 'ok' : `answers: ${status.body.split('\n')[0]!.slice(0, 60)}`;
+    row.api =
+      status.ok && /is running/.test(status.body) ? 'ok' : `answers: ${status.body.split('\n')[0]!.slice(0, 60)}`;
     const rows = await withTimeout(api.nodes(), PROBE_MS, `${name} /api/v5/nodes`);
     row.liveConnections = rows.find((r) => r.node === n.brokerNode)?.live_connections;
   } catch (err) {
-    row.api = /timed out/.test((err as Error).message) ? `no answer within ${PROBE_MS} ms` : `unreachable (${(err as Error).message.slice(0, 60)})`;
+    row.api = /timed out/.test((err as Error).message)
+      ? `no answer within ${PROBE_MS} ms`
+      : `unreachable (${(err as Error).message.slice(0, 60)})`;
   }
   return row;
 }
 
-export async function keeperStatus(d: Deployment & { runDir?: RunDir }, info: KeeperInfo, faults: Map<string, FaultRecord>): Promise<StatusResult> {
+export async function keeperStatus(
+  d: Deployment & { runDir?: RunDir },
+  info: KeeperInfo,
+  faults: Map<string, FaultRecord>,
+): Promise<StatusResult> {
   const [nodes, servers] = await Promise.all([
     Promise.all(d.nodes.map((n) => nodeRow(d, d.runDir, n.name, faults))),
     withTimeout(d.balancerView.servers(), 3000, 'the balancer view').then(

@@ -10,7 +10,14 @@ import { parseArgs } from 'node:util';
 import type { Server } from 'node:net';
 import { loadProfiles } from './args.js';
 import { serveControl } from './control.js';
-import { blockLocksOf, clearCurrentIf, controlSocketPath, setCurrent, writeKeeperInfo, type KeeperInfo } from './run-state.js';
+import {
+  blockLocksOf,
+  clearCurrentIf,
+  controlSocketPath,
+  setCurrent,
+  writeKeeperInfo,
+  type KeeperInfo,
+} from './run-state.js';
 import { keeperStatus, type FaultRecord } from './keeper-status.js';
 import { validateFault } from './fault-command.js';
 import { startDeployment } from '../deployment.js';
@@ -46,7 +53,11 @@ async function keep(runId: string, deployment: Deployment & { runDir: RunDir }, 
   const server = await serveControl(info.socket, async (req) => {
     if (req.cmd === 'status') return { result: await keeperStatus(deployment, info, faults) };
     if (req.cmd === 'fault') {
-      validateFault(req.verb, req.node, deployment.nodes.map((n) => n.name));
+      validateFault(
+        req.verb,
+        req.node,
+        deployment.nodes.map((n) => n.name),
+      );
       const t0 = Date.now();
       log(`fault ${req.verb} ${req.node}`);
       await deployment.fault(req.node, req.verb);
@@ -71,7 +82,12 @@ async function keep(runId: string, deployment: Deployment & { runDir: RunDir }, 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { profile: { type: 'string' }, run: { type: 'string' }, runtime: { type: 'string' }, map: { type: 'string', multiple: true } },
+    options: {
+      profile: { type: 'string' },
+      run: { type: 'string' },
+      runtime: { type: 'string' },
+      map: { type: 'string', multiple: true },
+    },
     strict: true,
   });
   const runId = values.run!;

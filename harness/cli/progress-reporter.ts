@@ -28,7 +28,8 @@ function line(message: string): void {
 }
 
 export default class ProgressReporter {
-  private readonly profile = process.env.MQTT_LB_PROFILE_NAME ?? path.basename(process.env.MQTT_LB_PROFILE ?? 'profile').replace(/\.ya?ml$/, '');
+  private readonly profile =
+    process.env.MQTT_LB_PROFILE_NAME ?? path.basename(process.env.MQTT_LB_PROFILE ?? 'profile').replace(/\.ya?ml$/, '');
 
   onTestFileStart(test: TestFile): void {
     line(`${this.profile} › ${suiteName(test.path)}: starting (deployment, then tests)`);
@@ -40,7 +41,9 @@ export default class ProgressReporter {
     const mark = failed ? '✗ FAIL' : result.numPassingTests ? '✓ PASS' : '– SKIPPED';
     const skipped = result.numPendingTests + (result.numTodoTests ?? 0);
     const error = result.testExecError ? ` — suite error: ${(result.testExecError.message ?? '').split('\n')[0]}` : '';
-    line(`${this.profile} › ${suiteName(test.path)}: ${mark}  ${result.numPassingTests} passed, ${failed} failed, ${skipped} skipped in ${secs} s${error}`);
+    line(
+      `${this.profile} › ${suiteName(test.path)}: ${mark}  ${result.numPassingTests} passed, ${failed} failed, ${skipped} skipped in ${secs} s${error}`,
+    );
   }
 
   getLastError(): Error | undefined {

@@ -20,9 +20,18 @@ export { expandProfiles } from './args.js';
 
 function parseSuites(list: string | undefined): SuiteName[] | undefined {
   if (!list) return undefined;
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !(SUITES as readonly string[]).includes(n));
-  if (bad.length) throw new ConfigError(`--suites: unknown suite(s) ${bad.join(', ')}`, undefined, undefined, `choose from ${SUITES.join(', ')}`);
+  if (bad.length)
+    throw new ConfigError(
+      `--suites: unknown suite(s) ${bad.join(', ')}`,
+      undefined,
+      undefined,
+      `choose from ${SUITES.join(', ')}`,
+    );
   return names as SuiteName[];
 }
 
@@ -32,7 +41,12 @@ function readBaseline(file: string | undefined): Summary[] | undefined {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new ConfigError(`--baseline: cannot read ${file}`, undefined, undefined, 'pass the summary.json of an earlier run');
+    throw new ConfigError(
+      `--baseline: cannot read ${file}`,
+      undefined,
+      undefined,
+      'pass the summary.json of an earlier run',
+    );
   }
   try {
     return parseSummaryFile(text);
@@ -45,7 +59,8 @@ function readBaseline(file: string | undefined): Summary[] | undefined {
 function explainFilteredSkips(summary: Summary, pattern: string): Summary {
   for (const suite of Object.values(summary.suites)) {
     for (const test of suite.tests) {
-      if (test.status === 'skipped' && (!test.skipReason || test.skipReason.startsWith('skipped (no reason'))) test.skipReason = `not selected by -t '${pattern}'`;
+      if (test.status === 'skipped' && (!test.skipReason || test.skipReason.startsWith('skipped (no reason')))
+        test.skipReason = `not selected by -t '${pattern}'`;
     }
   }
   return summary;
@@ -90,13 +105,22 @@ export async function runCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
   });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (profiles go after --profile)`);
-  if (!values.profile?.length) throw new UsageError('--profile is required (e.g. mqtt-lb run --profile fixtures/profiles/haproxy-roundrobin.yaml)');
+  if (!values.profile?.length)
+    throw new UsageError(
+      '--profile is required (e.g. mqtt-lb run --profile fixtures/profiles/haproxy-roundrobin.yaml)',
+    );
   const suitesOverride = parseSuites(values.suites);
   const entries = loadProfileEntries(values.profile, { runtime: values.runtime, map: values.map });
   const profiles: Profile[] = entries.map((e) => e.profile);
   const names = profiles.map((p) => p.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new ConfigError(`two profiles are named '${dup}'`, undefined, undefined, 'profile names key the report pages and the baseline comparison: give each a distinct `name:`');
+  if (dup)
+    throw new ConfigError(
+      `two profiles are named '${dup}'`,
+      undefined,
+      undefined,
+      'profile names key the report pages and the baseline comparison: give each a distinct `name:`',
+    );
   progress(`checking ${profiles.length} profile(s): ${names.join(', ')}`);
   /** External profiles listed from a folder whose target is not configured here: skipped with the reason. */
   const notConfigured = new Map<string, string>();
@@ -116,23 +140,32 @@ export async function runCommand(argv: string[]): Promise<number> {
   let child: number | undefined;
   const onSigint = (): void => {
     progress('interrupted: stopping the running suite and its deployment…');
-    if (child) setTimeout(() => {
-      const swept = sweepStaleRuns();
-      if (swept.length) progress(`swept ${swept.length} run(s)`);
-      process.exit(130);
-    }, 1500).unref();
+    if (child)
+      setTimeout(() => {
+        const swept = sweepStaleRuns();
+        if (swept.length) progress(`swept ${swept.length} run(s)`);
+        process.exit(130);
+      }, 1500).unref();
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const jestArgs = [...progressReporterArgs(), ...(values.t ? ['-t', values.t] : [])];
   for (const [i, profile] of profiles.entries()) {
     const suites = suitesOverride ?? profile.suites;
-    progress(`profile ${i + 1}/${profiles.length}: ${profile.name} (${profile.balancer.kind}, ${profile.broker.kind} × ${profile.broker.nodes})`);
+    progress(
+      `profile ${i + 1}/${profiles.length}: ${profile.name} (${profile.balancer.kind}, ${profile.broker.kind} × ${profile.broker.nodes})`,
+    );
     process.env.MQTT_LB_PROFILE_NAME = profile.name;
     const reason = notConfigured.get(profile.name);
     const summary = reason
       ? skippedSummary(profile, suites, reason)
-      : await runProfile(profile, { suites, workDir: path.join(out, '.work'), runtime: values.runtime, jestArgs, onChild: (pid) => (child = pid) });
+      : await runProfile(profile, {
+          suites,
+          workDir: path.join(out, '.work'),
+          runtime: values.runtime,
+          jestArgs,
+          onChild: (pid) => (child = pid),
+        });
     summaries.push(values.t ? explainFilteredSkips(summary, values.t) : summary);
   }
   sweepStaleRuns();
@@ -143,7 +176,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   for (const s of summaries) {
     const t = s.totals;
     const bad = t.failed > 0 || Object.values(s.suites).some((x) => x.error);
-    process.stdout.write(`${bad ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms)` : ''}\n`);
+    process.stdout.write(
+      `${bad ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms)` : ''}\n`,
+    );
   }
   for (const l of baselineLines(verdict, values.baseline)) process.stdout.write(`${l}\n`);
   process.stdout.write(`report: ${index}\n`);

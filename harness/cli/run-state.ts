@@ -79,12 +79,22 @@ export function resolveUpRun(runArg: string | undefined): RunDir {
   const runId = runArg ?? readCurrent();
   const others = upRuns().map((r) => r.runId);
   if (!runId) {
-    throw new ConfigError('no deployment is up', undefined, undefined, others.length ? `pick one with --run: ${others.join(', ')}` : 'start one with: mqtt-lb up --profile <file.yaml>');
+    throw new ConfigError(
+      'no deployment is up',
+      undefined,
+      undefined,
+      others.length ? `pick one with --run: ${others.join(', ')}` : 'start one with: mqtt-lb up --profile <file.yaml>',
+    );
   }
   const run = new RunDir(runId);
   if (!existsSync(run.path)) {
     if (!runArg) clearCurrentIf(runId);
-    throw new ConfigError(`no deployment '${runId}' is up${runArg ? '' : ' (it was the current one; it is gone)'}`, undefined, undefined, others.length ? `deployments up: ${others.join(', ')}` : 'start one with: mqtt-lb up --profile <file.yaml>');
+    throw new ConfigError(
+      `no deployment '${runId}' is up${runArg ? '' : ' (it was the current one; it is gone)'}`,
+      undefined,
+      undefined,
+      others.length ? `deployments up: ${others.join(', ')}` : 'start one with: mqtt-lb up --profile <file.yaml>',
+    );
   }
   return run;
 }

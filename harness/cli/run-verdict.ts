@@ -20,7 +20,11 @@ export interface RunVerdict {
   profiles: ProfileVerdict[];
 }
 
-export function decideRun(summaries: Summary[], baseline: Summary[] | undefined, regressionsFail: (profileName: string) => boolean): RunVerdict {
+export function decideRun(
+  summaries: Summary[],
+  baseline: Summary[] | undefined,
+  regressionsFail: (profileName: string) => boolean,
+): RunVerdict {
   const profiles = summaries.map((s): ProfileVerdict => {
     const before = baseline?.find((b) => b.run.profileName === s.run.profileName);
     return {
@@ -46,13 +50,20 @@ export function baselineLines(verdict: RunVerdict, baselineFile: string | undefi
     const statusRegressions = p.diff.statusChanges.filter((c) => c.kind === 'regression');
     const metricRegressions = p.diff.metricChanges.filter((m) => m.regressed);
     if (!p.diff.regressed) {
-      lines.push(`baseline  ${p.profileName}: no regressions (${p.diff.statusChanges.length} status change(s), ${p.diff.metricChanges.length} metric(s) compared)`);
+      lines.push(
+        `baseline  ${p.profileName}: no regressions (${p.diff.statusChanges.length} status change(s), ${p.diff.metricChanges.length} metric(s) compared)`,
+      );
       continue;
     }
-    const effect = p.regressionsFail ? 'fails the run' : 'reported only (use --fail-on-regression or report.fail_on_regression to fail)';
-    lines.push(`REGRESSED ${p.profileName}: ${statusRegressions.length + metricRegressions.length} regression(s) vs baseline run ${p.diff.baselineRunId} — ${effect}`);
+    const effect = p.regressionsFail
+      ? 'fails the run'
+      : 'reported only (use --fail-on-regression or report.fail_on_regression to fail)';
+    lines.push(
+      `REGRESSED ${p.profileName}: ${statusRegressions.length + metricRegressions.length} regression(s) vs baseline run ${p.diff.baselineRunId} — ${effect}`,
+    );
     for (const c of statusRegressions) lines.push(`  test    ${c.suite} › ${c.test}: ${c.from} → ${c.to}`);
-    for (const m of metricRegressions) lines.push(`  metric  ${m.path}: ${m.from ?? 'null'} → ${m.to ?? 'null'} (${m.worse} is worse)`);
+    for (const m of metricRegressions)
+      lines.push(`  metric  ${m.path}: ${m.from ?? 'null'} → ${m.to ?? 'null'} (${m.worse} is worse)`);
   }
   return lines;
 }

@@ -19,12 +19,16 @@ const START_TIMEOUT_MS = 180_000;
 export function formatEndpoints(info: KeeperInfo): string {
   const d = info.deployment;
   const e = d.endpoints;
-  const lines = [`deployment ${info.runId} is up (profile ${info.profileName}; ${d.broker.kind} × ${d.broker.nodes.length} behind ${d.balancer.kind} ${d.balancer.version}; ${d.runtime} runtime; startup ${d.startup_ms} ms)`, ''];
+  const lines = [
+    `deployment ${info.runId} is up (profile ${info.profileName}; ${d.broker.kind} × ${d.broker.nodes.length} behind ${d.balancer.kind} ${d.balancer.version}; ${d.runtime} runtime; startup ${d.startup_ms} ms)`,
+    '',
+  ];
   lines.push(`  MQTT        ${e.mqtt ?? '—'}`);
   lines.push(`  MQTT/TLS    ${e.mqtts ?? '— (no TLS frontend in this config)'}`);
   lines.push(`  dashboard   ${e.dashboard ?? '— (no dashboard frontend in this config)'}`);
   const admin = e['haproxy-runtime-api'] ?? e['ts-proxy-admin'];
-  if (e['haproxy-runtime-api']) lines.push(`  HAProxy     runtime API ${admin}  (e.g. echo "show stat" | socat stdio unix-connect:${admin})`);
+  if (e['haproxy-runtime-api'])
+    lines.push(`  HAProxy     runtime API ${admin}  (e.g. echo "show stat" | socat stdio unix-connect:${admin})`);
   else if (admin) lines.push(`  TS-proxy    admin API ${admin}`);
   else lines.push('  balancer    admin/stats: —');
   lines.push('', '  nodes (direct, bypassing the balancer):');
@@ -43,27 +47,55 @@ function keeperScript(): string {
 export async function upCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { profile: { type: 'string', short: 'p', multiple: true }, runtime: { type: 'string' }, map: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } },
+    options: {
+      profile: { type: 'string', short: 'p', multiple: true },
+      runtime: { type: 'string' },
+      map: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+    },
     strict: true,
     allowPositionals: true,
   });
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   if (!values.profile?.length) throw new UsageError('--profile is required');
-  if (values.profile.length > 1) throw new UsageError('up takes one --profile (run several deployments with several `up`s)');
+  if (values.profile.length > 1)
+    throw new UsageError('up takes one --profile (run several deployments with several `up`s)');
   const [profile, ...more] = loadProfiles(values.profile, { runtime: values.runtime, map: values.map });
-  if (more.length) throw new ConfigError(`--profile ${values.profile[0]} is a folder of ${more.length + 1} profiles; up starts one deployment`, undefined, undefined, 'pass one profile file');
+  if (more.length)
+    throw new ConfigError(
+      `--profile ${values.profile[0]} is a folder of ${more.length + 1} profiles; up starts one deployment`,
+      undefined,
+      undefined,
+      'pass one profile file',
+    );
   await preflight(profile!);
 
   const runId = newRunId();
   const run = new RunDir(runId).create('up');
   const logFile = run.logFile('keeper');
   const fd = openSync(logFile, 'a');
-  const args = [keeperScript(), '--profile', profile!.file, '--run', runId, ...(values.runtime ? ['--runtime', values.runtime] : []), ...(values.map ?? []).flatMap((m) => ['--map', m])];
-  const keeper = spawn(process.execPath, args, { detached: true, stdio: ['ignore', fd, fd, 'ipc'], env: { ...process.env, [RUN_ID_ENV]: runId } });
+  const args = [
+    keeperScript(),
+    '--profile',
+    profile!.file,
+    '--run',
+    runId,
+    ...(values.runtime ? ['--runtime', values.runtime] : []),
+    ...(values.map ?? []).flatMap((m) => ['--map', m]),
+  ];
+  const keeper = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', fd, fd, 'ipc'],
+    env: { ...process.env, [RUN_ID_ENV]: runId },
+  });
   closeSync(fd);
   progress(`run ${runId}: keeper pid ${keeper.pid} starting ${profile!.name} (log ${logFile})`);
 
-  type Outcome = Exclude<KeeperMessage, { type: 'progress' }> | { type: 'exit'; code: number | null } | { type: 'timeout' } | { type: 'interrupted' };
+  type Outcome =
+    | Exclude<KeeperMessage, { type: 'progress' }>
+    | { type: 'exit'; code: number | null }
+    | { type: 'timeout' }
+    | { type: 'interrupted' };
   const outcome = await new Promise<Outcome>((resolve) => {
     const timer = setTimeout(() => resolve({ type: 'timeout' }), START_TIMEOUT_MS);
     const finish = (r: Outcome): void => {
@@ -100,7 +132,12 @@ export async function upCommand(argv: string[]): Promise<number> {
     if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') run.remove();
     return outcome.config ? 2 : 1;
   }
-  const why = outcome.type === 'timeout' ? `did not become ready within ${START_TIMEOUT_MS / 1000} s` : outcome.type === 'interrupted' ? 'interrupted' : `keeper exited (code ${outcome.code}) before it was ready`;
+  const why =
+    outcome.type === 'timeout'
+      ? `did not become ready within ${START_TIMEOUT_MS / 1000} s`
+      : outcome.type === 'interrupted'
+        ? 'interrupted'
+        : `keeper exited (code ${outcome.code}) before it was ready`;
   await waitExit(keeper);
   process.stderr.write(`mqtt-lb up: ${why}\n--- ${logFile} (tail) ---\n${tail(logFile)}\n`);
   if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') run.remove();

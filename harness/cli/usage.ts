@@ -157,4 +157,11 @@ Examples:
   mqtt-lb doctor --json
 `;
 
-export const COMMAND_HELP: Record<string, string> = { run: RUN, up: UP, status: STATUS, fault: FAULT, down: DOWN, doctor: DOCTOR };
+export const COMMAND_HELP: Record<string, string> = {
+  run: RUN,
+  up: UP,
+  status: STATUS,
+  fault: FAULT,
+  down: DOWN,
+  doctor: DOCTOR,
+};

@@ -15,18 +15,44 @@ export interface MosquittoCheck {
   received: string[];
 }
 
-export async function runMosquittoCheck(target: HostPort, topic: string, tls: { cafile?: string; insecure?: boolean } = {}, timeoutMs = 10_000): Promise<MosquittoCheck> {
+export async function runMosquittoCheck(
+  target: HostPort,
+  topic: string,
+  tls: { cafile?: string; insecure?: boolean } = {},
+  timeoutMs = 10_000,
+): Promise<MosquittoCheck> {
   const tlsArgs = tls.cafile ? ['--cafile', tls.cafile, ...(tls.insecure ? ['--insecure'] : [])] : [];
   // stdbuf: mosquitto_sub block-buffers its stdout on a pipe, hiding the SUBACK line.
-  const sub = spawn('stdbuf', ['-oL', 'mosquitto_sub', '-h', target.host, '-p', String(target.port), '-t', topic, '-C', '1', '-W', String(Math.ceil(timeoutMs / 1000)), '-d', ...tlsArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const sub = spawn(
+    'stdbuf',
+    [
+      '-oL',
+      'mosquitto_sub',
+      '-h',
+      target.host,
+      '-p',
+      String(target.port),
+      '-t',
+      topic,
+      '-C',
+      '1',
+      '-W',
+      String(Math.ceil(timeoutMs / 1000)),
+      '-d',
+      ...tlsArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   const subscribed = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       out += chunk.toString();
       if (/received SUBACK/.test(out)) resolve();
     };
-    const onError = (err: NodeJS.ErrnoException): void => reject(err.code === 'ENOENT' ? new MissingBinaryError('mosquitto_sub', 'mosquitto-clients') : err);
-    const onExit = (code: number | null): void => reject(new Error(`mosquitto_sub exited (${code}) before subscribing: ${out.trim()}`));
+    const onError = (err: NodeJS.ErrnoException): void =>
+      reject(err.code === 'ENOENT' ? new MissingBinaryError('mosquitto_sub', 'mosquitto-clients') : err);
+    const onExit = (code: number | null): void =>
+      reject(new Error(`mosquitto_sub exited (${code}) before subscribing: ${out.trim()}`));
     sub.stdout.on('data', onData);
     sub.once('error', onError);
     sub.once('exit', onExit);
@@ -34,9 +60,19 @@ export async function runMosquittoCheck(target: HostPort, topic: string, tls: { 
   const exited = new Promise<void>((resolve) => sub.once('close', () => resolve()));
   try {
     await withTimeout(subscribed, timeoutMs, 'mosquitto_sub to subscribe');
-    const pub = await runMosquittoPub({ host: target.host, port: target.port, topic, message: 'bb', timeoutMs, ...tls });
+    const pub = await runMosquittoPub({
+      host: target.host,
+      port: target.port,
+      topic,
+      message: 'bb',
+      timeoutMs,
+      ...tls,
+    });
     await withTimeout(exited, timeoutMs, 'mosquitto_sub to receive the message');
-    const received = out.split('\n').map((l) => l.trim()).filter((l) => l && !/^Client |^Subscribed/.test(l));
+    const received = out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^Client |^Subscribed/.test(l));
     return { pubLines: pub.stdout, pubExitCode: pub.exitCode, received };
   } finally {
     sub.kill('SIGKILL');

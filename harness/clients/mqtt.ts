@@ -18,7 +18,11 @@ export class ClientPool {
   private readonly clients = new Set<MqttClient>();
 
   /** Connects and resolves after CONNACK; rejects on error/timeout (and ends the client). */
-  async connect(target: HostPort, opts: IClientOptions & { localAddress?: string } = {}, timeoutMs = 10_000): Promise<MqttClient> {
+  async connect(
+    target: HostPort,
+    opts: IClientOptions & { localAddress?: string } = {},
+    timeoutMs = 10_000,
+  ): Promise<MqttClient> {
     const client = this.create(target, { reconnectPeriod: 0, connectTimeout: timeoutMs, ...opts });
     try {
       await withTimeout(
@@ -51,11 +55,17 @@ export class ClientPool {
   create(target: HostPort, opts: IClientOptions & { localAddress?: string } = {}): MqttClient {
     const { localAddress, ...rest } = opts;
     // MQTT over TLS: MQTT.js hands its options to tls.connect, which takes localAddress itself.
-    const client = localAddress && rest.protocol === 'mqtts'
-      ? mqtt.connect({ host: target.host, port: target.port, ...rest, localAddress } as IClientOptions)
-      : localAddress
-      ? new MqttClient(() => net.connect({ host: target.host, port: target.port, localAddress }), { host: target.host, port: target.port, protocol: 'mqtt', ...rest })
-      : mqtt.connect({ host: target.host, port: target.port, protocol: 'mqtt', ...rest });
+    const client =
+      localAddress && rest.protocol === 'mqtts'
+        ? mqtt.connect({ host: target.host, port: target.port, ...rest, localAddress } as IClientOptions)
+        : localAddress
+          ? new MqttClient(() => net.connect({ host: target.host, port: target.port, localAddress }), {
+              host: target.host,
+              port: target.port,
+              protocol: 'mqtt',
+              ...rest,
+            })
+          : mqtt.connect({ host: target.host, port: target.port, protocol: 'mqtt', ...rest });
     client.on('error', ignoreLateError);
     this.clients.add(client);
     const onEnd = (): void => void this.clients.delete(client);
@@ -111,8 +121,15 @@ export function subscribe(client: MqttClient, topic: string, qos: 0 | 1 | 2): Pr
   });
 }
 
-export function publish(client: MqttClient, topic: string, payload: string | Buffer, opts: { qos: 0 | 1 | 2; retain?: boolean }): Promise<void> {
+export function publish(
+  client: MqttClient,
+  topic: string,
+  payload: string | Buffer,
+  opts: { qos: 0 | 1 | 2; retain?: boolean },
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) => (err ? reject(err) : resolve()));
+    client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) =>
+      err ? reject(err) : resolve(),
+    );
   });
 }

@@ -12,7 +12,10 @@ export async function nodeOfClient(d: Deployment, clientid: string, timeoutMs = 
   return waitFor(
     async () => {
       for (const n of d.nodes) {
-        const info = await d.nodeApi(n.name).client(clientid).catch(() => undefined);
+        const info = await d
+          .nodeApi(n.name)
+          .client(clientid)
+          .catch(() => undefined);
         if (info?.node) {
           const node = d.nodes.find((x) => x.brokerNode === info.node);
           if (node) return node.name;
@@ -32,7 +35,11 @@ export interface PlacedClient {
 }
 
 /** Connects through the balancer and asks the cluster where the client landed. */
-export async function connectPlaced(d: Deployment, pool: ClientPool, opts: IClientOptions & { clientId: string; localAddress?: string }): Promise<PlacedClient> {
+export async function connectPlaced(
+  d: Deployment,
+  pool: ClientPool,
+  opts: IClientOptions & { clientId: string; localAddress?: string },
+): Promise<PlacedClient> {
   const client = await pool.connect(d.endpoints.mqtt, opts);
   return { client, clientId: opts.clientId, node: await nodeOfClient(d, opts.clientId) };
 }
@@ -41,7 +48,13 @@ export async function connectPlaced(d: Deployment, pool: ClientPool, opts: IClie
  * Connects through the balancer until `count` clients sit on `count` distinct nodes (bounded). After a
  * few attempts from one source address it varies the source (127.0.2.x), for source-hash balancing.
  */
-export async function connectOnDistinctNodes(d: Deployment, pool: ClientPool, count: number, prefix: string, opts: IClientOptions = {}): Promise<PlacedClient[]> {
+export async function connectOnDistinctNodes(
+  d: Deployment,
+  pool: ClientPool,
+  count: number,
+  prefix: string,
+  opts: IClientOptions = {},
+): Promise<PlacedClient[]> {
   const placed = new Map<NodeName, PlacedClient>();
   const maxAttempts = 12 * count;
   for (let i = 0; i < maxAttempts && placed.size < count; i++) {
@@ -50,6 +63,9 @@ export async function connectOnDistinctNodes(d: Deployment, pool: ClientPool, co
     if (placed.has(p.node)) await new Promise<void>((r) => p.client.end(true, {}, () => r()));
     else placed.set(p.node, p);
   }
-  if (placed.size < count) throw new Error(`could not place ${count} clients on distinct nodes through the balancer in ${maxAttempts} attempts (got ${[...placed.keys()].join(', ')})`);
+  if (placed.size < count)
+    throw new Error(
+      `could not place ${count} clients on distinct nodes through the balancer in ${maxAttempts} attempts (got ${[...placed.keys()].join(', ')})`,
+    );
   return [...placed.values()];
 }

@@ -73,18 +73,48 @@ export class DockerCluster implements ClusterHandle {
 
   async start(say: (m: string) => void): Promise<void> {
     const t0 = Date.now();
-    this.services = await Promise.all(this.def.services.map((s) =>
-      startRunContainer({ name: s.name, image: s.image, aliases: [s.alias], command: s.command, ports: s.ports, wait: waitStrategyOf(s.wait) }, this.network, this.runDir)));
+    this.services = await Promise.all(
+      this.def.services.map((s) =>
+        startRunContainer(
+          {
+            name: s.name,
+            image: s.image,
+            aliases: [s.alias],
+            command: s.command,
+            ports: s.ports,
+            wait: waitStrategyOf(s.wait),
+          },
+          this.network,
+          this.runDir,
+        ),
+      ),
+    );
     const t1 = Date.now();
     // allSettled: every container that did start is known, so a failure stops them all.
-    const results = await Promise.allSettled(this.def.nodes.map((n) =>
-      startRunContainer({
-        name: n.name, image: n.image, aliases: [n.alias], hostname: n.hostname, entrypoint: n.entrypoint, command: n.command, env: n.env,
-        files: n.files, directories: n.directories, ports: publishedPorts(n), wait: waitStrategyOf(n.wait),
-      }, this.network, this.runDir).then((container) => {
-        const info = nodeInfo(n, container);
-        this.members.push({ def: n, container, info, api: new HttpNodeApi(info.http, this.def.apiAuth) });
-      })));
+    const results = await Promise.allSettled(
+      this.def.nodes.map((n) =>
+        startRunContainer(
+          {
+            name: n.name,
+            image: n.image,
+            aliases: [n.alias],
+            hostname: n.hostname,
+            entrypoint: n.entrypoint,
+            command: n.command,
+            env: n.env,
+            files: n.files,
+            directories: n.directories,
+            ports: publishedPorts(n),
+            wait: waitStrategyOf(n.wait),
+          },
+          this.network,
+          this.runDir,
+        ).then((container) => {
+          const info = nodeInfo(n, container);
+          this.members.push({ def: n, container, info, api: new HttpNodeApi(info.http, this.def.apiAuth) });
+        }),
+      ),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     this.members.sort((a, b) => this.def.nodes.indexOf(a.def) - this.def.nodes.indexOf(b.def));
@@ -92,35 +122,59 @@ export class DockerCluster implements ClusterHandle {
     await Promise.all(this.members.map((m) => this.nodeReady(m, 30_000)));
     const statuses = await this.formation();
     this.version = this.kindDef.version(this.image, statuses);
-    say(`docker cluster: ${this.services.length ? `services ${t1 - t0} ms, ` : ''}nodes started ${t2 - t1} ms, ready + formed ${Date.now() - t2} ms (${this.version})`);
+    say(
+      `docker cluster: ${this.services.length ? `services ${t1 - t0} ms, ` : ''}nodes started ${t2 - t1} ms, ready + formed ${Date.now() - t2} ms (${this.version})`,
+    );
   }
 
   /** The node serves: `/status` answers OK and an MQTT CONNECT on its direct listener is accepted. */
   private async nodeReady(m: Member, timeoutMs: number): Promise<void> {
-    await waitFor(async () => (await m.api.status()).ok, { timeoutMs, intervalMs: 100, what: `${m.def.name} /status to answer OK` });
-    await waitFor(async () => {
-      const pool = new ClientPool();
-      try {
-        await pool.connect(m.info.mqtt, { clientId: `mqtt-lb-ready-${m.def.name}-${process.pid}`, reconnectPeriod: 0 }, 2000);
-        return true;
-      } finally {
-        await pool.closeAll();
-      }
-    }, { timeoutMs, intervalMs: 200, what: `${m.def.name} to accept an MQTT connection on ${m.info.mqtt.host}:${m.info.mqtt.port}` });
+    await waitFor(async () => (await m.api.status()).ok, {
+      timeoutMs,
+      intervalMs: 100,
+      what: `${m.def.name} /status to answer OK`,
+    });
+    await waitFor(
+      async () => {
+        const pool = new ClientPool();
+        try {
+          await pool.connect(
+            m.info.mqtt,
+            { clientId: `mqtt-lb-ready-${m.def.name}-${process.pid}`, reconnectPeriod: 0 },
+            2000,
+          );
+          return true;
+        } finally {
+          await pool.closeAll();
+        }
+      },
+      {
+        timeoutMs,
+        intervalMs: 200,
+        what: `${m.def.name} to accept an MQTT connection on ${m.info.mqtt.host}:${m.info.mqtt.port}`,
+      },
+    );
   }
 
   /** Every node's API lists every node as running (EMQX: joined; stand-in: registered in Redis). */
   private async formation(): Promise<NodeStatus[]> {
     const expected = this.members.map((m) => m.def.brokerNode);
     let last: NodeStatus[] = [];
-    await waitFor(async () => {
-      for (const m of this.members) {
-        last = await m.api.nodes();
-        const running = new Set(last.filter((s) => s.node_status === 'running').map((s) => s.node));
-        if (!expected.every((e) => running.has(e))) return false;
-      }
-      return true;
-    }, { timeoutMs: this.def.formationTimeoutMs, intervalMs: 250, what: `the cluster to list ${expected.join(', ')} as running on every node` });
+    await waitFor(
+      async () => {
+        for (const m of this.members) {
+          last = await m.api.nodes();
+          const running = new Set(last.filter((s) => s.node_status === 'running').map((s) => s.node));
+          if (!expected.every((e) => running.has(e))) return false;
+        }
+        return true;
+      },
+      {
+        timeoutMs: this.def.formationTimeoutMs,
+        intervalMs: 250,
+        what: `the cluster to list ${expected.join(', ')} as running on every node`,
+      },
+    );
     return last;
   }
 
@@ -149,15 +203,29 @@ export class DockerCluster implements ClusterHandle {
       const st = (await docker().getContainer(x.container.id).inspect()).State;
       if (st.Running && !st.Paused) up.push(x.def.brokerNode);
     }
-    await waitFor(async () => {
-      const running = new Set((await m.api.nodes()).filter((s) => s.node_status === 'running').map((s) => s.node));
-      return up.every((n) => running.has(n));
-    }, { timeoutMs: this.def.formationTimeoutMs, intervalMs: 250, what: `${m.def.name} to rejoin the cluster (${up.join(', ')} running)` });
+    await waitFor(
+      async () => {
+        const running = new Set((await m.api.nodes()).filter((s) => s.node_status === 'running').map((s) => s.node));
+        return up.every((n) => running.has(n));
+      },
+      {
+        timeoutMs: this.def.formationTimeoutMs,
+        intervalMs: 250,
+        what: `${m.def.name} to rejoin the cluster (${up.join(', ')} running)`,
+      },
+    );
   }
 
   async stop(): Promise<void> {
     const ids = [...this.members.map((m) => m.container.id), ...this.services.map((s) => s.id)];
-    await Promise.all(ids.map((id) => docker().getContainer(id).remove({ force: true, v: true }).catch(() => undefined)));
+    await Promise.all(
+      ids.map((id) =>
+        docker()
+          .getContainer(id)
+          .remove({ force: true, v: true })
+          .catch(() => undefined),
+      ),
+    );
     this.members = [];
     this.services = [];
   }

@@ -23,7 +23,8 @@ export function docker(): Docker {
   return shared;
 }
 
-export type EngineCheck = { ok: true; version: string; apiVersion: string; ms: number } | { ok: false; reason: string; ms: number };
+export type EngineCheck =
+  { ok: true; version: string; apiVersion: string; ms: number } | { ok: false; reason: string; ms: number };
 
 function errText(e: unknown): string {
   const err = e as { code?: string; statusCode?: number; message?: string };

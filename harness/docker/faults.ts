@@ -20,7 +20,12 @@ function alreadyInState(e: unknown): boolean {
 }
 
 /** Applies `verb` to the container; `ready` waits until a restarted node serves again. */
-export async function containerFault(id: string, label: string, verb: FaultVerb, ready: () => Promise<void>): Promise<void> {
+export async function containerFault(
+  id: string,
+  label: string,
+  verb: FaultVerb,
+  ready: () => Promise<void>,
+): Promise<void> {
   const c = docker().getContainer(id);
   const st = await state(id);
   switch (verb) {
@@ -41,7 +46,10 @@ export async function containerFault(id: string, label: string, verb: FaultVerb,
       return;
     case 'stop':
       if (st.Paused) await c.unpause();
-      if (st.Running) await c.stop({ t: 5 }).catch((e: unknown) => { if (!alreadyInState(e)) throw e; });
+      if (st.Running)
+        await c.stop({ t: 5 }).catch((e: unknown) => {
+          if (!alreadyInState(e)) throw e;
+        });
       return;
     case 'restart':
       if (st.Paused) await c.unpause();
@@ -56,7 +64,8 @@ export async function containerFault(id: string, label: string, verb: FaultVerb,
 async function waitStopped(id: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await state(id)).Running) {
-    if (Date.now() > deadline) throw new Error(`container ${id.slice(0, 12)} still running ${timeoutMs} ms after SIGKILL`);
+    if (Date.now() > deadline)
+      throw new Error(`container ${id.slice(0, 12)} still running ${timeoutMs} ms after SIGKILL`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -25,10 +25,20 @@ interface RoleSpec {
 
 export const IMAGE_ROLES: Record<ImageRole, RoleSpec> = {
   emqx: { env: 'MQTT_LB_EMQX_IMAGE', official: () => EMQX_DEFAULT_IMAGE },
-  standin: { env: 'MQTT_LB_STANDIN_IMAGE', local: () => IMAGES.standin, official: nodeBase, appEntry: 'dist/standin/node.js' },
+  standin: {
+    env: 'MQTT_LB_STANDIN_IMAGE',
+    local: () => IMAGES.standin,
+    official: nodeBase,
+    appEntry: 'dist/standin/node.js',
+  },
   redis: { env: 'MQTT_LB_REDIS_IMAGE', local: () => IMAGES.redis, official: () => 'redis:7' },
   haproxy: { env: 'MQTT_LB_HAPROXY_IMAGE', local: () => IMAGES.haproxy, official: () => 'haproxy:2.6' },
-  'ts-proxy': { env: 'MQTT_LB_TS_PROXY_IMAGE', local: () => IMAGES.tsProxy, official: nodeBase, appEntry: 'dist/proxy/main.js' },
+  'ts-proxy': {
+    env: 'MQTT_LB_TS_PROXY_IMAGE',
+    local: () => IMAGES.tsProxy,
+    official: nodeBase,
+    appEntry: 'dist/proxy/main.js',
+  },
 };
 
 export interface ImageChoice {
@@ -42,10 +52,19 @@ export interface ImageChoice {
 }
 
 /** Resolves one role's image; `has` answers whether the engine has an image (injectable for tests). */
-export async function chooseImage(role: ImageRole, explicit: string | undefined, has: (name: string) => Promise<boolean> = imageAvailable): Promise<ImageChoice> {
+export async function chooseImage(
+  role: ImageRole,
+  explicit: string | undefined,
+  has: (name: string) => Promise<boolean> = imageAvailable,
+): Promise<ImageChoice> {
   const spec = IMAGE_ROLES[role];
-  const appOn = (image: string): string | undefined => (spec.appEntry && image === nodeBase() ? spec.appEntry : undefined);
-  const named = explicit ? { image: explicit, source: 'profile' as const } : process.env[spec.env] ? { image: process.env[spec.env]!, source: 'environment' as const } : undefined;
+  const appOn = (image: string): string | undefined =>
+    spec.appEntry && image === nodeBase() ? spec.appEntry : undefined;
+  const named = explicit
+    ? { image: explicit, source: 'profile' as const }
+    : process.env[spec.env]
+      ? { image: process.env[spec.env]!, source: 'environment' as const }
+      : undefined;
   if (named) return { role, ...named, present: await has(named.image), appEntry: appOn(named.image) };
   const local = spec.local?.();
   if (local && (await has(local))) return { role, image: local, source: 'local build', present: true };
@@ -54,11 +73,16 @@ export async function chooseImage(role: ImageRole, explicit: string | undefined,
 }
 
 /** The roles a profile's deployment needs, with the profile's explicit names. */
-export function rolesFor(broker: { kind: string; image?: string; redis_image?: string }, balancer: { kind: string; image?: string }): { role: ImageRole; explicit?: string }[] {
+export function rolesFor(
+  broker: { kind: string; image?: string; redis_image?: string },
+  balancer: { kind: string; image?: string },
+): { role: ImageRole; explicit?: string }[] {
   const roles: { role: ImageRole; explicit?: string }[] = [];
   if (broker.kind === 'emqx') roles.push({ role: 'emqx', explicit: broker.image });
-  if (broker.kind === 'standin') roles.push({ role: 'standin', explicit: broker.image }, { role: 'redis', explicit: broker.redis_image });
-  if (balancer.kind === 'haproxy' || balancer.kind === 'ts-proxy') roles.push({ role: balancer.kind, explicit: balancer.image });
+  if (broker.kind === 'standin')
+    roles.push({ role: 'standin', explicit: broker.image }, { role: 'redis', explicit: broker.redis_image });
+  if (balancer.kind === 'haproxy' || balancer.kind === 'ts-proxy')
+    roles.push({ role: balancer.kind, explicit: balancer.image });
   return roles;
 }
 
@@ -89,8 +113,10 @@ export async function imagesUnavailable(choices: ImageChoice[]): Promise<string 
 }
 
 function pullFix(c: ImageChoice): string {
-  if (c.role === 'emqx') return `docker pull ${c.image} (or set ${IMAGE_ROLES.emqx.env}=${EMQX_MIRROR_IMAGE}, or docker load -i an exported image)`;
-  if (c.source === 'official' && IMAGE_ROLES[c.role].local) return `build the local images: ${BUILD_IMAGES_HINT}, or docker pull ${c.image}`;
+  if (c.role === 'emqx')
+    return `docker pull ${c.image} (or set ${IMAGE_ROLES.emqx.env}=${EMQX_MIRROR_IMAGE}, or docker load -i an exported image)`;
+  if (c.source === 'official' && IMAGE_ROLES[c.role].local)
+    return `build the local images: ${BUILD_IMAGES_HINT}, or docker pull ${c.image}`;
   return `docker pull ${c.image}, or name another image with ${IMAGE_ROLES[c.role].env}`;
 }
 
@@ -112,7 +138,12 @@ export async function ensureImages(choices: ImageChoice[], say: (m: string) => v
       c.present = true;
       say(`pulled ${c.image} in ${Date.now() - t0} ms`);
     } catch (e) {
-      throw new ConfigError(`image ${c.image} (${c.role}) is not on this Docker engine and could not be pulled: ${errText(e)}`, undefined, undefined, pullFix(c));
+      throw new ConfigError(
+        `image ${c.image} (${c.role}) is not on this Docker engine and could not be pulled: ${errText(e)}`,
+        undefined,
+        undefined,
+        pullFix(c),
+      );
     }
   }
 }

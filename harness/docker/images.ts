@@ -5,7 +5,8 @@ import { projectRoot } from '../util/project-root.js';
 
 let version: string | undefined;
 function harnessVersion(): string {
-  version ??= (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
   return version;
 }
 

@@ -34,7 +34,10 @@ export class NetContainer extends GenericContainer {
     this.createOpts.NetworkingConfig = {
       EndpointsConfig: { [this.network.getName()]: { Aliases: [...this.aliases] } },
     };
-    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as { HostIp?: string; HostPort?: string }[][]) {
+    for (const bindings of Object.values(this.hostConfig.PortBindings ?? {}) as {
+      HostIp?: string;
+      HostPort?: string;
+    }[][]) {
       for (const b of bindings) b.HostIp ??= PUBLISH_HOST;
     }
   }
@@ -44,7 +47,10 @@ export class NetContainer extends GenericContainer {
  * A user-defined bridge network labelled with the run id (testcontainers' `Network` cannot take labels), usable
  * wherever testcontainers expects a `StartedNetwork`. Name: `mqtt-lb-<runId>-<6 hex>` unless given.
  */
-export async function startRunNetwork(runId: string, opts: { name?: string; internal?: boolean } = {}): Promise<StartedNetwork> {
+export async function startRunNetwork(
+  runId: string,
+  opts: { name?: string; internal?: boolean } = {},
+): Promise<StartedNetwork> {
   const client = await getContainerRuntimeClient();
   const name = opts.name ?? `mqtt-lb-${runId}-${randomBytes(3).toString('hex')}`;
   const network = await client.network.create({

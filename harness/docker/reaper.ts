@@ -43,5 +43,9 @@ export async function startReaper(runId: string): Promise<Reaper> {
 
 /** Removes the run's containers and network without the event loop (signal handlers outside Jest). */
 export function sweepRunSync(runId: string): void {
-  spawnSync(process.execPath, [script('sweep-run.mjs'), runId], { stdio: 'ignore', timeout: 20_000, env: { ...process.env } });
+  spawnSync(process.execPath, [script('sweep-run.mjs'), runId], {
+    stdio: 'ignore',
+    timeout: 20_000,
+    env: { ...process.env },
+  });
 }

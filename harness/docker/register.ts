@@ -4,4 +4,5 @@
  */
 import { runtimeFactories } from '../runtime/choose.js';
 
-runtimeFactories.docker = async (profile, runDir, say) => (await import('./runtime.js')).createDockerRuntime(profile, runDir, say);
+runtimeFactories.docker = async (profile, runDir, say) =>
+  (await import('./runtime.js')).createDockerRuntime(profile, runDir, say);

@@ -54,7 +54,11 @@ export async function keepingAlive<T>(work: () => Promise<T>): Promise<T> {
 
 const PORT_CLASH = /port is already allocated|address already in use|bind for .* failed/i;
 
-export async function startRunContainer(spec: ContainerSpec, network: StartedNetwork, runDir: RunDir): Promise<RunContainer> {
+export async function startRunContainer(
+  spec: ContainerSpec,
+  network: StartedNetwork,
+  runDir: RunDir,
+): Promise<RunContainer> {
   const containerName = `mqtt-lb-${runDir.runId}-${spec.name}`;
   const log = createWriteStream(runDir.logFile(`docker-${spec.name}`), { flags: 'a' });
   const tail: string[] = [];
@@ -84,8 +88,12 @@ export async function startRunContainer(spec: ContainerSpec, network: StartedNet
     if (spec.entrypoint) c.withEntrypoint(spec.entrypoint);
     if (spec.command) c.withCommand(spec.command);
     if (spec.extraHosts?.length) c.withExtraHosts(spec.extraHosts);
-    const contents = (spec.files ?? []).flatMap((f) => ('content' in f ? [{ content: f.content, target: f.target, mode: f.mode }] : []));
-    const files = (spec.files ?? []).flatMap((f) => ('source' in f ? [{ source: f.source, target: f.target, mode: f.mode }] : []));
+    const contents = (spec.files ?? []).flatMap((f) =>
+      'content' in f ? [{ content: f.content, target: f.target, mode: f.mode }] : [],
+    );
+    const files = (spec.files ?? []).flatMap((f) =>
+      'source' in f ? [{ source: f.source, target: f.target, mode: f.mode }] : [],
+    );
     if (contents.length) c.withCopyContentToContainer(contents);
     if (files.length) c.withCopyFilesToContainer(files);
     if (spec.directories?.length) c.withCopyDirectoriesToContainer(spec.directories);
@@ -105,11 +113,19 @@ export async function startRunContainer(spec: ContainerSpec, network: StartedNet
       };
     } catch (err) {
       lastError = err as Error;
-      const leftover = await docker().getContainer(containerName).inspect().catch(() => undefined);
+      const leftover = await docker()
+        .getContainer(containerName)
+        .inspect()
+        .catch(() => undefined);
       const logs = leftover ? await containerLogs(leftover.Id, 30) : tail.join('\n');
-      await docker().getContainer(containerName).remove({ force: true, v: true }).catch(() => undefined);
+      await docker()
+        .getContainer(containerName)
+        .remove({ force: true, v: true })
+        .catch(() => undefined);
       if (PORT_CLASH.test(lastError.message) && attempt < 3) continue;
-      throw new Error(`container ${spec.name} (${spec.image}) did not start: ${lastError.message.split('\n')[0]}${logs.trim() ? `\n  last log lines:\n    ${logs.trim().split('\n').slice(-15).join('\n    ')}` : ''}`);
+      throw new Error(
+        `container ${spec.name} (${spec.image}) did not start: ${lastError.message.split('\n')[0]}${logs.trim() ? `\n  last log lines:\n    ${logs.trim().split('\n').slice(-15).join('\n    ')}` : ''}`,
+      );
     }
   }
   throw lastError ?? new Error(`container ${spec.name} did not start`);

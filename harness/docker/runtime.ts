@@ -15,7 +15,14 @@ import { trackRun } from '../proc/signals.js';
 import { ConfigError } from '../errors.js';
 import { dockerAvailable, ownerProcessAlive, sweepRun, sweepStaleRuns } from './engine.js';
 import { startRunNetwork } from './net-container.js';
-import { chooseImage, ensureImages, imagesUnavailable, rolesFor, type ImageChoice, type ImageRole } from './image-choice.js';
+import {
+  chooseImage,
+  ensureImages,
+  imagesUnavailable,
+  rolesFor,
+  type ImageChoice,
+  type ImageRole,
+} from './image-choice.js';
 import { dockerBrokerKinds } from './brokers/index.js';
 import { dockerBalancerStarters } from './balancers/index.js';
 import { DockerCluster } from './cluster.js';
@@ -49,7 +56,10 @@ export class DockerRuntime implements Runtime {
 
   async startCluster(spec: ClusterSpec): Promise<ClusterHandle> {
     const kind = dockerBrokerKinds[spec.kind];
-    if (!kind) throw new ConfigError(`broker kind '${spec.kind}' is not available on the docker runtime (kinds: ${Object.keys(dockerBrokerKinds).join(', ')})`);
+    if (!kind)
+      throw new ConfigError(
+        `broker kind '${spec.kind}' is not available on the docker runtime (kinds: ${Object.keys(dockerBrokerKinds).join(', ')})`,
+      );
     const t0 = Date.now();
     this.network ??= await startRunNetwork(this.runDir.runId);
     const image = this.image(spec.kind === 'emqx' ? 'emqx' : 'standin');
@@ -79,11 +89,23 @@ export class DockerRuntime implements Runtime {
   async startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle> {
     if (!this.cluster || !this.network) throw new Error('startCluster must run before startBalancer');
     const start = dockerBalancerStarters[spec.kind];
-    if (!start) throw new ConfigError(`balancer kind '${spec.kind}' is not available on the docker runtime (kinds: ${Object.keys(dockerBalancerStarters).join(', ')})`);
+    if (!start)
+      throw new ConfigError(
+        `balancer kind '${spec.kind}' is not available on the docker runtime (kinds: ${Object.keys(dockerBalancerStarters).join(', ')})`,
+      );
     const image = this.image(spec.kind as ImageRole);
-    const nodeHosts = this.cluster.containers().map(({ alias, container }) => ({ host: alias, ipAddress: container.ipAddress() }));
+    const nodeHosts = this.cluster
+      .containers()
+      .map(({ alias, container }) => ({ host: alias, ipAddress: container.ipAddress() }));
     const t0 = Date.now();
-    const lb = await start({ ...spec, runDir: this.runDir, network: this.network, image, nodeHosts, appDir: this.appDir(image) });
+    const lb = await start({
+      ...spec,
+      runDir: this.runDir,
+      network: this.network,
+      image,
+      nodeHosts,
+      appDir: this.appDir(image),
+    });
     this.say(`${spec.kind} container up in ${Date.now() - t0} ms (${image.image})`);
     return lb;
   }
@@ -99,11 +121,17 @@ export class DockerRuntime implements Runtime {
 }
 
 /** The `runtimeFactories.docker` entry: checks the engine and images (auto: answers why not; docker: pulls). */
-export async function createDockerRuntime(profile: Profile, runDir: RunDir, say: (m: string) => void): Promise<DockerRuntime | { unavailable: string }> {
+export async function createDockerRuntime(
+  profile: Profile,
+  runDir: RunDir,
+  say: (m: string) => void,
+): Promise<DockerRuntime | { unavailable: string }> {
   const engine = await dockerAvailable(1500);
   if (!engine.ok) return { unavailable: `no Docker engine answers (${engine.reason})` };
-  if (!dockerBrokerKinds[profile.broker.kind]) return { unavailable: `broker kind '${profile.broker.kind}' has no container definition` };
-  if (!dockerBalancerStarters[profile.balancer.kind]) return { unavailable: `balancer kind '${profile.balancer.kind}' has no container on the docker runtime yet` };
+  if (!dockerBrokerKinds[profile.broker.kind])
+    return { unavailable: `broker kind '${profile.broker.kind}' has no container definition` };
+  if (!dockerBalancerStarters[profile.balancer.kind])
+    return { unavailable: `balancer kind '${profile.balancer.kind}' has no container on the docker runtime yet` };
   const roles = rolesFor(profile.broker, profile.balancer);
   const choices = await Promise.all(roles.map((r) => chooseImage(r.role, r.explicit)));
   if (profile.runtime === 'auto') {
@@ -112,7 +140,10 @@ export async function createDockerRuntime(profile: Profile, runDir: RunDir, say:
   }
   await ensureImages(choices, say);
   const stale = await sweepStaleRuns(ownerProcessAlive);
-  if (stale.swept.length) say(`removed the containers and networks of ${stale.swept.length} crashed run(s): ${stale.swept.join(', ')}`);
-  say(`docker runtime: engine ${engine.version}; ${choices.map((c) => `${c.role} ${c.image} (${c.source}${c.appEntry ? ', app copied in' : ''})`).join(', ')}`);
+  if (stale.swept.length)
+    say(`removed the containers and networks of ${stale.swept.length} crashed run(s): ${stale.swept.join(', ')}`);
+  say(
+    `docker runtime: engine ${engine.version}; ${choices.map((c) => `${c.role} ${c.image} (${c.source}${c.appEntry ? ', app copied in' : ''})`).join(', ')}`,
+  );
   return new DockerRuntime(runDir, new Map(choices.map((c) => [c.role, c])), say, await startReaper(runDir.runId));
 }

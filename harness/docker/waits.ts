@@ -10,7 +10,9 @@ import { delay } from '../util/wait.js';
 
 export function waitStrategyOf(spec: WaitSpec): WaitStrategy {
   if (spec.kind === 'log') return Wait.forLogMessage(spec.pattern).withStartupTimeout(spec.timeoutMs);
-  return Wait.forHttp(spec.path, spec.port, { abortOnContainerExit: true }).forStatusCode(spec.status).withStartupTimeout(spec.timeoutMs);
+  return Wait.forHttp(spec.path, spec.port, { abortOnContainerExit: true })
+    .forStatusCode(spec.status)
+    .withStartupTimeout(spec.timeoutMs);
 }
 
 /** Resolves when `probe` answers true; rejects when the container stops running or the timeout passes. */

@@ -6,7 +6,17 @@
  * externalSkipReason(profile, needs).
  */
 import path from 'node:path';
-import type { BalancerInfo, BalancerView, Capabilities, Deployment, Endpoints, FaultVerb, NodeApi, NodeInfo, NodeName } from '../types.js';
+import type {
+  BalancerInfo,
+  BalancerView,
+  Capabilities,
+  Deployment,
+  Endpoints,
+  FaultVerb,
+  NodeApi,
+  NodeInfo,
+  NodeName,
+} from '../types.js';
 import type { BalancerFacts } from '../balancer/facts.js';
 import type { Profile } from '../profile/schema.js';
 import { HttpNodeApi, type NodeApiAuth } from '../observe/node-api.js';
@@ -34,18 +44,39 @@ async function describeNode(node: ExternalNode, api: NodeApi, file: string): Pro
   try {
     body = (await api.status()).body;
   } catch (err) {
-    throw new ConfigError(`external target: ${node.name}'s REST API at http://${node.api.host}:${node.api.port}/status did not answer (${(err as Error).message})`, file, undefined, 'check balancer.target.nodes, or remove the node APIs (tests that need them then fail with this reason)');
+    throw new ConfigError(
+      `external target: ${node.name}'s REST API at http://${node.api.host}:${node.api.port}/status did not answer (${(err as Error).message})`,
+      file,
+      undefined,
+      'check balancer.target.nodes, or remove the node APIs (tests that need them then fail with this reason)',
+    );
   }
   const brokerNode = brokerNodeFromStatus(body);
-  if (!brokerNode) throw new ConfigError(`external target: ${node.name}'s /status answer does not name the node ("Node <name> is started"): ${body.slice(0, 120)}`, file);
-  return { name: node.name, brokerNode, mqtt: node.mqtt, http: node.api, upstreamMqtt: node.mqtt, upstreamHttp: node.api };
+  if (!brokerNode)
+    throw new ConfigError(
+      `external target: ${node.name}'s /status answer does not name the node ("Node <name> is started"): ${body.slice(0, 120)}`,
+      file,
+    );
+  return {
+    name: node.name,
+    brokerNode,
+    mqtt: node.mqtt,
+    http: node.api,
+    upstreamMqtt: node.mqtt,
+    upstreamHttp: node.api,
+  };
 }
 
 function endpointsOf(t: ExternalTarget): Endpoints {
   const frontends: Endpoints['frontends'] = { mqtt: { ...t.mqtt, tls: false } };
   if (t.mqtts) frontends.mqtts = { ...t.mqtts, tls: true };
   if (t.dashboard) frontends.dashboard = { host: t.dashboard.host, port: t.dashboard.port, tls: t.dashboard.tls };
-  return { mqtt: t.mqtt, mqtts: t.mqtts, dashboard: t.dashboard ? { host: t.dashboard.host, port: t.dashboard.port } : undefined, frontends };
+  return {
+    mqtt: t.mqtt,
+    mqtts: t.mqtts,
+    dashboard: t.dashboard ? { host: t.dashboard.host, port: t.dashboard.port } : undefined,
+    frontends,
+  };
 }
 
 export class ExternalDeployment implements Deployment {
@@ -89,7 +120,10 @@ export class ExternalDeployment implements Deployment {
 
   nodeApi(node: NodeName): NodeApi {
     const api = this.apis.get(node);
-    if (!api) throw new Error(`no REST API for ${node} on the external target (nodes given: ${[...this.apis.keys()].join(', ') || 'none'}); add it under balancer.target.nodes`);
+    if (!api)
+      throw new Error(
+        `no REST API for ${node} on the external target (nodes given: ${[...this.apis.keys()].join(', ') || 'none'}); add it under balancer.target.nodes`,
+      );
     return api;
   }
 
@@ -107,7 +141,10 @@ export class ExternalDeployment implements Deployment {
   }
 }
 
-export async function startExternalDeployment(profile: Profile, opts: { runId?: string; mode?: 'run' | 'up'; progress?: (m: string) => void } = {}): Promise<ExternalDeployment> {
+export async function startExternalDeployment(
+  profile: Profile,
+  opts: { runId?: string; mode?: 'run' | 'up'; progress?: (m: string) => void } = {},
+): Promise<ExternalDeployment> {
   const say = opts.progress ?? defaultProgress;
   const started = Date.now();
   const target = resolveExternalTarget(profile);
@@ -115,14 +152,37 @@ export async function startExternalDeployment(profile: Profile, opts: { runId?: 
   const apis = new Map<string, NodeApi>(target.nodes.map((n) => [n.name, new HttpNodeApi(n.api, auth)]));
   const nodes = await Promise.all(target.nodes.map((n) => describeNode(n, apis.get(n.name)!, profile.file)));
   let version = 'unknown';
-  if (nodes.length) version = (await apis.get(nodes[0]!.name)!.nodes().catch(() => []))[0]?.version ?? version;
+  if (nodes.length)
+    version =
+      (
+        await apis
+          .get(nodes[0]!.name)!
+          .nodes()
+          .catch(() => [])
+      )[0]?.version ?? version;
   const base = capabilitiesOf(profile.broker.kind);
   const capabilities: Capabilities = {
     ...base,
-    notes: [...base.notes, `External target: nothing was started by the harness; capabilities assume broker kind '${profile.broker.kind}'.`],
+    notes: [
+      ...base.notes,
+      `External target: nothing was started by the harness; capabilities assume broker kind '${profile.broker.kind}'.`,
+    ],
   };
   const runDir = new RunDir(opts.runId ?? newRunId()).create(opts.mode ?? 'run');
   const faults = Object.keys(target.faults);
-  say(`external target mqtt://${target.mqtt.host}:${target.mqtt.port}: ${nodes.length ? `node APIs ${nodes.map((n) => `${n.name}=${n.brokerNode}`).join(', ')}` : 'no node APIs'}; fault verbs: ${faults.join(', ') || 'none'}`);
-  return new ExternalDeployment(runDir.runId, runDir, target, profile.broker.kind, version, capabilities, nodes, apis, Date.now() - started, path.dirname(profile.file));
+  say(
+    `external target mqtt://${target.mqtt.host}:${target.mqtt.port}: ${nodes.length ? `node APIs ${nodes.map((n) => `${n.name}=${n.brokerNode}`).join(', ')}` : 'no node APIs'}; fault verbs: ${faults.join(', ') || 'none'}`,
+  );
+  return new ExternalDeployment(
+    runDir.runId,
+    runDir,
+    target,
+    profile.broker.kind,
+    version,
+    capabilities,
+    nodes,
+    apis,
+    Date.now() - started,
+    path.dirname(profile.file),
+  );
 }

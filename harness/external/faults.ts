@@ -13,7 +13,10 @@ export type ExternalNeed = FaultVerb | 'reload' | 'balancer-facts' | 'balancer-v
 /** Something the harness cannot do on an external target; suites skip with this message. */
 export class NotAvailableError extends Error {
   override name = 'NotAvailableError';
-  constructor(readonly need: ExternalNeed, reason: string) {
+  constructor(
+    readonly need: ExternalNeed,
+    reason: string,
+  ) {
     super(reason);
   }
 }
@@ -34,7 +37,8 @@ function missingVerbReason(verbs: readonly string[]): string {
 
 export const NOT_AVAILABLE_REASONS: Record<Exclude<ExternalNeed, FaultVerb>, string> = {
   reload: 'reloading an external balancer is not available: the harness does not run it',
-  'balancer-facts': "the external balancer's config is unknown to the harness (no algorithm, weights, health checks or timeouts to check against)",
+  'balancer-facts':
+    "the external balancer's config is unknown to the harness (no algorithm, weights, health checks or timeouts to check against)",
   'balancer-view': "the external balancer's server states are not visible to the harness (no runtime/admin API)",
 };
 
@@ -67,10 +71,20 @@ export interface CommandResult {
 }
 
 /** Runs a profile's fault command with {node}/{verb} substituted (also as MQTT_LB_NODE / MQTT_LB_FAULT), in the profile's folder. */
-export async function runFaultCommand(template: string, node: string, verb: FaultVerb, cwd: string, timeoutMs = 60_000): Promise<CommandResult> {
+export async function runFaultCommand(
+  template: string,
+  node: string,
+  verb: FaultVerb,
+  cwd: string,
+  timeoutMs = 60_000,
+): Promise<CommandResult> {
   const command = template.replaceAll('{node}', node).replaceAll('{verb}', verb);
   const t0 = Date.now();
-  const child = spawn('sh', ['-c', command], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_LB_NODE: node, MQTT_LB_FAULT: verb } });
+  const child = spawn('sh', ['-c', command], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MQTT_LB_NODE: node, MQTT_LB_FAULT: verb },
+  });
   let output = '';
   const append = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-4000);
@@ -94,6 +108,9 @@ export async function runFaultCommand(template: string, node: string, verb: Faul
     child.once('close', onClose);
   });
   const result = { code, output: output.trim(), ms: Date.now() - t0 };
-  if (code !== 0) throw new Error(`fault ${verb} ${node}: \`${command}\` exited with ${code}${result.output ? `:\n${result.output}` : ''}`);
+  if (code !== 0)
+    throw new Error(
+      `fault ${verb} ${node}: \`${command}\` exited with ${code}${result.output ? `:\n${result.output}` : ''}`,
+    );
   return result;
 }

@@ -28,7 +28,14 @@ export interface ExternalTarget {
   faults: Partial<Record<FaultVerb, string>>;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'tcp:': 1883, 'mqtts:': 8883, 'ssl:': 8883, 'http:': 80, 'https:': 443 };
+const DEFAULT_PORTS: Record<string, number> = {
+  'mqtt:': 1883,
+  'tcp:': 1883,
+  'mqtts:': 8883,
+  'ssl:': 8883,
+  'http:': 80,
+  'https:': 443,
+};
 
 /** The target names an environment variable that is not set: the profile is not configured for this machine. */
 export class TargetNotConfiguredError extends ConfigError {
@@ -36,10 +43,21 @@ export class TargetNotConfiguredError extends ConfigError {
 }
 
 /** Replaces `${NAME}` with the environment variable; an unset variable is a configuration error. */
-export function expandEnv(value: string, key: string, profileFile: string, env: NodeJS.ProcessEnv = process.env): string {
+export function expandEnv(
+  value: string,
+  key: string,
+  profileFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const v = env[name];
-    if (v === undefined || v === '') throw new TargetNotConfiguredError(`${key}: environment variable ${name} is not set`, profileFile, undefined, `export ${name}=… before running, or write the value into the profile`);
+    if (v === undefined || v === '')
+      throw new TargetNotConfiguredError(
+        `${key}: environment variable ${name} is not set`,
+        profileFile,
+        undefined,
+        `export ${name}=… before running, or write the value into the profile`,
+      );
     return v;
   });
 }
@@ -51,7 +69,8 @@ function parseUrl(raw: string, key: string, schemes: string[], file: string): Ho
   } catch {
     throw new ConfigError(`${key}: '${raw}' is not a URL`, file, undefined, `write it as ${schemes[0]}//host:port`);
   }
-  if (!schemes.includes(url.protocol)) throw new ConfigError(`${key}: '${raw}' must start with ${schemes.map((s) => `${s}//`).join(' or ')}`, file);
+  if (!schemes.includes(url.protocol))
+    throw new ConfigError(`${key}: '${raw}' must start with ${schemes.map((s) => `${s}//`).join(' or ')}`, file);
   if (!url.hostname) throw new ConfigError(`${key}: '${raw}' names no host`, file);
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol]!;
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port, protocol: url.protocol };
@@ -60,7 +79,8 @@ function parseUrl(raw: string, key: string, schemes: string[], file: string): Ho
 export function resolveExternalTarget(profile: Profile, env: NodeJS.ProcessEnv = process.env): ExternalTarget {
   const t = profile.balancer.target;
   const file = profile.file;
-  if (profile.balancer.kind !== 'external' || !t) throw new ConfigError('balancer.target is only read for balancer.kind external', file);
+  if (profile.balancer.kind !== 'external' || !t)
+    throw new ConfigError('balancer.target is only read for balancer.kind external', file);
   const x = (v: string, key: string): string => expandEnv(v, `balancer.target.${key}`, file, env);
   const hp = (v: string, key: string, schemes: string[]) => {
     const { host, port } = parseUrl(x(v, key), `balancer.target.${key}`, schemes, file);
@@ -70,7 +90,13 @@ export function resolveExternalTarget(profile: Profile, env: NodeJS.ProcessEnv =
   if (t.mqtts) out.mqtts = hp(t.mqtts, 'mqtts', ['mqtts:', 'ssl:']);
   if (t.ca) {
     out.ca = path.resolve(path.dirname(file), x(t.ca, 'ca'));
-    if (!existsSync(out.ca)) throw new ConfigError(`balancer.target.ca: file not found: ${out.ca}`, file, undefined, 'the path is relative to the profile file');
+    if (!existsSync(out.ca))
+      throw new ConfigError(
+        `balancer.target.ca: file not found: ${out.ca}`,
+        file,
+        undefined,
+        'the path is relative to the profile file',
+      );
   }
   if (t.dashboard) {
     const d = parseUrl(x(t.dashboard, 'dashboard'), 'balancer.target.dashboard', ['http:', 'https:'], file);
@@ -79,7 +105,10 @@ export function resolveExternalTarget(profile: Profile, env: NodeJS.ProcessEnv =
   for (const [name, spec] of Object.entries(t.nodes).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))) {
     const apiRaw = typeof spec === 'string' ? spec : spec.api;
     const api = hp(apiRaw, `nodes.${name}${typeof spec === 'string' ? '' : '.api'}`, ['http:']);
-    const mqtt = typeof spec !== 'string' && spec.mqtt ? hp(spec.mqtt, `nodes.${name}.mqtt`, ['mqtt:', 'tcp:']) : { host: api.host, port: 1883 };
+    const mqtt =
+      typeof spec !== 'string' && spec.mqtt
+        ? hp(spec.mqtt, `nodes.${name}.mqtt`, ['mqtt:', 'tcp:'])
+        : { host: api.host, port: 1883 };
     out.nodes.push({ name, api, mqtt });
   }
   if (t.api_key) {

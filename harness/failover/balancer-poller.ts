@@ -22,7 +22,12 @@ export class BalancerPoller {
   /** Failed polls (e.g. the runtime API during a reload), for the record. */
   failures = 0;
 
-  constructor(private readonly view: BalancerView, private readonly backend: string, private readonly intervalMs = 100, maxPolls = 3000) {
+  constructor(
+    private readonly view: BalancerView,
+    private readonly backend: string,
+    private readonly intervalMs = 100,
+    maxPolls = 3000,
+  ) {
     this.loop = new PeriodicLoop(() => this.pollOnce(), { intervalMs, maxTicks: maxPolls });
   }
 
@@ -37,7 +42,9 @@ export class BalancerPoller {
   async pollOnce(): Promise<Poll | undefined> {
     try {
       const servers = await this.view.servers();
-      const byNode = new Map(servers.filter((s) => s.backend === this.backend && s.node).map((s) => [s.node as string, s]));
+      const byNode = new Map(
+        servers.filter((s) => s.backend === this.backend && s.node).map((s) => [s.node as string, s]),
+      );
       const poll = { at: Date.now(), byNode };
       this.polls.push(poll);
       return poll;
@@ -53,7 +60,9 @@ export class BalancerPoller {
 
   /** Latest status per node, e.g. { node1: 'UP', node2: 'DOWN' }. */
   statuses(): Record<string, string> {
-    return Object.fromEntries([...(this.latest()?.byNode ?? new Map<string, BalancerServerState>())].map(([node, s]) => [node, s.status]));
+    return Object.fromEntries(
+      [...(this.latest()?.byNode ?? new Map<string, BalancerServerState>())].map(([node, s]) => [node, s.status]),
+    );
   }
 
   /** Time of the first poll at or after `since` in which the node's status satisfies `pred`. */
@@ -68,7 +77,12 @@ export class BalancerPoller {
   }
 
   /** Polls (in the background loop) until the node's status satisfies `pred`; its time, or undefined at the deadline. */
-  async waitFor(node: string, pred: (status: string) => boolean, since: number, timeoutMs: number): Promise<number | undefined> {
+  async waitFor(
+    node: string,
+    pred: (status: string) => boolean,
+    since: number,
+    timeoutMs: number,
+  ): Promise<number | undefined> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const at = this.firstAt(node, pred, since);

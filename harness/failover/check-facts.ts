@@ -49,32 +49,61 @@ export function describeCheck(server: ServerFacts): string {
 
 export function detectionBound(check: HealthCheckFacts, mode: FaultMode): DetectionBound {
   const kind = check.kind;
-  if (kind.value === 'none') return { worstMs: Infinity, formula: 'no health check: the balancer never marks the server DOWN', line: kind.line, source: kind.source };
+  if (kind.value === 'none')
+    return {
+      worstMs: Infinity,
+      formula: 'no health check: the balancer never marks the server DOWN',
+      line: kind.line,
+      source: kind.source,
+    };
   if (mode === 'hang' && kind.value === 'tcp') {
-    return { worstMs: Infinity, formula: 'a TCP connect check passes for a hung node (its kernel still completes the handshake), so it is never marked DOWN', line: kind.line, source: kind.source };
+    return {
+      worstMs: Infinity,
+      formula:
+        'a TCP connect check passes for a hung node (its kernel still completes the handshake), so it is never marked DOWN',
+      line: kind.line,
+      source: kind.source,
+    };
   }
   const inter = check.interMs;
   const fall = check.fall;
   const timeout = checkTimeout(check);
-  const timeoutText = check.timeoutMs ? param('check timeout', timeout, seconds) : `check timeout = inter ${seconds(inter.value)} (no \`timeout check\`)`;
+  const timeoutText = check.timeoutMs
+    ? param('check timeout', timeout, seconds)
+    : `check timeout = inter ${seconds(inter.value)} (no \`timeout check\`)`;
   const slowest = [inter, fall, check.timeoutMs].filter((x): x is Located<number> => !!x?.line);
   const pointAt = slowest.find((x) => x === inter) ?? slowest[0] ?? { line: kind.line, source: kind.source };
   if (mode === 'crash') {
     const worstMs = inter.value * fall.value + timeout.value;
-    return { worstMs, formula: `${param('inter', inter, seconds)} × ${param('fall', fall, String)} + ${timeoutText} = ${seconds(worstMs)}`, line: pointAt.line, source: pointAt.source };
+    return {
+      worstMs,
+      formula: `${param('inter', inter, seconds)} × ${param('fall', fall, String)} + ${timeoutText} = ${seconds(worstMs)}`,
+      line: pointAt.line,
+      source: pointAt.source,
+    };
   }
   const worstMs = fall.value * (inter.value + timeout.value);
-  return { worstMs, formula: `${param('fall', fall, String)} × (${param('inter', inter, seconds)} + ${timeoutText}) = ${seconds(worstMs)} (each failing check waits for its timeout)`, line: pointAt.line, source: pointAt.source };
+  return {
+    worstMs,
+    formula: `${param('fall', fall, String)} × (${param('inter', inter, seconds)} + ${timeoutText}) = ${seconds(worstMs)} (each failing check waits for its timeout)`,
+    line: pointAt.line,
+    source: pointAt.source,
+  };
 }
 
 /** Time the balancer needs to put a returned node back: rise × inter (plus one interval of phase). */
 export function riseBound(check: HealthCheckFacts): { worstMs: number; formula: string } {
-  if (check.kind.value === 'none') return { worstMs: 0, formula: 'no health check: the server is never out of rotation' };
+  if (check.kind.value === 'none')
+    return { worstMs: 0, formula: 'no health check: the server is never out of rotation' };
   const worstMs = (check.rise.value + 1) * check.interMs.value;
-  return { worstMs, formula: `(${param('rise', check.rise, String)} + 1) × ${param('inter', check.interMs, seconds)} = ${seconds(worstMs)}` };
+  return {
+    worstMs,
+    formula: `(${param('rise', check.rise, String)} + 1) × ${param('inter', check.interMs, seconds)} = ${seconds(worstMs)}`,
+  };
 }
 
-const HAPROXY_APP_CHECK = 'option httpchk + `http-check send meth GET uri /status` + `http-check expect string "is running"` and `default-server check port 18083 inter 1s fall 2 rise 2 on-marked-down shutdown-sessions` (or an MQTT-level check: `option tcp-check`, `tcp-check send-binary 100c00044d5154540402003c0000`, `tcp-check expect binary 20020000`)';
+const HAPROXY_APP_CHECK =
+  'option httpchk + `http-check send meth GET uri /status` + `http-check expect string "is running"` and `default-server check port 18083 inter 1s fall 2 rise 2 on-marked-down shutdown-sessions` (or an MQTT-level check: `option tcp-check`, `tcp-check send-binary 100c00044d5154540402003c0000`, `tcp-check expect binary 20020000`)';
 
 function appCheckRemedy(facts: BalancerFacts): string {
   return facts.kind === 'haproxy'
@@ -90,14 +119,26 @@ function fasterRemedy(facts: BalancerFacts, mode: FaultMode): string {
 }
 
 /** Why detection failed or was too slow, in config terms (severity error). */
-export function detectionFinding(facts: BalancerFacts, server: ServerFacts, mode: FaultMode, measuredMs: number | null, thresholdMs: number, verb: string): Finding {
+export function detectionFinding(
+  facts: BalancerFacts,
+  server: ServerFacts,
+  mode: FaultMode,
+  measuredMs: number | null,
+  thresholdMs: number,
+  verb: string,
+): Finding {
   const bound = detectionBound(server.check, mode);
-  const observed = measuredMs === null ? `the balancer did not mark ${server.node} DOWN after the ${verb}` : `${server.node} was marked DOWN ${seconds(measuredMs)} after the ${verb}`;
-  const over = Number.isFinite(bound.worstMs) && bound.worstMs > thresholdMs ? `, above the ${seconds(thresholdMs)} threshold` : '';
+  const observed =
+    measuredMs === null
+      ? `the balancer did not mark ${server.node} DOWN after the ${verb}`
+      : `${server.node} was marked DOWN ${seconds(measuredMs)} after the ${verb}`;
+  const over =
+    Number.isFinite(bound.worstMs) && bound.worstMs > thresholdMs
+      ? `, above the ${seconds(thresholdMs)} threshold`
+      : '';
   const kind = server.check.kind.value;
-  const remedy = kind === 'none' || (mode === 'hang' && kind === 'tcp')
-    ? appCheckRemedy(facts)
-    : fasterRemedy(facts, mode);
+  const remedy =
+    kind === 'none' || (mode === 'hang' && kind === 'tcp') ? appCheckRemedy(facts) : fasterRemedy(facts, mode);
   return {
     severity: 'error',
     title: `${observed} (threshold ${seconds(thresholdMs)})`,
@@ -109,7 +150,12 @@ export function detectionFinding(facts: BalancerFacts, server: ServerFacts, mode
 }
 
 /** Fails a run that was quick only by timing luck: the config's worst case exceeds the threshold. */
-export function worstCaseFinding(facts: BalancerFacts, server: ServerFacts, mode: FaultMode, thresholdMs: number): Finding | undefined {
+export function worstCaseFinding(
+  facts: BalancerFacts,
+  server: ServerFacts,
+  mode: FaultMode,
+  thresholdMs: number,
+): Finding | undefined {
   const bound = detectionBound(server.check, mode);
   if (!(bound.worstMs > thresholdMs)) return undefined;
   return {
@@ -123,7 +169,11 @@ export function worstCaseFinding(facts: BalancerFacts, server: ServerFacts, mode
 }
 
 /** Clients of a node marked DOWN stay on it unless the balancer closes its sessions. */
-export function shutdownSessionsFinding(facts: BalancerFacts, server: ServerFacts, stuckMs: number | undefined): Finding | undefined {
+export function shutdownSessionsFinding(
+  facts: BalancerFacts,
+  server: ServerFacts,
+  stuckMs: number | undefined,
+): Finding | undefined {
   if (server.check.shutdownSessionsOnDown.value || server.check.kind.value === 'none') return undefined;
   return {
     severity: 'warning',
@@ -131,7 +181,10 @@ export function shutdownSessionsFinding(facts: BalancerFacts, server: ServerFact
     detail: `server ${server.name} (line ${server.line}) has no on-marked-down shutdown-sessions: the balancer only stops sending new connections to it.`,
     file: facts.file,
     line: server.line,
-    remedy: facts.kind === 'haproxy' ? 'add `on-marked-down shutdown-sessions` to the server (or default-server) line' : 'close the sessions of a server marked down (on_marked_down)',
+    remedy:
+      facts.kind === 'haproxy'
+        ? 'add `on-marked-down shutdown-sessions` to the server (or default-server) line'
+        : 'close the sessions of a server marked down (on_marked_down)',
   };
 }
 

@@ -26,10 +26,15 @@ export interface AttemptOutcome {
 export class ClientEvents {
   readonly events: ClientEvent[] = [];
 
-  constructor(readonly clientId: string, client: MqttClient, private readonly maxEvents = 2000) {
+  constructor(
+    readonly clientId: string,
+    client: MqttClient,
+    private readonly maxEvents = 2000,
+  ) {
     const push = (e: ClientEvent): void => void (this.events.length < this.maxEvents && this.events.push(e));
     const onReconnect = (): void => push({ at: Date.now(), kind: 'attempt' });
-    const onConnect = (packet: IConnackPacket): void => push({ at: Date.now(), kind: 'connack', sessionPresent: packet.sessionPresent });
+    const onConnect = (packet: IConnackPacket): void =>
+      push({ at: Date.now(), kind: 'connack', sessionPresent: packet.sessionPresent });
     const onClose = (): void => push({ at: Date.now(), kind: 'close' });
     const onError = (err: Error): void => push({ at: Date.now(), kind: 'error', detail: err.message });
     client.on('reconnect', onReconnect);
@@ -55,7 +60,10 @@ export class ClientEvents {
       if (e.kind !== 'attempt' || e.at < from || e.at >= to) return;
       const rest = this.events.slice(i + 1);
       const end = rest.find((x) => x.kind === 'connack' || x.kind === 'close' || x.kind === 'attempt');
-      const errors = rest.slice(0, end ? rest.indexOf(end) : undefined).filter((x) => x.kind === 'error').map((x) => x.detail ?? 'error');
+      const errors = rest
+        .slice(0, end ? rest.indexOf(end) : undefined)
+        .filter((x) => x.kind === 'error')
+        .map((x) => x.detail ?? 'error');
       const outcome = end?.kind === 'connack' ? 'connack' : end ? 'closed' : 'pending';
       out.push({ at: e.at, outcome, durationMs: (end?.at ?? now) - e.at, errors });
     });

@@ -22,9 +22,20 @@ export class ConnectProber {
     private readonly d: Deployment,
     private readonly pool: ClientPool,
     private readonly idPrefix: string,
-    private readonly opts: { intervalMs: number; maxCount: number; maxMs: number; connectTimeoutMs: number; firstAddress: number; addresses: number },
+    private readonly opts: {
+      intervalMs: number;
+      maxCount: number;
+      maxMs: number;
+      connectTimeoutMs: number;
+      firstAddress: number;
+      addresses: number;
+    },
   ) {
-    this.loop = new PeriodicLoop((i) => this.startProbe(i), { intervalMs: opts.intervalMs, maxTicks: opts.maxCount, maxMs: opts.maxMs });
+    this.loop = new PeriodicLoop((i) => this.startProbe(i), {
+      intervalMs: opts.intervalMs,
+      maxTicks: opts.maxCount,
+      maxMs: opts.maxMs,
+    });
   }
 
   start(): void {
@@ -52,7 +63,11 @@ export class ConnectProber {
     const at = Date.now();
     const localAddress = `127.0.2.${this.opts.firstAddress + (i % this.opts.addresses)}`;
     try {
-      const c = await this.pool.connect(this.d.endpoints.mqtt, { clientId: `${this.idPrefix}-${i}`, localAddress, reconnectPeriod: 0 }, this.opts.connectTimeoutMs);
+      const c = await this.pool.connect(
+        this.d.endpoints.mqtt,
+        { clientId: `${this.idPrefix}-${i}`, localAddress, reconnectPeriod: 0 },
+        this.opts.connectTimeoutMs,
+      );
       this.results.push({ at, ok: true, ms: Date.now() - at });
       await new Promise<void>((r) => c.end(true, {}, () => r()));
     } catch (err) {

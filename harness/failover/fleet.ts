@@ -40,7 +40,8 @@ export class Fleet {
 
   static async connect(d: Deployment, pool: ClientPool, o: FleetOptions, timeoutMs = 15_000): Promise<Fleet> {
     const first = o.firstAddress ?? 1;
-    if (first + o.clients - 1 > 250) throw new Error(`fleet ${o.idPrefix}: ${o.clients} clients from 127.0.2.${first} run past 127.0.2.250`);
+    if (first + o.clients - 1 > 250)
+      throw new Error(`fleet ${o.idPrefix}: ${o.clients} clients from 127.0.2.${first} run past 127.0.2.250`);
     const members = Array.from({ length: o.clients }, (_, i): FleetMember => {
       const role: Role = i < o.publishers ? 'publisher' : i < o.publishers + o.subscribers ? 'subscriber' : 'idle';
       const id = `${o.idPrefix}-${role[0]}${i}`;
@@ -57,7 +58,11 @@ export class Fleet {
       return { id, role, client, events: new ClientEvents(id, client), localAddress };
     });
     const fleet = new Fleet(members);
-    await waitFor(() => members.every((m) => m.client.connected), { timeoutMs, intervalMs: 25, what: `${o.clients} fleet clients to connect through the balancer` }).catch(async (err: Error) => {
+    await waitFor(() => members.every((m) => m.client.connected), {
+      timeoutMs,
+      intervalMs: 25,
+      what: `${o.clients} fleet clients to connect through the balancer`,
+    }).catch(async (err: Error) => {
       await fleet.close();
       throw err;
     });
@@ -72,16 +77,23 @@ export class Fleet {
   async placement(d: Deployment, timeoutMs = 5000): Promise<Map<string, NodeName>> {
     const byBrokerNode = new Map(d.nodes.map((n) => [n.brokerNode, n.name]));
     const ids = new Set(this.members.map((m) => m.id));
-    return waitFor(async () => {
-      for (const n of d.nodes) {
-        const rows = await d.nodeApi(n.name).clients({ limit: 1000 }).catch(() => undefined);
-        if (!rows) continue;
-        const placed = new Map<string, NodeName>();
-        for (const r of rows) if (ids.has(r.clientid) && byBrokerNode.has(r.node)) placed.set(r.clientid, byBrokerNode.get(r.node)!);
-        return placed.size === ids.size ? placed : undefined;
-      }
-      return undefined;
-    }, { timeoutMs, intervalMs: 100, what: `the node API to list all ${ids.size} fleet clients` });
+    return waitFor(
+      async () => {
+        for (const n of d.nodes) {
+          const rows = await d
+            .nodeApi(n.name)
+            .clients({ limit: 1000 })
+            .catch(() => undefined);
+          if (!rows) continue;
+          const placed = new Map<string, NodeName>();
+          for (const r of rows)
+            if (ids.has(r.clientid) && byBrokerNode.has(r.node)) placed.set(r.clientid, byBrokerNode.get(r.node)!);
+          return placed.size === ids.size ? placed : undefined;
+        }
+        return undefined;
+      },
+      { timeoutMs, intervalMs: 100, what: `the node API to list all ${ids.size} fleet clients` },
+    );
   }
 
   async close(): Promise<void> {

@@ -63,14 +63,21 @@ export function attemptSummary(members: FleetMember[], from: number, to: number)
     attempts: all.length,
     accepted: all.filter((a) => a.outcome === 'connack').length,
     closedWithoutConnack: closed.length,
-    closedMedianMs: closed.length ? percentile(closed.map((a) => a.durationMs), 50) : null,
+    closedMedianMs: closed.length
+      ? percentile(
+          closed.map((a) => a.durationMs),
+          50,
+        )
+      : null,
     errors,
   };
 }
 
 export function describeAttempts(s: AttemptSummary): string {
   if (!s.attempts) return 'no reconnect attempts';
-  const errs = Object.entries(s.errors).map(([e, n]) => `${n}× "${e}"`).join(', ');
+  const errs = Object.entries(s.errors)
+    .map(([e, n]) => `${n}× "${e}"`)
+    .join(', ');
   return `${s.attempts} attempts: ${s.accepted} got a CONNACK, ${s.closedWithoutConnack} were closed without one${s.closedMedianMs === null ? '' : ` (median after ${seconds(s.closedMedianMs)})`}${errs ? `; client errors: ${errs}` : ''}`;
 }
 

@@ -49,7 +49,11 @@ export class NodeCountSampler {
   /** Waits (bounded) until `n` more samples were taken. */
   async more(n: number): Promise<void> {
     const target = this.taken + n;
-    await waitFor(() => this.taken >= target || !this.loop.running, { timeoutMs: n * this.intervalMs * 4, intervalMs: 20, what: `${n} more samples` }).catch(() => undefined);
+    await waitFor(() => this.taken >= target || !this.loop.running, {
+      timeoutMs: n * this.intervalMs * 4,
+      intervalMs: 20,
+      what: `${n} more samples`,
+    }).catch(() => undefined);
   }
 
   current(): Record<string, number> {
@@ -58,12 +62,17 @@ export class NodeCountSampler {
 
   /** Counts of the nodes that answered lately (a request pending for over a second means: unknown). */
   private known(now = Date.now()): Record<string, number> {
-    return Object.fromEntries(Object.entries(this.counts).filter(([node]) => now - (this.inFlight.get(node) ?? now) < 1000));
+    return Object.fromEntries(
+      Object.entries(this.counts).filter(([node]) => now - (this.inFlight.get(node) ?? now) < 1000),
+    );
   }
 
   /** One sample: every node's count (a slow node's API waited for one interval at most), with the balancer's statuses. */
   private async sampleOnce(): Promise<void> {
-    await Promise.race([Promise.all(this.d.nodes.map((n) => this.refresh(n.name, n.brokerNode))), delay(this.intervalMs)]);
+    await Promise.race([
+      Promise.all(this.d.nodes.map((n) => this.refresh(n.name, n.brokerNode))),
+      delay(this.intervalMs),
+    ]);
     this.timeline.sample(this.known(), this.poller.statuses());
   }
 

@@ -29,10 +29,16 @@ export async function waitAllInRotation(d: Deployment, capMs: number): Promise<b
   const check = d.balancerFacts.mqttBackend.servers[0]?.check;
   const bound = Math.min(capMs, (check ? riseBound(check).worstMs : 0) + 3000);
   const backend = d.balancerFacts.mqttBackend.name;
-  return waitFor(async () => {
-    const servers = (await d.balancerView.servers()).filter((s) => s.backend === backend);
-    return servers.length > 0 && servers.every((s) => isInRotation(s.status) && s.checkStatus !== 'INI');
-  }, { timeoutMs: bound, intervalMs: 100, what: 'every server in rotation' }).then(() => true, () => false);
+  return waitFor(
+    async () => {
+      const servers = (await d.balancerView.servers()).filter((s) => s.backend === backend);
+      return servers.length > 0 && servers.every((s) => isInRotation(s.status) && s.checkStatus !== 'INI');
+    },
+    { timeoutMs: bound, intervalMs: 100, what: 'every server in rotation' },
+  ).then(
+    () => true,
+    () => false,
+  );
 }
 
 export class FailoverScenario {
@@ -45,13 +51,23 @@ export class FailoverScenario {
   traffic: TrafficStream | undefined;
   placement = new Map<string, NodeName>();
 
-  private constructor(readonly ctx: ScenarioContext, readonly name: string) {
+  private constructor(
+    readonly ctx: ScenarioContext,
+    readonly name: string,
+  ) {
     this.poller = new BalancerPoller(ctx.d.balancerView, ctx.d.balancerFacts.mqttBackend.name);
     this.sampler = new NodeCountSampler(ctx.d, this.timeline, this.poller);
   }
 
-  static async begin(ctx: ScenarioContext, name: string, opts: { traffic?: boolean; fleet?: Partial<FleetOptions> } = {}): Promise<FailoverScenario> {
-    if (!(await waitAllInRotation(ctx.d, ctx.t.capMs))) throw new Error(`scenario ${name}: not every server of ${ctx.d.balancerFacts.mqttBackend.name} is in rotation, cannot start`);
+  static async begin(
+    ctx: ScenarioContext,
+    name: string,
+    opts: { traffic?: boolean; fleet?: Partial<FleetOptions> } = {},
+  ): Promise<FailoverScenario> {
+    if (!(await waitAllInRotation(ctx.d, ctx.t.capMs)))
+      throw new Error(
+        `scenario ${name}: not every server of ${ctx.d.balancerFacts.mqttBackend.name} is in rotation, cannot start`,
+      );
     const s = new FailoverScenario(ctx, name);
     s.poller.start();
     s.sampler.start();
@@ -78,8 +94,14 @@ export class FailoverScenario {
       ...opts.fleet,
     });
     if (opts.traffic !== false) {
-      const ends = (role: 'publisher' | 'subscriber'): Array<{ id: string; client: FleetMember['client'] }> => this.fleet.byRole(role);
-      this.traffic = new TrafficStream(`mqtt-lb/failover/${ctx.run}/${name}`, ends('publisher'), ends('subscriber'), t.ratePerQos);
+      const ends = (role: 'publisher' | 'subscriber'): Array<{ id: string; client: FleetMember['client'] }> =>
+        this.fleet.byRole(role);
+      this.traffic = new TrafficStream(
+        `mqtt-lb/failover/${ctx.run}/${name}`,
+        ends('publisher'),
+        ends('subscriber'),
+        t.ratePerQos,
+      );
       await this.traffic.subscribeAll();
       this.traffic.start();
     }
@@ -92,7 +114,9 @@ export class FailoverScenario {
   async steady(timeoutMs = 3000): Promise<void> {
     const n = this.fleet.members.length;
     const sum = (): number => Object.values(this.sampler.current()).reduce((a, b) => a + b, 0);
-    await waitFor(() => sum() >= n, { timeoutMs, intervalMs: 50, what: `node counts to show ${n} clients` }).catch(() => undefined);
+    await waitFor(() => sum() >= n, { timeoutMs, intervalMs: 50, what: `node counts to show ${n} clients` }).catch(
+      () => undefined,
+    );
   }
 
   /** Keeps observing for a few more samples, so the timeline shows where the clients ended up. */
@@ -135,7 +159,11 @@ export class FailoverScenario {
       return null;
     }
     const state = this.poller.stateAt(node, at);
-    this.timeline.event('marked-down', { node, at, detail: state?.checkStatus ? `check ${state.checkStatus}` : undefined });
+    this.timeline.event('marked-down', {
+      node,
+      at,
+      detail: state?.checkStatus ? `check ${state.checkStatus}` : undefined,
+    });
     return at - since;
   }
 
@@ -149,10 +177,16 @@ export class FailoverScenario {
   /** Waits (bounded) until every member has a CONNACK after `since`; true when all did. */
   async allReconnected(members: FleetMember[], since: number, windowMs: number): Promise<boolean> {
     const back = (): boolean => members.every((m) => m.events.firstAfter('connack', since));
-    const ok = await waitFor(back, { timeoutMs: windowMs, intervalMs: 25, what: 'reconnects' }).then(() => true, () => false);
+    const ok = await waitFor(back, { timeoutMs: windowMs, intervalMs: 25, what: 'reconnects' }).then(
+      () => true,
+      () => false,
+    );
     const last = Math.max(since, ...members.map((m) => m.events.firstAfter('connack', since)?.at ?? 0));
     const n = members.filter((m) => m.events.firstAfter('connack', since)).length;
-    this.timeline.event(ok ? 'reconnected' : 'note', { at: ok ? last : Date.now(), detail: `${n}/${members.length} affected clients back` });
+    this.timeline.event(ok ? 'reconnected' : 'note', {
+      at: ok ? last : Date.now(),
+      detail: `${n}/${members.length} affected clients back`,
+    });
     return ok;
   }
 
@@ -167,7 +201,9 @@ export class FailoverScenario {
 
   async restore(): Promise<void> {
     for (const [node, verb] of this.undo) {
-      await this.ctx.d.fault(node, verb).catch((err: Error) => this.notes.push(`could not ${verb} ${node}: ${err.message}`));
+      await this.ctx.d
+        .fault(node, verb)
+        .catch((err: Error) => this.notes.push(`could not ${verb} ${node}: ${err.message}`));
       this.undo.delete(node);
     }
   }

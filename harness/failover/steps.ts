@@ -21,7 +21,11 @@ export async function warmUp(s: FailoverScenario, seconds = 1): Promise<void> {
   const tr = s.traffic;
   if (!tr) return;
   const target = tr.published + Math.ceil(seconds * s.ctx.t.ratePerQos * s.ctx.t.publishers * 3);
-  await waitFor(() => tr.published >= target, { timeoutMs: seconds * 5000, intervalMs: 20, what: 'the stream to warm up' });
+  await waitFor(() => tr.published >= target, {
+    timeoutMs: seconds * 5000,
+    intervalMs: 20,
+    what: 'the stream to warm up',
+  });
 }
 
 /** Sessions the balancer sent to `node` between two instants (its own per-server counter), or null. */
@@ -35,20 +39,34 @@ export function routedByBalancer(s: FailoverScenario, node: NodeName, from: numb
 export function algorithmNote(facts: BalancerFacts): string {
   const b = facts.mqttBackend;
   const at = (l?: number): string => (l ? ` (line ${l})` : '');
-  if (b.clientIdStickiness?.value) return `client-id stickiness${at(b.clientIdStickiness.line)} sends a reconnecting client back to its old server while that server counts as up`;
-  if (b.algorithm.value === 'source') return `balance source${at(b.algorithm.line)} hashes a client's address to the same server on every reconnect`;
-  if (b.algorithm.value === 'leastconn') return `balance leastconn${at(b.algorithm.line)} prefers the server with the fewest connections, which is the failed one once its clients have left`;
+  if (b.clientIdStickiness?.value)
+    return `client-id stickiness${at(b.clientIdStickiness.line)} sends a reconnecting client back to its old server while that server counts as up`;
+  if (b.algorithm.value === 'source')
+    return `balance source${at(b.algorithm.line)} hashes a client's address to the same server on every reconnect`;
+  if (b.algorithm.value === 'leastconn')
+    return `balance leastconn${at(b.algorithm.line)} prefers the server with the fewest connections, which is the failed one once its clients have left`;
   return '';
 }
 
 /** What the balancer did with new connections before it noticed the failed node, and what clients saw. */
-export function routedFinding(facts: BalancerFacts, node: NodeName, routed: number | null, attempts: AttemptSummary, check: string): Finding {
+export function routedFinding(
+  facts: BalancerFacts,
+  node: NodeName,
+  routed: number | null,
+  attempts: AttemptSummary,
+  check: string,
+): Finding {
   const stalled = attempts.closedWithoutConnack > 0;
   return {
     severity: 'info',
     title: `before ${node} was marked DOWN the balancer sent it ${routed ?? 'an unknown number of'} connection(s); the affected clients saw ${describeAttempts(attempts)}`,
     detail: `${check}${stalled ? `. The balancer accepted those connections and kept trying the dead server, so the clients waited for a CONNACK that never came${algorithmNote(facts) ? `; ${algorithmNote(facts)}` : ''}` : ''}`,
-    ...(stalled && facts.kind === 'haproxy' ? { remedy: '`option redispatch` lets HAProxy retry a failed server connection on another server; faster detection shortens the window' } : {}),
+    ...(stalled && facts.kind === 'haproxy'
+      ? {
+          remedy:
+            '`option redispatch` lets HAProxy retry a failed server connection on another server; faster detection shortens the window',
+        }
+      : {}),
   };
 }
 
@@ -64,7 +82,12 @@ export interface LossVerdict {
  * (stand-in: yes, EMQX CE: no). Loss to subscribers that stayed online is reported with the backend's
  * own semantics (stand-in: cross-node QoS 1 is at-most-once through Redis pub/sub), not judged.
  */
-export function assessLoss(d: Deployment, s: FailoverScenario, affected: FleetMember[], t: FailoverThresholds): LossVerdict {
+export function assessLoss(
+  d: Deployment,
+  s: FailoverScenario,
+  affected: FleetMember[],
+  t: FailoverThresholds,
+): LossVerdict {
   const tr = s.traffic!;
   const findings: Finding[] = [];
   const problems: string[] = [];
@@ -81,28 +104,71 @@ export function assessLoss(d: Deployment, s: FailoverScenario, affected: FleetMe
   const resumed = cut.filter(resumedWithSession).length;
   const fabricNote = d.capabilities.notes.find((n) => /QoS 1/.test(n)) ?? 'see the backend notes';
   if (cut.length && d.capabilities.sessionsSurviveNodeLoss) {
-    findings.push({ severity: 'info', title: `${resumed} of ${cut.length} persistent subscriber(s) of the failed node resumed with sessionPresent=true; lost while they were cut off: QoS 1 ${offline[1].lost}, QoS 2 ${offline[2].lost}`, detail: `${d.brokerKind}: sessions survive the loss of their node, so every acknowledged QoS 1/2 message must arrive after the resume` });
-    if (resumed < cut.length) problems.push(`${cut.length - resumed} persistent subscriber(s) resumed without their session`);
+    findings.push({
+      severity: 'info',
+      title: `${resumed} of ${cut.length} persistent subscriber(s) of the failed node resumed with sessionPresent=true; lost while they were cut off: QoS 1 ${offline[1].lost}, QoS 2 ${offline[2].lost}`,
+      detail: `${d.brokerKind}: sessions survive the loss of their node, so every acknowledged QoS 1/2 message must arrive after the resume`,
+    });
+    if (resumed < cut.length)
+      problems.push(`${cut.length - resumed} persistent subscriber(s) resumed without their session`);
     if (offline[1].lost > t.qos1Lost) {
-      problems.push(`${offline[1].lost} QoS 1 deliveries lost to resumed persistent sessions (threshold ${t.qos1Lost})`);
-      findings.push({ severity: 'error', title: `${offline[1].lost} acknowledged QoS 1 deliveries never reached the ${cut.length} persistent subscriber(s) that resumed their session (threshold ${t.qos1Lost})`, detail: `${d.brokerKind} keeps a lost node's sessions, so these messages were queued for them and acknowledged to the publisher: a loss inside the broker cluster, not in the balancer` });
+      problems.push(
+        `${offline[1].lost} QoS 1 deliveries lost to resumed persistent sessions (threshold ${t.qos1Lost})`,
+      );
+      findings.push({
+        severity: 'error',
+        title: `${offline[1].lost} acknowledged QoS 1 deliveries never reached the ${cut.length} persistent subscriber(s) that resumed their session (threshold ${t.qos1Lost})`,
+        detail: `${d.brokerKind} keeps a lost node's sessions, so these messages were queued for them and acknowledged to the publisher: a loss inside the broker cluster, not in the balancer`,
+      });
     }
-    if (offline[2].lost) findings.push({ severity: 'warning', title: `${offline[2].lost} acknowledged QoS 2 deliveries never reached the resumed persistent subscriber(s)` });
+    if (offline[2].lost)
+      findings.push({
+        severity: 'warning',
+        title: `${offline[2].lost} acknowledged QoS 2 deliveries never reached the resumed persistent subscriber(s)`,
+      });
   } else if (cut.length) {
-    findings.push({ severity: 'info', title: `${cut.length} persistent subscriber(s) on the failed node lost their sessions (${offline[1].lost} QoS 1 deliveries lost; ${resumed} resumed with a session): ${d.brokerKind} does not keep a lost node's sessions`, detail: d.capabilities.notes[0] });
+    findings.push({
+      severity: 'info',
+      title: `${cut.length} persistent subscriber(s) on the failed node lost their sessions (${offline[1].lost} QoS 1 deliveries lost; ${resumed} resumed with a session): ${d.brokerKind} does not keep a lost node's sessions`,
+      detail: d.capabilities.notes[0],
+    });
   }
   if (stayed[1].lost || stayed[2].lost) {
-    findings.push({ severity: 'warning', title: `subscribers that stayed online missed ${stayed[1].lost} QoS 1 and ${stayed[2].lost} QoS 2 acknowledged deliveries (backend semantics, not judged)`, detail: `${d.brokerKind}: ${fabricNote}` });
+    findings.push({
+      severity: 'warning',
+      title: `subscribers that stayed online missed ${stayed[1].lost} QoS 1 and ${stayed[2].lost} QoS 2 acknowledged deliveries (backend semantics, not judged)`,
+      detail: `${d.brokerKind}: ${fabricNote}`,
+    });
   }
   const all = tr.totals();
-  if (all[2].duplicated) findings.push({ severity: 'warning', title: `${all[2].duplicated} QoS 2 deliveries duplicated (exactly-once not kept by ${d.brokerKind} during the failover)` });
-  if (all[0].lost) findings.push({ severity: 'info', title: `${all[0].lost} of ${all[0].sent} QoS 0 deliveries lost (at most once: expected while subscribers were cut off)` });
-  const persistent = { subscribers_on_node: cut.length, resumed_with_session: resumed, sessions_survive: d.capabilities.sessionsSurviveNodeLoss, lost_while_cut_off: { qos1: offline[1].lost, qos2: offline[2].lost }, lost_online: { qos1: stayed[1].lost, qos2: stayed[2].lost } };
+  if (all[2].duplicated)
+    findings.push({
+      severity: 'warning',
+      title: `${all[2].duplicated} QoS 2 deliveries duplicated (exactly-once not kept by ${d.brokerKind} during the failover)`,
+    });
+  if (all[0].lost)
+    findings.push({
+      severity: 'info',
+      title: `${all[0].lost} of ${all[0].sent} QoS 0 deliveries lost (at most once: expected while subscribers were cut off)`,
+    });
+  const persistent = {
+    subscribers_on_node: cut.length,
+    resumed_with_session: resumed,
+    sessions_survive: d.capabilities.sessionsSurviveNodeLoss,
+    lost_while_cut_off: { qos1: offline[1].lost, qos2: offline[2].lost },
+    lost_online: { qos1: stayed[1].lost, qos2: stayed[2].lost },
+  };
   return { findings, problems, persistent };
 }
 
 /** Connects through the balancer (varying the source address) until the client is not on `avoid`. */
-export async function connectOffNode(d: Deployment, pool: ClientPool, prefix: string, avoid: NodeName, firstAddress: number): Promise<MqttClient> {
+export async function connectOffNode(
+  d: Deployment,
+  pool: ClientPool,
+  prefix: string,
+  avoid: NodeName,
+  firstAddress: number,
+): Promise<MqttClient> {
   for (let i = 0; i < 24; i++) {
     const p = await connectPlaced(d, pool, { clientId: `${prefix}-${i}`, localAddress: `127.0.2.${firstAddress + i}` });
     if (p.node !== avoid) return p.client;
@@ -112,9 +178,18 @@ export async function connectOffNode(d: Deployment, pool: ClientPool, prefix: st
 }
 
 /** `n` new connections from distinct source addresses; the node each landed on (then closed). */
-export async function freshConnections(d: Deployment, pool: ClientPool, prefix: string, n: number, firstAddress: number): Promise<NodeName[]> {
+export async function freshConnections(
+  d: Deployment,
+  pool: ClientPool,
+  prefix: string,
+  n: number,
+  firstAddress: number,
+): Promise<NodeName[]> {
   const placed = [];
-  for (let i = 0; i < n; i++) placed.push(await connectPlaced(d, pool, { clientId: `${prefix}-${i}`, localAddress: `127.0.2.${firstAddress + i}` }));
+  for (let i = 0; i < n; i++)
+    placed.push(
+      await connectPlaced(d, pool, { clientId: `${prefix}-${i}`, localAddress: `127.0.2.${firstAddress + i}` }),
+    );
   await Promise.all(placed.map((p) => endClient(p.client)));
   return placed.map((p) => p.node);
 }

@@ -68,9 +68,13 @@ export function failoverThresholds(raw: Record<string, unknown> | undefined): Fa
   for (const [key, v] of Object.entries(raw ?? {})) {
     const field = known.get(key);
     if (!field) throw new Error(`thresholds.failover.${key}: unknown key (known: ${[...known.keys()].join(', ')})`);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`thresholds.failover.${key} must be a non-negative number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new Error(`thresholds.failover.${key} must be a non-negative number, got ${JSON.stringify(v)}`);
     out[field] = v;
   }
-  if (out.publishers + out.subscribers > out.clients) throw new Error(`thresholds.failover: publishers + subscribers (${out.publishers + out.subscribers}) exceed clients (${out.clients})`);
+  if (out.publishers + out.subscribers > out.clients)
+    throw new Error(
+      `thresholds.failover: publishers + subscribers (${out.publishers + out.subscribers}) exceed clients (${out.clients})`,
+    );
   return out;
 }

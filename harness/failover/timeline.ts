@@ -11,7 +11,12 @@ export class ScenarioTimeline {
   }
 
   event(kind: TimelineEvent['kind'], opts: { node?: string; detail?: string; at?: number } = {}): void {
-    this.events.push({ t: this.t(opts.at), kind, ...(opts.node ? { node: opts.node } : {}), ...(opts.detail ? { detail: opts.detail } : {}) });
+    this.events.push({
+      t: this.t(opts.at),
+      kind,
+      ...(opts.node ? { node: opts.node } : {}),
+      ...(opts.detail ? { detail: opts.detail } : {}),
+    });
   }
 
   sample(counts: Record<string, number>, balancer: Record<string, string>, at = Date.now()): void {

@@ -69,16 +69,30 @@ export class TrafficStream {
   async subscribeAll(timeoutMs = 8000): Promise<void> {
     await Promise.all(this.subscribers.map((s) => subscribe(s.client, `${this.topicPrefix}/q${s.qos}/+`, s.qos)));
     const seen = new Set<string>();
-    const onProbe = (sub: string) => (topic: string, payload: Buffer): void => void (payload.toString() === PROBE && seen.add(`${sub} ${topic.split('/').at(-1)}`));
+    const onProbe =
+      (sub: string) =>
+      (topic: string, payload: Buffer): void =>
+        void (payload.toString() === PROBE && seen.add(`${sub} ${topic.split('/').at(-1)}`));
     const handlers = this.subscribers.map((s) => [s, onProbe(s.id)] as const);
     for (const [s, h] of handlers) s.client.on('message', h);
     const want = this.subscribers.length * this.publishers.length;
     try {
-      await waitFor(async () => {
-        await Promise.all(this.publishers.flatMap((p) => QOS_LEVELS.map((q) => publish(p.client, this.topic(q, p.id), PROBE, { qos: 0 }))));
-        await delay(100);
-        return seen.size >= want;
-      }, { timeoutMs, intervalMs: 1, what: `routes from ${this.publishers.length} publishers to ${this.subscribers.length} subscribers` });
+      await waitFor(
+        async () => {
+          await Promise.all(
+            this.publishers.flatMap((p) =>
+              QOS_LEVELS.map((q) => publish(p.client, this.topic(q, p.id), PROBE, { qos: 0 })),
+            ),
+          );
+          await delay(100);
+          return seen.size >= want;
+        },
+        {
+          timeoutMs,
+          intervalMs: 1,
+          what: `routes from ${this.publishers.length} publishers to ${this.subscribers.length} subscribers`,
+        },
+      );
     } finally {
       for (const [s, h] of handlers) s.client.off('message', h);
     }
@@ -124,12 +138,17 @@ export class TrafficStream {
   private async drain(drainMs: number): Promise<void> {
     this.running = false;
     await this.loop;
-    await waitFor(() => this.pendingAcks === 0 && this.totals()[1].lost === 0 && this.totals()[2].lost === 0, { timeoutMs: drainMs, intervalMs: 50, what: 'the stream to drain' }).catch(() => undefined);
+    await waitFor(() => this.pendingAcks === 0 && this.totals()[1].lost === 0 && this.totals()[2].lost === 0, {
+      timeoutMs: drainMs,
+      intervalMs: 50,
+      what: 'the stream to drain',
+    }).catch(() => undefined);
   }
 
   totals(subscriberIds?: Set<string>): Record<Qos, QosTotals> {
     const out = {} as Record<Qos, QosTotals>;
-    for (const q of QOS_LEVELS) out[q] = { sent: 0, acked: 0, received: 0, lost: 0, duplicated: 0, reordered: 0, unexpected: 0, recovered: 0 };
+    for (const q of QOS_LEVELS)
+      out[q] = { sent: 0, acked: 0, received: 0, lost: 0, duplicated: 0, reordered: 0, unexpected: 0, recovered: 0 };
     for (const [id, { qos, ledger }] of this.ledgers) {
       if (subscriberIds && !subscriberIds.has(id)) continue;
       const r = ledger.report();

@@ -13,11 +13,20 @@ export interface Verdict {
 }
 
 /** Detection within the threshold, and a config whose worst case also is. */
-export function judgeDetection(facts: BalancerFacts, server: ServerFacts, mode: FaultMode, measuredMs: number | null, thresholdMs: number, verb: string): Verdict {
+export function judgeDetection(
+  facts: BalancerFacts,
+  server: ServerFacts,
+  mode: FaultMode,
+  measuredMs: number | null,
+  thresholdMs: number,
+  verb: string,
+): Verdict {
   if (measuredMs === null || measuredMs > thresholdMs) {
     return {
       findings: [detectionFinding(facts, server, mode, measuredMs, thresholdMs, verb)],
-      problems: [`${verb}: ${server.node} ${measuredMs === null ? 'not marked DOWN' : `marked DOWN after ${seconds(measuredMs)}`} (threshold ${seconds(thresholdMs)})`],
+      problems: [
+        `${verb}: ${server.node} ${measuredMs === null ? 'not marked DOWN' : `marked DOWN after ${seconds(measuredMs)}`} (threshold ${seconds(thresholdMs)})`,
+      ],
     };
   }
   const worst = worstCaseFinding(facts, server, mode, thresholdMs);
@@ -25,11 +34,18 @@ export function judgeDetection(facts: BalancerFacts, server: ServerFacts, mode: 
 }
 
 /** Every affected client back (CONNACK) within the threshold. */
-export function judgeReconnect(what: string, back: { ms: number[]; missing: string[] }, thresholdMs: number, detail: string): Verdict {
+export function judgeReconnect(
+  what: string,
+  back: { ms: number[]; missing: string[] },
+  thresholdMs: number,
+  detail: string,
+): Verdict {
   const max = spread(back.ms).max;
   const total = back.ms.length + back.missing.length;
   if (!back.missing.length && (max ?? 0) <= thresholdMs) return { findings: [], problems: [] };
-  const title = back.missing.length ? `${back.missing.length} of ${total} clients of ${what} were not back` : `the last client of ${what} was back after ${seconds(max!)}`;
+  const title = back.missing.length
+    ? `${back.missing.length} of ${total} clients of ${what} were not back`
+    : `the last client of ${what} was back after ${seconds(max!)}`;
   return {
     findings: [{ severity: 'error', title: `${title} (threshold ${seconds(thresholdMs)})`, detail }],
     problems: [`reconnect: ${title} (threshold ${seconds(thresholdMs)})`],
@@ -37,7 +53,13 @@ export function judgeReconnect(what: string, back: { ms: number[]; missing: stri
 }
 
 /** How long the clients of a hung node were stuck before they (or the balancer) cut the connection. */
-export function stuckFinding(node: string, stuck: { ms: number[]; never: string[] }, keepaliveS: number, closedByBalancer: boolean, routed: number | null): Finding {
+export function stuckFinding(
+  node: string,
+  stuck: { ms: number[]; never: string[] },
+  keepaliveS: number,
+  closedByBalancer: boolean,
+  routed: number | null,
+): Finding {
   const st = spread(stuck.ms);
   const fmt = (v: number | null): string => (v === null ? '-' : seconds(v));
   return {
@@ -59,21 +81,36 @@ export interface ReturnFigures {
 
 /** The returned node is back in rotation in time and takes new connections; the imbalance is reported. */
 export function judgeReturn(facts: BalancerFacts, server: ServerFacts, check: string, r: ReturnFigures): Verdict {
-  const findings: Finding[] = [{
-    severity: 'info',
-    title: `long-lived connections stay put: ${r.node} held ${r.before[r.node]} clients before the fault and ${r.after[r.node]} after its return (${JSON.stringify(r.after)})`,
-    detail: `the balancer only places new connections; ${r.fresh.onNode} of ${r.fresh.total} new connections went to ${r.node} (${facts.mqttBackend.algorithm.value})`,
-    remedy: 'rebalance established connections after a node returns (EMQX: `emqx_ctl rebalance start`, or node evacuation), or prefer leastconn so new connections fill the returned node',
-  }];
+  const findings: Finding[] = [
+    {
+      severity: 'info',
+      title: `long-lived connections stay put: ${r.node} held ${r.before[r.node]} clients before the fault and ${r.after[r.node]} after its return (${JSON.stringify(r.after)})`,
+      detail: `the balancer only places new connections; ${r.fresh.onNode} of ${r.fresh.total} new connections went to ${r.node} (${facts.mqttBackend.algorithm.value})`,
+      remedy:
+        'rebalance established connections after a node returns (EMQX: `emqx_ctl rebalance start`, or node evacuation), or prefer leastconn so new connections fill the returned node',
+    },
+  ];
   const problems: string[] = [];
   if (r.upMs === null || r.upMs > r.thresholdMs) {
     const what = r.upMs === null ? 'not marked UP' : `marked UP only ${seconds(r.upMs)}`;
     problems.push(`return: ${r.node} ${what} after its restart (threshold ${seconds(r.thresholdMs)})`);
-    findings.push({ severity: 'error', title: `${r.node} was ${what} after its restart (threshold ${seconds(r.thresholdMs)})`, detail: `${check}; ${r.riseFormula}`, file: facts.file, line: server.check.rise.line ?? server.line, remedy: 'lower rise or inter' });
+    findings.push({
+      severity: 'error',
+      title: `${r.node} was ${what} after its restart (threshold ${seconds(r.thresholdMs)})`,
+      detail: `${check}; ${r.riseFormula}`,
+      file: facts.file,
+      line: server.check.rise.line ?? server.line,
+      remedy: 'lower rise or inter',
+    });
   }
   if (r.fresh.onNode === 0) {
     problems.push(`none of ${r.fresh.total} new connections reached the returned ${r.node}`);
-    findings.push({ severity: 'error', title: `none of ${r.fresh.total} new connections reached the returned ${r.node}`, file: facts.file, line: server.line });
+    findings.push({
+      severity: 'error',
+      title: `none of ${r.fresh.total} new connections reached the returned ${r.node}`,
+      file: facts.file,
+      line: server.line,
+    });
   }
   return { findings, problems };
 }

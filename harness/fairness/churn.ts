@@ -63,7 +63,9 @@ export async function runChurn(d: Deployment, pool: ClientPool, prefix: string, 
   const connect = async (i: number, gen: number): Promise<{ clientId: string; client: MqttClient } | undefined> => {
     const clientId = `${prefix}${i}-${gen}`;
     result.connects++;
-    const client = await gate(() => pool.connect(d.endpoints.mqtt, { clientId, localAddress: sourceAddress(i * 31 + gen, o.sourceAddresses) }, 5000)).catch(() => undefined);
+    const client = await gate(() =>
+      pool.connect(d.endpoints.mqtt, { clientId, localAddress: sourceAddress(i * 31 + gen, o.sourceAddresses) }, 5000),
+    ).catch(() => undefined);
     if (!client) result.failures++;
     return client && { clientId, client };
   };

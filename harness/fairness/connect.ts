@@ -26,7 +26,13 @@ export interface ConnectOutcome {
 }
 
 /** Connects every spec (at most `concurrency` in flight); failures are collected, not thrown. */
-export async function connectAll(pool: ClientPool, target: HostPort, specs: readonly ClientSpec[], concurrency = 20, timeoutMs = 10_000): Promise<ConnectOutcome> {
+export async function connectAll(
+  pool: ClientPool,
+  target: HostPort,
+  specs: readonly ClientSpec[],
+  concurrency = 20,
+  timeoutMs = 10_000,
+): Promise<ConnectOutcome> {
   const out: ConnectOutcome = { clients: new Map(), failures: [] };
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -33,15 +33,30 @@ export function formatCounts(c: Counts): string {
     .join(' / ');
 }
 
-export function evaluate(input: { algorithm: string; counts: Counts; shares: Shares; balancerCounts?: Counts; criteria: Criteria; reportOnly?: boolean }): Evaluation {
+export function evaluate(input: {
+  algorithm: string;
+  counts: Counts;
+  shares: Shares;
+  balancerCounts?: Counts;
+  criteria: Criteria;
+  reportOnly?: boolean;
+}): Evaluation {
   const stats = fairnessStats(input.counts, input.shares);
   const misses: string[] = [];
-  if (stats.jain < input.criteria.jainMin) misses.push(`Jain's index ${stats.jain.toFixed(3)} < ${input.criteria.jainMin}`);
-  if (stats.pValue < input.criteria.pMin) misses.push(`χ² ${stats.chi2.toFixed(1)} (df ${stats.df}, p ${stats.pValue < 0.001 ? '< 0.001' : stats.pValue.toFixed(3)}) rejects the expected shares at p < ${input.criteria.pMin}`);
+  if (stats.jain < input.criteria.jainMin)
+    misses.push(`Jain's index ${stats.jain.toFixed(3)} < ${input.criteria.jainMin}`);
+  if (stats.pValue < input.criteria.pMin)
+    misses.push(
+      `χ² ${stats.chi2.toFixed(1)} (df ${stats.df}, p ${stats.pValue < 0.001 ? '< 0.001' : stats.pValue.toFixed(3)}) rejects the expected shares at p < ${input.criteria.pMin}`,
+    );
   if (stats.unexpected > 0) misses.push(`${stats.unexpected} connection(s) on nodes with an expected share of 0`);
   const fits = misses.length === 0;
   const clients = Object.values(input.counts).reduce((a, b) => a + b, 0);
-  const verdict = input.reportOnly ? `report only${fits ? '' : ` (${misses.join('; ')})`}` : fits ? 'fits the expected shares' : `does not fit: ${misses.join('; ')}`;
+  const verdict = input.reportOnly
+    ? `report only${fits ? '' : ` (${misses.join('; ')})`}`
+    : fits
+      ? 'fits the expected shares'
+      : `does not fit: ${misses.join('; ')}`;
   return {
     stats,
     fits,

@@ -7,7 +7,19 @@ import type { BalancerServerState } from '../types.js';
 import { normalizeShares, type Shares } from './stats.js';
 
 /** Algorithms whose long-run share per server is proportional to its weight (among UP servers). */
-const WEIGHT_PROPORTIONAL = new Set(['roundrobin', 'static-rr', 'leastconn', 'random', 'source', 'clientid', 'uri', 'url_param', 'hdr', 'rdp-cookie', 'hash']);
+const WEIGHT_PROPORTIONAL = new Set([
+  'roundrobin',
+  'static-rr',
+  'leastconn',
+  'random',
+  'source',
+  'clientid',
+  'uri',
+  'url_param',
+  'hdr',
+  'rdp-cookie',
+  'hash',
+]);
 
 export interface ExpectedShares {
   /** Normalised share per node (0 for servers not UP or with weight 0). */
@@ -49,8 +61,16 @@ export function expectedShares(backend: BackendFacts, servers: readonly Balancer
   const effective = Object.fromEntries(Object.entries(weights).map(([n, w]) => [n, up.includes(n) ? w : 0]));
   const positive = Object.values(effective).filter((w) => w > 0);
   const equalWeights = positive.every((w) => w === positive[0]);
-  const weightLines = backend.servers.map((s) => ({ node: s.node, server: s.name, weight: s.weight.value, line: s.weight.line, source: s.weight.source }));
-  const weightText = backend.servers.map((s) => `${s.node}=${s.weight.value}${s.weight.line ? ` (line ${s.weight.line})` : ''}`).join(', ');
+  const weightLines = backend.servers.map((s) => ({
+    node: s.node,
+    server: s.name,
+    weight: s.weight.value,
+    line: s.weight.line,
+    source: s.weight.source,
+  }));
+  const weightText = backend.servers
+    .map((s) => `${s.node}=${s.weight.value}${s.weight.line ? ` (line ${s.weight.line})` : ''}`)
+    .join(', ');
   const basis = `balance ${algorithm}${where(backend.algorithm.line)}; weights ${weightText}; UP: ${up.join(', ') || 'none'}`;
   return {
     shares: positive.length ? normalizeShares(effective) : effective,
@@ -73,10 +93,15 @@ export function intendedShares(setting: unknown, nodes: readonly string[]): Shar
   if (typeof setting === 'object') {
     const entries = Object.entries(setting as Record<string, unknown>);
     const bad = entries.filter(([n, v]) => !nodes.includes(n) || typeof v !== 'number' || v < 0);
-    if (bad.length) throw new Error(`thresholds.fairness.intended_shares: expected "even" or { ${nodes.join(', ')}: <number ≥ 0> }, got ${JSON.stringify(setting)}`);
+    if (bad.length)
+      throw new Error(
+        `thresholds.fairness.intended_shares: expected "even" or { ${nodes.join(', ')}: <number ≥ 0> }, got ${JSON.stringify(setting)}`,
+      );
     return normalizeShares(Object.fromEntries(nodes.map((n) => [n, (setting as Record<string, number>)[n] ?? 0])));
   }
-  throw new Error(`thresholds.fairness.intended_shares: expected "even" or a map node → share, got ${JSON.stringify(setting)}`);
+  throw new Error(
+    `thresholds.fairness.intended_shares: expected "even" or a map node → share, got ${JSON.stringify(setting)}`,
+  );
 }
 
 /** Largest absolute difference between two share maps (0 = the same). */

@@ -11,7 +11,9 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 
 /** The config's weights give shares other than the ones the profile says are intended. */
 export function weightsContradictIntent(file: string, exp: ExpectedShares, intended: Shares): Finding {
-  const worst = Object.keys(intended).sort((a, b) => Math.abs((exp.shares[b] ?? 0) - intended[b]!) - Math.abs((exp.shares[a] ?? 0) - intended[a]!))[0]!;
+  const worst = Object.keys(intended).sort(
+    (a, b) => Math.abs((exp.shares[b] ?? 0) - intended[b]!) - Math.abs((exp.shares[a] ?? 0) - intended[a]!),
+  )[0]!;
   const w = exp.weightLines.find((x) => x.node === worst);
   return {
     severity: 'error',
@@ -19,13 +21,22 @@ export function weightsContradictIntent(file: string, exp: ExpectedShares, inten
     detail: `${w?.source ? `\`${w.source}\`` : `server ${w?.server ?? worst}`}${w?.line ? ` (line ${w.line})` : ''}. Derived from ${exp.basis}: ${formatShares(exp.shares)}; the profile intends ${formatShares(intended)}.`,
     file,
     line: w?.line,
-    remedy: 'Give the servers the weights you intend (equal weights, or no `weight` at all, for an even spread) — or, if the skew is deliberate, say so in the profile (`thresholds.fairness.intended_shares`).',
+    remedy:
+      'Give the servers the weights you intend (equal weights, or no `weight` at all, for an even spread) — or, if the skew is deliberate, say so in the profile (`thresholds.fairness.intended_shares`).',
   };
 }
 
 /** `balance source` with every client behind one address: all on one node (the NAT surprise). */
-export function singleSourceAddress(file: string, backend: BackendFacts, source: string, counts: Counts, noun = 'clients'): Finding {
-  const busy = Object.entries(counts).filter(([, c]) => c > 0).map(([n]) => n);
+export function singleSourceAddress(
+  file: string,
+  backend: BackendFacts,
+  source: string,
+  counts: Counts,
+  noun = 'clients',
+): Finding {
+  const busy = Object.entries(counts)
+    .filter(([, c]) => c > 0)
+    .map(([n]) => n);
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const line = backend.algorithm.line;
   return {
@@ -34,12 +45,19 @@ export function singleSourceAddress(file: string, backend: BackendFacts, source:
     detail: `\`${backend.algorithm.source ?? 'balance source'}\`${line ? ` (line ${line})` : ''} picks the node from a hash of the client's IP address only. Behind a NAT gateway, a carrier-grade NAT, a corporate proxy or a Kubernetes SNAT, thousands of devices share one address, so they all land on one node while the others idle — and when that node fails they all move together. Counts: ${formatCounts(counts)}.`,
     file,
     line,
-    remedy: 'Use `balance leastconn` (or roundrobin) for MQTT; if you need a client to return to the same node, stick on the MQTT client id (`stick on req.payload(0,0),mqtt_field_value(connect,client_identifier)` with `tcp-request inspect-delay`, or TS-proxy `balance: clientid`) instead of the address; or make the real client addresses visible (PROXY protocol from the NAT/load balancer in front).',
+    remedy:
+      'Use `balance leastconn` (or roundrobin) for MQTT; if you need a client to return to the same node, stick on the MQTT client id (`stick on req.payload(0,0),mqtt_field_value(connect,client_identifier)` with `tcp-request inspect-delay`, or TS-proxy `balance: clientid`) instead of the address; or make the real client addresses visible (PROXY protocol from the NAT/load balancer in front).',
   };
 }
 
 /** The observed counts do not fit the expected shares. */
-export function distributionMiss(file: string, backend: BackendFacts, ev: Evaluation, exp: ExpectedShares, expectedLabel = 'the expected shares'): Finding {
+export function distributionMiss(
+  file: string,
+  backend: BackendFacts,
+  ev: Evaluation,
+  exp: ExpectedShares,
+  expectedLabel = 'the expected shares',
+): Finding {
   const line = backend.algorithm.line;
   return {
     severity: 'error',
@@ -47,7 +65,8 @@ export function distributionMiss(file: string, backend: BackendFacts, ev: Evalua
     detail: `Expected shares derived from ${exp.basis}.`,
     file,
     line,
-    remedy: 'Check the weights and that every server is UP; for long-lived MQTT connections prefer `balance leastconn`, which fills the emptiest node.',
+    remedy:
+      'Check the weights and that every server is UP; for long-lived MQTT connections prefer `balance leastconn`, which fills the emptiest node.',
   };
 }
 
@@ -68,10 +87,16 @@ export function notModelled(backend: BackendFacts): Finding {
   };
 }
 
-export function connectFailures(failures: ReadonlyArray<{ clientId: string; error: string }>, attempted: number): Finding {
+export function connectFailures(
+  failures: ReadonlyArray<{ clientId: string; error: string }>,
+  attempted: number,
+): Finding {
   return {
     severity: 'error',
     title: `${failures.length} of ${attempted} clients could not connect through the balancer`,
-    detail: failures.slice(0, 3).map((f) => `${f.clientId}: ${f.error}`).join('; '),
+    detail: failures
+      .slice(0, 3)
+      .map((f) => `${f.clientId}: ${f.error}`)
+      .join('; '),
   };
 }

@@ -11,8 +11,16 @@ import type { Counts } from './stats.js';
 export async function liveConnections(d: Deployment): Promise<Counts> {
   const rows = await Promise.all(
     d.nodes.map(async (n) => {
-      const own = (await d.nodeApi(n.name).nodes().catch(() => [])).find((r) => r.node === n.brokerNode);
-      return [n.name, own?.node_status === 'running' || own?.node_status === undefined ? (own?.live_connections ?? 0) : 0] as const;
+      const own = (
+        await d
+          .nodeApi(n.name)
+          .nodes()
+          .catch(() => [])
+      ).find((r) => r.node === n.brokerNode);
+      return [
+        n.name,
+        own?.node_status === 'running' || own?.node_status === undefined ? (own?.live_connections ?? 0) : 0,
+      ] as const;
     }),
   );
   return Object.fromEntries(rows);
@@ -23,7 +31,10 @@ export async function placementOf(d: Deployment, prefix: string): Promise<Map<st
   const out = new Map<string, string>();
   await Promise.all(
     d.nodes.map(async (n) => {
-      const rows = await d.nodeApi(n.name).clients({ node: n.brokerNode }).catch(() => []);
+      const rows = await d
+        .nodeApi(n.name)
+        .clients({ node: n.brokerNode })
+        .catch(() => []);
       for (const r of rows) if (r.connected && r.clientid.startsWith(prefix)) out.set(r.clientid, n.name);
     }),
   );
@@ -37,7 +48,12 @@ export function countByNode(placement: ReadonlyMap<string, string>, nodes: reado
 }
 
 /** Waits until the node API lists exactly the `ids` (all connected), and returns their nodes. */
-export async function waitForPlacement(d: Deployment, prefix: string, ids: readonly string[], timeoutMs = 10_000): Promise<Map<string, string>> {
+export async function waitForPlacement(
+  d: Deployment,
+  prefix: string,
+  ids: readonly string[],
+  timeoutMs = 10_000,
+): Promise<Map<string, string>> {
   const want = new Set(ids);
   return waitFor(
     async () => {
@@ -63,8 +79,16 @@ export async function balancerCounts(d: Deployment): Promise<Counts | undefined>
  * Waits until the nodes' own counters and the balancer's counters agree with `counts` (both are
  * updated asynchronously); returns what they said last, agreeing or not, for the cross-check.
  */
-export async function crossCheck(d: Deployment, counts: Counts, timeoutMs = 5000): Promise<{ live: Counts; balancer: Counts | undefined; agrees: { live: boolean; balancer: boolean } }> {
-  let last = { live: {} as Counts, balancer: undefined as Counts | undefined, agrees: { live: false, balancer: false } };
+export async function crossCheck(
+  d: Deployment,
+  counts: Counts,
+  timeoutMs = 5000,
+): Promise<{ live: Counts; balancer: Counts | undefined; agrees: { live: boolean; balancer: boolean } }> {
+  let last = {
+    live: {} as Counts,
+    balancer: undefined as Counts | undefined,
+    agrees: { live: false, balancer: false },
+  };
   const same = (a: Counts | undefined): boolean => !!a && Object.keys(counts).every((n) => (a[n] ?? 0) === counts[n]);
   await waitFor(
     async () => {
@@ -79,7 +103,11 @@ export async function crossCheck(d: Deployment, counts: Counts, timeoutMs = 5000
 
 /** Waits until no MQTT client is live on any node (between scenarios). Returns false on timeout. */
 export async function waitForIdleCluster(d: Deployment, timeoutMs = 10_000): Promise<boolean> {
-  return waitFor(async () => Object.values(await liveConnections(d)).every((c) => c === 0), { timeoutMs, intervalMs: 100, what: 'every node to have 0 live connections' })
+  return waitFor(async () => Object.values(await liveConnections(d)).every((c) => c === 0), {
+    timeoutMs,
+    intervalMs: 100,
+    what: 'every node to have 0 live connections',
+  })
     .then(() => true)
     .catch(() => false);
 }

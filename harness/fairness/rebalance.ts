@@ -51,9 +51,19 @@ async function waitUp(d: Deployment, node: string): Promise<void> {
   );
 }
 
-export async function runRebalance(d: Deployment, pool: ClientPool, prefix: string, o: RebalanceOptions): Promise<RebalanceResult> {
+export async function runRebalance(
+  d: Deployment,
+  pool: ClientPool,
+  prefix: string,
+  o: RebalanceOptions,
+): Promise<RebalanceResult> {
   const names = d.nodes.map((n) => n.name);
-  const specs = Array.from({ length: o.clients }, (_, i) => ({ clientId: `${prefix}a${i}`, localAddress: sourceAddress(i, o.sourceAddresses), reconnectPeriod: 250, connectTimeout: 5000 }));
+  const specs = Array.from({ length: o.clients }, (_, i) => ({
+    clientId: `${prefix}a${i}`,
+    localAddress: sourceAddress(i, o.sourceAddresses),
+    reconnectPeriod: 250,
+    connectTimeout: 5000,
+  }));
   const first = await connectAll(pool, d.endpoints.mqtt, specs, o.concurrency);
   const before = countByNode(await waitForPlacement(d, prefix, [...first.clients.keys()], 15_000), names);
   // The busiest node (the last of equals): its clients have to move.
@@ -78,7 +88,15 @@ export async function runRebalance(d: Deployment, pool: ClientPool, prefix: stri
   await waitUp(d, victim);
   const upAt = Date.now();
 
-  const second = await connectAll(pool, d.endpoints.mqtt, Array.from({ length: o.newClients }, (_, i) => ({ clientId: `${prefix}b${i}`, localAddress: sourceAddress(o.clients + i, o.sourceAddresses) })), o.concurrency);
+  const second = await connectAll(
+    pool,
+    d.endpoints.mqtt,
+    Array.from({ length: o.newClients }, (_, i) => ({
+      clientId: `${prefix}b${i}`,
+      localAddress: sourceAddress(o.clients + i, o.sourceAddresses),
+    })),
+    o.concurrency,
+  );
   const samples: RebalanceResult['samples'] = [];
   let balancedAfterMs: number | null = null;
   const observeUntil = Date.now() + o.observeMs;

@@ -9,10 +9,20 @@ import type { Counts } from './stats.js';
 const at = (line?: number): string => (line ? ` (line ${line})` : '');
 
 /** Keys (sources or client ids) that did not return to the same node every time. */
-export function affinityBroken(what: 'source address' | 'client id', broken: Array<[string, string[]]>, total: number, backend: BackendFacts, file: string): Finding {
-  const examples = broken.slice(0, 3).map(([k, nodes]) => `${k} → ${nodes.join(', ')}`).join('; ');
+export function affinityBroken(
+  what: 'source address' | 'client id',
+  broken: Array<[string, string[]]>,
+  total: number,
+  backend: BackendFacts,
+  file: string,
+): Finding {
+  const examples = broken
+    .slice(0, 3)
+    .map(([k, nodes]) => `${k} → ${nodes.join(', ')}`)
+    .join('; ');
   const stick = backend.clientIdStickiness;
-  if (what === 'client id' && backend.algorithm.value === 'clientid') return clientIdHashBroken(broken, total, backend, file, examples);
+  if (what === 'client id' && backend.algorithm.value === 'clientid')
+    return clientIdHashBroken(broken, total, backend, file, examples);
   const why =
     what === 'client id'
       ? `${stick?.source ? `\`${stick.source}\`` : 'The client-id stickiness'}${at(stick?.line)} only works when the balancer has read the CONNECT packet before choosing a server: HAProxy needs \`tcp-request inspect-delay\` and a content rule (\`tcp-request content accept if { req.payload(0,0),mqtt_is_valid }\`) in the frontend, or it decides before the CONNECT arrives and falls back to \`balance\` (racy); the stick-table must not expire between reconnects.`
@@ -31,14 +41,21 @@ export function affinityBroken(what: 'source address' | 'client id', broken: Arr
 }
 
 /** TS-proxy `balance: clientid`: consistent hashing with bounded loads moved some ids between servers. */
-function clientIdHashBroken(broken: Array<[string, string[]]>, total: number, backend: BackendFacts, file: string, examples: string): Finding {
+function clientIdHashBroken(
+  broken: Array<[string, string[]]>,
+  total: number,
+  backend: BackendFacts,
+  file: string,
+  examples: string,
+): Finding {
   return {
     severity: 'error',
     title: `${broken.length} of ${total} client ids did not return to the same node on every reconnect`,
     detail: `\`balance: clientid\`${at(backend.algorithm.line)} hashes the client id onto a ring with bounded loads: a server above \`balance_factor\` × its share of the load passes new clients to the next server, so under skewed load an id can move. Examples: ${examples}.`,
     file,
     line: backend.algorithm.line,
-    remedy: 'Raise `clientid.balance_factor` (1.5–2 keeps ids sticky at a bounded imbalance) and check that no server changed state during the test.',
+    remedy:
+      'Raise `clientid.balance_factor` (1.5–2 keeps ids sticky at a bounded imbalance) and check that no server changed state during the test.',
   };
 }
 
@@ -51,11 +68,18 @@ export function truncatedStickKeys(ids: number, node: string, backend: BackendFa
     detail: `The stick-table key is the client id cut to the table's \`len\` (32 in the EMQX guide's \`stick-table type string len 32\`): ids that differ only after that — like emqtt-bench's \`<host>_bench_pub_<n>\` — share one table entry and therefore one node${stick?.line ? ` (stick rule at line ${stick.line})` : ''}.`,
     file,
     line: stick?.line,
-    remedy: 'Use `stick-table type string len 64` (or more than your longest client id), or client ids that differ early.',
+    remedy:
+      'Use `stick-table type string len 64` (or more than your longest client id), or client ids that differ early.',
   };
 }
 
-export function churnReport(algorithm: string, counts: Counts, jain: number, samples: { min: number; median: number }, asserted: boolean): Finding {
+export function churnReport(
+  algorithm: string,
+  counts: Counts,
+  jain: number,
+  samples: { min: number; median: number },
+  asserted: boolean,
+): Finding {
   return {
     severity: 'info',
     title: `${asserted ? '' : 'Report only: '}after churn the live spread is ${formatCounts(counts)} (Jain ${jain.toFixed(3)}; during churn min ${samples.min.toFixed(3)}, median ${samples.median.toFixed(3)})`,
@@ -76,7 +100,13 @@ export interface RebalanceFacts {
 }
 
 /** The spread after a node recovered: the imbalance that remains, and the remedies. */
-export function rebalanceReport(r: RebalanceFacts, backend: BackendFacts, file: string, jainMin: number, failBelow?: number): Finding {
+export function rebalanceReport(
+  r: RebalanceFacts,
+  backend: BackendFacts,
+  file: string,
+  jainMin: number,
+  failBelow?: number,
+): Finding {
   const algorithm = backend.algorithm.value;
   const balanced = r.balancedAfterMs !== null;
   const failing = failBelow !== undefined && r.jain < failBelow;

@@ -10,7 +10,14 @@ import type { SuiteHarness } from '../suite/context.js';
 /** Returns why the test does not apply to these facts, or false when it does. */
 export type Applicability = (facts: BalancerFacts) => string | false;
 
-export function scenarioTest(h: SuiteHarness, staticFacts: BalancerFacts | undefined, name: string, notApplicable: Applicability, fn: () => Promise<void>, timeoutMs?: number): void {
+export function scenarioTest(
+  h: SuiteHarness,
+  staticFacts: BalancerFacts | undefined,
+  name: string,
+  notApplicable: Applicability,
+  fn: () => Promise<void>,
+  timeoutMs?: number,
+): void {
   const reason = staticFacts ? notApplicable(staticFacts) : false;
   const body = async (): Promise<void> => {
     const late = notApplicable(h.deployment.balancerFacts);

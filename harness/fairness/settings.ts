@@ -36,17 +36,28 @@ type Threshold = <T>(key: string, fallback: T) => T;
 
 function num(threshold: Threshold, key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const v = threshold<unknown>(key, fallback);
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new Error(`thresholds.fairness.${key}: expected a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+    throw new Error(`thresholds.fairness.${key}: expected a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
   return v;
 }
 
 export function fairnessSettings(threshold: Threshold): FairnessSettings {
   const lifetime = threshold<unknown>('churn_lifetime_ms', [300, 3000]);
-  if (!Array.isArray(lifetime) || lifetime.length !== 2 || !lifetime.every((x) => typeof x === 'number' && x > 0) || lifetime[0] > lifetime[1]) {
-    throw new Error(`thresholds.fairness.churn_lifetime_ms: expected [min, max] in ms, got ${JSON.stringify(lifetime)}`);
+  if (
+    !Array.isArray(lifetime) ||
+    lifetime.length !== 2 ||
+    !lifetime.every((x) => typeof x === 'number' && x > 0) ||
+    lifetime[0] > lifetime[1]
+  ) {
+    throw new Error(
+      `thresholds.fairness.churn_lifetime_ms: expected [min, max] in ms, got ${JSON.stringify(lifetime)}`,
+    );
   }
   const rebalanceJain = threshold<unknown>('rebalance_jain_min', undefined);
-  if (rebalanceJain !== undefined && (typeof rebalanceJain !== 'number' || rebalanceJain <= 0 || rebalanceJain > 1)) throw new Error(`thresholds.fairness.rebalance_jain_min: expected a number in (0, 1], got ${JSON.stringify(rebalanceJain)}`);
+  if (rebalanceJain !== undefined && (typeof rebalanceJain !== 'number' || rebalanceJain <= 0 || rebalanceJain > 1))
+    throw new Error(
+      `thresholds.fairness.rebalance_jain_min: expected a number in (0, 1], got ${JSON.stringify(rebalanceJain)}`,
+    );
   const rebalanceClients = num(threshold, 'rebalance_clients', 150, 3, 2000);
   return {
     clients: num(threshold, 'clients', 300, 3, 5000),
@@ -56,7 +67,11 @@ export function fairnessSettings(threshold: Threshold): FairnessSettings {
     sourceAddresses: num(threshold, 'source_addresses', 250, 1, MAX_SOURCE_ADDRESSES),
     affinityRounds: num(threshold, 'affinity_rounds', 3, 2, 20),
     stickinessIds: num(threshold, 'stickiness_ids', 30, 3, 500),
-    churn: { durationMs: num(threshold, 'churn_s', 8, 1, 120) * 1000, clients: num(threshold, 'churn_clients', 90, 3, 2000), lifetimeMs: lifetime as [number, number] },
+    churn: {
+      durationMs: num(threshold, 'churn_s', 8, 1, 120) * 1000,
+      clients: num(threshold, 'churn_clients', 90, 3, 2000),
+      lifetimeMs: lifetime as [number, number],
+    },
     rebalance: {
       clients: rebalanceClients,
       newClients: num(threshold, 'rebalance_new_clients', Math.round(rebalanceClients / 2), 1, 2000),

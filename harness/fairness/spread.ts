@@ -20,12 +20,29 @@ export interface Spread {
   countersAgree: boolean;
 }
 
-export async function measureSpread(d: Deployment, pool: ClientPool, prefix: string, specs: readonly ClientSpec[], concurrency: number): Promise<Spread> {
+export async function measureSpread(
+  d: Deployment,
+  pool: ClientPool,
+  prefix: string,
+  specs: readonly ClientSpec[],
+  concurrency: number,
+): Promise<Spread> {
   const { clients, failures } = await connectAll(pool, d.endpoints.mqtt, specs, concurrency);
   const placement = await waitForPlacement(d, prefix, [...clients.keys()], 15_000);
-  const counts = countByNode(placement, d.nodes.map((n) => n.name));
+  const counts = countByNode(
+    placement,
+    d.nodes.map((n) => n.name),
+  );
   const check = await crossCheck(d, counts);
-  return { clients, failures, placement, counts, live: check.live, balancer: check.balancer, countersAgree: check.agrees.live && check.agrees.balancer };
+  return {
+    clients,
+    failures,
+    placement,
+    counts,
+    live: check.live,
+    balancer: check.balancer,
+    countersAgree: check.agrees.live && check.agrees.balancer,
+  };
 }
 
 /** Ends the clients and waits until the cluster has no live connection left (false if it still has). */

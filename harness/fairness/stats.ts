@@ -56,7 +56,10 @@ export function maxOverMean(xs: readonly number[]): number {
 }
 
 /** Pearson's χ² statistic Σ(O−E)²/E and its upper-tail p-value with `df` degrees of freedom. */
-export function chiSquare(observed: readonly number[], expected: readonly number[]): { chi2: number; df: number; pValue: number } {
+export function chiSquare(
+  observed: readonly number[],
+  expected: readonly number[],
+): { chi2: number; df: number; pValue: number } {
   if (observed.length !== expected.length) throw new Error('observed and expected differ in length');
   const chi2 = observed.reduce((a, o, i) => a + (o - expected[i]!) ** 2 / expected[i]!, 0);
   const df = observed.length - 1;
@@ -68,7 +71,9 @@ export function chiSquare(observed: readonly number[], expected: readonly number
 export function fairnessStats(counts: Counts, shares: Shares): FairnessStats {
   const norm = normalizeShares(shares);
   const nodes = Object.keys(norm).filter((n) => norm[n]! > 0);
-  const unexpected = Object.entries(counts).filter(([n]) => !(norm[n]! > 0)).reduce((a, [, c]) => a + c, 0);
+  const unexpected = Object.entries(counts)
+    .filter(([n]) => !(norm[n]! > 0))
+    .reduce((a, [, c]) => a + c, 0);
   const observed = nodes.map((n) => counts[n] ?? 0);
   const total = observed.reduce((a, o) => a + o, 0);
   const normalised = nodes.map((n, i) => observed[i]! / norm[n]!);

@@ -36,7 +36,11 @@ export interface IdleWatchResult {
 }
 
 export async function watchIdleClients(d: Deployment, pool: ClientPool, o: IdleWatchOptions): Promise<IdleWatchResult> {
-  const specs = Array.from({ length: o.clients }, (_, i) => ({ clientId: `${o.prefix}${i}`, localAddress: sourceAddress(i * 37, MAX_SOURCE_ADDRESSES), keepalive: o.keepaliveS }));
+  const specs = Array.from({ length: o.clients }, (_, i) => ({
+    clientId: `${o.prefix}${i}`,
+    localAddress: sourceAddress(i * 37, MAX_SOURCE_ADDRESSES),
+    keepalive: o.keepaliveS,
+  }));
   const { clients, failures } = await connectAll(pool, d.endpoints.mqtt, specs, 10);
   const connectedAt = Date.now();
   const cuts: Cut[] = [];
@@ -50,15 +54,28 @@ export async function watchIdleClients(d: Deployment, pool: ClientPool, o: IdleW
     client.once('close', onClose);
   }
   try {
-    const placement = await waitForPlacement(d, o.prefix, [...clients.keys()], 10_000).catch(() => new Map<string, string>());
+    const placement = await waitForPlacement(d, o.prefix, [...clients.keys()], 10_000).catch(
+      () => new Map<string, string>(),
+    );
     // The observation window itself: idle until the deadline, or until every client has been cut.
     await Promise.race([everyoneCut, delay(Math.max(0, connectedAt + o.idleMs - Date.now()))]);
     const idledMs = Date.now() - connectedAt;
     for (const c of cuts) c.node = placement.get(c.clientId);
     const survivors = [...clients].filter(([id]) => !cuts.some((c) => c.clientId === id));
     const deadSurvivors: string[] = [];
-    await Promise.all(survivors.map(([id, c]) => probe(c, `mqtt-lb/keepalive/${o.prefix}${id}`).catch(() => void deadSurvivors.push(id))));
-    return { connected: clients.size, connectFailures: failures.map((f) => `${f.clientId}: ${f.error}`), cuts: [...cuts], deadSurvivors, placement, idledMs };
+    await Promise.all(
+      survivors.map(([id, c]) =>
+        probe(c, `mqtt-lb/keepalive/${o.prefix}${id}`).catch(() => void deadSurvivors.push(id)),
+      ),
+    );
+    return {
+      connected: clients.size,
+      connectFailures: failures.map((f) => `${f.clientId}: ${f.error}`),
+      cuts: [...cuts],
+      deadSurvivors,
+      placement,
+      idledMs,
+    };
   } finally {
     await endAll(clients.values());
   }

@@ -35,7 +35,9 @@ export function planIdle(i: IdlePlanInput): IdlePlan {
   let keepaliveS = i.suiteKeepaliveS ?? i.profileKeepaliveS;
   if (i.suiteKeepaliveS === undefined && 1.5 * i.profileKeepaliveS * 1000 > i.maxWaitMs) {
     keepaliveS = SMALL_KEEPALIVE_S;
-    notes.push(`clients use keepalive ${keepaliveS} s instead of the profile's ${i.profileKeepaliveS} s, whose 1.5 × (${1.5 * i.profileKeepaliveS} s) exceeds the ${i.maxWaitMs / 1000} s bound on the idle wait; the static check covers ${i.profileKeepaliveS} s`);
+    notes.push(
+      `clients use keepalive ${keepaliveS} s instead of the profile's ${i.profileKeepaliveS} s, whose 1.5 × (${1.5 * i.profileKeepaliveS} s) exceeds the ${i.maxWaitMs / 1000} s bound on the idle wait; the static check covers ${i.profileKeepaliveS} s`,
+    );
   }
   const pingWindowMs = 1.5 * keepaliveS * 1000;
   let targetMs = Math.max(pingWindowMs, i.effectiveMs ?? 0);

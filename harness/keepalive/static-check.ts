@@ -19,7 +19,8 @@ export interface StaticCheck {
 }
 
 const secs = (ms: number): string => `${Number((ms / 1000).toFixed(3))} s`;
-const quote = (l: Located<number>): string => (l.source ? `\`${l.source}\`` : `${secs(l.value)} (default)`) + (l.line ? ` (line ${l.line})` : '');
+const quote = (l: Located<number>): string =>
+  (l.source ? `\`${l.source}\`` : `${secs(l.value)} (default)`) + (l.line ? ` (line ${l.line})` : '');
 
 export function ruleText(factor: number): string {
   return factor === DEFAULT_FACTOR
@@ -29,8 +30,12 @@ export function ruleText(factor: number): string {
 
 /** Which timeout governs an established connection, in words. */
 function whyEffective(t: TimeoutFacts): string {
-  if (t.tunnelMs) return `${quote(t.tunnelMs)} supersedes \`timeout client\`/\`timeout server\` once the connection is established (TCP mode).`;
-  const parts = [t.clientMs && `client side ${quote(t.clientMs)}`, t.serverMs && `server side ${quote(t.serverMs)}`].filter(Boolean);
+  if (t.tunnelMs)
+    return `${quote(t.tunnelMs)} supersedes \`timeout client\`/\`timeout server\` once the connection is established (TCP mode).`;
+  const parts = [
+    t.clientMs && `client side ${quote(t.clientMs)}`,
+    t.serverMs && `server side ${quote(t.serverMs)}`,
+  ].filter(Boolean);
   return `The balancer closes a connection after the idle time of either side: ${parts.join(', ')}; the smaller one governs.`;
 }
 
@@ -41,13 +46,26 @@ export function checkIdleTimeout(t: TimeoutFacts, keepaliveS: number, factor: nu
     return {
       ok: true,
       requiredMs,
-      findings: [{ severity: 'info', title: 'No idle timeout on established MQTT connections: the balancer never cuts an idle client', detail: `No \`timeout tunnel\`, \`timeout client\` or \`timeout server\` applies. Connections of clients that vanished without a FIN are closed only when the broker's keepalive check (1.5 × ${keepaliveS} s) gives up on them. ${ruleText(factor)}.`, file }],
+      findings: [
+        {
+          severity: 'info',
+          title: 'No idle timeout on established MQTT connections: the balancer never cuts an idle client',
+          detail: `No \`timeout tunnel\`, \`timeout client\` or \`timeout server\` applies. Connections of clients that vanished without a FIN are closed only when the broker's keepalive check (1.5 × ${keepaliveS} s) gives up on them. ${ruleText(factor)}.`,
+          file,
+        },
+      ],
     };
   }
   const findings: Finding[] = [];
   const ok = eff.value >= requiredMs;
   if (ok) {
-    findings.push({ severity: 'info', title: `Effective idle timeout ${secs(eff.value)} ≥ ${factor} × keepalive ${keepaliveS} s = ${secs(requiredMs)}`, detail: `${whyEffective(t)} ${ruleText(factor)}.`, file, line: eff.line });
+    findings.push({
+      severity: 'info',
+      title: `Effective idle timeout ${secs(eff.value)} ≥ ${factor} × keepalive ${keepaliveS} s = ${secs(requiredMs)}`,
+      detail: `${whyEffective(t)} ${ruleText(factor)}.`,
+      file,
+      line: eff.line,
+    });
   } else {
     const certain = eff.value <= keepaliveS * 1000;
     findings.push({
@@ -60,7 +78,13 @@ export function checkIdleTimeout(t: TimeoutFacts, keepaliveS: number, factor: nu
     });
   }
   if (!t.tunnelMs && t.clientMs && t.serverMs && t.clientMs.value !== t.serverMs.value) {
-    findings.push({ severity: 'info', title: `\`timeout client\` (${secs(t.clientMs.value)}) and \`timeout server\` (${secs(t.serverMs.value)}) differ: the smaller one decides`, detail: 'For MQTT keep them equal (or use `timeout tunnel`), so the idle limit is obvious from the config.', file, line: (t.clientMs.value < t.serverMs.value ? t.clientMs : t.serverMs).line });
+    findings.push({
+      severity: 'info',
+      title: `\`timeout client\` (${secs(t.clientMs.value)}) and \`timeout server\` (${secs(t.serverMs.value)}) differ: the smaller one decides`,
+      detail: 'For MQTT keep them equal (or use `timeout tunnel`), so the idle limit is obvious from the config.',
+      file,
+      line: (t.clientMs.value < t.serverMs.value ? t.clientMs : t.serverMs).line,
+    });
   }
   return { ok, effectiveMs: eff.value, requiredMs, findings };
 }

@@ -20,7 +20,11 @@ import { localBalancerStarters } from './local-balancers.js';
 
 function aedesVersion(): string {
   try {
-    return (JSON.parse(readFileSync(path.join(projectRoot(), 'node_modules', 'aedes', 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(path.join(projectRoot(), 'node_modules', 'aedes', 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
   } catch {
     return 'unknown';
   }
@@ -32,7 +36,10 @@ class LocalStandinCluster implements ClusterHandle {
   readonly capabilities = STANDIN_CAPABILITIES;
   private readonly apis = new Map<NodeName, NodeApi>();
 
-  constructor(private readonly redis: RedisHandle, private readonly members: LocalStandinNode[]) {
+  constructor(
+    private readonly redis: RedisHandle,
+    private readonly members: LocalStandinNode[],
+  ) {
     for (const m of members) this.apis.set(m.spec.name, new HttpNodeApi(m.info().http));
   }
 
@@ -70,12 +77,33 @@ export class LocalRuntime implements Runtime {
 
   async startCluster(spec: ClusterSpec): Promise<ClusterHandle> {
     if (spec.kind !== 'standin') {
-      throw new ConfigError(`broker kind '${spec.kind}' needs the docker runtime`, undefined, undefined, 'set `runtime: docker` (or auto) in the profile, or use `broker: { kind: standin }`');
+      throw new ConfigError(
+        `broker kind '${spec.kind}' needs the docker runtime`,
+        undefined,
+        undefined,
+        'set `runtime: docker` (or auto) in the profile, or use `broker: { kind: standin }`',
+      );
     }
-    this.block = await acquireBlock(this.runDir.runId, spec.nodes, [SERVICE_PORTS.mqtt, SERVICE_PORTS.http, ...(spec.tls ? [SERVICE_PORTS.mqtts] : [])]);
+    this.block = await acquireBlock(this.runDir.runId, spec.nodes, [
+      SERVICE_PORTS.mqtt,
+      SERVICE_PORTS.http,
+      ...(spec.tls ? [SERVICE_PORTS.mqtts] : []),
+    ]);
     const redis = await startRedis(this.runDir);
-    const members = Array.from({ length: spec.nodes }, (_, i) =>
-      new LocalStandinNode({ name: `node${i + 1}`, ip: this.block!.nodeIp(i + 1), redis, trustProxy: spec.trustProxy, heartbeatMs: spec.heartbeatMs, tls: spec.tls }, this.runDir),
+    const members = Array.from(
+      { length: spec.nodes },
+      (_, i) =>
+        new LocalStandinNode(
+          {
+            name: `node${i + 1}`,
+            ip: this.block!.nodeIp(i + 1),
+            redis,
+            trustProxy: spec.trustProxy,
+            heartbeatMs: spec.heartbeatMs,
+            tls: spec.tls,
+          },
+          this.runDir,
+        ),
     );
     const cluster = new LocalStandinCluster(redis, members);
     try {
@@ -91,7 +119,10 @@ export class LocalRuntime implements Runtime {
   async startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle> {
     if (!this.block) throw new Error('startCluster must run before startBalancer');
     const start = localBalancerStarters[spec.kind];
-    if (!start) throw new ConfigError(`balancer kind '${spec.kind}' is not available on the local runtime (kinds: ${Object.keys(localBalancerStarters).join(', ')})`);
+    if (!start)
+      throw new ConfigError(
+        `balancer kind '${spec.kind}' is not available on the local runtime (kinds: ${Object.keys(localBalancerStarters).join(', ')})`,
+      );
     return start({ ...spec, runDir: this.runDir, bindHost: this.block.balancerIp });
   }
 

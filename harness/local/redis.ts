@@ -42,16 +42,34 @@ export async function startRedis(runDir: RunDir, host = '127.0.0.1'): Promise<Re
       command: 'redis-server',
       aptPackage: 'redis-server',
       args: [
-        '--bind', host, '--port', String(port), '--save', '', '--appendonly', 'no',
-        '--client-output-buffer-limit', 'pubsub 0 0 0', '--protected-mode', 'no',
+        '--bind',
+        host,
+        '--port',
+        String(port),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--client-output-buffer-limit',
+        'pubsub 0 0 0',
+        '--protected-mode',
+        'no',
         // keep the environment readable: it carries the run id that proves the process is ours
-        '--set-proc-title', 'no',
-        '--dir', runDir.dir('redis'), '--logfile', '',
+        '--set-proc-title',
+        'no',
+        '--dir',
+        runDir.dir('redis'),
+        '--logfile',
+        '',
       ],
     },
     runDir,
   );
   await proc.start();
-  await proc.waitReady(async () => (await redisCommand(host, port, 'PING').catch(() => '')) === '+PONG', 10_000, 'answer PING');
+  await proc.waitReady(
+    async () => (await redisCommand(host, port, 'PING').catch(() => '')) === '+PONG',
+    10_000,
+    'answer PING',
+  );
   return { host, port, process: proc };
 }

@@ -18,24 +18,54 @@ export class LocalStandinNode {
   private proc: ManagedProcess | undefined;
   private generation = 0;
 
-  constructor(readonly spec: StandinNodeSpec, private readonly runDir: RunDir) {}
+  constructor(
+    readonly spec: StandinNodeSpec,
+    private readonly runDir: RunDir,
+  ) {}
 
   info(): NodeInfo {
     const mqtt = { host: this.spec.ip, port: SERVICE_PORTS.mqtt };
     const http = { host: this.spec.ip, port: SERVICE_PORTS.http };
     const mqtts = this.spec.tls ? { mqtts: { host: this.spec.ip, port: SERVICE_PORTS.mqtts } } : {};
-    return { name: this.spec.name, brokerNode: this.spec.name, mqtt, http, ...mqtts, upstreamMqtt: mqtt, upstreamHttp: http };
+    return {
+      name: this.spec.name,
+      brokerNode: this.spec.name,
+      mqtt,
+      http,
+      ...mqtts,
+      upstreamMqtt: mqtt,
+      upstreamHttp: http,
+    };
   }
 
   async start(): Promise<void> {
     const s = this.spec;
     const args = [
       builtFile('standin/node.js'),
-      '--name', s.name, '--bind', s.ip,
-      '--mqtt-port', String(SERVICE_PORTS.mqtt), '--http-port', String(SERVICE_PORTS.http),
-      '--redis', `${s.redis.host}:${s.redis.port}`, '--heartbeat-ms', String(s.heartbeatMs),
+      '--name',
+      s.name,
+      '--bind',
+      s.ip,
+      '--mqtt-port',
+      String(SERVICE_PORTS.mqtt),
+      '--http-port',
+      String(SERVICE_PORTS.http),
+      '--redis',
+      `${s.redis.host}:${s.redis.port}`,
+      '--heartbeat-ms',
+      String(s.heartbeatMs),
       ...(s.trustProxy ? ['--trust-proxy'] : []),
-      ...(s.tls ? ['--tls-port', String(SERVICE_PORTS.mqtts), '--tls-cert', s.tls.cert, '--tls-key', s.tls.key, ...(s.tls.ca ? ['--tls-ca', s.tls.ca] : [])] : []),
+      ...(s.tls
+        ? [
+            '--tls-port',
+            String(SERVICE_PORTS.mqtts),
+            '--tls-cert',
+            s.tls.cert,
+            '--tls-key',
+            s.tls.key,
+            ...(s.tls.ca ? ['--tls-ca', s.tls.ca] : []),
+          ]
+        : []),
     ];
     const name = this.generation++ === 0 ? s.name : `${s.name}-restart${this.generation - 1}`;
     this.proc = new ManagedProcess({ name, command: process.execPath, args }, this.runDir);

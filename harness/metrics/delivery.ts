@@ -12,7 +12,9 @@ export interface Stamp {
 
 export function stampPayload(publisher: string, seq: number, pad = 0): Buffer {
   const head = JSON.stringify({ p: publisher, s: seq, t: Date.now() } satisfies Stamp);
-  return pad > head.length ? Buffer.concat([Buffer.from(head), Buffer.alloc(pad - head.length, 0x20)]) : Buffer.from(head);
+  return pad > head.length
+    ? Buffer.concat([Buffer.from(head), Buffer.alloc(pad - head.length, 0x20)])
+    : Buffer.from(head);
 }
 
 export function readStamp(payload: Buffer): Stamp | undefined {
@@ -95,7 +97,17 @@ export class DeliveryLedger {
         if (!counts.get(s)) lost++;
       }
     }
-    return { sent, acked, received: this.received, ok, lost, duplicated, unexpected: this.unexpected, reordered: this.reordered, latenciesMs: [...this.latencies] };
+    return {
+      sent,
+      acked,
+      received: this.received,
+      ok,
+      lost,
+      duplicated,
+      unexpected: this.unexpected,
+      reordered: this.reordered,
+      latenciesMs: [...this.latencies],
+    };
   }
 }
 

@@ -77,5 +77,7 @@ export async function acquireBlock(runId: string, nodeCount: number, nodePorts: 
     }
     return { prefix, nodeIp: (i) => `${prefix}.${i}`, balancerIp: `${prefix}.10`, release };
   }
-  throw new Error(`no free loopback block: every 127.0.x.0/24 tried is taken or its ports ${nodePorts.join(', ')} are in use`);
+  throw new Error(
+    `no free loopback block: every 127.0.x.0/24 tried is taken or its ports ${nodePorts.join(', ')} are in use`,
+  );
 }

@@ -4,18 +4,26 @@
  */
 import type { ClientInfo, HostPort, NodeApi, NodeStatus } from '../types.js';
 
-export type NodeApiAuth = { kind: 'none' } | { kind: 'api-key'; key: string; secret: string } | { kind: 'login'; username: string; password: string };
+export type NodeApiAuth =
+  | { kind: 'none' }
+  | { kind: 'api-key'; key: string; secret: string }
+  | { kind: 'login'; username: string; password: string };
 
 export class HttpNodeApi implements NodeApi {
   private token: string | undefined;
   private readonly base: string;
 
-  constructor(address: HostPort, private readonly auth: NodeApiAuth = { kind: 'none' }, private readonly timeoutMs = 3000) {
+  constructor(
+    address: HostPort,
+    private readonly auth: NodeApiAuth = { kind: 'none' },
+    private readonly timeoutMs = 3000,
+  ) {
     this.base = `http://${address.host}:${address.port}`;
   }
 
   private async headers(): Promise<Record<string, string>> {
-    if (this.auth.kind === 'api-key') return { authorization: `Basic ${Buffer.from(`${this.auth.key}:${this.auth.secret}`).toString('base64')}` };
+    if (this.auth.kind === 'api-key')
+      return { authorization: `Basic ${Buffer.from(`${this.auth.key}:${this.auth.secret}`).toString('base64')}` };
     if (this.auth.kind === 'login') {
       this.token ??= await this.login(this.auth.username, this.auth.password);
       return { authorization: `Bearer ${this.token}` };
@@ -35,10 +43,18 @@ export class HttpNodeApi implements NodeApi {
   }
 
   private async request(method: string, path: string): Promise<Response> {
-    const res = await fetch(`${this.base}${path}`, { method, headers: await this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: await this.headers(),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
     if (res.status === 401 && this.auth.kind === 'login') {
       this.token = undefined;
-      return fetch(`${this.base}${path}`, { method, headers: await this.headers(), signal: AbortSignal.timeout(this.timeoutMs) });
+      return fetch(`${this.base}${path}`, {
+        method,
+        headers: await this.headers(),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     }
     return res;
   }

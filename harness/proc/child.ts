@@ -33,7 +33,10 @@ export class ManagedProcess {
   private linesSeen = 0;
   private readonly lineWaiters = new Set<(line: string) => void>();
 
-  constructor(readonly spec: ChildSpec, private readonly runDir: RunDir) {}
+  constructor(
+    readonly spec: ChildSpec,
+    private readonly runDir: RunDir,
+  ) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -65,7 +68,8 @@ export class ManagedProcess {
       };
       const onError = (err: NodeJS.ErrnoException): void => {
         child.off('spawn', onSpawn);
-        if (err.code === 'ENOENT') reject(new MissingBinaryError(this.spec.command, this.spec.aptPackage ?? this.spec.command));
+        if (err.code === 'ENOENT')
+          reject(new MissingBinaryError(this.spec.command, this.spec.aptPackage ?? this.spec.command));
         else reject(err);
       };
       child.once('spawn', onSpawn);
@@ -86,7 +90,13 @@ export class ManagedProcess {
     };
     child.stdout!.on('data', onStdout);
     child.on('exit', onExit);
-    this.runDir.recordPid({ name: this.spec.name, pid: child.pid!, runId: this.runDir.runId, command: [command, ...args].join(' '), startedAt: new Date().toISOString() });
+    this.runDir.recordPid({
+      name: this.spec.name,
+      pid: child.pid!,
+      runId: this.runDir.runId,
+      command: [command, ...args].join(' '),
+      startedAt: new Date().toISOString(),
+    });
   }
 
   private wrapped(): { command: string; args: string[] } {
@@ -110,7 +120,9 @@ export class ManagedProcess {
 
   /** Waits for a stdout line matching `re` (among those after the `after`-th); fails fast (with the log tail) if the process exits first. */
   async waitForLine(re: RegExp, timeoutMs: number, after = 0): Promise<string> {
-    const seen = this.stdoutLines.slice(Math.max(0, after - (this.linesSeen - this.stdoutLines.length))).find((l) => re.test(l));
+    const seen = this.stdoutLines
+      .slice(Math.max(0, after - (this.linesSeen - this.stdoutLines.length)))
+      .find((l) => re.test(l));
     if (seen) return seen;
     return new Promise<string>((resolve, reject) => {
       const done = (fn: () => void): void => {
@@ -122,7 +134,10 @@ export class ManagedProcess {
       const onLine = (line: string): void => {
         if (re.test(line)) done(() => resolve(line));
       };
-      const timer = setTimeout(() => done(() => reject(new TimeoutError(`${this.spec.name} to print ${re}`, timeoutMs, this.logTail()))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new TimeoutError(`${this.spec.name} to print ${re}`, timeoutMs, this.logTail()))),
+        timeoutMs,
+      );
       const exitPoll = setInterval(() => {
         if (this.exitInfo) done(() => reject(this.exitError()));
       }, 20);
@@ -146,7 +161,9 @@ export class ManagedProcess {
 
   exitError(): Error {
     const how = this.exitInfo?.signal ? `signal ${this.exitInfo.signal}` : `exit code ${this.exitInfo?.code}`;
-    return new Error(`${this.spec.name} exited (${how}) during startup\n--- ${this.logPath} (tail) ---\n${this.logTail()}`);
+    return new Error(
+      `${this.spec.name} exited (${how}) during startup\n--- ${this.logPath} (tail) ---\n${this.logTail()}`,
+    );
   }
 
   logTail(lines = 15): string {

@@ -37,7 +37,10 @@ export interface RunOwner {
 
 export class RunDir {
   readonly path: string;
-  constructor(readonly runId: string, root = stateRoot()) {
+  constructor(
+    readonly runId: string,
+    root = stateRoot(),
+  ) {
     this.path = path.join(root, 'runs', runId);
   }
 

@@ -12,7 +12,13 @@ const mapEntry = z.string().regex(/^[^=]+=node\d+$/, 'expected "host:port=nodeN"
 
 /** Fault verbs an external target can run as shell commands ({node} and {verb} are substituted). */
 const faultCommands = z
-  .object({ kill: z.string().optional(), pause: z.string().optional(), resume: z.string().optional(), restart: z.string().optional(), stop: z.string().optional() })
+  .object({
+    kill: z.string().optional(),
+    pause: z.string().optional(),
+    resume: z.string().optional(),
+    restart: z.string().optional(),
+    stop: z.string().optional(),
+  })
   .strict();
 
 /**
@@ -30,7 +36,12 @@ export const externalTarget = z
     /** Dashboard through the balancer: http(s)://host:port. */
     dashboard: z.string().optional(),
     /** Node REST APIs (EMQX v5 subset): node name → http://host:port, or { api, mqtt } with the node's direct MQTT address. */
-    nodes: z.record(z.string().regex(/^node\d+$/, 'expected node1, node2, …'), z.union([z.string(), z.object({ api: z.string(), mqtt: z.string().optional() }).strict()])).default({}),
+    nodes: z
+      .record(
+        z.string().regex(/^node\d+$/, 'expected node1, node2, …'),
+        z.union([z.string(), z.object({ api: z.string(), mqtt: z.string().optional() }).strict()]),
+      )
+      .default({}),
     /** EMQX API key for the node APIs: "key:secret". */
     api_key: z.string().optional(),
     faults: faultCommands.default({}),
@@ -68,9 +79,20 @@ export const profileSchema = z
       })
       .strict()
       .superRefine((b, ctx) => {
-        if (b.kind === 'external' && !b.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'kind external needs `target: { mqtt: mqtt://host:port, … }`' });
-        if (b.kind !== 'external' && !b.config) ctx.addIssue({ code: 'custom', path: ['config'], message: `kind ${b.kind} needs \`config: <file>\` (the balancer config to run)` });
-        if (b.kind !== 'external' && b.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'target is only for kind external' });
+        if (b.kind === 'external' && !b.target)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['target'],
+            message: 'kind external needs `target: { mqtt: mqtt://host:port, … }`',
+          });
+        if (b.kind !== 'external' && !b.config)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['config'],
+            message: `kind ${b.kind} needs \`config: <file>\` (the balancer config to run)`,
+          });
+        if (b.kind !== 'external' && b.target)
+          ctx.addIssue({ code: 'custom', path: ['target'], message: 'target is only for kind external' });
       }),
     suites: z.array(z.enum(SUITES)).min(1).default(['pubsub']),
     /** Per-suite thresholds and parameters; each suite documents and validates its own keys. */

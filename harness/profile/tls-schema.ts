@@ -26,8 +26,10 @@ export const userPkiSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    if ((p.client_cert === undefined) !== (p.client_key === undefined)) ctx.addIssue({ code: 'custom', path: ['client_cert'], message: 'client_cert and client_key go together' });
-    if ((p.cert === undefined) !== (p.key === undefined)) ctx.addIssue({ code: 'custom', path: ['cert'], message: 'cert and key go together' });
+    if ((p.client_cert === undefined) !== (p.client_key === undefined))
+      ctx.addIssue({ code: 'custom', path: ['client_cert'], message: 'client_cert and client_key go together' });
+    if ((p.cert === undefined) !== (p.key === undefined))
+      ctx.addIssue({ code: 'custom', path: ['cert'], message: 'cert and key go together' });
   });
 
 export const tlsPolicySchema = z
@@ -41,7 +43,12 @@ export const tlsPolicySchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (TLS_VERSIONS.indexOf(p.min_version) > TLS_VERSIONS.indexOf(p.max_version)) ctx.addIssue({ code: 'custom', path: ['max_version'], message: `max_version ${p.max_version} is below min_version ${p.min_version}` });
+    if (TLS_VERSIONS.indexOf(p.min_version) > TLS_VERSIONS.indexOf(p.max_version))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_version'],
+        message: `max_version ${p.max_version} is below min_version ${p.min_version}`,
+      });
   });
 
 export const tlsSchema = z
@@ -64,8 +71,18 @@ export const tlsSchema = z
   })
   .strict()
   .superRefine((t, ctx) => {
-    if (t.pki !== 'generated' && t.certificate !== 'good') ctx.addIssue({ code: 'custom', path: ['certificate'], message: 'certificate: expired | wrong-host picks a generated certificate; it needs `pki: generated`' });
-    if (t.pki !== 'generated' && t.topology === 'passthrough' && !t.pki.combined && !t.pki.cert) ctx.addIssue({ code: 'custom', path: ['pki', 'cert'], message: 'passthrough with your own PKI needs cert + key (the nodes serve them)' });
+    if (t.pki !== 'generated' && t.certificate !== 'good')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['certificate'],
+        message: 'certificate: expired | wrong-host picks a generated certificate; it needs `pki: generated`',
+      });
+    if (t.pki !== 'generated' && t.topology === 'passthrough' && !t.pki.combined && !t.pki.cert)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pki', 'cert'],
+        message: 'passthrough with your own PKI needs cert + key (the nodes serve them)',
+      });
   });
 
 export type TlsProfile = z.infer<typeof tlsSchema>;

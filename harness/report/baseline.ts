@@ -95,13 +95,26 @@ function toNumberOrNull(value: unknown): number | null | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-function metricChange(path: string, fromRaw: unknown, toRaw: unknown, tolerance: MetricTolerance): MetricChange | undefined {
+function metricChange(
+  path: string,
+  fromRaw: unknown,
+  toRaw: unknown,
+  tolerance: MetricTolerance,
+): MetricChange | undefined {
   const from = toNumberOrNull(fromRaw);
   const to = toNumberOrNull(toRaw);
   if (from === undefined || to === undefined) return undefined; // not measured in one of the runs
   const change = from !== null && to !== null ? to - from : null;
   const relativeChange = change !== null && from !== 0 && from !== null ? change / Math.abs(from) : null;
-  return { path, from, to, change, relativeChange, worse: tolerance.worse, regressed: isRegression(from, to, tolerance) };
+  return {
+    path,
+    from,
+    to,
+    change,
+    relativeChange,
+    worse: tolerance.worse,
+    regressed: isRegression(from, to, tolerance),
+  };
 }
 
 function metricChanges(current: Summary, baseline: Summary, tol: BaselineTolerances): MetricChange[] {
@@ -112,7 +125,9 @@ function metricChanges(current: Summary, baseline: Summary, tol: BaselineToleran
     if (!before) continue;
     const base = `metrics.failover.scenarios.${name}`;
     out.push(metricChange(`${base}.detection_ms`, before.detection_ms, now.detection_ms, tol.detectionMs));
-    out.push(metricChange(`${base}.reconnect_p99_ms`, before.reconnect_p99_ms, now.reconnect_p99_ms, tol.reconnectP99Ms));
+    out.push(
+      metricChange(`${base}.reconnect_p99_ms`, before.reconnect_p99_ms, now.reconnect_p99_ms, tol.reconnectP99Ms),
+    );
   }
   const fairnessBefore = fairnessScenarios(baseline);
   for (const [name, now] of Object.entries(fairnessScenarios(current))) {
@@ -122,13 +137,24 @@ function metricChanges(current: Summary, baseline: Summary, tol: BaselineToleran
   const tlsBefore = tlsMetrics(baseline);
   const tlsNow = tlsMetrics(current);
   if (tlsBefore && tlsNow) {
-    out.push(metricChange('metrics.tls.handshakes_per_s', tlsBefore.handshakes_per_s, tlsNow.handshakes_per_s, tol.tlsHandshakesPerS));
+    out.push(
+      metricChange(
+        'metrics.tls.handshakes_per_s',
+        tlsBefore.handshakes_per_s,
+        tlsNow.handshakes_per_s,
+        tol.tlsHandshakesPerS,
+      ),
+    );
     out.push(metricChange('metrics.tls.p99_ms', tlsBefore.p99_ms, tlsNow.p99_ms, tol.tlsP99Ms));
   }
   return out.filter((c): c is MetricChange => c !== undefined);
 }
 
-export function compareToBaseline(current: Summary, baseline: Summary, tolerances: Partial<BaselineTolerances> = {}): BaselineDiff {
+export function compareToBaseline(
+  current: Summary,
+  baseline: Summary,
+  tolerances: Partial<BaselineTolerances> = {},
+): BaselineDiff {
   const tol = { ...DEFAULT_TOLERANCES, ...tolerances };
   const statuses = statusChanges(current, baseline);
   const metrics = metricChanges(current, baseline, tol);

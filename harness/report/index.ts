@@ -4,7 +4,15 @@ export { renderJunit } from './junit.js';
 export { renderIndex, type IndexOptions } from './html/index-page.js';
 export { renderProfilePage, type ProfilePageOptions } from './html/profile-page.js';
 export { redactConfig, redactSummary, REDACTED } from './redact.js';
-export { compareToBaseline, DEFAULT_TOLERANCES, type BaselineDiff, type BaselineTolerances, type MetricChange, type MetricTolerance, type StatusChange } from './baseline.js';
+export {
+  compareToBaseline,
+  DEFAULT_TOLERANCES,
+  type BaselineDiff,
+  type BaselineTolerances,
+  type MetricChange,
+  type MetricTolerance,
+  type StatusChange,
+} from './baseline.js';
 export { parseSummaryFile, summaryFileContent } from './summary-file.js';
 export { fairnessChart } from './charts/fairness-chart.js';
 export { failoverTimelineChart, reconnectHistogramChart } from './charts/failover-charts.js';

@@ -22,7 +22,12 @@ function failureBody(test: TestResult): string {
 }
 
 function firstLine(text: string): string {
-  return stripAnsi(text).split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  return (
+    stripAnsi(text)
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 function renderTestcase(classname: string, test: TestResult): string {
@@ -46,8 +51,17 @@ function suiteErrorTestcase(classname: string, error: string): string {
 
 function properties(summary: Summary): string {
   const d = summary.deployment;
-  const props: Record<string, string> = { profile: summary.run.profile, runId: summary.run.id, harnessVersion: summary.run.harnessVersion };
-  if (d) Object.assign(props, { runtime: d.runtime, broker: `${d.broker.kind} ${d.broker.version}`, balancer: `${d.balancer.kind} ${d.balancer.version}` });
+  const props: Record<string, string> = {
+    profile: summary.run.profile,
+    runId: summary.run.id,
+    harnessVersion: summary.run.harnessVersion,
+  };
+  if (d)
+    Object.assign(props, {
+      runtime: d.runtime,
+      broker: `${d.broker.kind} ${d.broker.version}`,
+      balancer: `${d.balancer.kind} ${d.balancer.version}`,
+    });
   const items = Object.entries(props).map(([name, value]) => `      <property${attrs({ name, value })}/>`);
   return `    <properties>\n${items.join('\n')}\n    </properties>`;
 }
@@ -60,12 +74,22 @@ function renderTestsuite(summary: Summary, suiteName: string, suite: SuiteResult
   const errors = suite.error ? 1 : 0;
   const cases = tests.map((t) => renderTestcase(classname, t));
   if (suite.error) cases.unshift(suiteErrorTestcase(classname, suite.error));
-  const head = attrs({ name: classname, tests: tests.length + errors, failures, errors, skipped, time: seconds(suite.durationMs), timestamp: summary.run.started });
+  const head = attrs({
+    name: classname,
+    tests: tests.length + errors,
+    failures,
+    errors,
+    skipped,
+    time: seconds(suite.durationMs),
+    timestamp: summary.run.started,
+  });
   return `  <testsuite${head}>\n${properties(summary)}\n${cases.join('\n')}\n  </testsuite>`;
 }
 
 export function renderJunit(summaries: Summary[]): string {
-  const suites = summaries.flatMap((summary) => Object.entries(summary.suites).map(([name, suite]) => ({ summary, name, suite })));
+  const suites = summaries.flatMap((summary) =>
+    Object.entries(summary.suites).map(([name, suite]) => ({ summary, name, suite })),
+  );
   const count = (pick: (s: SuiteResult) => number): number => suites.reduce((n, { suite }) => n + pick(suite), 0);
   const errors = count((s) => (s.error ? 1 : 0));
   const head = attrs({

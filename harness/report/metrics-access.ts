@@ -22,7 +22,10 @@ export function fairnessScenarios(summary: Summary): Record<string, FairnessMetr
 }
 
 export function failoverScenarios(summary: Summary): Record<string, FailoverMetrics> {
-  return scenarioMap<FailoverMetrics>(summary.metrics.failover, (s) => 'detection_ms' in s || 'timeline' in s || 'reconnect_p99_ms' in s);
+  return scenarioMap<FailoverMetrics>(
+    summary.metrics.failover,
+    (s) => 'detection_ms' in s || 'timeline' in s || 'reconnect_p99_ms' in s,
+  );
 }
 
 export function tlsMetrics(summary: Summary): TlsMetrics | undefined {

@@ -37,7 +37,8 @@ export function redactConfig(text: string): string {
   return text
     .replace(PEM_PRIVATE_KEY, (_m, begin: string, body: string, end: string) => {
       const lineBreaks = body.split('\n').length - 1;
-      const middle = lineBreaks > 1 ? `\n${REDACTED}${'\n'.repeat(lineBreaks - 1)}` : lineBreaks === 1 ? `\n` : REDACTED;
+      const middle =
+        lineBreaks > 1 ? `\n${REDACTED}${'\n'.repeat(lineBreaks - 1)}` : lineBreaks === 1 ? `\n` : REDACTED;
       return `${begin}${middle}${end}`;
     })
     .replace(STATS_AUTH, (_m, head: string) => `${head}${REDACTED}`)

@@ -13,8 +13,10 @@ export function parseSummaryFile(text: string): Summary[] {
   const data: unknown = JSON.parse(text);
   if (typeof data !== 'object' || data === null) throw new Error('summary.json: not a JSON object');
   const record = data as Record<string, unknown>;
-  if (record.schema !== 1) throw new Error(`summary.json: unsupported schema ${JSON.stringify(record.schema)} (this harness reads schema 1)`);
+  if (record.schema !== 1)
+    throw new Error(`summary.json: unsupported schema ${JSON.stringify(record.schema)} (this harness reads schema 1)`);
   if (Array.isArray(record.runs)) return record.runs as Summary[];
-  if (typeof record.run === 'object' && record.run !== null && typeof record.suites === 'object') return [data as Summary];
+  if (typeof record.run === 'object' && record.run !== null && typeof record.suites === 'object')
+    return [data as Summary];
   throw new Error('summary.json: neither a Summary (run, suites) nor a bundle (runs)');
 }

@@ -44,7 +44,12 @@ export interface SuiteResult {
 
 export interface DeploymentSummary {
   runtime: string;
-  broker: { kind: string; version: string; nodes: Array<{ name: string; mqtt: string; http: string }>; capabilities?: Record<string, unknown> };
+  broker: {
+    kind: string;
+    version: string;
+    nodes: Array<{ name: string; mqtt: string; http: string }>;
+    capabilities?: Record<string, unknown>;
+  };
   balancer: {
     kind: string;
     version: string;
@@ -111,7 +116,10 @@ export interface FailoverMetrics {
   reconnect_ms?: number[];
   lost: number;
   duplicated: number;
-  perQos?: Record<string, { sent: number; received: number; lost: number; duplicated: number; reordered: number; unexpected: number }>;
+  perQos?: Record<
+    string,
+    { sent: number; received: number; lost: number; duplicated: number; reordered: number; unexpected: number }
+  >;
   timeline?: { samples: TimelineSample[]; events: TimelineEvent[] };
 }
 
@@ -124,7 +132,15 @@ export interface TlsMetrics {
   /** Individual handshake latencies (ms) for the distribution chart, possibly sampled. */
   latencies_ms?: number[];
   negotiated?: Array<{ version: string; cipher: string }>;
-  certificates?: Array<{ role: string; subject: string; issuer: string; sans: string[]; daysToExpiry: number; keyType: string; keySize: number }>;
+  certificates?: Array<{
+    role: string;
+    subject: string;
+    issuer: string;
+    sans: string[];
+    daysToExpiry: number;
+    keyType: string;
+    keySize: number;
+  }>;
 }
 
 /** metrics.pubsub: latency distribution of cross-node round trips. */

@@ -2,7 +2,8 @@
 
 const ANSI_PATTERN = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 /** Characters XML 1.0 does not allow at all (everything below 0x20 except tab, LF, CR; lone surrogates; U+FFFE/F). */
-const XML_INVALID_PATTERN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_INVALID_PATTERN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes terminal colour codes (Jest failure messages carry them). */
 export function stripAnsi(text: string): string {

@@ -24,7 +24,11 @@ export function overallVerdict(summaries: Summary[]): Verdict {
 
 export function combinedTotals(summaries: Summary[]): { passed: number; failed: number; skipped: number } {
   return summaries.reduce(
-    (acc, s) => ({ passed: acc.passed + s.totals.passed, failed: acc.failed + s.totals.failed, skipped: acc.skipped + s.totals.skipped }),
+    (acc, s) => ({
+      passed: acc.passed + s.totals.passed,
+      failed: acc.failed + s.totals.failed,
+      skipped: acc.skipped + s.totals.skipped,
+    }),
     { passed: 0, failed: 0, skipped: 0 },
   );
 }
@@ -32,7 +36,8 @@ export function combinedTotals(summaries: Summary[]): { passed: number; failed: 
 /** Suite names in first-seen order across all summaries (so the matrix columns are stable). */
 export function suiteNames(summaries: Summary[]): string[] {
   const names: string[] = [];
-  for (const summary of summaries) for (const name of Object.keys(summary.suites)) if (!names.includes(name)) names.push(name);
+  for (const summary of summaries)
+    for (const name of Object.keys(summary.suites)) if (!names.includes(name)) names.push(name);
   return names;
 }
 
@@ -56,13 +61,22 @@ export function rankedFindings(summaries: Summary[]): LocatedFinding[] {
     for (const [suite, result] of Object.entries(summary.suites)) {
       for (const test of result.tests) {
         for (const finding of test.findings ?? []) {
-          all.push({ profile: summary.run.profileName, suite, test: testFullName(test), testDisplay: testDisplayName(suite, test), testStatus: test.status, finding });
+          all.push({
+            profile: summary.run.profileName,
+            suite,
+            test: testFullName(test),
+            testDisplay: testDisplayName(suite, test),
+            testStatus: test.status,
+            finding,
+          });
         }
       }
     }
   }
   return all
     .map((item, index) => ({ item, index }))
-    .sort((a, b) => SEVERITY_RANK[a.item.finding.severity] - SEVERITY_RANK[b.item.finding.severity] || a.index - b.index)
+    .sort(
+      (a, b) => SEVERITY_RANK[a.item.finding.severity] - SEVERITY_RANK[b.item.finding.severity] || a.index - b.index,
+    )
     .map(({ item }) => item);
 }

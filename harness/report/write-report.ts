@@ -42,7 +42,11 @@ function baselineDiffs(summaries: Summary[], baseline: Summary[] | undefined): R
   return diffs;
 }
 
-export async function writeReport(outDir: string, summaries: Summary[], opts: WriteReportOptions = {}): Promise<{ index: string; files: string[] }> {
+export async function writeReport(
+  outDir: string,
+  summaries: Summary[],
+  opts: WriteReportOptions = {},
+): Promise<{ index: string; files: string[] }> {
   if (summaries.length === 0) throw new Error('writeReport: no summaries to report');
   await mkdir(outDir, { recursive: true });
   const files: string[] = [];
@@ -59,10 +63,15 @@ export async function writeReport(outDir: string, summaries: Summary[], opts: Wr
     await write('index.html', await renderProfilePage(only, { baseline: diffs[only.run.profileName] }));
   } else {
     const fileNames = profileFileNames(summaries);
-    const profilePages = Object.fromEntries(Object.entries(fileNames).map(([profile, file]) => [profile, `profiles/${file}`]));
+    const profilePages = Object.fromEntries(
+      Object.entries(fileNames).map(([profile, file]) => [profile, `profiles/${file}`]),
+    );
     await mkdir(join(outDir, 'profiles'), { recursive: true });
     for (const summary of summaries) {
-      const page = await renderProfilePage(summary, { baseline: diffs[summary.run.profileName], indexHref: '../index.html' });
+      const page = await renderProfilePage(summary, {
+        baseline: diffs[summary.run.profileName],
+        indexHref: '../index.html',
+      });
       await write(`profiles/${fileNames[summary.run.profileName]}`, page);
     }
     await write('index.html', renderIndex(summaries, { profilePages, baselines: diffs }));

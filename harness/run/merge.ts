@@ -82,21 +82,30 @@ export function mergeResults(input: MergeInput): Summary {
       };
     });
     const count = (s: TestStatus): number => tests.filter((t) => t.status === s).length;
-    const fileError = file.status === 'failed' && !tests.length ? (file.message ?? '').replace(ANSI, '').trim() : rec?.error;
+    const fileError =
+      file.status === 'failed' && !tests.length ? (file.message ?? '').replace(ANSI, '').trim() : rec?.error;
     suites[name] = {
       passed: count('passed'),
       failed: count('failed') + (fileError && !tests.length ? 1 : 0),
       skipped: count('skipped'),
-      durationMs: file.endTime && file.startTime ? file.endTime - file.startTime : tests.reduce((a, t) => a + t.durationMs, 0),
+      durationMs:
+        file.endTime && file.startTime ? file.endTime - file.startTime : tests.reduce((a, t) => a + t.durationMs, 0),
       error: fileError || undefined,
       tests,
     };
   }
   for (const [name, reason] of Object.entries(input.unavailable ?? {})) {
-    suites[name] = { passed: 0, failed: 0, skipped: 1, durationMs: 0, tests: [{ name: `${name} suite`, path: [], status: 'skipped', durationMs: 0, skipReason: reason, findings: [] }] };
+    suites[name] = {
+      passed: 0,
+      failed: 0,
+      skipped: 1,
+      durationMs: 0,
+      tests: [{ name: `${name} suite`, path: [], status: 'skipped', durationMs: 0, skipReason: reason, findings: [] }],
+    };
   }
   const metrics: Record<string, unknown> = {};
-  for (const [name, rec] of Object.entries(input.records)) if (Object.keys(rec.metrics).length) metrics[name] = rec.metrics;
+  for (const [name, rec] of Object.entries(input.records))
+    if (Object.keys(rec.metrics).length) metrics[name] = rec.metrics;
   const deployment = Object.values(input.records).find((r) => r.deployment)?.deployment;
   const totals = { passed: 0, failed: 0, skipped: 0 };
   for (const s of Object.values(suites)) {
@@ -106,7 +115,14 @@ export function mergeResults(input: MergeInput): Summary {
   }
   return {
     schema: 1,
-    run: { id: input.runId, started: input.started.toISOString(), finished: input.finished.toISOString(), harnessVersion: input.harnessVersion, profile: input.profileFile, profileName: input.profileName },
+    run: {
+      id: input.runId,
+      started: input.started.toISOString(),
+      finished: input.finished.toISOString(),
+      harnessVersion: input.harnessVersion,
+      profile: input.profileFile,
+      profileName: input.profileName,
+    },
     deployment,
     totals,
     suites,

@@ -40,21 +40,30 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
   const jestOut = path.join(opts.workDir, `jest-${profile.name}.json`);
   rmSync(jestOut, { force: true });
   const unavailable: Record<string, string> = {};
-  const files = opts.suites.filter((s) => {
-    if (existsSync(suiteFile(s))) return true;
-    unavailable[s] = `the ${s} suite is not part of this harness version yet`;
-    return false;
-  }).map(suiteFile);
+  const files = opts.suites
+    .filter((s) => {
+      if (existsSync(suiteFile(s))) return true;
+      unavailable[s] = `the ${s} suite is not part of this harness version yet`;
+      return false;
+    })
+    .map(suiteFile);
 
   let jest: JestJson | undefined;
   if (files.length) {
     const require = createRequire(import.meta.url);
     const jestBin = path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
     const args = [
-      '--experimental-vm-modules', jestBin,
-      '--config', path.join(projectRoot(), 'jest.config.ts'),
-      '--selectProjects', 'suites', '--runInBand', '--verbose',
-      '--json', '--outputFile', jestOut,
+      '--experimental-vm-modules',
+      jestBin,
+      '--config',
+      path.join(projectRoot(), 'jest.config.ts'),
+      '--selectProjects',
+      'suites',
+      '--runInBand',
+      '--verbose',
+      '--json',
+      '--outputFile',
+      jestOut,
       // The suite files before the extra args: an array option there (`--reporters a --reporters b`) would swallow them.
       ...files,
       ...(opts.jestArgs ?? []),

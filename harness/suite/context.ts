@@ -68,7 +68,8 @@ export function useDeployment(suite: string): SuiteHarness {
     pool,
     recorder,
     get deployment(): Deployment {
-      if (!deployment) throw new Error('the deployment is not running (its startup failed: see the first error of this suite)');
+      if (!deployment)
+        throw new Error('the deployment is not running (its startup failed: see the first error of this suite)');
       return deployment;
     },
     finding(f) {

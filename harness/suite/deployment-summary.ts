@@ -8,13 +8,18 @@ export function summarizeDeployment(d: Deployment): DeploymentSummary {
   if (e.mqtts) endpoints.mqtts = `mqtts://${e.mqtts.host}:${e.mqtts.port}`;
   if (e.dashboard) endpoints.dashboard = `http://${e.dashboard.host}:${e.dashboard.port}`;
   if (e.balancerAdmin) endpoints[e.balancerAdmin.kind] = e.balancerAdmin.address;
-  for (const [name, f] of Object.entries(e.frontends)) endpoints[`frontend ${name}`] = `${f.host}:${f.port}${f.tls ? ' (TLS)' : ''}`;
+  for (const [name, f] of Object.entries(e.frontends))
+    endpoints[`frontend ${name}`] = `${f.host}:${f.port}${f.tls ? ' (TLS)' : ''}`;
   return {
     runtime: d.runtime,
     broker: {
       kind: d.brokerKind,
       version: d.brokerVersion,
-      nodes: d.nodes.map((n) => ({ name: n.name, mqtt: `${n.mqtt.host}:${n.mqtt.port}`, http: `${n.http.host}:${n.http.port}` })),
+      nodes: d.nodes.map((n) => ({
+        name: n.name,
+        mqtt: `${n.mqtt.host}:${n.mqtt.port}`,
+        http: `${n.http.host}:${n.http.port}`,
+      })),
       capabilities: { ...d.capabilities },
     },
     balancer: {

@@ -28,8 +28,24 @@ export interface CertFacts {
 }
 
 const DAY = 86_400_000;
-const CURVE_BITS: Record<string, number> = { prime256v1: 256, 'P-256': 256, secp384r1: 384, 'P-384': 384, secp521r1: 521, 'P-521': 521, secp224r1: 224, secp256k1: 256 };
-const KEY_TYPE_NAMES: Record<string, string> = { rsa: 'RSA', 'rsa-pss': 'RSA-PSS', ec: 'EC', ed25519: 'Ed25519', ed448: 'Ed448', dsa: 'DSA' };
+const CURVE_BITS: Record<string, number> = {
+  prime256v1: 256,
+  'P-256': 256,
+  secp384r1: 384,
+  'P-384': 384,
+  secp521r1: 521,
+  'P-521': 521,
+  secp224r1: 224,
+  secp256k1: 256,
+};
+const KEY_TYPE_NAMES: Record<string, string> = {
+  rsa: 'RSA',
+  'rsa-pss': 'RSA-PSS',
+  ec: 'EC',
+  ed25519: 'Ed25519',
+  ed448: 'Ed448',
+  dsa: 'DSA',
+};
 
 /** The first certificate of a PEM text (or a DER buffer) as a Node X509Certificate. */
 export function parseCertificate(pemOrDer: string | Buffer): X509Certificate {
@@ -138,7 +154,11 @@ export function certFindings(facts: CertFacts, opts: CertFindingOptions = {}): F
     });
   }
   if (new Date(facts.notBefore).getTime() > now) {
-    out.push({ severity: 'error', title: `The ${who} is not valid yet (notBefore ${facts.notBefore}).`, remedy: 'Check the issuing clock and the validity period.' });
+    out.push({
+      severity: 'error',
+      title: `The ${who} is not valid yet (notBefore ${facts.notBefore}).`,
+      remedy: 'Check the issuing clock and the validity period.',
+    });
   }
   const sanText = facts.sans.length ? facts.sans.join(', ') : '(none)';
   for (const name of opts.expectedNames ?? []) {
@@ -163,5 +183,13 @@ export function certFindings(facts: CertFacts, opts: CertFindingOptions = {}): F
 
 /** One entry of TlsMetrics.certificates. */
 export function certificateMetric(role: string, f: CertFacts): NonNullable<TlsMetrics['certificates']>[number] {
-  return { role, subject: f.subject, issuer: f.issuer, sans: f.sans, daysToExpiry: f.daysToExpiry, keyType: f.keyType, keySize: f.keySize };
+  return {
+    role,
+    subject: f.subject,
+    issuer: f.issuer,
+    sans: f.sans,
+    daysToExpiry: f.daysToExpiry,
+    keyType: f.keyType,
+    keySize: f.keySize,
+  };
 }

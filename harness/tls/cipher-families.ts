@@ -16,7 +16,13 @@ export interface FamilyVerdict {
   evidence: string;
 }
 
-const RANK: Record<CipherProbe['verdict'], number> = { accepted: 4, refused: 3, inconclusive: 2, unreachable: 1, 'not-testable': 0 };
+const RANK: Record<CipherProbe['verdict'], number> = {
+  accepted: 4,
+  refused: 3,
+  inconclusive: 2,
+  unreachable: 1,
+  'not-testable': 0,
+};
 
 export async function probeCipherFamilies(t: ProbeTarget, families: readonly string[]): Promise<FamilyVerdict[]> {
   const wanted = WEAK_CIPHER_FAMILIES.filter((f) => families.includes(f.family));
@@ -24,10 +30,25 @@ export async function probeCipherFamilies(t: ProbeTarget, families: readonly str
   const out: FamilyVerdict[] = [];
   for (const f of wanted) {
     const suites = WEAK_SUITES[f.family];
-    const raw = suites ? await probeSuites({ host: t.host, port: t.port, servername: t.servername, suites: Object.keys(suites).map(Number), timeoutMs: t.timeoutMs ?? 3000 }) : undefined;
+    const raw = suites
+      ? await probeSuites({
+          host: t.host,
+          port: t.port,
+          servername: t.servername,
+          suites: Object.keys(suites).map(Number),
+          timeoutMs: t.timeoutMs ?? 3000,
+        })
+      : undefined;
     const handshake = full.find((p) => p.family === f.family)!;
     const candidates: FamilyVerdict[] = [
-      { family: f.family, why: f.why, verdict: handshake.verdict, cipher: handshake.cipher, protocol: handshake.protocol, evidence: `full handshake offering ${f.spec}: ${handshake.errorCode ?? handshake.outcome}` },
+      {
+        family: f.family,
+        why: f.why,
+        verdict: handshake.verdict,
+        cipher: handshake.cipher,
+        protocol: handshake.protocol,
+        evidence: `full handshake offering ${f.spec}: ${handshake.errorCode ?? handshake.outcome}`,
+      },
     ];
     if (raw) {
       candidates.push({

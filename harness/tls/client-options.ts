@@ -29,7 +29,9 @@ export function servernameOf(o: Pick<TlsClientOptions, 'host' | 'servername'>): 
 }
 
 /** `ca`, `cert` and `key` read (PEM text or files), only those that are set. */
-export async function clientPems(o: Pick<TlsClientOptions, 'ca' | 'cert' | 'key'>): Promise<{ ca?: Buffer[]; cert?: Buffer; key?: Buffer }> {
+export async function clientPems(
+  o: Pick<TlsClientOptions, 'ca' | 'cert' | 'key'>,
+): Promise<{ ca?: Buffer[]; cert?: Buffer; key?: Buffer }> {
   const pems: { ca?: Buffer[]; cert?: Buffer; key?: Buffer } = {};
   if (o.ca !== undefined) pems.ca = await pemListOrPath(o.ca);
   if (o.cert !== undefined) pems.cert = await pemOrPath(o.cert);

@@ -62,7 +62,11 @@ function handshakeOnce(options: tls.ConnectionOptions, timeoutMs: number): Promi
       resolve(r);
     }
     function onSecureConnect(): void {
-      done({ ms: performance.now() - started, version: socket.getProtocol() ?? '?', cipher: socket.getCipher()?.name ?? '?' });
+      done({
+        ms: performance.now() - started,
+        version: socket.getProtocol() ?? '?',
+        cipher: socket.getCipher()?.name ?? '?',
+      });
     }
     function onError(err: NodeJS.ErrnoException): void {
       done({ ms: performance.now() - started, error: err.code ?? err.message });
@@ -76,8 +80,13 @@ function handshakeOnce(options: tls.ConnectionOptions, timeoutMs: number): Promi
 }
 
 export async function measureHandshakes(o: BenchOptions): Promise<BenchResult> {
-  if (!(o.concurrency >= 1 && o.maxHandshakes >= 1 && o.maxMs > 0)) throw new Error('concurrency, maxHandshakes and maxMs must be positive');
-  const secureContext = tls.createSecureContext({ ...(await clientPems(o)), minVersion: o.minVersion, maxVersion: o.maxVersion });
+  if (!(o.concurrency >= 1 && o.maxHandshakes >= 1 && o.maxMs > 0))
+    throw new Error('concurrency, maxHandshakes and maxMs must be positive');
+  const secureContext = tls.createSecureContext({
+    ...(await clientPems(o)),
+    minVersion: o.minVersion,
+    maxVersion: o.maxVersion,
+  });
   const servername = servernameOf(o);
   const verify = o.verify !== false;
   const options: tls.ConnectionOptions = { host: o.host, port: o.port, secureContext, rejectUnauthorized: verify };

@@ -64,7 +64,8 @@ async function prepare(o: HandshakeOptions): Promise<Prepared> {
     ALPNProtocols: o.alpnProtocols,
     ...(await clientPems(o)),
   };
-  for (const k of Object.keys(options) as Array<keyof tls.ConnectionOptions>) if (options[k] === undefined) delete options[k];
+  for (const k of Object.keys(options) as Array<keyof tls.ConnectionOptions>)
+    if (options[k] === undefined) delete options[k];
   return { options, identity: servername ?? o.host };
 }
 
@@ -91,7 +92,9 @@ function clientVerdict(socket: tls.TLSSocket, o: HandshakeOptions, identity: str
   }
   if (o.checkHostname === false) return undefined;
   const err = tls.checkServerIdentity(identity, socket.getPeerCertificate(false));
-  return err ? { code: (err as NodeJS.ErrnoException).code ?? 'ERR_TLS_CERT_ALTNAME_INVALID', message: err.message } : undefined;
+  return err
+    ? { code: (err as NodeJS.ErrnoException).code ?? 'ERR_TLS_CERT_ALTNAME_INVALID', message: err.message }
+    : undefined;
 }
 
 /** Tries one handshake; never throws for network/TLS failures (only for unreadable PEM files). */
@@ -104,7 +107,12 @@ export async function tryHandshake(o: HandshakeOptions): Promise<HandshakeResult
     socket = tls.connect(options);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    return { ok: false, outcome: classifyError(e.code, e.message), error: { code: e.code ?? 'ERROR', message: e.message }, ms: elapsed() };
+    return {
+      ok: false,
+      outcome: classifyError(e.code, e.message),
+      error: { code: e.code ?? 'ERROR', message: e.message },
+      ms: elapsed(),
+    };
   }
 
   return new Promise<HandshakeResult>((resolve) => {
@@ -152,7 +160,8 @@ export async function tryHandshake(o: HandshakeOptions): Promise<HandshakeResult
     function onError(err: NodeJS.ErrnoException): void {
       const error = { code: err.code ?? 'ERROR', message: err.message };
       const outcome = classifyError(err.code, err.message);
-      if (accepted) return finish({ ...accepted, ok: false, outcome: outcome === 'error' ? 'refused-by-server' : outcome, error });
+      if (accepted)
+        return finish({ ...accepted, ok: false, outcome: outcome === 'error' ? 'refused-by-server' : outcome, error });
       finish({ ok: false, outcome, error, ms: elapsed() });
     }
     function onClose(): void {
@@ -162,7 +171,15 @@ export async function tryHandshake(o: HandshakeOptions): Promise<HandshakeResult
     }
     function onTimeout(): void {
       const phase = socket.connecting ? 'TCP connect' : 'TLS handshake';
-      finish({ ok: false, outcome: 'timeout', error: { code: 'ETIMEDOUT', message: `${phase} to ${o.host}:${o.port} gave no verdict within ${o.timeoutMs} ms` }, ms: elapsed() });
+      finish({
+        ok: false,
+        outcome: 'timeout',
+        error: {
+          code: 'ETIMEDOUT',
+          message: `${phase} to ${o.host}:${o.port} gave no verdict within ${o.timeoutMs} ms`,
+        },
+        ms: elapsed(),
+      });
     }
     function ignoreLateError(): void {}
 

@@ -2,9 +2,35 @@
  * TLS building blocks for the suites: run-time PKI, certificate facts and findings, handshake verdicts,
  * policy probes, handshake bench, and the real mosquitto_pub. (Test fixtures live in ./testing/.)
  */
-export { generatePki, loadUserPki, WRONG_HOST_NAME, type Pki, type GeneratePkiOptions, type CertKeyPaths, type ServerCertPaths, type KeyType, type UserPki, type UserPkiPaths } from './pki.js';
-export { certFacts, certFindings, certificateMetric, nameCovered, parseCertificate, type CertFacts, type CertFindingOptions } from './cert-facts.js';
-export { tryHandshake, type HandshakeOptions, type HandshakeResult, type HandshakeOutcome, type HandshakeError, type PemInput } from './handshake.js';
+export {
+  generatePki,
+  loadUserPki,
+  WRONG_HOST_NAME,
+  type Pki,
+  type GeneratePkiOptions,
+  type CertKeyPaths,
+  type ServerCertPaths,
+  type KeyType,
+  type UserPki,
+  type UserPkiPaths,
+} from './pki.js';
+export {
+  certFacts,
+  certFindings,
+  certificateMetric,
+  nameCovered,
+  parseCertificate,
+  type CertFacts,
+  type CertFindingOptions,
+} from './cert-facts.js';
+export {
+  tryHandshake,
+  type HandshakeOptions,
+  type HandshakeResult,
+  type HandshakeOutcome,
+  type HandshakeError,
+  type PemInput,
+} from './handshake.js';
 export { classifyError, isRefusal } from './handshake-errors.js';
 export {
   probeProtocolVersions,
@@ -22,7 +48,15 @@ export {
 } from './policy.js';
 export { protocolFindings, cipherFindings } from './policy-findings.js';
 export { measureHandshakes, percentile, type BenchOptions, type BenchResult } from './handshake-bench.js';
-export { runMosquittoPub, findMosquittoPub, mosquittoPubArgs, parseMosquittoOutput, type MosquittoPubOptions, type MosquittoRun, type MosquittoParsed } from './mosquitto.js';
+export {
+  runMosquittoPub,
+  findMosquittoPub,
+  mosquittoPubArgs,
+  parseMosquittoOutput,
+  type MosquittoPubOptions,
+  type MosquittoRun,
+  type MosquittoParsed,
+} from './mosquitto.js';
 export { probeSuites, clientHello, parseServerAnswer, WEAK_SUITES, type RawHelloResult } from './raw-hello.js';
 export { probeCipherFamilies, type FamilyVerdict } from './cipher-families.js';
 export { prepareRunTls, withPreflightTls, type RunTls, type BalancerTls, type PreparedTls } from './run-tls.js';

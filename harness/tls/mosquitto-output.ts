@@ -70,7 +70,14 @@ export function parseMosquittoOutput(stdout: readonly string[], stderr: readonly
       order.push(p.connackCode === 0 ? 'CONNACK' : 'CONNACK!');
     } else if ((m = line.match(PUBLISH))) {
       p.sentPublish = true;
-      p.publish ??= { dup: m[2] === '1', qos: Number(m[3]), retain: m[4] === '1', mid: Number(m[5]), topic: m[6]!, bytes: Number(m[7]) };
+      p.publish ??= {
+        dup: m[2] === '1',
+        qos: Number(m[3]),
+        retain: m[4] === '1',
+        mid: Number(m[5]),
+        topic: m[6]!,
+        bytes: Number(m[7]),
+      };
       order.push('PUBLISH');
     } else if (line.match(DISCONNECT)) {
       p.sentDisconnect = true;

@@ -63,8 +63,11 @@ export async function findMosquittoPub(): Promise<string | undefined> {
 
 export function mosquittoPubArgs(o: MosquittoPubOptions): string[] {
   const tlsOnly = { insecure: o.insecure, cert: o.cert, key: o.key, tlsVersion: o.tlsVersion, ciphers: o.ciphers };
-  const given = Object.entries(tlsOnly).filter(([, v]) => v !== undefined && v !== false).map(([k]) => k);
-  if (!o.cafile && given.length) throw new Error(`mosquitto_pub: ${given.join(', ')} need cafile (TLS is enabled by --cafile)`);
+  const given = Object.entries(tlsOnly)
+    .filter(([, v]) => v !== undefined && v !== false)
+    .map(([k]) => k);
+  if (!o.cafile && given.length)
+    throw new Error(`mosquitto_pub: ${given.join(', ')} need cafile (TLS is enabled by --cafile)`);
   if ((o.cert === undefined) !== (o.key === undefined)) throw new Error('mosquitto_pub: cert and key go together');
   const args = ['-h', o.host, '-p', String(o.port), '-t', o.topic ?? 'harness/tls', '-m', o.message ?? 'hello'];
   if (o.debug !== false) args.push('-d');
@@ -79,7 +82,11 @@ export function mosquittoPubArgs(o: MosquittoPubOptions): string[] {
   return [...args, ...(o.extraArgs ?? [])];
 }
 
-const lines = (s: string): string[] => s.split('\n').map((l) => l.trimEnd()).filter((l) => l.length > 0);
+const lines = (s: string): string[] =>
+  s
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.length > 0);
 
 /** Runs mosquitto_pub; never rejects for a failed publish (read exitCode/parsed), only when it cannot be started. */
 export async function runMosquittoPub(o: MosquittoPubOptions): Promise<MosquittoRun> {
@@ -101,11 +108,22 @@ export async function runMosquittoPub(o: MosquittoPubOptions): Promise<Mosquitto
     timedOut = true;
     child.kill('SIGKILL');
   }, o.timeoutMs);
-  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (c, s) => resolve({ code: c, signal: s }));
-  }).finally(() => clearTimeout(timer));
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (c, s) => resolve({ code: c, signal: s }));
+    },
+  ).finally(() => clearTimeout(timer));
   const stdout = lines(out);
   const stderr = lines(err);
-  return { args, exitCode: code, signal, timedOut, stdout, stderr, ms: Math.round(performance.now() - started), parsed: parseMosquittoOutput(stdout, stderr) };
+  return {
+    args,
+    exitCode: code,
+    signal,
+    timedOut,
+    stdout,
+    stderr,
+    ms: Math.round(performance.now() - started),
+    parsed: parseMosquittoOutput(stdout, stderr),
+  };
 }

@@ -47,11 +47,20 @@ function skipHostnameCheck(): undefined {
 }
 
 /** Connects over MQTT/TLS through the balancer and asks the cluster where the client landed. */
-export async function connectMqttsPlaced(d: Deployment, pool: ClientPool, tls: RunTls, clientId: string, c: MqttsChoice = {}, extra: IClientOptions = {}): Promise<PlacedClient> {
+export async function connectMqttsPlaced(
+  d: Deployment,
+  pool: ClientPool,
+  tls: RunTls,
+  clientId: string,
+  c: MqttsChoice = {},
+  extra: IClientOptions = {},
+): Promise<PlacedClient> {
   if (!d.endpoints.mqtts) throw new Error('the deployment has no MQTT/TLS endpoint');
   // A server that refuses a client certificate by closing (Node/TS-proxy, no alert) leaves MQTT.js waiting for CONNACK:
   // the caller's connectTimeout bounds that wait too.
-  const client = await pool.connect(d.endpoints.mqtts, { ...extra, ...mqttsOptions(tls, c), clientId }, extra.connectTimeout ?? 10_000).catch(plainError);
+  const client = await pool
+    .connect(d.endpoints.mqtts, { ...extra, ...mqttsOptions(tls, c), clientId }, extra.connectTimeout ?? 10_000)
+    .catch(plainError);
   return { client, clientId, node: await nodeOfClient(d, clientId) };
 }
 
@@ -59,15 +68,32 @@ export async function connectMqttsPlaced(d: Deployment, pool: ClientPool, tls: R
  * Connects over MQTT/TLS until `count` clients sit on `count` distinct nodes (bounded: 12 attempts per client). After a
  * few attempts from one source address it varies the source (127.0.2.x), for source-hash balancing.
  */
-export async function connectMqttsOnDistinctNodes(d: Deployment, pool: ClientPool, tls: RunTls, count: number, prefix: string, c: MqttsChoice = {}): Promise<PlacedClient[]> {
+export async function connectMqttsOnDistinctNodes(
+  d: Deployment,
+  pool: ClientPool,
+  tls: RunTls,
+  count: number,
+  prefix: string,
+  c: MqttsChoice = {},
+): Promise<PlacedClient[]> {
   const placed = new Map<NodeName, PlacedClient>();
   const maxAttempts = 12 * count;
   for (let i = 0; i < maxAttempts && placed.size < count; i++) {
     const localAddress = i >= 2 * count ? `127.0.2.${(i % 250) + 1}` : undefined;
-    const p = await connectMqttsPlaced(d, pool, tls, `${prefix}-${i}`, c, localAddress ? { localAddress } as IClientOptions : {});
+    const p = await connectMqttsPlaced(
+      d,
+      pool,
+      tls,
+      `${prefix}-${i}`,
+      c,
+      localAddress ? ({ localAddress } as IClientOptions) : {},
+    );
     if (placed.has(p.node)) await new Promise<void>((r) => p.client.end(true, {}, () => r()));
     else placed.set(p.node, p);
   }
-  if (placed.size < count) throw new Error(`could not place ${count} MQTT/TLS clients on distinct nodes through the balancer in ${maxAttempts} attempts (got ${[...placed.keys()].join(', ')})`);
+  if (placed.size < count)
+    throw new Error(
+      `could not place ${count} MQTT/TLS clients on distinct nodes through the balancer in ${maxAttempts} attempts (got ${[...placed.keys()].join(', ')})`,
+    );
   return [...placed.values()];
 }

@@ -99,7 +99,10 @@ export async function generatePki(dir: string, opts: GeneratePkiOptions): Promis
   const right = { commonName, usage: 'server' as const, keyType, dnsNames, ipAddresses };
   const [server, wrongHost, expired, unknownCaServer, client, unknownClient] = await Promise.all([
     issueCertificate({ ...right, ...leafValidity }, ca),
-    issueCertificate({ commonName: WRONG_HOST_NAME, usage: 'server', keyType, dnsNames: [WRONG_HOST_NAME], ...leafValidity }, ca),
+    issueCertificate(
+      { commonName: WRONG_HOST_NAME, usage: 'server', keyType, dnsNames: [WRONG_HOST_NAME], ...leafValidity },
+      ca,
+    ),
     issueCertificate({ ...right, ...expiredValidity }, ca),
     issueCertificate({ ...right, ...leafValidity }, unknownCa),
     issueCertificate({ commonName: 'harness-client', usage: 'client', keyType, ...leafValidity }, clientCa),
@@ -111,14 +114,15 @@ export async function generatePki(dir: string, opts: GeneratePkiOptions): Promis
     writeCa(dir, 'client-ca', clientCa),
     writeCa(dir, 'unknown-ca', unknownCa),
   ]);
-  const [serverPaths, wrongHostPaths, expiredPaths, unknownCaServerPaths, clientPaths, unknownClientPaths] = await Promise.all([
-    writeServer(dir, 'server', server),
-    writeServer(dir, 'wrong-host', wrongHost),
-    writeServer(dir, 'expired', expired),
-    writeServer(dir, 'unknown-ca-server', unknownCaServer),
-    writeClient(dir, 'client', client),
-    writeClient(dir, 'unknown-client', unknownClient),
-  ]);
+  const [serverPaths, wrongHostPaths, expiredPaths, unknownCaServerPaths, clientPaths, unknownClientPaths] =
+    await Promise.all([
+      writeServer(dir, 'server', server),
+      writeServer(dir, 'wrong-host', wrongHost),
+      writeServer(dir, 'expired', expired),
+      writeServer(dir, 'unknown-ca-server', unknownCaServer),
+      writeClient(dir, 'client', client),
+      writeClient(dir, 'unknown-client', unknownClient),
+    ]);
   return {
     dir,
     keyType,

@@ -13,16 +13,23 @@ export type Expectation = 'accept' | 'refuse';
 /** accept for min_version..max_version, refuse outside. */
 export function expectedVerdict(version: ProtocolVersion, policy: RunTls['policy']): Expectation {
   const i = PROTOCOL_VERSIONS.indexOf(version);
-  return i >= PROTOCOL_VERSIONS.indexOf(policy.minVersion) && i <= PROTOCOL_VERSIONS.indexOf(policy.maxVersion) ? 'accept' : 'refuse';
+  return i >= PROTOCOL_VERSIONS.indexOf(policy.minVersion) && i <= PROTOCOL_VERSIONS.indexOf(policy.maxVersion)
+    ? 'accept'
+    : 'refuse';
 }
 
 function bindText(t: TlsTarget): string {
   return t.source ? ` Config: \`${t.source}\`.` : '';
 }
 
-export function protocolPolicyFindings(probes: readonly ProtocolProbe[], policy: RunTls['policy'], t: TlsTarget): Finding[] {
+export function protocolPolicyFindings(
+  probes: readonly ProtocolProbe[],
+  policy: RunTls['policy'],
+  t: TlsTarget,
+): Finding[] {
   const out: Finding[] = [];
-  const range = policy.minVersion === policy.maxVersion ? policy.minVersion : `${policy.minVersion}–${policy.maxVersion}`;
+  const range =
+    policy.minVersion === policy.maxVersion ? policy.minVersion : `${policy.minVersion}–${policy.maxVersion}`;
   for (const p of probes) {
     const want = expectedVerdict(p.version, policy);
     const seen = `${p.verdict} (${p.errorCode ?? p.outcome}${p.cipher ? `, ${p.cipher}` : ''})`;
@@ -43,9 +50,16 @@ export function protocolPolicyFindings(probes: readonly ProtocolProbe[], policy:
         remedy: `Allow ${range} (check ssl-min-ver / ssl-max-ver / min_version), or change tls.policy in the profile.`,
       });
     } else if (p.verdict === 'not-testable') {
-      out.push({ severity: 'warning', title: `${p.version} could not be offered by this client (${p.errorCode ?? p.outcome}): whether it is ${want === 'refuse' ? 'refused' : 'accepted'} is not verified.` });
+      out.push({
+        severity: 'warning',
+        title: `${p.version} could not be offered by this client (${p.errorCode ?? p.outcome}): whether it is ${want === 'refuse' ? 'refused' : 'accepted'} is not verified.`,
+      });
     } else if (p.verdict === 'unreachable' || p.verdict === 'inconclusive') {
-      out.push({ severity: 'error', title: `The ${p.version} probe of ${t.where} gave no verdict: ${seen}.`, remedy: 'Check that the MQTT/TLS frontend is up and speaks TLS.' });
+      out.push({
+        severity: 'error',
+        title: `The ${p.version} probe of ${t.where} gave no verdict: ${seen}.`,
+        remedy: 'Check that the MQTT/TLS frontend is up and speaks TLS.',
+      });
     }
   }
   return out;
@@ -63,9 +77,15 @@ export function cipherPolicyFindings(probes: readonly FamilyVerdict[], t: TlsTar
         remedy: t.remedies.ciphers,
       });
     } else if (p.verdict === 'not-testable') {
-      out.push({ severity: 'warning', title: `${p.family} suites could not be offered (${p.evidence}): not verified.` });
+      out.push({
+        severity: 'warning',
+        title: `${p.family} suites could not be offered (${p.evidence}): not verified.`,
+      });
     } else if (p.verdict === 'unreachable' || p.verdict === 'inconclusive') {
-      out.push({ severity: 'error', title: `The ${p.family} cipher probe of ${t.where} gave no verdict: ${p.evidence}.` });
+      out.push({
+        severity: 'error',
+        title: `The ${p.family} cipher probe of ${t.where} gave no verdict: ${p.evidence}.`,
+      });
     }
   }
   return out;
@@ -73,5 +93,7 @@ export function cipherPolicyFindings(probes: readonly FamilyVerdict[], t: TlsTar
 
 /** Negotiated cipher per accepted protocol version, e.g. { 'TLSv1.2': 'ECDHE-RSA-AES128-GCM-SHA256', 'TLSv1.3': 'TLS_AES_256_GCM_SHA384' }. */
 export function ciphersByVersion(probes: readonly ProtocolProbe[]): Array<{ version: string; cipher: string }> {
-  return probes.filter((p) => p.verdict === 'accepted' && p.cipher).map((p) => ({ version: p.version, cipher: p.cipher! }));
+  return probes
+    .filter((p) => p.verdict === 'accepted' && p.cipher)
+    .map((p) => ({ version: p.version, cipher: p.cipher! }));
 }

@@ -102,11 +102,27 @@ function verdictOf(r: HandshakeResult): ProbeVerdict {
 }
 
 function toProbe(r: HandshakeResult): ProbeResult {
-  return { verdict: verdictOf(r), protocol: r.protocol, cipher: r.cipher, outcome: r.outcome, errorCode: r.error?.code, ms: r.ms };
+  return {
+    verdict: verdictOf(r),
+    protocol: r.protocol,
+    cipher: r.cipher,
+    outcome: r.outcome,
+    errorCode: r.error?.code,
+    ms: r.ms,
+  };
 }
 
 function baseOptions(t: ProbeTarget): HandshakeOptions {
-  return { host: t.host, port: t.port, servername: t.servername, ca: t.ca, cert: t.cert, key: t.key, verifyChain: false, timeoutMs: t.timeoutMs ?? 3000 };
+  return {
+    host: t.host,
+    port: t.port,
+    servername: t.servername,
+    ca: t.ca,
+    cert: t.cert,
+    key: t.key,
+    verifyChain: false,
+    timeoutMs: t.timeoutMs ?? 3000,
+  };
 }
 
 /** One handshake per protocol version (min = max = that version). */
@@ -114,22 +130,42 @@ export async function probeProtocolVersions(t: ProbeTarget): Promise<ProtocolPro
   const out: ProtocolProbe[] = [];
   for (const version of PROTOCOL_VERSIONS) {
     const legacy = version === 'TLSv1' || version === 'TLSv1.1';
-    const r = await tryHandshake({ ...baseOptions(t), minVersion: version, maxVersion: version, ciphers: legacy ? `DEFAULT${LEGACY_OK}` : undefined });
+    const r = await tryHandshake({
+      ...baseOptions(t),
+      minVersion: version,
+      maxVersion: version,
+      ciphers: legacy ? `DEFAULT${LEGACY_OK}` : undefined,
+    });
     out.push({ version, ...toProbe(r) });
   }
   return out;
 }
 
 /** One handshake per weak cipher family, offering only that family with TLS ≤ 1.2. */
-export async function probeWeakCiphers(t: ProbeTarget, families: readonly CipherFamily[] = WEAK_CIPHER_FAMILIES): Promise<CipherProbe[]> {
+export async function probeWeakCiphers(
+  t: ProbeTarget,
+  families: readonly CipherFamily[] = WEAK_CIPHER_FAMILIES,
+): Promise<CipherProbe[]> {
   const out: CipherProbe[] = [];
   for (const f of families) {
     const offerable = clientCanOffer(f.spec);
     if (!offerable) {
-      out.push({ ...f, offerable, verdict: 'not-testable', outcome: 'not-offerable', errorCode: 'ERR_SSL_NO_CIPHER_MATCH', ms: 0 });
+      out.push({
+        ...f,
+        offerable,
+        verdict: 'not-testable',
+        outcome: 'not-offerable',
+        errorCode: 'ERR_SSL_NO_CIPHER_MATCH',
+        ms: 0,
+      });
       continue;
     }
-    const r = await tryHandshake({ ...baseOptions(t), minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: `${f.spec}${LEGACY_OK}` });
+    const r = await tryHandshake({
+      ...baseOptions(t),
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.2',
+      ciphers: `${f.spec}${LEGACY_OK}`,
+    });
     out.push({ ...f, offerable, ...toProbe(r) });
   }
   return out;

@@ -9,12 +9,40 @@ import net from 'node:net';
 
 /** Weak suites per family, IANA code → name (RFC 5246, 4492, 2246 and the IANA TLS registry). */
 export const WEAK_SUITES: Record<string, Record<number, string>> = {
-  NULL: { 0x0001: 'TLS_RSA_WITH_NULL_MD5', 0x0002: 'TLS_RSA_WITH_NULL_SHA', 0x003b: 'TLS_RSA_WITH_NULL_SHA256', 0xc006: 'TLS_ECDHE_ECDSA_WITH_NULL_SHA', 0xc010: 'TLS_ECDHE_RSA_WITH_NULL_SHA' },
-  RC4: { 0x0004: 'TLS_RSA_WITH_RC4_128_MD5', 0x0005: 'TLS_RSA_WITH_RC4_128_SHA', 0xc007: 'TLS_ECDHE_ECDSA_WITH_RC4_128_SHA', 0xc011: 'TLS_ECDHE_RSA_WITH_RC4_128_SHA' },
-  '3DES': { 0x000a: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 0x0016: 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA', 0xc008: 'TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA', 0xc012: 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA' },
+  NULL: {
+    0x0001: 'TLS_RSA_WITH_NULL_MD5',
+    0x0002: 'TLS_RSA_WITH_NULL_SHA',
+    0x003b: 'TLS_RSA_WITH_NULL_SHA256',
+    0xc006: 'TLS_ECDHE_ECDSA_WITH_NULL_SHA',
+    0xc010: 'TLS_ECDHE_RSA_WITH_NULL_SHA',
+  },
+  RC4: {
+    0x0004: 'TLS_RSA_WITH_RC4_128_MD5',
+    0x0005: 'TLS_RSA_WITH_RC4_128_SHA',
+    0xc007: 'TLS_ECDHE_ECDSA_WITH_RC4_128_SHA',
+    0xc011: 'TLS_ECDHE_RSA_WITH_RC4_128_SHA',
+  },
+  '3DES': {
+    0x000a: 'TLS_RSA_WITH_3DES_EDE_CBC_SHA',
+    0x0016: 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA',
+    0xc008: 'TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA',
+    0xc012: 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA',
+  },
   DES: { 0x0009: 'TLS_RSA_WITH_DES_CBC_SHA', 0x0015: 'TLS_DHE_RSA_WITH_DES_CBC_SHA' },
-  EXPORT: { 0x0003: 'TLS_RSA_EXPORT_WITH_RC4_40_MD5', 0x0006: 'TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5', 0x0008: 'TLS_RSA_EXPORT_WITH_DES40_CBC_SHA', 0x0014: 'TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA', 0x0062: 'TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA', 0x0064: 'TLS_RSA_EXPORT1024_WITH_RC4_56_SHA' },
-  anon: { 0x0034: 'TLS_DH_anon_WITH_AES_128_CBC_SHA', 0x00a7: 'TLS_DH_anon_WITH_AES_256_GCM_SHA384', 0xc018: 'TLS_ECDH_anon_WITH_AES_128_CBC_SHA', 0xc019: 'TLS_ECDH_anon_WITH_AES_256_CBC_SHA' },
+  EXPORT: {
+    0x0003: 'TLS_RSA_EXPORT_WITH_RC4_40_MD5',
+    0x0006: 'TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5',
+    0x0008: 'TLS_RSA_EXPORT_WITH_DES40_CBC_SHA',
+    0x0014: 'TLS_DHE_RSA_EXPORT_WITH_DES40_CBC_SHA',
+    0x0062: 'TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA',
+    0x0064: 'TLS_RSA_EXPORT1024_WITH_RC4_56_SHA',
+  },
+  anon: {
+    0x0034: 'TLS_DH_anon_WITH_AES_128_CBC_SHA',
+    0x00a7: 'TLS_DH_anon_WITH_AES_256_GCM_SHA384',
+    0xc018: 'TLS_ECDH_anon_WITH_AES_128_CBC_SHA',
+    0xc019: 'TLS_ECDH_anon_WITH_AES_256_CBC_SHA',
+  },
 };
 
 export interface RawHelloResult {
@@ -56,7 +84,13 @@ export function clientHello(suites: readonly number[], servername?: string): Buf
 }
 
 /** Reads the first record of the answer: ServerHello (type 22/2) → chosen suite; Alert (21) → its code. */
-export function parseServerAnswer(buf: Buffer): { kind: 'hello'; suite: number } | { kind: 'alert'; alert: number } | { kind: 'partial' } | { kind: 'other'; detail: string } {
+export function parseServerAnswer(
+  buf: Buffer,
+):
+  | { kind: 'hello'; suite: number }
+  | { kind: 'alert'; alert: number }
+  | { kind: 'partial' }
+  | { kind: 'other'; detail: string } {
   if (buf.length < 5) return { kind: 'partial' };
   const type = buf[0]!;
   const len = buf.readUInt16BE(3);
@@ -71,7 +105,13 @@ export function parseServerAnswer(buf: Buffer): { kind: 'hello'; suite: number }
 }
 
 /** Offers only `suites` (TLS 1.2) and reports whether the server picked one. One connection, bounded by timeoutMs. */
-export function probeSuites(o: { host: string; port: number; servername?: string; suites: readonly number[]; timeoutMs: number }): Promise<RawHelloResult> {
+export function probeSuites(o: {
+  host: string;
+  port: number;
+  servername?: string;
+  suites: readonly number[];
+  timeoutMs: number;
+}): Promise<RawHelloResult> {
   const started = performance.now();
   const ms = (): number => Math.round(performance.now() - started);
   return new Promise((resolve) => {
@@ -93,15 +133,39 @@ export function probeSuites(o: { host: string; port: number; servername?: string
       const a = parseServerAnswer(received);
       if (a.kind === 'hello') {
         const offered = o.suites.includes(a.suite);
-        done(offered ? { verdict: 'accepted', suite: a.suite, detail: `ServerHello chose 0x${a.suite.toString(16).padStart(4, '0')}` } : { verdict: 'inconclusive', suite: a.suite, detail: `ServerHello chose a suite that was not offered: 0x${a.suite.toString(16)}` });
-      } else if (a.kind === 'alert') done({ verdict: 'refused', alert: a.alert, detail: `alert ${a.alert}${a.alert === 40 ? ' (handshake_failure)' : a.alert === 70 ? ' (protocol_version)' : a.alert === 71 ? ' (insufficient_security)' : ''}` });
+        done(
+          offered
+            ? {
+                verdict: 'accepted',
+                suite: a.suite,
+                detail: `ServerHello chose 0x${a.suite.toString(16).padStart(4, '0')}`,
+              }
+            : {
+                verdict: 'inconclusive',
+                suite: a.suite,
+                detail: `ServerHello chose a suite that was not offered: 0x${a.suite.toString(16)}`,
+              },
+        );
+      } else if (a.kind === 'alert')
+        done({
+          verdict: 'refused',
+          alert: a.alert,
+          detail: `alert ${a.alert}${a.alert === 40 ? ' (handshake_failure)' : a.alert === 70 ? ' (protocol_version)' : a.alert === 71 ? ' (insufficient_security)' : ''}`,
+        });
       else if (a.kind === 'other') done({ verdict: 'inconclusive', detail: `not a TLS answer (${a.detail})` });
     }
     function onClose(): void {
-      done({ verdict: received.length ? 'inconclusive' : 'refused', detail: received.length ? 'closed mid-record' : 'closed without an answer' });
+      done({
+        verdict: received.length ? 'inconclusive' : 'refused',
+        detail: received.length ? 'closed mid-record' : 'closed without an answer',
+      });
     }
     function onError(err: NodeJS.ErrnoException): void {
-      done(err.code === 'ECONNREFUSED' ? { verdict: 'unreachable', detail: 'ECONNREFUSED' } : { verdict: received.length ? 'inconclusive' : 'refused', detail: err.code ?? err.message });
+      done(
+        err.code === 'ECONNREFUSED'
+          ? { verdict: 'unreachable', detail: 'ECONNREFUSED' }
+          : { verdict: received.length ? 'inconclusive' : 'refused', detail: err.code ?? err.message },
+      );
     }
     function onTimeout(): void {
       done({ verdict: 'unreachable', detail: `no answer within ${o.timeoutMs} ms` });

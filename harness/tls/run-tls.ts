@@ -69,12 +69,17 @@ function servedOf(pki: Pki, which: TlsProfile['certificate']): ServerCertPaths {
   return which === 'expired' ? pki.expired : which === 'wrong-host' ? pki.wrongHost : pki.server;
 }
 
-async function userFiles(user: UserPkiProfile, baseDir: string, profileFile: string): Promise<{ ca: string; served?: ServerCertPaths; clientCa?: string; client?: CertKeyPaths }> {
+async function userFiles(
+  user: UserPkiProfile,
+  baseDir: string,
+  profileFile: string,
+): Promise<{ ca: string; served?: ServerCertPaths; clientCa?: string; client?: CertKeyPaths }> {
   const abs = (p: string | undefined): string | undefined => (p === undefined ? undefined : path.resolve(baseDir, p));
   const combined = abs(user.combined);
   const cert = abs(user.cert) ?? combined;
   const key = abs(user.key) ?? combined;
-  const client = user.client_cert && user.client_key ? { cert: abs(user.client_cert)!, key: abs(user.client_key)! } : undefined;
+  const client =
+    user.client_cert && user.client_key ? { cert: abs(user.client_cert)!, key: abs(user.client_key)! } : undefined;
   try {
     await loadUserPki({
       ca: abs(user.ca),
@@ -83,7 +88,12 @@ async function userFiles(user: UserPkiProfile, baseDir: string, profileFile: str
       client,
     });
   } catch (err) {
-    throw new ConfigError((err as Error).message, profileFile, undefined, 'fix the paths under tls.pki (relative to the profile file)');
+    throw new ConfigError(
+      (err as Error).message,
+      profileFile,
+      undefined,
+      'fix the paths under tls.pki (relative to the profile file)',
+    );
   }
   const served = cert && key ? { cert, key, combined: combined ?? cert } : undefined;
   return { ca: abs(user.ca)!, served, clientCa: abs(user.client_ca), client };
@@ -93,10 +103,17 @@ async function userFiles(user: UserPkiProfile, baseDir: string, profileFile: str
  * Generates (or loads) the run's PKI into `<runDir>/tls`. The generated PKI is always made: it provides the
  * unknown-CA material, and with `pki: generated` everything else.
  */
-export async function prepareRunTls(profileTls: TlsProfile, runDirPath: string, profileFile: string): Promise<PreparedTls> {
+export async function prepareRunTls(
+  profileTls: TlsProfile,
+  runDirPath: string,
+  profileFile: string,
+): Promise<PreparedTls> {
   const dir = path.join(runDirPath, 'tls');
   const user = profileTls.pki === 'generated' ? undefined : profileTls.pki;
-  const pki = await generatePki(dir, { serverNames: profileTls.server_names, keyType: user ? 'ec-p256' : profileTls.key_type });
+  const pki = await generatePki(dir, {
+    serverNames: profileTls.server_names,
+    keyType: user ? 'ec-p256' : profileTls.key_type,
+  });
   const files = user
     ? await userFiles(user, path.dirname(profileFile), profileFile)
     : { ca: pki.ca, served: servedOf(pki, profileTls.certificate), clientCa: pki.clientCa, client: pki.client };
@@ -111,7 +128,11 @@ export async function prepareRunTls(profileTls: TlsProfile, runDirPath: string, 
     servername: profileTls.server_names[0]!,
     certificate: profileTls.certificate,
     mtls: profileTls.mtls === 'required',
-    policy: { minVersion: profileTls.policy.min_version, maxVersion: profileTls.policy.max_version, forbiddenCiphers: profileTls.policy.forbidden_ciphers },
+    policy: {
+      minVersion: profileTls.policy.min_version,
+      maxVersion: profileTls.policy.max_version,
+      forbiddenCiphers: profileTls.policy.forbidden_ciphers,
+    },
     warnDays: profileTls.warn_days,
     ca: files.ca,
     client: files.client,
@@ -131,7 +152,10 @@ export async function prepareRunTls(profileTls: TlsProfile, runDirPath: string, 
     clientCa: files.clientCa ?? pki.clientCa,
     ca: files.ca,
   };
-  const nodes = profileTls.topology === 'passthrough' ? { cert: served.cert, key: served.key, ...(tls.mtls && files.clientCa ? { ca: files.clientCa } : {}) } : undefined;
+  const nodes =
+    profileTls.topology === 'passthrough'
+      ? { cert: served.cert, key: served.key, ...(tls.mtls && files.clientCa ? { ca: files.clientCa } : {}) }
+      : undefined;
   return { tls, balancer, nodes };
 }
 
@@ -139,7 +163,11 @@ export async function prepareRunTls(profileTls: TlsProfile, runDirPath: string, 
  * For checks before the run (preflight `haproxy -c`): a throw-away PKI (EC, fast) in a temporary directory, removed
  * after `check`. Also validates the user's files (ConfigError naming the profile).
  */
-export async function withPreflightTls<T>(profileTls: TlsProfile | undefined, profileFile: string, check: (tls: BalancerTls | undefined) => Promise<T>): Promise<T> {
+export async function withPreflightTls<T>(
+  profileTls: TlsProfile | undefined,
+  profileFile: string,
+  check: (tls: BalancerTls | undefined) => Promise<T>,
+): Promise<T> {
   if (!profileTls) return check(undefined);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mqtt-lb-preflight-tls-'));
   try {

@@ -22,25 +22,35 @@ export function tlsSkipReasons(profile: Profile): TlsSkipReasons {
   if (profile.balancer.kind === 'external') {
     const target = profile.balancer.target;
     if (!target?.mqtts) return { all: 'the external target has no mqtts endpoint (balancer.target.mqtts)' };
-    if (!tls && !target.ca) return { all: 'no CA to verify the external balancer with (balancer.target.ca, or tls.pki.ca)' };
+    if (!tls && !target.ca)
+      return { all: 'no CA to verify the external balancer with (balancer.target.ca, or tls.pki.ca)' };
   }
   if (!tls) {
-    return profile.balancer.kind === 'external' ? {} : { all: 'the profile has no `tls:` section, so no TLS set-up was made (see README "Profile format")' };
+    return profile.balancer.kind === 'external'
+      ? {}
+      : { all: 'the profile has no `tls:` section, so no TLS set-up was made (see README "Profile format")' };
   }
   const out: TlsSkipReasons = {};
   if (tls.topology !== 'offload') out.notOffload = `topology is ${tls.topology} (profile tls.topology)`;
   if (tls.topology !== 'passthrough') out.notPassthrough = `topology is ${tls.topology} (profile tls.topology)`;
   if (tls.mtls !== 'required') out.noMtls = 'the profile does not require client certificates (tls.mtls: false)';
   else if (tls.topology === 'passthrough' && profile.broker.kind === 'standin') {
-    out.noMtls = "passthrough: the nodes verify client certificates, and the stand-in's TLS listener does not require them (EMQX: ssl_options.verify = verify_peer, fail_if_no_peer_cert = true)";
+    out.noMtls =
+      "passthrough: the nodes verify client certificates, and the stand-in's TLS listener does not require them (EMQX: ssl_options.verify = verify_peer, fail_if_no_peer_cert = true)";
   }
-  if (tls.pki !== 'generated' && !tls.pki.client_cert) out.noClientCert = 'tls.pki names no client_cert/client_key to present';
+  if (tls.pki !== 'generated' && !tls.pki.client_cert)
+    out.noClientCert = 'tls.pki names no client_cert/client_key to present';
   return out;
 }
 
 /** Skip reason when mosquitto_pub is not installed (MOSQUITTO_PUB overrides the PATH lookup). */
 export function mosquittoPubMissing(): string | undefined {
-  const candidates = process.env.MOSQUITTO_PUB ? [process.env.MOSQUITTO_PUB] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'mosquitto_pub'));
+  const candidates = process.env.MOSQUITTO_PUB
+    ? [process.env.MOSQUITTO_PUB]
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, 'mosquitto_pub'));
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);
@@ -54,9 +64,18 @@ export function mosquittoPubMissing(): string | undefined {
 
 const MEANING: Array<[RegExp, string]> = [
   [/CERT_HAS_EXPIRED|certificate has expired/i, 'the certificate has expired'],
-  [/ALTNAME|Hostname\/IP does not match|host name verification/i, 'the certificate does not name the host the client connects to'],
-  [/UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER|SELF_SIGNED|self-signed/i, 'the certificate is not signed by the CA the client trusts'],
-  [/certificate verify failed/i, 'the certificate chain did not verify (expired, or not signed by the CA the client trusts)'],
+  [
+    /ALTNAME|Hostname\/IP does not match|host name verification/i,
+    'the certificate does not name the host the client connects to',
+  ],
+  [
+    /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER|SELF_SIGNED|self-signed/i,
+    'the certificate is not signed by the CA the client trusts',
+  ],
+  [
+    /certificate verify failed/i,
+    'the certificate chain did not verify (expired, or not signed by the CA the client trusts)',
+  ],
   [/CERT_NOT_YET_VALID/i, 'the certificate is not valid yet'],
   [/ALERT_CERTIFICATE_REQUIRED|certificate required/i, 'the server requires a client certificate'],
   [/ALERT_UNKNOWN_CA|unknown ca/i, "the server does not trust the client's certificate"],

@@ -43,40 +43,55 @@ function configLine(file: string | undefined, line: number | undefined): string 
 export function remediesFor(kind: string, topology: RunTls['topology']): TlsRemedies {
   if (topology === 'passthrough') {
     return {
-      versions: 'On the nodes (passthrough): EMQX `listeners.ssl.default.ssl_options.versions = ["tlsv1.3", "tlsv1.2"]`.',
-      ciphers: 'On the nodes (passthrough): EMQX `listeners.ssl.default.ssl_options.ciphers` with ECDHE AEAD suites only.',
+      versions:
+        'On the nodes (passthrough): EMQX `listeners.ssl.default.ssl_options.versions = ["tlsv1.3", "tlsv1.2"]`.',
+      ciphers:
+        'On the nodes (passthrough): EMQX `listeners.ssl.default.ssl_options.ciphers` with ECDHE AEAD suites only.',
       mtls: 'On the nodes (passthrough): EMQX `listeners.ssl.default.ssl_options.verify = verify_peer` and `fail_if_no_peer_cert = true`, `cacertfile` = the client CA.',
-      certificate: 'On the nodes (passthrough): EMQX `listeners.ssl.default.ssl_options.certfile`/`keyfile` — every node must serve a certificate for the balancer\'s names.',
+      certificate:
+        "On the nodes (passthrough): EMQX `listeners.ssl.default.ssl_options.certfile`/`keyfile` — every node must serve a certificate for the balancer's names.",
     };
   }
   if (kind === 'ts-proxy') {
     return {
       versions: 'TS-proxy: `tls.min_version: TLSv1.2` on the frontend, and no `@SECLEVEL=0` in its `tls.ciphers`.',
-      ciphers: 'TS-proxy: `tls.ciphers` on the frontend with ECDHE AEAD suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).',
+      ciphers:
+        'TS-proxy: `tls.ciphers` on the frontend with ECDHE AEAD suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).',
       mtls: 'TS-proxy: `tls.client_ca: <client CA>` with `verify: required` on the frontend.',
-      certificate: 'TS-proxy: `tls.cert`/`tls.key` on the frontend: serve a valid certificate with the balancer\'s names in subjectAltName.',
+      certificate:
+        "TS-proxy: `tls.cert`/`tls.key` on the frontend: serve a valid certificate with the balancer's names in subjectAltName.",
     };
   }
   return {
-    versions: 'HAProxy: `ssl-min-ver TLSv1.2` on the bind line (or `ssl-default-bind-options ssl-min-ver TLSv1.2` in global), and no `@SECLEVEL=0` in its ciphers.',
-    ciphers: 'HAProxy: `ssl-default-bind-ciphers ECDHE+AESGCM:ECDHE+CHACHA20` (or `ciphers` on the bind line); never `@SECLEVEL=0`, eNULL, aNULL, RC4, 3DES, EXP.',
+    versions:
+      'HAProxy: `ssl-min-ver TLSv1.2` on the bind line (or `ssl-default-bind-options ssl-min-ver TLSv1.2` in global), and no `@SECLEVEL=0` in its ciphers.',
+    ciphers:
+      'HAProxy: `ssl-default-bind-ciphers ECDHE+AESGCM:ECDHE+CHACHA20` (or `ciphers` on the bind line); never `@SECLEVEL=0`, eNULL, aNULL, RC4, 3DES, EXP.',
     mtls: 'HAProxy: `ca-file <client CA> verify required` on the bind line.',
-    certificate: 'HAProxy: `crt <file>` on the bind line: serve a valid certificate with the balancer\'s names in subjectAltName, renewed before it expires.',
+    certificate:
+      "HAProxy: `crt <file>` on the bind line: serve a valid certificate with the balancer's names in subjectAltName, renewed before it expires.",
   };
 }
 
 /** The MQTT/TLS endpoint through the balancer; throws when the deployment has none. */
 export function tlsTarget(d: Deployment, tls: RunTls): TlsTarget {
   const mqtts = d.endpoints.mqtts;
-  if (!mqtts) throw new Error('the balancer config has no MQTT/TLS frontend (an `ssl` bind, or a backend on port 8883)');
+  if (!mqtts)
+    throw new Error('the balancer config has no MQTT/TLS frontend (an `ssl` bind, or a backend on port 8883)');
   const entry = Object.entries(d.endpoints.frontends).find(([, f]) => f.host === mqtts.host && f.port === mqtts.port);
   const frontend = entry?.[0];
   const file = d.balancer.configFile;
   // TS-proxy (offload): the frontend's `tls:` block holds every TLS setting; HAProxy: the bind line does.
-  const tlsBlock = d.balancer.kind === 'ts-proxy' && tls.topology === 'offload' && file && frontend ? tsProxyTlsBlock(file, frontend) : undefined;
+  const tlsBlock =
+    d.balancer.kind === 'ts-proxy' && tls.topology === 'offload' && file && frontend
+      ? tsProxyTlsBlock(file, frontend)
+      : undefined;
   const line = tlsBlock?.line ?? entry?.[1].line;
   const at = file && line ? ` (${path.basename(file)}:${line})` : '';
-  const where = tls.topology === 'passthrough' ? `the nodes' TLS listeners (passthrough via frontend '${frontend ?? '?'}'${at})` : `frontend '${frontend ?? '?'}'${at}`;
+  const where =
+    tls.topology === 'passthrough'
+      ? `the nodes' TLS listeners (passthrough via frontend '${frontend ?? '?'}'${at})`
+      : `frontend '${frontend ?? '?'}'${at}`;
   return {
     ...mqtts,
     servername: tls.servername,

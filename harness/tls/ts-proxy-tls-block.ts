@@ -25,7 +25,12 @@ export function tsProxyTlsBlock(file: string, frontend: string): { line: number;
     const settings = value.toJSON() as Record<string, unknown>;
     const render = (v: unknown): string => (typeof v === 'string' && !/[:{},]/.test(v) ? v : JSON.stringify(v));
     const offset = (pair.key as Node).range?.[0] ?? 0;
-    return { line: counter.linePos(offset).line, source: `tls: { ${Object.entries(settings).map(([k, v]) => `${k}: ${render(v)}`).join(', ')} }` };
+    return {
+      line: counter.linePos(offset).line,
+      source: `tls: { ${Object.entries(settings)
+        .map(([k, v]) => `${k}: ${render(v)}`)
+        .join(', ')} }`,
+    };
   }
   return undefined;
 }

@@ -70,13 +70,21 @@ export async function loadUserPki(paths: UserPkiPaths): Promise<UserPki> {
     const text = await readText(path, role, problems);
     if (text === undefined) return undefined;
     const certs = certsOf(text, path, role, problems);
-    certs.forEach((c, i) => certificates.push({ role: i === 0 ? role : `${role} #${i + 1}`, path, facts: certFacts(c) }));
+    certs.forEach((c, i) =>
+      certificates.push({ role: i === 0 ? role : `${role} #${i + 1}`, path, facts: certFacts(c) }),
+    );
     return certs[0];
   };
-  const checkPair = async (role: string, certPath: string, keyPath: string, cert: X509Certificate | undefined): Promise<void> => {
+  const checkPair = async (
+    role: string,
+    certPath: string,
+    keyPath: string,
+    cert: X509Certificate | undefined,
+  ): Promise<void> => {
     const text = await readText(keyPath, `${role} key`, problems);
     const key = text === undefined ? undefined : keyOf(text, keyPath, `${role} key`, problems);
-    if (cert && key && !cert.checkPrivateKey(key)) problems.push(`${role}: key ${keyPath} does not match certificate ${certPath}`);
+    if (cert && key && !cert.checkPrivateKey(key))
+      problems.push(`${role}: key ${keyPath} does not match certificate ${certPath}`);
   };
 
   await addCerts('ca', paths.ca);

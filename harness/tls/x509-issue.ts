@@ -32,7 +32,12 @@ export interface Issued {
 }
 
 const KEY_ALGORITHMS: Record<KeyType, webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams> = {
-  rsa2048: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 },
+  rsa2048: {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: 2048,
+  },
   'ec-p256': { name: 'ECDSA', namedCurve: 'P-256' },
 };
 
@@ -47,17 +52,27 @@ export async function generateKeys(keyType: KeyType): Promise<KeyPair> {
 
 /** RFC 4514 escaping for an attribute value (CN from a user-given host name). */
 function escapeDnValue(v: string): string {
-  return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return v
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
 }
 
 function usageExtensions(spec: CertSpec): x509.Extension[] {
   const F = x509.KeyUsageFlags;
   if (spec.usage === 'ca') {
-    return [new x509.BasicConstraintsExtension(true, 0, true), new x509.KeyUsagesExtension(F.keyCertSign | F.cRLSign, true)];
+    return [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(F.keyCertSign | F.cRLSign, true),
+    ];
   }
   const sign = spec.keyType === 'rsa2048' ? F.digitalSignature | F.keyEncipherment : F.digitalSignature;
   const eku = spec.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
-  return [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(sign, true), new x509.ExtendedKeyUsageExtension([eku])];
+  return [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(sign, true),
+    new x509.ExtendedKeyUsageExtension([eku]),
+  ];
 }
 
 function sanExtension(spec: CertSpec): x509.Extension[] {
@@ -86,7 +101,12 @@ export async function issueCertificate(spec: CertSpec, issuer?: Issued): Promise
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
   ];
   if (issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey as never));
-  const common = { serialNumber: serial.toString('hex'), notBefore: spec.notBefore, notAfter: spec.notAfter, extensions };
+  const common = {
+    serialNumber: serial.toString('hex'),
+    notBefore: spec.notBefore,
+    notAfter: spec.notAfter,
+    extensions,
+  };
   const cert = issuer
     ? await x509.X509CertificateGenerator.create({
         ...common,
@@ -103,5 +123,11 @@ export async function issueCertificate(spec: CertSpec, issuer?: Issued): Promise
         signingAlgorithm: SIGNING_ALGORITHMS[spec.keyType] as never,
       });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { certPem: cert.toString('pem') + '\n', keyPem: derToPem(pkcs8, 'PRIVATE KEY'), keyType: spec.keyType, keys, cert };
+  return {
+    certPem: cert.toString('pem') + '\n',
+    keyPem: derToPem(pkcs8, 'PRIVATE KEY'),
+    keyType: spec.keyType,
+    keys,
+    cert,
+  };
 }

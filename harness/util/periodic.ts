@@ -18,7 +18,10 @@ export class PeriodicLoop {
   private loop: Promise<void> | undefined;
   private completed = 0;
 
-  constructor(private readonly tick: (i: number) => unknown, readonly opts: PeriodicOptions) {}
+  constructor(
+    private readonly tick: (i: number) => unknown,
+    readonly opts: PeriodicOptions,
+  ) {}
 
   /** Ticks completed so far. */
   get ticks(): number {

@@ -37,7 +37,10 @@ class NotYet extends Error {
  * is not `undefined`/`false`, or throws TimeoutError. A throwing probe counts as "not yet" (its last
  * error is reported on timeout).
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, opts: WaitOptions): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  opts: WaitOptions,
+): Promise<T> {
   const interval = opts.intervalMs ?? 50;
   const deadline = Date.now() + opts.timeoutMs;
   let last: unknown;
@@ -53,7 +56,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     throw new NotYet(last);
   };
   try {
-    return await pRetry(attempt, { retries: Number.POSITIVE_INFINITY, factor: 1, minTimeout: interval, maxTimeout: interval, randomize: false });
+    return await pRetry(attempt, {
+      retries: Number.POSITIVE_INFINITY,
+      factor: 1,
+      minTimeout: interval,
+      maxTimeout: interval,
+      randomize: false,
+    });
   } catch (err) {
     throw err instanceof NotYet ? new TimeoutError(opts.what, opts.timeoutMs, err.last) : err;
   }

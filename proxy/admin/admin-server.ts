@@ -39,7 +39,10 @@ export class AdminServer {
 
   listen(bind: string): Promise<string> {
     const hp = parseHostPort(bind)!;
-    const server = http.createServer({ keepAliveTimeout: 5_000, requestTimeout: 10_000, headersTimeout: 5_000 }, (req, res) => this.handle(req, res));
+    const server = http.createServer(
+      { keepAliveTimeout: 5_000, requestTimeout: 10_000, headersTimeout: 5_000 },
+      (req, res) => this.handle(req, res),
+    );
     this.server = server;
     return new Promise<string>((resolve, reject) => {
       const onListenError = (err: Error): void => {
@@ -91,7 +94,8 @@ export class AdminServer {
       const m = /^\/api\/servers\/([^/]+)\/([^/]+)\/([a-z-]+)$/.exec(path);
       if (m) {
         const action = m[3] as ServerAction;
-        if (!SERVER_ACTIONS.includes(action)) return json(res, 404, { error: `unknown action ${m[3]} (use ${SERVER_ACTIONS.join(', ')})` });
+        if (!SERVER_ACTIONS.includes(action))
+          return json(res, 404, { error: `unknown action ${m[3]} (use ${SERVER_ACTIONS.join(', ')})` });
         if (method !== 'POST') return json(res, 405, { error: 'use POST' });
         const [backend, server] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
         const result = this.source.serverAction(backend, server, action);

@@ -17,7 +17,11 @@ export class SourceHashBalancer<T extends BalanceTarget> implements Balancer<T> 
 }
 
 /** Weighted rendezvous: score = -weight / ln(u), u uniform in (0,1) from hash(key, server). */
-export function rendezvous<T extends BalanceTarget>(candidates: readonly T[], keyHash: number, cache: Map<string, number>): T | undefined {
+export function rendezvous<T extends BalanceTarget>(
+  candidates: readonly T[],
+  keyHash: number,
+  cache: Map<string, number>,
+): T | undefined {
   let best: T | undefined;
   let bestScore = -Infinity;
   for (const t of candidates) {

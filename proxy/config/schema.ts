@@ -16,7 +16,10 @@ function duration(defaultMs: number) {
     .transform((v, ctx) => {
       const ms = parseDuration(v);
       if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration (use 500ms, 2s, 1m or a number of milliseconds)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${v}" is not a duration (use 500ms, 2s, 1m or a number of milliseconds)`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -27,10 +30,13 @@ function duration(defaultMs: number) {
 const bindAddress = z.string().refine((s) => parseHostPort(s) !== undefined, {
   message: 'must be "host:port" (e.g. "127.0.0.1:1883", "*:1883", "[::1]:1883")',
 });
-const serverAddress = z.string().refine((s) => {
-  const hp = parseHostPort(s);
-  return hp !== undefined && hp.host !== '' && hp.port > 0;
-}, { message: 'must be "host:port" with a host name or IP and a port 1-65535 (e.g. "10.0.0.5:1883")' });
+const serverAddress = z.string().refine(
+  (s) => {
+    const hp = parseHostPort(s);
+    return hp !== undefined && hp.host !== '' && hp.port > 0;
+  },
+  { message: 'must be "host:port" with a host name or IP and a port 1-65535 (e.g. "10.0.0.5:1883")' },
+);
 
 /** The parser adds `line`; a re-dumped config may carry it, so it is accepted and recomputed. */
 const line = z.number().int().optional();

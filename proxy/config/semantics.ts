@@ -13,12 +13,16 @@ export function checkSemantics(cfg: ProxyConfig): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   const backendNames = new Set<string>();
   cfg.backends.forEach((b, i) => {
-    if (backendNames.has(b.name)) problems.push({ path: ['backends', i, 'name'], message: `duplicate backend name "${b.name}"` });
+    if (backendNames.has(b.name))
+      problems.push({ path: ['backends', i, 'name'], message: `duplicate backend name "${b.name}"` });
     backendNames.add(b.name);
     const serverNames = new Set<string>();
     b.servers.forEach((s, j) => {
       if (serverNames.has(s.name)) {
-        problems.push({ path: ['backends', i, 'servers', j, 'name'], message: `duplicate server name "${s.name}" in backend "${b.name}"` });
+        problems.push({
+          path: ['backends', i, 'servers', j, 'name'],
+          message: `duplicate server name "${s.name}" in backend "${b.name}"`,
+        });
       }
       serverNames.add(s.name);
     });
@@ -36,16 +40,24 @@ export function checkSemantics(cfg: ProxyConfig): SemanticProblem[] {
   };
   if (cfg.admin) claimBind(cfg.admin.bind, 'admin', ['admin', 'bind']);
   cfg.frontends.forEach((f, i) => {
-    if (f.name === 'admin') problems.push({ path: ['frontends', i, 'name'], message: '"admin" is reserved for the admin API' });
-    if (frontendNames.has(f.name)) problems.push({ path: ['frontends', i, 'name'], message: `duplicate frontend name "${f.name}"` });
+    if (f.name === 'admin')
+      problems.push({ path: ['frontends', i, 'name'], message: '"admin" is reserved for the admin API' });
+    if (frontendNames.has(f.name))
+      problems.push({ path: ['frontends', i, 'name'], message: `duplicate frontend name "${f.name}"` });
     frontendNames.add(f.name);
     if (!backendNames.has(f.backend)) {
       const known = [...backendNames].join(', ');
-      problems.push({ path: ['frontends', i, 'backend'], message: `no backend named "${f.backend}" (known: ${known})` });
+      problems.push({
+        path: ['frontends', i, 'backend'],
+        message: `no backend named "${f.backend}" (known: ${known})`,
+      });
     }
     claimBind(f.bind, `frontend "${f.name}"`, ['frontends', i, 'bind']);
     if (f.tls && f.tls.verify !== 'none' && !f.tls.client_ca) {
-      problems.push({ path: ['frontends', i, 'tls', 'verify'], message: `verify: ${f.tls.verify} needs tls.client_ca (the CA that signs client certificates)` });
+      problems.push({
+        path: ['frontends', i, 'tls', 'verify'],
+        message: `verify: ${f.tls.verify} needs tls.client_ca (the CA that signs client certificates)`,
+      });
     }
   });
   return problems;

@@ -11,7 +11,8 @@ export interface LineResolver {
 }
 
 export function lineResolver(doc: Document, counter: LineCounter): LineResolver {
-  const lineAtOffset = (offset: number | undefined): number => (offset === undefined ? 1 : counter.linePos(offset).line);
+  const lineAtOffset = (offset: number | undefined): number =>
+    offset === undefined ? 1 : counter.linePos(offset).line;
 
   function lineOf(path: readonly PathSegment[], preferKey = true): number {
     let node: unknown = doc.contents;

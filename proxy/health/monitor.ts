@@ -11,7 +11,10 @@ import { probeHttp, probeMqtt, probeTcp, type ProbeOptions, type ProbeResult, ty
 
 export type HealthChangeListener = (server: ServerState, up: boolean, result: ProbeResult) => void;
 
-const PROBES: Record<Exclude<HealthConfig['type'], 'none'>, (t: ProbeTarget, o: ProbeOptions) => Promise<ProbeResult>> = {
+const PROBES: Record<
+  Exclude<HealthConfig['type'], 'none'>,
+  (t: ProbeTarget, o: ProbeOptions) => Promise<ProbeResult>
+> = {
   tcp: probeTcp,
   http: probeHttp,
   mqtt: probeMqtt,

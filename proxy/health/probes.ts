@@ -34,7 +34,12 @@ const HTTP_BODY_LIMIT = 65_536;
 
 type Settle = (ok: boolean, status: string, detail: string) => void;
 
-function withSocket(target: ProbeTarget, opts: ProbeOptions, onReady: (s: net.Socket, settle: Settle) => void, timeoutStatus: (connected: boolean) => string): Promise<ProbeResult> {
+function withSocket(
+  target: ProbeTarget,
+  opts: ProbeOptions,
+  onReady: (s: net.Socket, settle: Settle) => void,
+  timeoutStatus: (connected: boolean) => string,
+): Promise<ProbeResult> {
   return new Promise<ProbeResult>((resolve) => {
     const started = Date.now();
     let done = false;
@@ -90,7 +95,8 @@ export function probeMqtt(target: ProbeTarget, opts: ProbeOptions): Promise<Prob
       socket.on('data', function onConnackData(chunk: Buffer) {
         got = got.length === 0 ? chunk : Buffer.concat([got, chunk]);
         if (got.length < 4) return;
-        if (got[0] !== 0x20 || got[1] < 2) return settle(false, 'L7RSP', `not a CONNACK: ${got.subarray(0, 8).toString('hex')}`);
+        if (got[0] !== 0x20 || got[1] < 2)
+          return settle(false, 'L7RSP', `not a CONNACK: ${got.subarray(0, 8).toString('hex')}`);
         const rc = got[3];
         if (rc !== 0) return settle(false, 'L7RSP', `CONNACK refused, return code ${rc}`);
         socket.removeAllListeners('close');
@@ -131,7 +137,10 @@ export function probeHttp(target: ProbeTarget, opts: ProbeOptions): Promise<Prob
         return s;
       },
     });
-    const timer = setTimeout(() => settle(false, connected ? 'L7TOUT' : 'L4TOUT', `no answer within ${opts.timeoutMs} ms`), opts.timeoutMs);
+    const timer = setTimeout(
+      () => settle(false, connected ? 'L7TOUT' : 'L4TOUT', `no answer within ${opts.timeoutMs} ms`),
+      opts.timeoutMs,
+    );
     req.on('error', (err) => settle(false, connected ? 'L7RSP' : 'L4CON', err.message));
     req.on('response', function onCheckResponse(res: http.IncomingMessage) {
       const code = res.statusCode ?? 0;

@@ -34,9 +34,13 @@ export class ConnectInspector {
     const r = readMqttConnect(buf, this.maxBytes);
     if (r.status === 'ok') return { status: 'ok', info: r.info, bytes: buf };
     if (r.status === 'invalid') {
-      return { status: 'invalid', reason: looksLikeProxyHeader(buf) ? 'unexpected PROXY protocol header from the client' : r.reason };
+      return {
+        status: 'invalid',
+        reason: looksLikeProxyHeader(buf) ? 'unexpected PROXY protocol header from the client' : r.reason,
+      };
     }
-    if (buf.length >= this.maxBytes) return { status: 'invalid', reason: `no complete CONNECT in the first ${this.maxBytes} bytes` };
+    if (buf.length >= this.maxBytes)
+      return { status: 'invalid', reason: `no complete CONNECT in the first ${this.maxBytes} bytes` };
     this.need = Math.min(r.need, this.maxBytes);
     return INCOMPLETE;
   }

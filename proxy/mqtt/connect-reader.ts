@@ -106,7 +106,8 @@ export function readMqttConnect(buf: Buffer, maxBytes = DEFAULT_MAX_INSPECT_BYTE
 
 function parse(buf: Buffer, maxBytes: number): MqttConnectInfo {
   if (buf.length < 1) throw new Incomplete(2);
-  if (buf[0] !== CONNECT) throw new Invalid(`first packet is not a CONNECT (byte 0x${buf[0].toString(16).padStart(2, '0')})`);
+  if (buf[0] !== CONNECT)
+    throw new Invalid(`first packet is not a CONNECT (byte 0x${buf[0].toString(16).padStart(2, '0')})`);
   const head = new Cursor(buf, 1, 5);
   const remaining = head.varint('remaining length');
   if (remaining > MAX_REMAINING_LENGTH) throw new Invalid('remaining length too large');

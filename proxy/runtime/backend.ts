@@ -70,7 +70,8 @@ export class Backend {
 
   /** Applies a reloaded config: servers are matched by name and address; established sessions stay. */
   update(cfg: BackendConfig): void {
-    const healthChanged = JSON.stringify(cfg.health) !== JSON.stringify(this.cfg.health) || cfg.send_proxy !== this.cfg.send_proxy;
+    const healthChanged =
+      JSON.stringify(cfg.health) !== JSON.stringify(this.cfg.health) || cfg.send_proxy !== this.cfg.send_proxy;
     this.cfg = cfg;
     if (healthChanged) this.stopChecks();
     this.applyServers(cfg);

@@ -54,7 +54,7 @@ function onRawClose(this: net.Socket): void {
 }
 
 function onPlainConnection(this: net.Server, raw: net.Socket): void {
-  ((this as net.Server & { [ADMISSION]?: Frontend })[ADMISSION])?.accept(raw);
+  (this as net.Server & { [ADMISSION]?: Frontend })[ADMISSION]?.accept(raw);
 }
 
 function onSecureConnection(this: tls.Server, socket: tls.TLSSocket): void {
@@ -117,7 +117,9 @@ export class Frontend implements SessionOwner {
   /** Binds the listener; resolves with the actual `host:port`. */
   listen(): Promise<string> {
     const hp = parseHostPort(this.cfg.bind)!;
-    const server = this.tlsMaterial ? this.createTlsServer(this.tlsMaterial) : net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+    const server = this.tlsMaterial
+      ? this.createTlsServer(this.tlsMaterial)
+      : net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
     (server as net.Server & { [ADMISSION]?: Frontend })[ADMISSION] = this;
     if (!this.tlsMaterial) server.on('connection', onPlainConnection);
     this.server = server;
@@ -129,7 +131,9 @@ export class Frontend implements SessionOwner {
       server.once('error', onListenError);
       server.listen({ host: hp.host || undefined, port: hp.port, backlog: 4096 }, () => {
         server.removeListener('error', onListenError);
-        server.on('error', (err) => this.logger.error('listener-error', { frontend: this.name, error: errorText(err) }));
+        server.on('error', (err) =>
+          this.logger.error('listener-error', { frontend: this.name, error: errorText(err) }),
+        );
         const a = server.address() as net.AddressInfo;
         this.address = formatHostPort(a.address, a.port);
         resolve(this.address);
@@ -159,13 +163,27 @@ export class Frontend implements SessionOwner {
   /** @internal A new raw connection: rate limit, then the global gate. */
   accept(raw: net.Socket): void {
     this.accepted++;
-    const adm: Admission = { frontend: this, raw, admitted: false, cancel: null, secure: null, started: false, reason: '', detail: '', acceptedAt: Date.now() };
+    const adm: Admission = {
+      frontend: this,
+      raw,
+      admitted: false,
+      cancel: null,
+      secure: null,
+      started: false,
+      reason: '',
+      detail: '',
+      acceptedAt: Date.now(),
+    };
     (raw as Admitted)[ADMISSION] = adm;
     raw.on('error', onRawError);
     raw.on('close', onRawClose);
     if (this.limiter && !this.limiter.allow(plainIp(raw.remoteAddress))) {
       this.rateLimited++;
-      return this.reject(adm, 'rate-limited', `over ${this.cfg.rate_limit!.per_source_per_s} connections/s from this source`);
+      return this.reject(
+        adm,
+        'rate-limited',
+        `over ${this.cfg.rate_limit!.per_source_per_s} connections/s from this source`,
+      );
     }
     if (this.deps.gate.tryEnter()) return this.admitted(adm);
     const ticket = this.deps.gate.enter(
@@ -234,7 +252,11 @@ export class Frontend implements SessionOwner {
       server: null,
       client: `${plainIp(adm.raw.remoteAddress)}:${adm.raw.remotePort ?? 0}`,
       reason,
-      detail: adm.detail || (this.tlsMaterial ? 'closed before the TLS handshake completed' : 'closed while waiting for a global maxconn slot'),
+      detail:
+        adm.detail ||
+        (this.tlsMaterial
+          ? 'closed before the TLS handshake completed'
+          : 'closed while waiting for a global maxconn slot'),
       durationMs: Date.now() - adm.acceptedAt,
       bytesIn: adm.raw.bytesRead,
       bytesOut: adm.raw.bytesWritten,
@@ -266,7 +288,11 @@ export class Frontend implements SessionOwner {
     if (material && this.server instanceof tls.Server) {
       this.tlsMaterial = material;
       this.server.setSecureContext({ ...material.contextOptions });
-      const s = this.server as tls.Server & { requestCert?: boolean; rejectUnauthorized?: boolean; _handshakeTimeout?: number };
+      const s = this.server as tls.Server & {
+        requestCert?: boolean;
+        rejectUnauthorized?: boolean;
+        _handshakeTimeout?: number;
+      };
       s.requestCert = material.requestCert;
       s.rejectUnauthorized = material.rejectUnauthorized;
     }

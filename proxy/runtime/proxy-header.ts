@@ -7,12 +7,25 @@ import tls from 'node:tls';
 import { encodeProxyV1, encodeProxyV2, type ProxyTlsInfo } from '../proxy-protocol.js';
 import { plainIp } from '../util/address.js';
 
-export function proxyHeaderFor(version: 'v1' | 'v2' | null, client: net.Socket, clientIp: string, clientPort: number): Buffer | null {
+export function proxyHeaderFor(
+  version: 'v1' | 'v2' | null,
+  client: net.Socket,
+  clientIp: string,
+  clientPort: number,
+): Buffer | null {
   if (!version) return null;
-  const ep = client.localAddress && clientIp
-    ? { sourceAddress: clientIp, sourcePort: clientPort, destAddress: plainIp(client.localAddress), destPort: client.localPort ?? 0 }
-    : null;
-  return version === 'v1' ? encodeProxyV1(ep) : encodeProxyV2(ep, client instanceof tls.TLSSocket ? tlsInfo(client) : undefined);
+  const ep =
+    client.localAddress && clientIp
+      ? {
+          sourceAddress: clientIp,
+          sourcePort: clientPort,
+          destAddress: plainIp(client.localAddress),
+          destPort: client.localPort ?? 0,
+        }
+      : null;
+  return version === 'v1'
+    ? encodeProxyV1(ep)
+    : encodeProxyV2(ep, client instanceof tls.TLSSocket ? tlsInfo(client) : undefined);
 }
 
 function tlsInfo(c: tls.TLSSocket): ProxyTlsInfo {

@@ -67,7 +67,9 @@ export class TsProxy implements AdminSource {
         out.set(f.name, f.tls ? loadTlsMaterial(f.tls, this.opts.baseDir) : null);
       } catch (err) {
         const key = err instanceof TlsMaterialError ? `frontends[${i}].tls.${err.key}` : `frontends[${i}].tls`;
-        throw new Error(`${key}: ${err instanceof TlsMaterialError ? err.message.slice(err.key.length + 2) : errorText(err)}`);
+        throw new Error(
+          `${key}: ${err instanceof TlsMaterialError ? err.message.slice(err.key.length + 2) : errorText(err)}`,
+        );
       }
     });
     return out;
@@ -80,7 +82,11 @@ export class TsProxy implements AdminSource {
   }
 
   private async openFrontend(cfg: FrontendConfig, material: TlsMaterial | null): Promise<void> {
-    const frontend = new Frontend(cfg, material, { logger: this.logger, gate: this.gate, backendFor: (name) => this.backends.get(name) });
+    const frontend = new Frontend(cfg, material, {
+      logger: this.logger,
+      gate: this.gate,
+      backendFor: (name) => this.backends.get(name),
+    });
     const address = await frontend.listen();
     this.frontends.set(cfg.name, frontend);
     this.logger.lifecycle('listening', { frontend: cfg.name, address, tls: material !== null, backend: cfg.backend });
@@ -188,7 +194,12 @@ export class TsProxy implements AdminSource {
   }
 
   private connections() {
-    return { current: this.gate.active, maxconn: this.gate.maxconn, queued: this.gate.queued, refused: this.gate.refused };
+    return {
+      current: this.gate.active,
+      maxconn: this.gate.maxconn,
+      queued: this.gate.queued,
+      refused: this.gate.refused,
+    };
   }
 
   metrics(): string {
@@ -209,12 +220,25 @@ export class TsProxy implements AdminSource {
     if (action === 'shutdown-sessions') {
       const n = server.sessions.size;
       for (const s of [...server.sessions]) s.kill('admin-shutdown');
-      this.logger.info('server-sessions-shutdown', { backend: backendName, server: serverName, sessions: n, source: 'admin' });
+      this.logger.info('server-sessions-shutdown', {
+        backend: backendName,
+        server: serverName,
+        sessions: n,
+        source: 'admin',
+      });
       return serverView(server);
     }
     const state = action === 'drain' ? 'drain' : action === 'disable' ? 'maint' : 'ready';
     if (server.setAdminState(state)) {
-      this.logger.info('server-state', { backend: backendName, server: serverName, address: server.address, from, to: server.status, source: 'admin', action });
+      this.logger.info('server-state', {
+        backend: backendName,
+        server: serverName,
+        address: server.address,
+        from,
+        to: server.status,
+        source: 'admin',
+        action,
+      });
     }
     if (state === 'ready') backend.wakeQueue();
     return serverView(server);

@@ -110,7 +110,9 @@ export class Session implements AssignedSession {
     const clientIdBalance = this.backend.cfg.balance === 'clientid';
     if (!this.owner.inspectMqtt && !clientIdBalance) return this.route();
     this.phase = 'inspect';
-    const limit = clientIdBalance ? Math.min(this.owner.handshakeTimeoutMs, this.backend.cfg.clientid.inspect_timeout) : this.owner.handshakeTimeoutMs;
+    const limit = clientIdBalance
+      ? Math.min(this.owner.handshakeTimeoutMs, this.backend.cfg.clientid.inspect_timeout)
+      : this.owner.handshakeTimeoutMs;
     this.timer = setTimeout(onInspectTimer, limit, this);
     this.inspector = new ConnectInspector();
     c.on('data', onClientData);
@@ -137,7 +139,10 @@ export class Session implements AssignedSession {
 
   private route(): void {
     this.phase = 'route';
-    const outcome = this.backend.pick({ sourceIp: this.clientIp, clientId: this.clientIdBytes }, this.tried ?? undefined);
+    const outcome = this.backend.pick(
+      { sourceIp: this.clientIp, clientId: this.clientIdBytes },
+      this.tried ?? undefined,
+    );
     if (outcome.server) return this.connectTo(outcome.server);
     if (outcome.why === 'all-full' && this.backend.cfg.maxconn_policy === 'queue' && !this.cancelQueue) {
       const session = this;
@@ -158,7 +163,10 @@ export class Session implements AssignedSession {
 
   private admitFromQueue(): boolean {
     if (this.phase !== 'route' || !this.cancelQueue) return true;
-    const outcome = this.backend.pick({ sourceIp: this.clientIp, clientId: this.clientIdBytes }, this.tried ?? undefined);
+    const outcome = this.backend.pick(
+      { sourceIp: this.clientIp, clientId: this.clientIdBytes },
+      this.tried ?? undefined,
+    );
     if (!outcome.server && outcome.why === 'all-full') return false;
     this.cancelQueue = null;
     if (outcome.server) this.connectTo(outcome.server);
@@ -207,7 +215,8 @@ export class Session implements AssignedSession {
 
   /** @internal */ upstreamTimedOut(up: net.Socket): void {
     if (up !== this.upstream) return;
-    if (this.phase === 'route') this.retryOrFail('connect-timeout', `no connection within ${this.backend.cfg.timeouts.connect} ms`);
+    if (this.phase === 'route')
+      this.retryOrFail('connect-timeout', `no connection within ${this.backend.cfg.timeouts.connect} ms`);
     else this.abort('idle-timeout', 'server side did not finish closing');
   }
 
@@ -222,7 +231,13 @@ export class Session implements AssignedSession {
     this.server = null;
     const tried = (this.tried ??= new Set());
     tried.add(server);
-    this.owner.logger.debug('connect-failed', { frontend: this.owner.name, backend: this.backend.name, server: server.name, reason, detail: message });
+    this.owner.logger.debug('connect-failed', {
+      frontend: this.owner.name,
+      backend: this.backend.name,
+      server: server.name,
+      reason,
+      detail: message,
+    });
     if (tried.size <= this.backend.cfg.retries && !this.clientDone) return this.route();
     this.abort(reason, `${server.name} (${server.address}): ${message}`);
   }
@@ -239,7 +254,8 @@ export class Session implements AssignedSession {
   /** @internal */ clientClosed(): void {
     this.clientDone = true;
     if (this.phase !== 'established') {
-      if (this.phase !== 'closing') this.abort('client-close', 'client went away before the server connection was ready');
+      if (this.phase !== 'closing')
+        this.abort('client-close', 'client went away before the server connection was ready');
     } else if (!this.upstreamDone && this.upstream) {
       if (this.client.readableEnded && this.client.writableFinished) this.upstream.setTimeout(this.owner.idleTimeoutMs);
       else this.abort('client-close', 'client connection closed');

@@ -23,16 +23,34 @@ backends:
       const post = (p: string) => fetch(env.adminUrl() + p, { method: 'POST' });
       const servers = await get('/api/servers');
       expect(servers).toEqual([
-        expect.objectContaining({ backend: 'be', name: 's1', address: server.address, status: 'UP', checkStatus: '', current: 0, total: 0, bytesIn: 0, bytesOut: 0, weight: 3 }),
+        expect.objectContaining({
+          backend: 'be',
+          name: 's1',
+          address: server.address,
+          status: 'UP',
+          checkStatus: '',
+          current: 0,
+          total: 0,
+          bytesIn: 0,
+          bytesOut: 0,
+          weight: 3,
+        }),
         expect.objectContaining({ backend: 'be', name: 's2', status: 'UP', weight: 1 }),
       ]);
       expect(typeof servers[0].lastChange).toBe('number');
       const status = await get('/api/status');
-      expect(status).toMatchObject({ version: expect.any(String), uptimeMs: expect.any(Number), frontends: [expect.objectContaining({ name: 'mqtt', address: `127.0.0.1:${env.port()}` })] });
+      expect(status).toMatchObject({
+        version: expect.any(String),
+        uptimeMs: expect.any(Number),
+        frontends: [expect.objectContaining({ name: 'mqtt', address: `127.0.0.1:${env.port()}` })],
+      });
 
       expect(((await (await post('/api/servers/be/s1/drain')).json()) as { status: string }).status).toBe('DRAIN');
       expect(((await (await post('/api/servers/be/s2/disable')).json()) as { status: string }).status).toBe('MAINT');
-      expect(env.logs.filter((l) => l.event === 'server-state' && l.source === 'admin').map((l) => l.to)).toEqual(['DRAIN', 'MAINT']);
+      expect(env.logs.filter((l) => l.event === 'server-state' && l.source === 'admin').map((l) => l.to)).toEqual([
+        'DRAIN',
+        'MAINT',
+      ]);
       const r = await sendRaw(env.port(), null, 2_000);
       expect(r.closed).toBe(true);
       await env.waitForLog((l) => l.reason === 'no-server', 'no-server line');
@@ -57,7 +75,9 @@ backends:
     const server = await rawServer(() => undefined);
     await using(yaml('"s3cret"').replaceAll('ADDR', server.address), async (env) => {
       expect((await fetch(env.adminUrl() + '/api/servers')).status).toBe(401);
-      expect((await fetch(env.adminUrl() + '/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      expect((await fetch(env.adminUrl() + '/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(
+        401,
+      );
       const ok = await fetch(env.adminUrl() + '/api/servers', { headers: { authorization: 'Bearer s3cret' } });
       expect(ok.status).toBe(200);
     });

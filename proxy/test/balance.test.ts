@@ -23,7 +23,12 @@ function counts(picks: (T | undefined)[]): Record<string, number> {
 }
 
 /** Assigns `n` long-lived connections (current grows) and returns current per server. */
-function fill(b: Balancer<T>, set: T[], n: number, key: (i: number) => { sourceIp: string; clientId?: Buffer }): number[] {
+function fill(
+  b: Balancer<T>,
+  set: T[],
+  n: number,
+  key: (i: number) => { sourceIp: string; clientId?: Buffer },
+): number[] {
   for (let i = 0; i < n; i++) b.pick(set, key(i))!.current++;
   return set.map((s) => s.current);
 }
@@ -96,7 +101,9 @@ describe('source (weighted rendezvous hashing)', () => {
       const first = b.pick(set, { sourceIp: ip });
       for (let k = 0; k < 3; k++) expect(b.pick(set, { sourceIp: ip })).toBe(first);
     }
-    expect(new SourceHashBalancer<T>().pick([...set].reverse(), { sourceIp: ips[5] })!.name).toBe(b.pick(set, { sourceIp: ips[5] })!.name);
+    expect(new SourceHashBalancer<T>().pick([...set].reverse(), { sourceIp: ips[5] })!.name).toBe(
+      b.pick(set, { sourceIp: ips[5] })!.name,
+    );
   });
   test('spread over 30,000 addresses is even (chi-squared, df=2, p>0.001)', () => {
     const set = servers(1, 1, 1);
@@ -206,7 +213,14 @@ describe('clientid (consistent hashing with bounded loads)', () => {
   test('no client id → the fallback algorithm', () => {
     const set = servers(1, 1, 1);
     const b = createBalancer<T>({ algorithm: 'clientid', fallback: 'roundrobin', balanceFactor: 1.25, servers: set });
-    expect(Array.from({ length: 6 }, () => b.pick(set, { ...ctx, clientId: null })!.name)).toEqual(['s1', 's2', 's3', 's1', 's2', 's3']);
+    expect(Array.from({ length: 6 }, () => b.pick(set, { ...ctx, clientId: null })!.name)).toEqual([
+      's1',
+      's2',
+      's3',
+      's1',
+      's2',
+      's3',
+    ]);
     expect(b.pick(set, { ...ctx, clientId: Buffer.alloc(0) })!.name).toBe('s1');
   });
 });

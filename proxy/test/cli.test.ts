@@ -60,7 +60,10 @@ describe('--check', () => {
   });
 
   test('a bad config exits 2 with <file>:<line>: <key>: <message> lines', async () => {
-    const file = writeConfig('bad.yaml', withPorts(good()).replace('balance: leastconn', 'balance: lest').replace('weight: 1 }', 'weight: 1, wieght: 2 }'));
+    const file = writeConfig(
+      'bad.yaml',
+      withPorts(good()).replace('balance: leastconn', 'balance: lest').replace('weight: 1 }', 'weight: 1, wieght: 2 }'),
+    );
     const r = await runCli(cli.file, ['--config', file, '--check']);
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
@@ -71,7 +74,10 @@ describe('--check', () => {
   });
 
   test('missing TLS files are reported at the key that names them', async () => {
-    const file = writeConfig('tls.yaml', withPorts(good()).replace('    backend: nodes', '    backend: nodes\n    tls: { cert: nope.pem, key: nope.key }'));
+    const file = writeConfig(
+      'tls.yaml',
+      withPorts(good()).replace('    backend: nodes', '    backend: nodes\n    tls: { cert: nope.pem, key: nope.key }'),
+    );
     const r = await runCli(cli.file, ['--config', file, '--check']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^${file}:7: frontends\\[0\\]\\.tls\\.cert: cannot read .*nope\\.pem: ENOENT`));
@@ -90,11 +96,26 @@ describe('running', () => {
     const proc = startCli(cli.file, ['--config', file]);
     running.push(proc);
     const mqttLine = await proc.waitForLine((l) => l.event === 'listening' && l.frontend === 'mqtt', 'mqtt listening');
-    const adminLine = await proc.waitForLine((l) => l.event === 'listening' && l.frontend === 'admin', 'admin listening');
-    expect(mqttLine).toEqual({ ts: expect.any(String), level: 'info', event: 'listening', frontend: 'mqtt', address: expect.stringMatching(/^127\.0\.0\.1:\d+$/), tls: false, backend: 'nodes' });
+    const adminLine = await proc.waitForLine(
+      (l) => l.event === 'listening' && l.frontend === 'admin',
+      'admin listening',
+    );
+    expect(mqttLine).toEqual({
+      ts: expect.any(String),
+      level: 'info',
+      event: 'listening',
+      frontend: 'mqtt',
+      address: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      tls: false,
+      backend: 'nodes',
+    });
     const port = Number(String(mqttLine.address).split(':')[1]);
     const admin = `http://${adminLine.address}`;
-    await waitFor(async () => ((await (await fetch(`${admin}/api/servers`)).json()) as any[]).every((s) => s.checkStatus === 'L7OK'), 'checks ok');
+    await waitFor(
+      async () =>
+        ((await (await fetch(`${admin}/api/servers`)).json()) as any[]).every((s) => s.checkStatus === 'L7OK'),
+      'checks ok',
+    );
 
     const client = await mqttConnect(port, { clientId: 'survives-reload' });
     writeConfig('run.yaml', withPorts(good(5)));
@@ -119,14 +140,21 @@ describe('running', () => {
     expect(await withTimeout(proc.exited, 5_000, 'exit after SIGTERM')).toBe(0);
     await waitFor(() => !client.connected, 'client disconnected');
     await client.endAsync(true);
-    await expect(new Promise((resolve, reject) => net.connect({ port, host: '127.0.0.1' }).on('connect', resolve).on('error', reject))).rejects.toThrow(/ECONNREFUSED/);
+    await expect(
+      new Promise((resolve, reject) =>
+        net.connect({ port, host: '127.0.0.1' }).on('connect', resolve).on('error', reject),
+      ),
+    ).rejects.toThrow(/ECONNREFUSED/);
   });
 
   test('a port already in use exits 1 with a start-failed line', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const taken = (blocker.address() as net.AddressInfo).port;
-    const file = writeConfig('taken.yaml', withPorts(good()).replace('bind: "127.0.0.1:0"\n    backend', `bind: "127.0.0.1:${taken}"\n    backend`));
+    const file = writeConfig(
+      'taken.yaml',
+      withPorts(good()).replace('bind: "127.0.0.1:0"\n    backend', `bind: "127.0.0.1:${taken}"\n    backend`),
+    );
     const proc = startCli(cli.file, ['--config', file]);
     running.push(proc);
     expect(await withTimeout(proc.exited, 5_000, 'exit')).toBe(1);

@@ -39,11 +39,30 @@ describe('parseProxyConfig', () => {
     const cfg = parseProxyConfig(EXAMPLE, 'lb.yaml');
     expect(cfg.global).toEqual({ maxconn: 10000, maxconn_policy: 'refuse', queue_timeout: 5000, log_level: 'info' });
     expect(cfg.admin).toMatchObject({ bind: '127.0.0.1:8404', token: null });
-    expect(cfg.frontends[0]).toMatchObject({ name: 'mqtt', inspect: 'mqtt', timeouts: { handshake: 5000, idle: 300000 }, rate_limit: { per_source_per_s: 100 } });
+    expect(cfg.frontends[0]).toMatchObject({
+      name: 'mqtt',
+      inspect: 'mqtt',
+      timeouts: { handshake: 5000, idle: 300000 },
+      rate_limit: { per_source_per_s: 100 },
+    });
     const b = cfg.backends[0];
-    expect(b).toMatchObject({ balance: 'clientid', send_proxy: 'v2', retries: 2, timeouts: { connect: 5000, queue: 5000 } });
+    expect(b).toMatchObject({
+      balance: 'clientid',
+      send_proxy: 'v2',
+      retries: 2,
+      timeouts: { connect: 5000, queue: 5000 },
+    });
     expect(b.clientid).toEqual({ inspect_timeout: 3000, fallback: 'leastconn', balance_factor: 1.25 });
-    expect(b.health).toMatchObject({ type: 'mqtt', inter: 1000, fall: 2, rise: 2, timeout: 1000, port: null, path: '/status', send_proxy: true });
+    expect(b.health).toMatchObject({
+      type: 'mqtt',
+      inter: 1000,
+      fall: 2,
+      rise: 2,
+      timeout: 1000,
+      port: null,
+      path: '/status',
+      send_proxy: true,
+    });
     expect(b.servers[1]).toMatchObject({ name: 'emqx2', weight: 2, maxconn: null, state: 'ready' });
   });
 
@@ -55,7 +74,10 @@ describe('parseProxyConfig', () => {
   });
 
   test('minimal config', () => {
-    const cfg = parseProxyConfig('frontends: [{name: f, bind: ":1883", backend: b}]\nbackends: [{name: b, servers: [{name: s, address: "10.0.0.1:1883"}]}]\n', 'm.yaml');
+    const cfg = parseProxyConfig(
+      'frontends: [{name: f, bind: ":1883", backend: b}]\nbackends: [{name: b, servers: [{name: s, address: "10.0.0.1:1883"}]}]\n',
+      'm.yaml',
+    );
     expect(cfg.backends[0].balance).toBe('roundrobin');
     expect(cfg.backends[0].health.type).toBe('tcp');
     expect(cfg.frontends[0].tls).toBeNull();
@@ -63,10 +85,19 @@ describe('parseProxyConfig', () => {
   });
 
   test('TLS: verify defaults to required with a client CA, none without', () => {
-    const base = (tls: string) => `frontends: [{name: f, bind: ":8883", backend: b, tls: ${tls}}]\nbackends: [{name: b, servers: [{name: s, address: "h:1"}]}]\n`;
-    expect(parseProxyConfig(base('{cert: c.pem, key: k.pem}'), 'x').frontends[0].tls).toMatchObject({ verify: 'none', min_version: 'TLSv1.2', sni: [] });
-    expect(parseProxyConfig(base('{cert: c.pem, key: k.pem, client_ca: ca.pem}'), 'x').frontends[0].tls?.verify).toBe('required');
-    expect(issuesOf(base('{cert: c.pem, key: k.pem, verify: optional}'))).toEqual(['lb.yaml:1: frontends[0].tls.verify: verify: optional needs tls.client_ca (the CA that signs client certificates)']);
+    const base = (tls: string) =>
+      `frontends: [{name: f, bind: ":8883", backend: b, tls: ${tls}}]\nbackends: [{name: b, servers: [{name: s, address: "h:1"}]}]\n`;
+    expect(parseProxyConfig(base('{cert: c.pem, key: k.pem}'), 'x').frontends[0].tls).toMatchObject({
+      verify: 'none',
+      min_version: 'TLSv1.2',
+      sni: [],
+    });
+    expect(parseProxyConfig(base('{cert: c.pem, key: k.pem, client_ca: ca.pem}'), 'x').frontends[0].tls?.verify).toBe(
+      'required',
+    );
+    expect(issuesOf(base('{cert: c.pem, key: k.pem, verify: optional}'))).toEqual([
+      'lb.yaml:1: frontends[0].tls.verify: verify: optional needs tls.client_ca (the CA that signs client certificates)',
+    ]);
   });
 
   test('throws ConfigError listing every problem', () => {
@@ -75,7 +106,9 @@ describe('parseProxyConfig', () => {
       parseProxyConfig('frontends: []\nbackends: []\n', 'e.yaml');
     } catch (err) {
       expect((err as ConfigError).issues).toHaveLength(2);
-      expect((err as Error).message).toBe('e.yaml:1: frontends: at least one frontend is required\ne.yaml:2: backends: at least one backend is required');
+      expect((err as Error).message).toBe(
+        'e.yaml:1: frontends: at least one frontend is required\ne.yaml:2: backends: at least one backend is required',
+      );
     }
   });
 });
@@ -86,7 +119,10 @@ describe('validation errors name file, line and key', () => {
     expect(issuesOf(text)).toEqual([expect.stringMatching(/^lb\.yaml:14: backends\[0\]\.send_proxi: unknown key/)]);
   });
   test('wrong types, bad enum, bad duration, bad address — all reported', () => {
-    const text = EXAMPLE.replace('weight: 2', 'weight: heavy').replace('balance: clientid', 'balance: fastest').replace('idle: 300s', 'idle: forever').replace('"emqx-node-1.invalid:1883"', '"emqx-node-1.invalid"');
+    const text = EXAMPLE.replace('weight: 2', 'weight: heavy')
+      .replace('balance: clientid', 'balance: fastest')
+      .replace('idle: 300s', 'idle: forever')
+      .replace('"emqx-node-1.invalid:1883"', '"emqx-node-1.invalid"');
     const issues = issuesOf(text);
     expect(issues).toEqual(
       expect.arrayContaining([
@@ -110,7 +146,9 @@ describe('validation errors name file, line and key', () => {
     expect(issuesOf(text)).toEqual(['lb.yaml:5: frontends[0].bind: bind 127.0.0.1:8404 is already used by admin']);
   });
   test('YAML syntax errors carry their line', () => {
-    expect(issuesOf('frontends:\n  - name: a\n   bad: [\n')[0]).toBe('lb.yaml:3: yaml: Sequence item without - indicator');
+    expect(issuesOf('frontends:\n  - name: a\n   bad: [\n')[0]).toBe(
+      'lb.yaml:3: yaml: Sequence item without - indicator',
+    );
   });
   test('an empty file', () => {
     expect(issuesOf('')).toEqual([expect.stringMatching(/^lb\.yaml:1: \(root\): /)]);

@@ -18,7 +18,14 @@ function invalid(r: ConnectReadResult): string {
 describe('MQTT CONNECT reader: valid vectors', () => {
   test('3.1.1 health-check CONNECT (empty id, clean, keepalive 60)', () => {
     const info = ok(readMqttConnect(hex('100c00044d5154540402003c0000')));
-    expect(info).toMatchObject({ protocolName: 'MQTT', protocolLevel: 4, keepAlive: 60, cleanStart: true, complete: true, packetLength: 14 });
+    expect(info).toMatchObject({
+      protocolName: 'MQTT',
+      protocolLevel: 4,
+      keepAlive: 60,
+      cleanStart: true,
+      complete: true,
+      packetLength: 14,
+    });
     expect(info.clientIdBytes.length).toBe(0);
   });
 
@@ -36,9 +43,23 @@ describe('MQTT CONNECT reader: valid vectors', () => {
   });
 
   test('3.1.1 with will, user name and password', () => {
-    const pkt = connectPacket({ clientId: 'dev-42', clean: false, username: 'u', password: Buffer.from('p'), will: { topic: 'w/t', payload: Buffer.from('bye'), qos: 1, retain: true } });
+    const pkt = connectPacket({
+      clientId: 'dev-42',
+      clean: false,
+      username: 'u',
+      password: Buffer.from('p'),
+      will: { topic: 'w/t', payload: Buffer.from('bye'), qos: 1, retain: true },
+    });
     const info = ok(readMqttConnect(pkt));
-    expect(info).toMatchObject({ protocolLevel: 4, cleanStart: false, hasWill: true, hasUsername: true, hasPassword: true, complete: true, packetLength: pkt.length });
+    expect(info).toMatchObject({
+      protocolLevel: 4,
+      cleanStart: false,
+      hasWill: true,
+      hasUsername: true,
+      hasPassword: true,
+      complete: true,
+      packetLength: pkt.length,
+    });
     expect(info.clientIdBytes.toString()).toBe('dev-42');
   });
 
@@ -46,7 +67,12 @@ describe('MQTT CONNECT reader: valid vectors', () => {
     const pkt = connectPacket({
       protocolVersion: 5,
       clientId: 'käse-🧀',
-      properties: { sessionExpiryInterval: 3600, receiveMaximum: 10, userProperties: { a: 'b' }, maximumPacketSize: 1000 },
+      properties: {
+        sessionExpiryInterval: 3600,
+        receiveMaximum: 10,
+        userProperties: { a: 'b' },
+        maximumPacketSize: 1000,
+      },
       will: { topic: 'w', payload: Buffer.from('x'), properties: { willDelayInterval: 5, contentType: 'text/plain' } },
     });
     const info = ok(readMqttConnect(pkt));
@@ -96,7 +122,13 @@ describe('MQTT CONNECT reader: invalid and truncated input', () => {
   });
 
   test('every strict prefix of a valid CONNECT is incomplete, with a growing byte target', () => {
-    const pkt = connectPacket({ protocolVersion: 5, clientId: 'abc', username: 'u', password: Buffer.from('pw'), properties: { sessionExpiryInterval: 10 } });
+    const pkt = connectPacket({
+      protocolVersion: 5,
+      clientId: 'abc',
+      username: 'u',
+      password: Buffer.from('pw'),
+      properties: { sessionExpiryInterval: 10 },
+    });
     for (let n = 0; n < pkt.length; n++) {
       const r = readMqttConnect(pkt.subarray(0, n));
       expect(r.status).toBe('incomplete');
@@ -149,8 +181,17 @@ describe('MQTT CONNECT reader: fuzz', () => {
     const rnd = seededRandom(2);
     const seeds = [
       connectPacket({ clientId: 'seed-1' }),
-      connectPacket({ protocolVersion: 5, clientId: 'seed-2', properties: { sessionExpiryInterval: 1, userProperties: { k: 'v' } }, username: 'u' }),
-      connectPacket({ protocolVersion: 3, clientId: 'seed-3', will: { topic: 't', payload: Buffer.from('p'), qos: 2 } }),
+      connectPacket({
+        protocolVersion: 5,
+        clientId: 'seed-2',
+        properties: { sessionExpiryInterval: 1, userProperties: { k: 'v' } },
+        username: 'u',
+      }),
+      connectPacket({
+        protocolVersion: 3,
+        clientId: 'seed-3',
+        will: { topic: 't', payload: Buffer.from('p'), qos: 2 },
+      }),
     ];
     for (let i = 0; i < 10_000; i++) {
       const buf = Buffer.from(seeds[i % seeds.length]);
@@ -190,8 +231,14 @@ describe('MQTT CONNECT reader: fuzz', () => {
         keepalive: randomInt(rnd, 65536),
         username: hasUser ? 'user' : undefined,
         password: hasUser && rnd() < 0.5 ? randomBytes(rnd, randomInt(rnd, 10)) : undefined,
-        will: rnd() < 0.3 ? { topic: 'will/' + i, payload: randomBytes(rnd, randomInt(rnd, 50)), qos: randomInt(rnd, 3) as 0 | 1 | 2 } : undefined,
-        properties: version === 5 && rnd() < 0.5 ? { sessionExpiryInterval: randomInt(rnd, 1000), userProperties: { a: String(i) } } : undefined,
+        will:
+          rnd() < 0.3
+            ? { topic: 'will/' + i, payload: randomBytes(rnd, randomInt(rnd, 50)), qos: randomInt(rnd, 3) as 0 | 1 | 2 }
+            : undefined,
+        properties:
+          version === 5 && rnd() < 0.5
+            ? { sessionExpiryInterval: randomInt(rnd, 1000), userProperties: { a: String(i) } }
+            : undefined,
       });
       const info = ok(readMqttConnect(pkt));
       expect(info.clientIdBytes.toString('utf8')).toBe(clientId);

@@ -64,7 +64,14 @@ describe('forwarding through TS-proxy', () => {
       await roundTrip(c);
       await c.endAsync();
       const close = await env.waitForLog((l) => l.event === 'close', 'close line');
-      expect(close).toMatchObject({ event: 'close', level: 'info', frontend: 'mqtt', backend: 'nodes', clientId: 'rt-4', reason: 'client-fin' });
+      expect(close).toMatchObject({
+        event: 'close',
+        level: 'info',
+        frontend: 'mqtt',
+        backend: 'nodes',
+        clientId: 'rt-4',
+        reason: 'client-fin',
+      });
       expect(close.bytesIn).toBeGreaterThan(40);
       expect(close.bytesOut).toBeGreaterThan(10);
       expect(Date.parse(close.ts)).toBeGreaterThan(Date.now() - 60_000);
@@ -98,7 +105,10 @@ backends: [{ name: nodes, balance: clientid, health: { type: mqtt }, servers: [{
     await withProxy(config('roundrobin'), async (env) => {
       const clients: MqttClient[] = [];
       for (let i = 0; i < 30; i++) clients.push(await mqttConnect(env.port(), { clientId: `rr-${i}` }));
-      await waitFor(() => brokers.every((b) => b.clientIds().filter((id) => id.startsWith('rr-')).length === 10), '10 per broker');
+      await waitFor(
+        () => brokers.every((b) => b.clientIds().filter((id) => id.startsWith('rr-')).length === 10),
+        '10 per broker',
+      );
       expect(env.proxy.servers().map((s) => s.current)).toEqual([10, 10, 10]);
       await endAll(clients);
     });
@@ -120,30 +130,40 @@ backends: [{ name: nodes, balance: clientid, health: { type: mqtt }, servers: [{
   });
 
   test('clientid: a client id sticks to one broker across reconnects (3.1.1 persistent sessions); empty id uses the fallback', async () => {
-    await withProxy(config('clientid', '    clientid: { inspect_timeout: 2s, fallback: roundrobin, balance_factor: 1.25 }'), async (env) => {
-      const ids = Array.from({ length: 12 }, (_, i) => `sticky-${i}`);
-      const holders: MqttClient[] = [];
-      for (const id of ids) holders.push(await mqttConnect(env.port(), { clientId: id, clean: false }));
-      await waitFor(() => ids.every((id) => ownerOf(id)), 'all ids connected');
-      const first = new Map(ids.map((id) => [id, ownerOf(id)]));
-      expect(new Set(first.values()).size).toBeGreaterThan(1);
-      for (let round = 0; round < 3; round++) {
-        for (let i = 0; i < ids.length; i++) {
-          await holders[i].endAsync();
-          await waitFor(() => !ownerOf(ids[i]), `${ids[i]} gone`);
-          holders[i] = await mqttConnect(env.port(), { clientId: ids[i], clean: false });
-          await waitFor(() => ownerOf(ids[i]), `${ids[i]} back`);
-          expect(ownerOf(ids[i])).toBe(first.get(ids[i]));
+    await withProxy(
+      config('clientid', '    clientid: { inspect_timeout: 2s, fallback: roundrobin, balance_factor: 1.25 }'),
+      async (env) => {
+        const ids = Array.from({ length: 12 }, (_, i) => `sticky-${i}`);
+        const holders: MqttClient[] = [];
+        for (const id of ids) holders.push(await mqttConnect(env.port(), { clientId: id, clean: false }));
+        await waitFor(() => ids.every((id) => ownerOf(id)), 'all ids connected');
+        const first = new Map(ids.map((id) => [id, ownerOf(id)]));
+        expect(new Set(first.values()).size).toBeGreaterThan(1);
+        for (let round = 0; round < 3; round++) {
+          for (let i = 0; i < ids.length; i++) {
+            await holders[i].endAsync();
+            await waitFor(() => !ownerOf(ids[i]), `${ids[i]} gone`);
+            holders[i] = await mqttConnect(env.port(), { clientId: ids[i], clean: false });
+            await waitFor(() => ownerOf(ids[i]), `${ids[i]} back`);
+            expect(ownerOf(ids[i])).toBe(first.get(ids[i]));
+          }
         }
-      }
-      const anon = [];
-      for (let i = 0; i < 3; i++) anon.push(await mqttConnect(env.port(), { clientId: '', clean: true }));
-      expect(env.proxy.servers().reduce((a, s) => a + s.current, 0)).toBe(15);
-      await endAll([...holders, ...anon]);
-      await waitFor(() => env.closeLogs().length >= 12 * 4 + 3, 'close lines');
-      expect(env.closeLogs((l) => l.clientId === 'sticky-3').map((l) => l.server)).toEqual(Array(4).fill(first.get('sticky-3')));
-      expect(env.closeLogs((l) => l.clientId === null).map((l) => l.server).sort()).toEqual(['b1', 'b2', 'b3']);
-    });
+        const anon = [];
+        for (let i = 0; i < 3; i++) anon.push(await mqttConnect(env.port(), { clientId: '', clean: true }));
+        expect(env.proxy.servers().reduce((a, s) => a + s.current, 0)).toBe(15);
+        await endAll([...holders, ...anon]);
+        await waitFor(() => env.closeLogs().length >= 12 * 4 + 3, 'close lines');
+        expect(env.closeLogs((l) => l.clientId === 'sticky-3').map((l) => l.server)).toEqual(
+          Array(4).fill(first.get('sticky-3')),
+        );
+        expect(
+          env
+            .closeLogs((l) => l.clientId === null)
+            .map((l) => l.server)
+            .sort(),
+        ).toEqual(['b1', 'b2', 'b3']);
+      },
+    );
   });
 
   test('clientid: MQTT 5.0 and 3.1.1 CONNECTs of one client id reach the same broker', async () => {
@@ -165,7 +185,8 @@ ${minis.map((m) => `      - { name: ${m.name}, address: "${m.address}" }`).join(
         }
       }
       const owners = new Map<string, Set<string>>();
-      for (const m of minis) for (const c of m.connects) owners.set(c.clientId, (owners.get(c.clientId) ?? new Set()).add(m.name));
+      for (const m of minis)
+        for (const c of m.connects) owners.set(c.clientId, (owners.get(c.clientId) ?? new Set()).add(m.name));
       expect(owners.size).toBe(15);
       for (const set of owners.values()) expect(set.size).toBe(1);
       expect(minis.every((m) => m.connects.length > 0)).toBe(true);
@@ -224,8 +245,16 @@ backends:
     try {
       await waitFor(() => env.proxy.servers().every((s) => s.checkStatus === 'L7OK'), 'checks ok');
       await victim.kill();
-      const down = await env.waitForLog((l) => l.event === 'server-state' && l.server === 'victim' && l.to === 'DOWN', 'DOWN line');
-      expect(down).toMatchObject({ level: 'warn', backend: 'nodes', from: 'UP', checkStatus: expect.stringMatching(/^L4CON|L7RSP$/) });
+      const down = await env.waitForLog(
+        (l) => l.event === 'server-state' && l.server === 'victim' && l.to === 'DOWN',
+        'DOWN line',
+      );
+      expect(down).toMatchObject({
+        level: 'warn',
+        backend: 'nodes',
+        from: 'UP',
+        checkStatus: expect.stringMatching(/^L4CON|L7RSP$/),
+      });
       expect(Date.parse(down.ts)).toBeGreaterThan(0);
       const clients: MqttClient[] = [];
       for (let i = 0; i < 4; i++) clients.push(await mqttConnect(env.port(), { clientId: `avoid-${i}` }));
@@ -234,7 +263,10 @@ backends:
         [brokers[1].name, 'UP', 4],
       ]);
       await victim.restart();
-      const up = await env.waitForLog((l) => l.event === 'server-state' && l.server === 'victim' && l.to === 'UP', 'UP line');
+      const up = await env.waitForLog(
+        (l) => l.event === 'server-state' && l.server === 'victim' && l.to === 'UP',
+        'UP line',
+      );
       expect(Date.parse(up.ts) - Date.parse(down.ts)).toBeGreaterThanOrEqual(250); // rise 3 × inter 100ms
       expect(env.proxy.servers()[0]).toMatchObject({ status: 'UP', checkStatus: 'L7OK', downTransitions: 1 });
       await endAll(clients);
@@ -273,7 +305,10 @@ backends:
       expect(env.proxy.servers()[0]).toMatchObject({ status: 'DOWN', checkStatus: 'L7STS', current: 0 });
       const refused = await sendRaw(env.port(), connectPacket({ clientId: 'refused' }));
       expect(refused).toMatchObject({ closed: true, received: Buffer.alloc(0) });
-      await env.waitForLog((l) => l.event === 'close' && l.clientId === 'refused' && l.reason === 'no-server', 'no-server line');
+      await env.waitForLog(
+        (l) => l.event === 'close' && l.clientId === 'refused' && l.reason === 'no-server',
+        'no-server line',
+      );
     } finally {
       await env.stop();
       statusServer.close();

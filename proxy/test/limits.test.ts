@@ -12,32 +12,38 @@ import { waitFor } from './helpers/wait.js';
 describe('limits', () => {
   test('per-server maxconn with queue: the next connection waits and proceeds when a slot frees', async () => {
     const server = await rawServer((s) => s.on('data', (d) => s.write(d)));
-    await using(l4Config(server.address, '', '    maxconn_policy: queue\n    timeouts: { queue: 3s }', ', maxconn: 1'), async (env) => {
-      const a = await connectClient(env.port());
-      a.write('a');
-      await readBytes(a, 1);
-      const b = await connectClient(env.port());
-      b.write('b');
-      await waitFor(() => env.proxy.status() && (env.proxy.status() as any).backends[0].queued === 1, 'b queued');
-      expect(server.accepted).toBe(1);
-      const bReply = readBytes(b, 1);
-      a.end();
-      expect((await bReply).toString()).toBe('b');
-      expect(server.accepted).toBe(2);
-      b.end();
-    });
+    await using(
+      l4Config(server.address, '', '    maxconn_policy: queue\n    timeouts: { queue: 3s }', ', maxconn: 1'),
+      async (env) => {
+        const a = await connectClient(env.port());
+        a.write('a');
+        await readBytes(a, 1);
+        const b = await connectClient(env.port());
+        b.write('b');
+        await waitFor(() => env.proxy.status() && (env.proxy.status() as any).backends[0].queued === 1, 'b queued');
+        expect(server.accepted).toBe(1);
+        const bReply = readBytes(b, 1);
+        a.end();
+        expect((await bReply).toString()).toBe('b');
+        expect(server.accepted).toBe(2);
+        b.end();
+      },
+    );
     await server.close();
   });
 
   test('per-server maxconn with queue: the queue timeout closes the waiting connection', async () => {
     const server = await rawServer(() => undefined);
-    await using(l4Config(server.address, '', '    maxconn_policy: queue\n    timeouts: { queue: 200ms }', ', maxconn: 1'), async (env) => {
-      const a = await connectClient(env.port());
-      const r = await sendRaw(env.port(), Buffer.from('x'), 3_000);
-      expect(r.closed).toBe(true);
-      await env.waitForLog((l) => l.reason === 'queue-timeout', 'queue-timeout line');
-      a.destroy();
-    });
+    await using(
+      l4Config(server.address, '', '    maxconn_policy: queue\n    timeouts: { queue: 200ms }', ', maxconn: 1'),
+      async (env) => {
+        const a = await connectClient(env.port());
+        const r = await sendRaw(env.port(), Buffer.from('x'), 3_000);
+        expect(r.closed).toBe(true);
+        await env.waitForLog((l) => l.reason === 'queue-timeout', 'queue-timeout line');
+        a.destroy();
+      },
+    );
     await server.close();
   });
 
@@ -64,14 +70,17 @@ describe('limits', () => {
       await env.waitForLog((l) => l.reason === 'maxconn', 'maxconn line');
       held.forEach((s) => s.destroy());
     });
-    await using(`global: { maxconn: 1, maxconn_policy: queue, queue_timeout: 3s }\n` + l4Config(server.address), async (env) => {
-      const first = await connectClient(env.port());
-      const second = await connectClient(env.port());
-      await waitFor(() => env.proxy.gate.queued === 1, 'second queued');
-      first.destroy();
-      await waitFor(() => env.proxy.gate.queued === 0 && env.proxy.gate.active === 1, 'second admitted');
-      second.destroy();
-    });
+    await using(
+      `global: { maxconn: 1, maxconn_policy: queue, queue_timeout: 3s }\n` + l4Config(server.address),
+      async (env) => {
+        const first = await connectClient(env.port());
+        const second = await connectClient(env.port());
+        await waitFor(() => env.proxy.gate.queued === 1, 'second queued');
+        first.destroy();
+        await waitFor(() => env.proxy.gate.queued === 0 && env.proxy.gate.active === 1, 'second admitted');
+        second.destroy();
+      },
+    );
     await server.close();
   });
 
@@ -90,26 +99,33 @@ describe('limits', () => {
   });
 });
 
-
 describe('PROXY protocol towards servers', () => {
   for (const version of ['v1', 'v2'] as const) {
     test(`send_proxy: ${version} — the server sees the real client address, then the untouched CONNECT`, async () => {
       const firstBytes: Buffer[] = [];
       const server = await rawServer((s) => s.on('data', (d) => firstBytes.push(d)));
-      await using(l4Config(server.address, '', `    send_proxy: ${version}`).replace('inspect: none', 'inspect: mqtt'), async (env) => {
-        const c = await connectClient(env.port());
-        const pkt = connectPacket({ clientId: 'pp-client' });
-        c.write(pkt);
-        const all = await waitFor(() => {
-          const b = Buffer.concat(firstBytes);
-          const h = b.length ? decodeProxyHeader(b) : undefined;
-          return h && b.length >= h.length + pkt.length ? { h, b } : undefined;
-        }, 'header and CONNECT');
-        expect(all.h).toMatchObject({ version: version === 'v1' ? 1 : 2, command: 'PROXY', sourcePort: c.localPort, destPort: env.port() });
-        expect(all.h.source).toBe('127.0.0.1');
-        expect(all.b.subarray(all.h.length).equals(pkt)).toBe(true);
-        c.destroy();
-      });
+      await using(
+        l4Config(server.address, '', `    send_proxy: ${version}`).replace('inspect: none', 'inspect: mqtt'),
+        async (env) => {
+          const c = await connectClient(env.port());
+          const pkt = connectPacket({ clientId: 'pp-client' });
+          c.write(pkt);
+          const all = await waitFor(() => {
+            const b = Buffer.concat(firstBytes);
+            const h = b.length ? decodeProxyHeader(b) : undefined;
+            return h && b.length >= h.length + pkt.length ? { h, b } : undefined;
+          }, 'header and CONNECT');
+          expect(all.h).toMatchObject({
+            version: version === 'v1' ? 1 : 2,
+            command: 'PROXY',
+            sourcePort: c.localPort,
+            destPort: env.port(),
+          });
+          expect(all.h.source).toBe('127.0.0.1');
+          expect(all.b.subarray(all.h.length).equals(pkt)).toBe(true);
+          c.destroy();
+        },
+      );
       await server.close();
     });
   }
@@ -117,12 +133,17 @@ describe('PROXY protocol towards servers', () => {
   test('health checks carry the PROXY header too (v2 LOCAL), like HAProxy check-send-proxy', async () => {
     const seen: Buffer[] = [];
     const server = await rawServer((s) => s.on('data', (d) => seen.push(d)));
-    await using(l4Config(server.address, '', '    send_proxy: v2').replace('health: { type: none }', 'health: { type: tcp, inter: 100ms }'), async (env) => {
-      await waitFor(() => seen.length > 0, 'check bytes');
-      expect(decodeProxyHeader(seen[0])).toMatchObject({ version: 2, command: 'LOCAL' });
-      expect(env.proxy.servers()[0].checkStatus).toBe('L4OK');
-    });
+    await using(
+      l4Config(server.address, '', '    send_proxy: v2').replace(
+        'health: { type: none }',
+        'health: { type: tcp, inter: 100ms }',
+      ),
+      async (env) => {
+        await waitFor(() => seen.length > 0, 'check bytes');
+        expect(decodeProxyHeader(seen[0])).toMatchObject({ version: 2, command: 'LOCAL' });
+        expect(env.proxy.servers()[0].checkStatus).toBe('L4OK');
+      },
+    );
     await server.close();
   });
 });
-

@@ -36,8 +36,22 @@ backends:
   const cases: [string, Buffer | null, string][] = [
     ['garbage bytes', hex('deadbeef00ff10'), 'bad-connect'],
     ['an HTTP request', Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), 'bad-connect'],
-    ['a PROXY v1 header where none is expected', Buffer.concat([encodeProxyV1({ sourceAddress: '1.2.3.4', sourcePort: 1, destAddress: '5.6.7.8', destPort: 2 }), connectPacket({ clientId: 'x' })]), 'bad-connect'],
-    ['a PROXY v2 header where none is expected', Buffer.concat([encodeProxyV2({ sourceAddress: '1.2.3.4', sourcePort: 1, destAddress: '5.6.7.8', destPort: 2 }), connectPacket({ clientId: 'x' })]), 'bad-connect'],
+    [
+      'a PROXY v1 header where none is expected',
+      Buffer.concat([
+        encodeProxyV1({ sourceAddress: '1.2.3.4', sourcePort: 1, destAddress: '5.6.7.8', destPort: 2 }),
+        connectPacket({ clientId: 'x' }),
+      ]),
+      'bad-connect',
+    ],
+    [
+      'a PROXY v2 header where none is expected',
+      Buffer.concat([
+        encodeProxyV2({ sourceAddress: '1.2.3.4', sourcePort: 1, destAddress: '5.6.7.8', destPort: 2 }),
+        connectPacket({ clientId: 'x' }),
+      ]),
+      'bad-connect',
+    ],
     ['a CONNECT with the reserved flag', hex('100c00044d5154540403003c0000'), 'bad-connect'],
     ['a CONNECT with a 5-byte remaining length', hex('10ffffffff7f'), 'bad-connect'],
     ['a truncated CONNECT, then silence', connectPacket({ clientId: 'truncated' }).subarray(0, 9), 'handshake-timeout'],
@@ -51,7 +65,14 @@ backends:
       const r = await sendRaw(env.port(frontend), bytes, 3_000);
       expect(r.closed).toBe(true);
       expect(r.received.length).toBe(0);
-      const line = await waitFor(() => env.closeLogs().slice(before).find((l) => l.frontend === frontend), 'close line');
+      const line = await waitFor(
+        () =>
+          env
+            .closeLogs()
+            .slice(before)
+            .find((l) => l.frontend === frontend),
+        'close line',
+      );
       expect(line).toMatchObject({ level: 'warn', reason, server: null });
       if (reason === 'bad-connect') expect(line.detail).toEqual(expect.any(String));
       expect(sink.accepted).toBe(0);
@@ -66,26 +87,39 @@ backends:
   test('a truncated CONNECT followed by FIN is closed at once', async () => {
     const r = await new Promise<number>((resolve) => {
       const started = Date.now();
-      const s = net.connect({ port: env.port('sticky'), host: '127.0.0.1' }, () => s.end(connectPacket({ clientId: 'cut' }).subarray(0, 12)));
+      const s = net.connect({ port: env.port('sticky'), host: '127.0.0.1' }, () =>
+        s.end(connectPacket({ clientId: 'cut' }).subarray(0, 12)),
+      );
       s.on('error', () => undefined);
       s.on('close', () => resolve(Date.now() - started));
       s.resume();
     });
     expect(r).toBeLessThan(2_000);
-    await env.waitForLog((l) => l.reason === 'client-fin' && l.server === null, 'client-fin line (not handshake-timeout)');
+    await env.waitForLog(
+      (l) => l.reason === 'client-fin' && l.server === null,
+      'client-fin line (not handshake-timeout)',
+    );
   });
 
   test('fuzz: 1,500 random and mutated CONNECTs over real sockets; the proxy keeps serving', async () => {
     const broker = await startBroker('fuzz-broker');
-    const fuzzEnv = await startProxy(`
+    const fuzzEnv = await startProxy(
+      `
 frontends: [{ name: f, bind: "127.0.0.1:0", backend: b, timeouts: { handshake: 300ms, idle: 2s } }]
 backends: [{ name: b, balance: clientid, health: { type: none }, servers: [{ name: n, address: "${broker.address}" }] }]
-`, { logLevel: 'warn' });
+`,
+      { logLevel: 'warn' },
+    );
     try {
       const rnd = seededRandom(42);
       const seeds = [
         connectPacket({ clientId: 'fz-a' }),
-        connectPacket({ clientId: 'fz-b', username: 'u', password: Buffer.from('p'), will: { topic: 't', payload: Buffer.from('w'), qos: 1 } }),
+        connectPacket({
+          clientId: 'fz-b',
+          username: 'u',
+          password: Buffer.from('p'),
+          will: { topic: 't', payload: Buffer.from('w'), qos: 1 },
+        }),
         connectPacket({ protocolVersion: 5, clientId: 'fz-c', properties: { sessionExpiryInterval: 5 } }),
         connectPacket({ protocolVersion: 3, clientId: 'fz-d' }),
       ];
@@ -139,7 +173,8 @@ backends: [{ name: b, balance: leastconn, health: { type: none }, servers: [{ na
       });
     try {
       const run = async (from: number, to: number) => {
-        for (let i = from; i < to; i += 200) await Promise.all(Array.from({ length: Math.min(200, to - i) }, (_, k) => cycle(i + k)));
+        for (let i = from; i < to; i += 200)
+          await Promise.all(Array.from({ length: Math.min(200, to - i) }, (_, k) => cycle(i + k)));
       };
       await run(0, 200);
       await waitFor(() => env.proxy.gate.active === 0 && sink.sockets.size === 0, 'warm-up done');
@@ -162,7 +197,8 @@ backends: [{ name: b, balance: leastconn, health: { type: none }, servers: [{ na
 
   test('backend flaps (kill/restart × 15) with clients connecting throughout leave fds at baseline', async () => {
     const brokers: TestBroker[] = await Promise.all(['f1', 'f2'].map(startBroker));
-    const env = await startProxy(`
+    const env = await startProxy(
+      `
 frontends: [{ name: f, bind: "127.0.0.1:0", backend: b, timeouts: { handshake: 1s, idle: 5s } }]
 backends:
   - name: b
@@ -171,16 +207,26 @@ backends:
     health: { type: mqtt, inter: 50ms, fall: 1, rise: 1, timeout: 1s }
     servers:
 ${brokers.map((b) => `      - { name: ${b.name}, address: "${b.address}" }`).join('\n')}
-`, { logLevel: 'warn' });
+`,
+      { logLevel: 'warn' },
+    );
     try {
       await waitFor(() => env.proxy.servers().every((s) => s.checkStatus === 'L7OK'), 'checks ok');
       const baseline = openFds();
       for (let round = 0; round < 15; round++) {
         const victim = brokers[round % 2];
-        const clients = await Promise.all(Array.from({ length: 10 }, (_, i) => mqttConnect(env.port(), { clientId: `flap-${round}-${i}` }).catch(() => null)));
+        const clients = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            mqttConnect(env.port(), { clientId: `flap-${round}-${i}` }).catch(() => null),
+          ),
+        );
         await victim.kill();
         await waitFor(() => env.proxy.servers().find((s) => s.name === victim.name)!.status === 'DOWN', 'victim DOWN');
-        const more = await Promise.all(Array.from({ length: 5 }, (_, i) => mqttConnect(env.port(), { clientId: `flap-${round}-x${i}` }).catch(() => null)));
+        const more = await Promise.all(
+          Array.from({ length: 5 }, (_, i) =>
+            mqttConnect(env.port(), { clientId: `flap-${round}-x${i}` }).catch(() => null),
+          ),
+        );
         expect(more.every((c) => c !== null)).toBe(true);
         await victim.restart();
         await waitFor(() => env.proxy.servers().every((s) => s.status === 'UP'), 'both UP');

@@ -156,36 +156,41 @@ describe('stream semantics', () => {
   });
 });
 
-
 describe('timeouts (slowloris)', () => {
   test('a client that never sends is closed at the handshake timeout with a log line', async () => {
     const server = await rawServer(() => undefined);
-    await using(l4Config(server.address).replace('inspect: none', 'inspect: mqtt\n    timeouts: { handshake: 300ms, idle: 5s }'), async (env) => {
-      const r = await sendRaw(env.port(), null, 3_000);
-      expect(r.closed).toBe(true);
-      expect(r.ms).toBeGreaterThanOrEqual(250);
-      expect(r.ms).toBeLessThan(2_000);
-      const line = await env.waitForLog((l) => l.event === 'close', 'close line');
-      expect(line).toMatchObject({ level: 'warn', reason: 'handshake-timeout', server: null });
-      expect(server.accepted).toBe(0);
-    });
+    await using(
+      l4Config(server.address).replace('inspect: none', 'inspect: mqtt\n    timeouts: { handshake: 300ms, idle: 5s }'),
+      async (env) => {
+        const r = await sendRaw(env.port(), null, 3_000);
+        expect(r.closed).toBe(true);
+        expect(r.ms).toBeGreaterThanOrEqual(250);
+        expect(r.ms).toBeLessThan(2_000);
+        const line = await env.waitForLog((l) => l.event === 'close', 'close line');
+        expect(line).toMatchObject({ level: 'warn', reason: 'handshake-timeout', server: null });
+        expect(server.accepted).toBe(0);
+      },
+    );
     await server.close();
   });
 
   test('a trickling client (1 byte / 100 ms) cannot extend the handshake deadline', async () => {
     const server = await rawServer(() => undefined);
-    await using(l4Config(server.address).replace('inspect: none', 'inspect: mqtt\n    timeouts: { handshake: 400ms, idle: 5s }'), async (env) => {
-      const c = await connectClient(env.port());
-      c.on('error', () => undefined);
-      const pkt = connectPacket({ clientId: 'slow-loris-with-a-long-client-identifier' });
-      let i = 0;
-      const timer = setInterval(() => i < pkt.length && !c.destroyed && c.write(pkt.subarray(i, ++i)), 100);
-      const started = Date.now();
-      await new Promise<void>((r) => c.once('close', () => r()));
-      clearInterval(timer);
-      expect(Date.now() - started).toBeLessThan(1_500);
-      expect((await env.waitForLog((l) => l.event === 'close', 'close line')).reason).toBe('handshake-timeout');
-    });
+    await using(
+      l4Config(server.address).replace('inspect: none', 'inspect: mqtt\n    timeouts: { handshake: 400ms, idle: 5s }'),
+      async (env) => {
+        const c = await connectClient(env.port());
+        c.on('error', () => undefined);
+        const pkt = connectPacket({ clientId: 'slow-loris-with-a-long-client-identifier' });
+        let i = 0;
+        const timer = setInterval(() => i < pkt.length && !c.destroyed && c.write(pkt.subarray(i, ++i)), 100);
+        const started = Date.now();
+        await new Promise<void>((r) => c.once('close', () => r()));
+        clearInterval(timer);
+        expect(Date.now() - started).toBeLessThan(1_500);
+        expect((await env.waitForLog((l) => l.event === 'close', 'close line')).reason).toBe('handshake-timeout');
+      },
+    );
     await server.close();
   });
 
@@ -204,4 +209,3 @@ describe('timeouts (slowloris)', () => {
     await server.close();
   });
 });
-

@@ -69,7 +69,13 @@ interface TlsResult {
 /** Completes a TLS handshake and one MQTT CONNECT/CONNACK exchange (mTLS failures in TLS 1.3 show up there). */
 function tlsProbe(port: number, opts: tls.ConnectionOptions = {}): Promise<TlsResult> {
   return new Promise((resolve) => {
-    const s = tls.connect({ host: '127.0.0.1', port, ca: readPem(pki.path('ca.pem')), servername: 'localhost', ...opts });
+    const s = tls.connect({
+      host: '127.0.0.1',
+      port,
+      ca: readPem(pki.path('ca.pem')),
+      servername: 'localhost',
+      ...opts,
+    });
     let result: TlsResult | undefined;
     const timer = setTimeout(() => finish({ ok: false, error: 'timeout' }), 3_000);
     function finish(r: TlsResult) {
@@ -98,7 +104,11 @@ function readPem(p: string): Buffer {
 describe('TLS termination', () => {
   test('MQTT over TLS: pub/sub works; default minimum is TLS 1.2', async () => {
     await withTls(tlsYaml('{ cert: live.pem, key: live.key }'), async (env) => {
-      const c = await mqtt.connectAsync(`mqtts://localhost:${env.port()}`, { ca: readPem(pki.path('ca.pem')), reconnectPeriod: 0, clientId: 'tls-client' });
+      const c = await mqtt.connectAsync(`mqtts://localhost:${env.port()}`, {
+        ca: readPem(pki.path('ca.pem')),
+        reconnectPeriod: 0,
+        clientId: 'tls-client',
+      });
       await c.subscribeAsync('tls/t');
       const got = new Promise<string>((r) => c.once('message', (_t, p) => r(p.toString())));
       await c.publishAsync('tls/t', 'secret');
@@ -120,21 +130,44 @@ describe('TLS termination', () => {
   });
 
   test('cipher list is applied (TLS 1.2)', async () => {
-    await withTls(tlsYaml('{ cert: live.pem, key: live.key, ciphers: "ECDHE-ECDSA-CHACHA20-POLY1305" }'), async (env) => {
-      expect(await tlsProbe(env.port(), { maxVersion: 'TLSv1.2' })).toMatchObject({ ok: true, cipher: 'ECDHE-ECDSA-CHACHA20-POLY1305' });
-    });
+    await withTls(
+      tlsYaml('{ cert: live.pem, key: live.key, ciphers: "ECDHE-ECDSA-CHACHA20-POLY1305" }'),
+      async (env) => {
+        expect(await tlsProbe(env.port(), { maxVersion: 'TLSv1.2' })).toMatchObject({
+          ok: true,
+          cipher: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+        });
+      },
+    );
   });
 
   test('SNI selects the certificate; unknown names get the default one', async () => {
-    await withTls(tlsYaml('{ cert: live.pem, key: live.key, sni: [{ servername: "*.alt.example", cert: alt.pem, key: alt.key }, { servername: alt.example, cert: alt.pem, key: alt.key }] }'), async (env) => {
-      expect(await tlsProbe(env.port(), { servername: 'alt.example' })).toMatchObject({ ok: true, peerCn: 'alt.example' });
-      expect(await tlsProbe(env.port(), { servername: 'a.alt.example' })).toMatchObject({ ok: true, peerCn: 'alt.example' });
-      expect(await tlsProbe(env.port(), { servername: 'localhost' })).toMatchObject({ ok: true, peerCn: 'localhost' });
-    });
+    await withTls(
+      tlsYaml(
+        '{ cert: live.pem, key: live.key, sni: [{ servername: "*.alt.example", cert: alt.pem, key: alt.key }, { servername: alt.example, cert: alt.pem, key: alt.key }] }',
+      ),
+      async (env) => {
+        expect(await tlsProbe(env.port(), { servername: 'alt.example' })).toMatchObject({
+          ok: true,
+          peerCn: 'alt.example',
+        });
+        expect(await tlsProbe(env.port(), { servername: 'a.alt.example' })).toMatchObject({
+          ok: true,
+          peerCn: 'alt.example',
+        });
+        expect(await tlsProbe(env.port(), { servername: 'localhost' })).toMatchObject({
+          ok: true,
+          peerCn: 'localhost',
+        });
+      },
+    );
   });
 
   test('rate limiting refuses before the TLS handshake, one log line per connection', async () => {
-    const yaml = tlsYaml('{ cert: live.pem, key: live.key }').replace('    timeouts:', '    rate_limit: { per_source_per_s: 2 }\n    timeouts:');
+    const yaml = tlsYaml('{ cert: live.pem, key: live.key }').replace(
+      '    timeouts:',
+      '    rate_limit: { per_source_per_s: 2 }\n    timeouts:',
+    );
     await withTls(yaml, async (env) => {
       const results = await Promise.all(Array.from({ length: 6 }, () => tlsProbe(env.port())));
       await waitFor(() => env.closeLogs().length >= 6, 'six close lines');
@@ -165,7 +198,11 @@ describe('TLS termination', () => {
     copyFileSync(pki.path('server.key'), pki.path('live.key'));
     const yaml = tlsYaml('{ cert: live.pem, key: live.key }');
     await withTls(yaml, async (env) => {
-      const c = await mqtt.connectAsync(`mqtts://localhost:${env.port()}`, { ca: readPem(pki.path('ca.pem')), reconnectPeriod: 0, clientId: 'survivor' });
+      const c = await mqtt.connectAsync(`mqtts://localhost:${env.port()}`, {
+        ca: readPem(pki.path('ca.pem')),
+        reconnectPeriod: 0,
+        clientId: 'survivor',
+      });
       expect((await tlsProbe(env.port())).peerCn).toBe('localhost');
       copyFileSync(pki.path('reloaded.pem'), pki.path('live.pem'));
       copyFileSync(pki.path('reloaded.key'), pki.path('live.key'));
@@ -183,7 +220,9 @@ describe('TLS termination', () => {
 
   test('a reload with an unreadable certificate changes nothing', async () => {
     await withTls(tlsYaml('{ cert: live.pem, key: live.key }'), async (env) => {
-      await expect(env.proxy.reload(parseProxyConfig(tlsYaml('{ cert: missing.pem, key: live.key }'), 'test.yaml'))).rejects.toThrow(/frontends\[0\]\.tls\.cert: cannot read .*missing\.pem: ENOENT/);
+      await expect(
+        env.proxy.reload(parseProxyConfig(tlsYaml('{ cert: missing.pem, key: live.key }'), 'test.yaml')),
+      ).rejects.toThrow(/frontends\[0\]\.tls\.cert: cannot read .*missing\.pem: ENOENT/);
       expect((await tlsProbe(env.port())).ok).toBe(true);
     });
   });
@@ -216,17 +255,24 @@ describe('mutual TLS', () => {
         }
       });
     });
-    await withTls(tlsYaml('{ cert: live.pem, key: live.key, client_ca: ca.pem, verify: optional }', server.address, 'send_proxy: v2,'), async (env) => {
-      expect((await tlsProbe(env.port(), device())).ok).toBe(true);
-      expect((await tlsProbe(env.port())).ok).toBe(true);
-      expect(headers).toHaveLength(2);
-      const ssl = headers.map((b) => decodeProxyHeader(b)!.tlvs.find((t) => t.type === PP2_TYPE_SSL)!.value);
-      expect(ssl[0].readUInt32BE(1)).toBe(0);
-      expect(ssl[0].subarray(5).includes(Buffer.from([PP2_SUBTYPE_SSL_CN]))).toBe(true);
-      expect(ssl[0].includes(Buffer.from('device-7'))).toBe(true);
-      expect(ssl[1][0] & 0x02).toBe(0);
-      expect(ssl[1].includes(Buffer.from('device-7'))).toBe(false);
-    });
+    await withTls(
+      tlsYaml(
+        '{ cert: live.pem, key: live.key, client_ca: ca.pem, verify: optional }',
+        server.address,
+        'send_proxy: v2,',
+      ),
+      async (env) => {
+        expect((await tlsProbe(env.port(), device())).ok).toBe(true);
+        expect((await tlsProbe(env.port())).ok).toBe(true);
+        expect(headers).toHaveLength(2);
+        const ssl = headers.map((b) => decodeProxyHeader(b)!.tlvs.find((t) => t.type === PP2_TYPE_SSL)!.value);
+        expect(ssl[0].readUInt32BE(1)).toBe(0);
+        expect(ssl[0].subarray(5).includes(Buffer.from([PP2_SUBTYPE_SSL_CN]))).toBe(true);
+        expect(ssl[0].includes(Buffer.from('device-7'))).toBe(true);
+        expect(ssl[1][0] & 0x02).toBe(0);
+        expect(ssl[1].includes(Buffer.from('device-7'))).toBe(false);
+      },
+    );
     await server.close();
   });
 });

@@ -11,9 +11,20 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function pass(docker, runId) {
   const filters = { label: [`mqtt-lb.run=${runId}`] };
   const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
   const networks = await docker.listNetworks({ filters });
-  for (const n of networks) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  for (const n of networks)
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => undefined);
   return containers.length + networks.length;
 }
 

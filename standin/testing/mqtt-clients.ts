@@ -101,7 +101,13 @@ export interface RawExchange {
 }
 
 /** Writes `bytes` in one segment and collects the reply until `until(reply)` holds, the server closes, or timeoutMs. */
-export function rawExchange(host: string, port: number, bytes: Buffer, until: (reply: Buffer) => boolean, timeoutMs = 3000): Promise<RawExchange> {
+export function rawExchange(
+  host: string,
+  port: number,
+  bytes: Buffer,
+  until: (reply: Buffer) => boolean,
+  timeoutMs = 3000,
+): Promise<RawExchange> {
   return new Promise((resolve) => {
     const socket = new Socket();
     let reply = Buffer.alloc(0);
@@ -123,7 +129,11 @@ export function rawExchange(host: string, port: number, bytes: Buffer, until: (r
   });
 }
 
-export async function httpJson<T = unknown>(base: { host: string; port: number }, path: string, method = 'GET'): Promise<{ status: number; body: T; type: string }> {
+export async function httpJson<T = unknown>(
+  base: { host: string; port: number },
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; body: T; type: string }> {
   const res = await fetch(`http://${base.host}:${base.port}${path}`, { method, signal: AbortSignal.timeout(5000) });
   const text = await res.text();
   const type = res.headers.get('content-type') ?? '';

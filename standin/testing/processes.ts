@@ -87,13 +87,24 @@ export interface RedisProc extends Proc {
 export async function startRedis(): Promise<RedisProc> {
   const port = await freePort('127.0.0.1');
   const p = startProcess('redis-server', [
-    '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no',
-    '--client-output-buffer-limit', 'pubsub 0 0 0',
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--client-output-buffer-limit',
+    'pubsub 0 0 0',
   ]);
-  await waitFor(() => (p.isRunning() ? redisPing(port) : Promise.reject(new Error(`redis-server exited: ${p.stdout()}`))), {
-    timeoutMs: 5000,
-    what: `redis-server on 127.0.0.1:${port}`,
-  });
+  await waitFor(
+    () => (p.isRunning() ? redisPing(port) : Promise.reject(new Error(`redis-server exited: ${p.stdout()}`))),
+    {
+      timeoutMs: 5000,
+      what: `redis-server on 127.0.0.1:${port}`,
+    },
+  );
   return Object.assign(p, { port });
 }
 
@@ -114,7 +125,10 @@ export async function startNode(args: string[], env: NodeJS.ProcessEnv = {}): Pr
   const p = startProcess(process.execPath, [nodeScriptPath(), ...args], env);
   const readyLine = await waitFor(
     () => {
-      const line = p.stdout().split('\n').find((l) => l.startsWith('READY '));
+      const line = p
+        .stdout()
+        .split('\n')
+        .find((l) => l.startsWith('READY '));
       if (line) return line;
       if (!p.isRunning()) throw new Error(`node exited before READY: ${p.stderr()}`);
       return undefined;

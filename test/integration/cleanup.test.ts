@@ -32,11 +32,24 @@ describe('cleanup', () => {
   test('Ctrl-C in the middle of `mqtt-lb run` leaves no process of the run', async () => {
     const stateDir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-sigint-'));
     const outDir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-sigint-out-'));
-    const child = spawn(process.execPath, ['bin/mqtt-lb.js', 'run', '--profile', 'fixtures/profiles/haproxy-roundrobin.yaml', '--suites', 'pubsub', '--out', outDir], {
-      detached: true, // its own process group, like a shell job: SIGINT goes to the whole group
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MQTT_LB_STATE_DIR: stateDir },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/mqtt-lb.js',
+        'run',
+        '--profile',
+        'fixtures/profiles/haproxy-roundrobin.yaml',
+        '--suites',
+        'pubsub',
+        '--out',
+        outDir,
+      ],
+      {
+        detached: true, // its own process group, like a shell job: SIGINT goes to the whole group
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, MQTT_LB_STATE_DIR: stateDir },
+      },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => void (err += d.toString()));
     child.stdout.resume();
@@ -46,7 +59,10 @@ describe('cleanup', () => {
     process.kill(-child.pid!, 'SIGINT');
     const code = await withTimeout(exited, 20_000, 'mqtt-lb to exit after SIGINT');
     expect(code).not.toBe(0);
-    await waitFor(() => processesWithEnv(`MQTT_LB_STATE_DIR=${stateDir}`).length === 0, { timeoutMs: 10_000, what: 'every process of the run to be gone' });
+    await waitFor(() => processesWithEnv(`MQTT_LB_STATE_DIR=${stateDir}`).length === 0, {
+      timeoutMs: 10_000,
+      what: 'every process of the run to be gone',
+    });
   }, 90_000);
 
   test("a crashed run's leftovers are swept: its processes killed, others left alone", async () => {
@@ -59,13 +75,29 @@ describe('cleanup', () => {
       const owner = JSON.parse(readFileSync(ownerFile, 'utf8')) as { pid: number };
       owner.pid = deadOwner;
       (await import('node:fs')).writeFileSync(ownerFile, JSON.stringify(owner));
-      const ours = spawn('sleep', ['60'], { detached: true, stdio: 'ignore', env: { ...process.env, [RUN_ID_ENV]: 'crashed-run' } });
+      const ours = spawn('sleep', ['60'], {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, [RUN_ID_ENV]: 'crashed-run' },
+      });
       const stranger = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
       run.recordPid({ name: 'ours', pid: ours.pid!, runId: 'crashed-run', command: 'sleep 60', startedAt: '' });
-      run.recordPid({ name: 'reused-pid', pid: stranger.pid!, runId: 'crashed-run', command: 'sleep 60', startedAt: '' });
-      await waitFor(() => readFileSync(`/proc/${ours.pid}/environ`, 'latin1').includes(RUN_ID_ENV), { timeoutMs: 2000, what: 'sleep to exec' });
+      run.recordPid({
+        name: 'reused-pid',
+        pid: stranger.pid!,
+        runId: 'crashed-run',
+        command: 'sleep 60',
+        startedAt: '',
+      });
+      await waitFor(() => readFileSync(`/proc/${ours.pid}/environ`, 'latin1').includes(RUN_ID_ENV), {
+        timeoutMs: 2000,
+        what: 'sleep to exec',
+      });
       expect(sweepStaleRuns()).toEqual(['crashed-run']);
-      await waitFor(() => !isAlive(ours.pid!) || readFileSync(`/proc/${ours.pid}/stat`, 'latin1').includes(') Z'), { timeoutMs: 5000, what: 'the leftover to die' });
+      await waitFor(() => !isAlive(ours.pid!) || readFileSync(`/proc/${ours.pid}/stat`, 'latin1').includes(') Z'), {
+        timeoutMs: 5000,
+        what: 'the leftover to die',
+      });
       expect(isAlive(stranger.pid!)).toBe(true);
       stranger.kill('SIGKILL');
     } finally {

@@ -28,56 +28,105 @@ function profile(file: string, config: string, edit: (cfg: string) => string, ex
   return yaml;
 }
 
-const readSummary = (dir: string): Summary => parseSummaryFile(readFileSync(path.join(dir, 'summary.json'), 'utf8'))[0]!;
-const rebalanceJain = (s: Summary): number => ((s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios['rebalance after recovery']!).jain;
+const readSummary = (dir: string): Summary =>
+  parseSummaryFile(readFileSync(path.join(dir, 'summary.json'), 'utf8'))[0]!;
+const rebalanceJain = (s: Summary): number =>
+  (s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios['rebalance after recovery']!.jain;
 
 describe('mqtt-lb run --baseline', () => {
   test('a metric regression (balance leastconn → roundrobin: a recovered node never gets its share back) fails the run only when the profile says so', async () => {
     const good = profile('fair-good', 'emqx-leastconn.cfg', (c) => c);
-    const degraded = profile('fair-degraded', 'emqx-leastconn.cfg', (c) => {
-      const out = c.replace(/^(\s*)balance leastconn$/m, '$1balance roundrobin');
-      expect(out).not.toBe(c);
-      return out;
-    }, 'report: { fail_on_regression: true }\n');
+    const degraded = profile(
+      'fair-degraded',
+      'emqx-leastconn.cfg',
+      (c) => {
+        const out = c.replace(/^(\s*)balance leastconn$/m, '$1balance roundrobin');
+        expect(out).not.toBe(c);
+        return out;
+      },
+      'report: { fail_on_regression: true }\n',
+    );
     const baseDir = path.join(WORK, 'fair-baseline');
-    const base = await runCli(['run', '-p', good, '--suites', 'fairness', '-t', 'rebalance', '--out', baseDir], { timeoutMs: 150_000 });
+    const base = await runCli(['run', '-p', good, '--suites', 'fairness', '-t', 'rebalance', '--out', baseDir], {
+      timeoutMs: 150_000,
+    });
     expect(base.code).toBe(0);
     const before = readSummary(baseDir);
     expect(rebalanceJain(before)).toBeGreaterThan(0.95);
 
     const nowDir = path.join(WORK, 'fair-degraded');
-    const now = await runCli(['run', '-p', degraded, '--suites', 'fairness', '-t', 'rebalance', '--out', nowDir, '--baseline', path.join(baseDir, 'summary.json')], { timeoutMs: 150_000 });
+    const now = await runCli(
+      [
+        'run',
+        '-p',
+        degraded,
+        '--suites',
+        'fairness',
+        '-t',
+        'rebalance',
+        '--out',
+        nowDir,
+        '--baseline',
+        path.join(baseDir, 'summary.json'),
+      ],
+      { timeoutMs: 150_000 },
+    );
     const after = readSummary(nowDir);
     // Every test passed: only the regression (and the profile's fail_on_regression) makes the exit code 1.
     expect(after.totals.failed).toBe(0);
     expect(rebalanceJain(after)).toBeLessThan(rebalanceJain(before) - 0.05);
     expect(now.stdout).toMatch(/REGRESSED nightly: 1 regression\(s\) vs baseline run .* — fails the run/);
-    expect(now.stdout).toMatch(/metric\s+metrics\.fairness\.scenarios\.rebalance after recovery\.jain: 1 → 0\.\d+ \(lower is worse\)/);
+    expect(now.stdout).toMatch(
+      /metric\s+metrics\.fairness\.scenarios\.rebalance after recovery\.jain: 1 → 0\.\d+ \(lower is worse\)/,
+    );
     expect(now.code).toBe(1);
 
     const html = readFileSync(path.join(nowDir, 'index.html'), 'utf8');
-    expect(html).toMatch(/<section class="card" id="baseline"><h2>Compared with baseline<\/h2><p><span class="badge regression">1 regression<\/span>/);
-    expect(html).toMatch(/fairness › rebalance after recovery › jain.*<span class="badge regression">regressed<\/span>/);
+    expect(html).toMatch(
+      /<section class="card" id="baseline"><h2>Compared with baseline<\/h2><p><span class="badge regression">1 regression<\/span>/,
+    );
+    expect(html).toMatch(
+      /fairness › rebalance after recovery › jain.*<span class="badge regression">regressed<\/span>/,
+    );
 
     // The same comparison without fail_on_regression is reported but does not fail.
-    expect(decideRun([after], [before], () => false)).toMatchObject({ code: 0, profiles: [{ failed: false, diff: { regressed: true } }] });
+    expect(decideRun([after], [before], () => false)).toMatchObject({
+      code: 0,
+      profiles: [{ failed: false, diff: { regressed: true } }],
+    });
     expect(decideRun([after], [before], () => true).code).toBe(1);
   }, 320_000);
 
   test('a test that stops passing (skewed weights: 256:1:1) is a status regression in the report and the exit code', async () => {
     const good = profile('pubsub-good', 'emqx-roundrobin.cfg', (c) => c);
     const skewed = profile('pubsub-skewed', 'emqx-roundrobin.cfg', (c) => {
-      const out = c.replace(/^(\s*server emqx_node_1 \S+:1883)$/m, '$1 weight 256').replace(/^(\s*server emqx_node_[23] \S+:1883)$/gm, '$1 weight 1');
+      const out = c
+        .replace(/^(\s*server emqx_node_1 \S+:1883)$/m, '$1 weight 256')
+        .replace(/^(\s*server emqx_node_[23] \S+:1883)$/gm, '$1 weight 1');
       expect(out.match(/weight/g)).toHaveLength(3);
       return out;
     });
     const baseDir = path.join(WORK, 'pubsub-baseline');
     expect((await runCli(['run', '-p', good, '--suites', 'pubsub', '-t', 'placement', '--out', baseDir])).code).toBe(0);
     const nowDir = path.join(WORK, 'pubsub-skewed');
-    const now = await runCli(['run', '-p', skewed, '--suites', 'pubsub', '-t', 'placement', '--out', nowDir, '--baseline', path.join(baseDir, 'summary.json')]);
+    const now = await runCli([
+      'run',
+      '-p',
+      skewed,
+      '--suites',
+      'pubsub',
+      '-t',
+      'placement',
+      '--out',
+      nowDir,
+      '--baseline',
+      path.join(baseDir, 'summary.json'),
+    ]);
     expect(now.code).toBe(1);
     expect(now.stdout).toMatch(/REGRESSED nightly: 1 regression\(s\)/);
-    expect(now.stdout).toMatch(/test\s+pubsub › placement › connections through the balancer land on every node .*: passed → failed/);
+    expect(now.stdout).toMatch(
+      /test\s+pubsub › placement › connections through the balancer land on every node .*: passed → failed/,
+    );
     const placement = readSummary(nowDir).suites.pubsub!.tests.find((t) => t.path.includes('placement'))!;
     expect(placement.status).toBe('failed');
     expect(placement.findings.map((f) => f.title).join()).toMatch(/no client landed on node/);

@@ -16,7 +16,8 @@ describe('mqtt-lb doctor', () => {
   test('agrees with the machine about each program, and exits 0 only when the required ones are there', async () => {
     const { code, json } = await runCliJson<Doctor>(['doctor', '--json']);
     const byName = new Map(json.checks.map((c) => [c.name, c]));
-    for (const bin of ['haproxy', 'redis-server', 'mosquitto_pub', 'chromium']) expect(byName.get(bin)?.ok).toBe(onPath(bin));
+    for (const bin of ['haproxy', 'redis-server', 'mosquitto_pub', 'chromium'])
+      expect(byName.get(bin)?.ok).toBe(onPath(bin));
     expect(byName.get('node')).toMatchObject({ ok: true, detail: `v${process.versions.node}` });
     expect(byName.has('docker engine')).toBe(true);
     expect(code).toBe(json.ready ? 0 : 1);

@@ -90,9 +90,16 @@ describe('external target', () => {
     writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/\n    faults:[\s\S]*?(?=\nsuites:)/, ''));
     const profile = loadProfile(file);
     expect(profile.balancer.target?.faults).toEqual({});
-    expect(externalSkipReason(profile, ['kill'])).toMatch(/fault verb kill not available on the external target: the profile gives no balancer\.target\.faults\.kill command/);
+    expect(externalSkipReason(profile, ['kill'])).toMatch(
+      /fault verb kill not available on the external target: the profile gives no balancer\.target\.faults\.kill command/,
+    );
     expect(externalSkipReason(profile, ['balancer-view'])).toMatch(/server states are not visible/);
-    expect(externalSkipReason(loadProfile(path.join(ROOT, 'fixtures/profiles/haproxy-roundrobin.yaml')), ['kill', 'balancer-view'])).toBe(false);
+    expect(
+      externalSkipReason(loadProfile(path.join(ROOT, 'fixtures/profiles/haproxy-roundrobin.yaml')), [
+        'kill',
+        'balancer-view',
+      ]),
+    ).toBe(false);
     const d = await startDeployment(profile);
     try {
       await expect(d.fault('node1', 'kill')).rejects.toThrow(/faults\.kill/);
@@ -104,26 +111,41 @@ describe('external target', () => {
 
   test('mqtt-lb run with the external profile runs the suite through the existing balancer', async () => {
     const out = path.join(ROOT, 'reports', 'test-cli-external');
-    const r = await runCli(['run', '-p', FIXTURE, '--suites', 'pubsub', '-t', 'placement|QoS 1', '--out', out], { env });
+    const r = await runCli(['run', '-p', FIXTURE, '--suites', 'pubsub', '-t', 'placement|QoS 1', '--out', out], {
+      env,
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/external target mqtt:\/\/127\.0\.\d+\.10:\d+: node APIs node1=node1/);
     const [s] = parseSummaryFile(readFileSync(path.join(out, 'summary.json'), 'utf8'));
-    expect(s!.deployment).toMatchObject({ runtime: 'external', balancer: { kind: 'external', mapping: [] }, endpoints: { mqtt: info.deployment.endpoints.mqtt } });
+    expect(s!.deployment).toMatchObject({
+      runtime: 'external',
+      balancer: { kind: 'external', mapping: [] },
+      endpoints: { mqtt: info.deployment.endpoints.mqtt },
+    });
     expect(s!.suites.pubsub!.tests.find((t) => t.path.includes('placement'))!.status).toBe('passed');
-    expect(readFileSync(path.join(out, 'index.html'), 'utf8')).toMatch(/An external balancer \(<code>mqtt:\/\/127\.0\.\d+\.10:\d+<\/code>\): the harness did not start it/);
+    expect(readFileSync(path.join(out, 'index.html'), 'utf8')).toMatch(
+      /An external balancer \(<code>mqtt:\/\/127\.0\.\d+\.10:\d+<\/code>\): the harness did not start it/,
+    );
   }, 90_000);
 
   test('an unconfigured external profile: exit 2 when named, skipped with the reason when found in a folder', async () => {
     const bare = Object.fromEntries(Object.keys(env).map((k) => [k, '']));
-    const named = await runCli(['run', '-p', FIXTURE, '--out', path.join(os.tmpdir(), 'mqtt-lb-ext-unset')], { env: bare });
+    const named = await runCli(['run', '-p', FIXTURE, '--out', path.join(os.tmpdir(), 'mqtt-lb-ext-unset')], {
+      env: bare,
+    });
     expect(named.code).toBe(2);
-    expect(named.stderr).toMatch(/external-loopback\.yaml: balancer\.target\.mqtt: environment variable MQTT_LB_TARGET_MQTT is not set/);
+    expect(named.stderr).toMatch(
+      /external-loopback\.yaml: balancer\.target\.mqtt: environment variable MQTT_LB_TARGET_MQTT is not set/,
+    );
     const folder = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-ext-folder-'));
     copyFileSync(FIXTURE, path.join(folder, 'external-loopback.yaml'));
     const out = path.join(folder, 'report');
     const listed = await runCli(['run', '-p', folder, '--out', out], { env: bare });
     expect(listed.code).toBe(0);
     const [s] = parseSummaryFile(readFileSync(path.join(out, 'summary.json'), 'utf8'));
-    expect(s!.suites.pubsub!.tests[0]).toMatchObject({ status: 'skipped', skipReason: expect.stringMatching(/external target not configured on this machine: .*MQTT_LB_TARGET_MQTT/) });
+    expect(s!.suites.pubsub!.tests[0]).toMatchObject({
+      status: 'skipped',
+      skipReason: expect.stringMatching(/external target not configured on this machine: .*MQTT_LB_TARGET_MQTT/),
+    });
   }, 60_000);
 });

@@ -21,20 +21,29 @@ export function assertBuilt(...sources: string[]): void {
   if (!existsSync(main)) throw new Error('dist/ is missing: run `npm run build` before these tests (npm test does)');
   for (const s of sources) {
     const built = path.join(ROOT, 'dist', s.replace(/\.ts$/, '.js'));
-    if (!existsSync(built) || statSync(built).mtimeMs < statSync(path.join(ROOT, s)).mtimeMs) throw new Error(`dist/ is older than ${s}: run \`npm run build\``);
+    if (!existsSync(built) || statSync(built).mtimeMs < statSync(path.join(ROOT, s)).mtimeMs)
+      throw new Error(`dist/ is older than ${s}: run \`npm run build\``);
   }
 }
 
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => void (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => void (stderr += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`mqtt-lb ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 120_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `mqtt-lb ${args.join(' ')} did not finish within ${opts.timeoutMs ?? 120_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, opts.timeoutMs ?? 120_000);
     child.once('close', (code) => {
       clearTimeout(timer);
@@ -44,7 +53,10 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
 }
 
 /** `runCli` + JSON.parse of stdout, with the output in the error when it is not JSON. */
-export async function runCliJson<T>(args: string[], opts?: Parameters<typeof runCli>[1]): Promise<{ code: number | null; json: T; stderr: string }> {
+export async function runCliJson<T>(
+  args: string[],
+  opts?: Parameters<typeof runCli>[1],
+): Promise<{ code: number | null; json: T; stderr: string }> {
   const r = await runCli(args, opts);
   try {
     return { code: r.code, json: JSON.parse(r.stdout) as T, stderr: r.stderr };
@@ -66,13 +78,21 @@ export interface SuiteRun {
  * `mqtt-lb run --profile <profile> --suites <suite> … --out <temp dir>` as a user runs it, and its summary.json.
  * `built`: the sources the test is about, checked to be built into dist/ first (see assertBuilt).
  */
-export async function runSuiteCli(profile: string, suite: string, extraArgs: string[] = [], opts: { built?: string[]; timeoutMs?: number } = {}): Promise<SuiteRun> {
+export async function runSuiteCli(
+  profile: string,
+  suite: string,
+  extraArgs: string[] = [],
+  opts: { built?: string[]; timeoutMs?: number } = {},
+): Promise<SuiteRun> {
   if (opts.built) assertBuilt(...opts.built);
   const out = mkdtempSync(path.join(os.tmpdir(), `mqtt-lb-${suite}-`));
   try {
-    const r = await runCli(['run', '--profile', profile, '--suites', suite, '--out', out, ...extraArgs], { timeoutMs: opts.timeoutMs ?? 170_000 });
+    const r = await runCli(['run', '--profile', profile, '--suites', suite, '--out', out, ...extraArgs], {
+      timeoutMs: opts.timeoutMs ?? 170_000,
+    });
     const log = r.stdout + r.stderr;
-    if (!existsSync(path.join(out, 'summary.json'))) throw new Error(`mqtt-lb run --profile ${profile} (exit ${r.code}) wrote no summary.json:\n${log.slice(-3000)}`);
+    if (!existsSync(path.join(out, 'summary.json')))
+      throw new Error(`mqtt-lb run --profile ${profile} (exit ${r.code}) wrote no summary.json:\n${log.slice(-3000)}`);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     return { code: r.code, summary, tests: summary.suites[suite]?.tests ?? [], log };
   } finally {
@@ -88,6 +108,8 @@ export function byName(tests: TestResult[], prefix: string): TestResult {
 }
 export const errorFindings = (t: TestResult): Finding[] => t.findings.filter((f) => f.severity === 'error');
 /** Names (up to the colon) of the failed tests. */
-export const failedTests = (tests: TestResult[]): string[] => tests.filter((t) => t.status === 'failed').map((t) => t.name.split(':')[0]!);
+export const failedTests = (tests: TestResult[]): string[] =>
+  tests.filter((t) => t.status === 'failed').map((t) => t.name.split(':')[0]!);
 /** Names (up to the colon or arrow) of the skipped tests. */
-export const skippedTests = (tests: TestResult[]): string[] => tests.filter((t) => t.status === 'skipped').map((t) => t.name.split(':')[0]!.split(' →')[0]!);
+export const skippedTests = (tests: TestResult[]): string[] =>
+  tests.filter((t) => t.status === 'skipped').map((t) => t.name.split(':')[0]!.split(' →')[0]!);

@@ -17,7 +17,10 @@ const PROFILES = ['fixtures/profiles/haproxy-roundrobin.yaml', 'fixtures/profile
 describe('mqtt-lb run with several profiles', () => {
   test('writes the index matrix, a page with charts per profile, the bundle and JUnit; shows progress per suite', async () => {
     rmSync(OUT, { recursive: true, force: true });
-    const r = await runCli(['run', ...PROFILES.flatMap((p) => ['-p', p]), '--suites', 'pubsub', '-t', 'placement|QoS 1:', '--out', OUT], { timeoutMs: 150_000 });
+    const r = await runCli(
+      ['run', ...PROFILES.flatMap((p) => ['-p', p]), '--suites', 'pubsub', '-t', 'placement|QoS 1:', '--out', OUT],
+      { timeoutMs: 150_000 },
+    );
     expect(r.stdout).toMatch(/^PASS {2}haproxy-roundrobin: \d+ passed, 0 failed/m);
     expect(r.stdout).toMatch(/^PASS {2}haproxy-leastconn: \d+ passed, 0 failed/m);
     expect(r.code).toBe(0);

@@ -18,7 +18,12 @@ const PROFILE = 'fixtures/profiles/haproxy-roundrobin.yaml';
 const started: string[] = [];
 const privateRuns: Array<{ runId: string; env: Record<string, string> }> = [];
 
-assertBuilt('harness/cli/keeper.ts', 'harness/cli/up-command.ts', 'harness/cli/down-command.ts', 'harness/cli/keeper-status.ts');
+assertBuilt(
+  'harness/cli/keeper.ts',
+  'harness/cli/up-command.ts',
+  'harness/cli/down-command.ts',
+  'harness/cli/keeper-status.ts',
+);
 
 async function up(): Promise<KeeperInfo> {
   const r = await runCliJson<KeeperInfo>(['up', '-p', PROFILE, '--json']);
@@ -33,12 +38,14 @@ async function status(runId: string): Promise<StatusResult> {
   return r.json;
 }
 
-const mqttServer = (s: StatusResult, node: string) => s.servers.find((v) => v.backend === 'emqx_tcp_back' && v.node === node)!;
+const mqttServer = (s: StatusResult, node: string) =>
+  s.servers.find((v) => v.backend === 'emqx_tcp_back' && v.node === node)!;
 
 afterAll(async () => {
   // Whatever a failed assertion left running goes down here.
   for (const runId of started) if (existsSync(new RunDir(runId).path)) await runCli(['down', '--run', runId]);
-  for (const { runId, env } of privateRuns) if (existsSync(path.join(env.MQTT_LB_STATE_DIR!, 'runs', runId))) await runCli(['down', '--run', runId], { env });
+  for (const { runId, env } of privateRuns)
+    if (existsSync(path.join(env.MQTT_LB_STATE_DIR!, 'runs', runId))) await runCli(['down', '--run', runId], { env });
 }, 60_000);
 
 describe('mqtt-lb up / status / fault / down from separate shells', () => {
@@ -55,19 +62,34 @@ describe('mqtt-lb up / status / fault / down from separate shells', () => {
       ['node2', 'ok', 'running'],
       ['node3', 'ok', 'running'],
     ]);
-    expect(before.servers.filter((s) => s.backend === 'emqx_tcp_back').map((s) => s.status)).toEqual(['UP', 'UP', 'UP']);
+    expect(before.servers.filter((s) => s.backend === 'emqx_tcp_back').map((s) => s.status)).toEqual([
+      'UP',
+      'UP',
+      'UP',
+    ]);
 
     // pause = a hung node: the process is stopped, and HAProxy's HTTP check (inter 1s fall 2) marks it DOWN.
     expect((await runCli(['fault', 'pause', 'node2', '--run', info.runId])).code).toBe(0);
-    const paused = await waitFor(async () => {
-      const s = await status(info.runId);
-      return mqttServer(s, 'node2').status === 'DOWN' ? s : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 500, what: 'HAProxy to mark the paused node2 DOWN' });
-    expect(paused.nodes[1]).toMatchObject({ name: 'node2', process: { state: 'paused' }, lastFault: { verb: 'pause' } });
+    const paused = await waitFor(
+      async () => {
+        const s = await status(info.runId);
+        return mqttServer(s, 'node2').status === 'DOWN' ? s : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 500, what: 'HAProxy to mark the paused node2 DOWN' },
+    );
+    expect(paused.nodes[1]).toMatchObject({
+      name: 'node2',
+      process: { state: 'paused' },
+      lastFault: { verb: 'pause' },
+    });
     expect(mqttServer(paused, 'node1').status).toBe('UP');
 
     expect((await runCli(['fault', 'resume', 'node2', '--run', info.runId])).code).toBe(0);
-    await waitFor(async () => mqttServer(await status(info.runId), 'node2').status === 'UP', { timeoutMs: 15_000, intervalMs: 500, what: 'node2 back UP' });
+    await waitFor(async () => mqttServer(await status(info.runId), 'node2').status === 'UP', {
+      timeoutMs: 15_000,
+      intervalMs: 500,
+      what: 'node2 back UP',
+    });
 
     const killed = await runCli(['fault', 'kill', 'node3', '--run', info.runId]);
     expect(killed.code).toBe(0);

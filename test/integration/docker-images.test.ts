@@ -35,9 +35,13 @@ const skipReason = !engine.ok
     ? `images missing: ${missing.join(', ')}; run ${BUILD_IMAGES_HINT}`
     : '';
 if (skipReason) console.warn(`[docker-images] SKIPPED: ${skipReason}`);
-const standinSkip = skipReason || ((await missingImages([IMAGES.standin])).length ? `${IMAGES.standin} missing; run ${BUILD_IMAGES_HINT}` : '');
+const standinSkip =
+  skipReason ||
+  ((await missingImages([IMAGES.standin])).length ? `${IMAGES.standin} missing; run ${BUILD_IMAGES_HINT}` : '');
 const suite = skipReason ? describe.skip : describe;
-const title = skipReason ? `docker images (skipped: ${skipReason})` : `docker images (engine ${engine.ok ? engine.version : ''})`;
+const title = skipReason
+  ? `docker images (skipped: ${skipReason})`
+  : `docker images (engine ${engine.ok ? engine.version : ''})`;
 
 /** Send a Redis PING to 127.0.0.1:port; resolves with the first reply, rejects on error/close/timeout. */
 function redisPing(port: number, timeoutMs = 1500): Promise<string> {
@@ -152,29 +156,47 @@ suite(title, () => {
     expect(info.Config.Labels[RUN_LABEL]).toBe(runId);
   });
 
-  (standinSkip ? test.skip : test)(`stand-in image: READY, HTTP API and MQTT on published ports${standinSkip ? ` (skipped: ${standinSkip})` : ''}`, async () => {
-    const node = await time('standin start', () =>
-      new NetContainer(IMAGES.standin, network, ['node1'], runId)
-        .withCommand(['--name', 'node1', '--bind', '0.0.0.0', '--mqtt-port', '1883', '--http-port', '18083', '--redis', 'redis:6379'])
-        .withExposedPorts(1883, 18083)
-        .withWaitStrategy(Wait.forLogMessage(/READY \{/))
-        .withStartupTimeout(20_000)
-        .start(),
-    );
-    started++;
-    const status = await httpGet(node.getMappedPort(18083), '/status');
-    expect(status.status).toBe(200);
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${node.getMappedPort(1883)}`, { clientId: `probe-${runId}`, reconnectPeriod: 0, connectTimeout: 3000 });
-    try {
-      const got = new Promise<string>((resolve) => client.once('message', (_t, m) => resolve(m.toString())));
-      await client.subscribeAsync('probe/t', { qos: 1 });
-      await client.publishAsync('probe/t', 'hello', { qos: 1 });
-      expect(await got).toBe('hello');
-    } finally {
-      await client.endAsync();
-    }
-    expect(await containerLogs(node.getId())).toMatch(/READY \{"name":"node1"/);
-  });
+  (standinSkip ? test.skip : test)(
+    `stand-in image: READY, HTTP API and MQTT on published ports${standinSkip ? ` (skipped: ${standinSkip})` : ''}`,
+    async () => {
+      const node = await time('standin start', () =>
+        new NetContainer(IMAGES.standin, network, ['node1'], runId)
+          .withCommand([
+            '--name',
+            'node1',
+            '--bind',
+            '0.0.0.0',
+            '--mqtt-port',
+            '1883',
+            '--http-port',
+            '18083',
+            '--redis',
+            'redis:6379',
+          ])
+          .withExposedPorts(1883, 18083)
+          .withWaitStrategy(Wait.forLogMessage(/READY \{/))
+          .withStartupTimeout(20_000)
+          .start(),
+      );
+      started++;
+      const status = await httpGet(node.getMappedPort(18083), '/status');
+      expect(status.status).toBe(200);
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${node.getMappedPort(1883)}`, {
+        clientId: `probe-${runId}`,
+        reconnectPeriod: 0,
+        connectTimeout: 3000,
+      });
+      try {
+        const got = new Promise<string>((resolve) => client.once('message', (_t, m) => resolve(m.toString())));
+        await client.subscribeAsync('probe/t', { qos: 1 });
+        await client.publishAsync('probe/t', 'hello', { qos: 1 });
+        expect(await got).toBe('hello');
+      } finally {
+        await client.endAsync();
+      }
+      expect(await containerLogs(node.getId())).toMatch(/READY \{"name":"node1"/);
+    },
+  );
 
   test('pause silences redis, unpause brings it back', async () => {
     const c = docker().getContainer(redis.getId());
@@ -242,14 +264,24 @@ describe('docker helpers (no engine)', () => {
       };
       w('dist/app/main.js', "import a from 'pkg-a';\nimport { x } from '../lib/util.js';\nimport 'node:fs';\n");
       w('dist/app/testing/helper.js', "import t from 'test-only';\n");
-      w('dist/lib/util.js', "export const x = 1;\n");
-      w('node_modules/pkg-a/package.json', JSON.stringify({ name: 'pkg-a', dependencies: { 'pkg-b': '1' }, optionalDependencies: { gone: '1' } }));
+      w('dist/lib/util.js', 'export const x = 1;\n');
+      w(
+        'node_modules/pkg-a/package.json',
+        JSON.stringify({ name: 'pkg-a', dependencies: { 'pkg-b': '1' }, optionalDependencies: { gone: '1' } }),
+      );
       w('node_modules/pkg-a/index.js', '');
       w('node_modules/pkg-a/README.md', '');
-      w('node_modules/pkg-a/node_modules/pkg-b/package.json', JSON.stringify({ name: 'pkg-b', dependencies: { 'pkg-c': '1' } }));
+      w(
+        'node_modules/pkg-a/node_modules/pkg-b/package.json',
+        JSON.stringify({ name: 'pkg-b', dependencies: { 'pkg-c': '1' } }),
+      );
       w('node_modules/pkg-c/package.json', JSON.stringify({ name: 'pkg-c' }));
       w('node_modules/test-only/package.json', JSON.stringify({ name: 'test-only' }));
-      const out = execFileSync(process.execPath, ['scripts/docker/runtime-files.mjs', '--root', root, '--entry', 'dist/app/main.js'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync(
+        process.execPath,
+        ['scripts/docker/runtime-files.mjs', '--root', root, '--entry', 'dist/app/main.js'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       expect(out.trim().split('\n')).toEqual([
         'dist/app/main.js',
         'dist/lib/util.js',

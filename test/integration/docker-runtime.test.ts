@@ -11,7 +11,17 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RUN_LABEL, RUN_PID_LABEL, docker, dockerAvailable, listRuns, missingImages, ownerProcessAlive, runLabels, sweepRun } from '../../harness/docker/engine.js';
+import {
+  RUN_LABEL,
+  RUN_PID_LABEL,
+  docker,
+  dockerAvailable,
+  listRuns,
+  missingImages,
+  ownerProcessAlive,
+  runLabels,
+  sweepRun,
+} from '../../harness/docker/engine.js';
 import { startRunNetwork } from '../../harness/docker/net-container.js';
 import { startRunContainer } from '../../harness/docker/run-container.js';
 import { waitStrategyOf } from '../../harness/docker/waits.js';
@@ -34,7 +44,9 @@ const engine = await dockerAvailable(1500);
 const missing = engine.ok ? await missingImages([IMAGES.redis, IMAGES.haproxy, IMAGES.standin, IMAGES.node]) : [];
 const skipReason = !engine.ok
   ? `no Docker engine answers (${engine.reason}); start one: bash scripts/docker/start-dockerd.sh`
-  : missing.length ? `images missing: ${missing.join(', ')}; run ${BUILD_IMAGES_HINT}` : '';
+  : missing.length
+    ? `images missing: ${missing.join(', ')}; run ${BUILD_IMAGES_HINT}`
+    : '';
 if (skipReason) console.warn(`[docker-runtime] SKIPPED: ${skipReason}`);
 const suite = skipReason ? describe.skip : describe;
 const title = (what: string): string => (skipReason ? `${what} (skipped: ${skipReason})` : what);
@@ -47,7 +59,10 @@ async function leftoverRuns(ignore: ReadonlySet<string>): Promise<string[]> {
 
 async function labelled(runId: string): Promise<{ containers: number; networks: number }> {
   const filters = { label: [`${RUN_LABEL}=${runId}`] };
-  const [c, n] = await Promise.all([docker().listContainers({ all: true, filters }), docker().listNetworks({ filters })]);
+  const [c, n] = await Promise.all([
+    docker().listContainers({ all: true, filters }),
+    docker().listNetworks({ filters }),
+  ]);
   return { containers: c.length, networks: n.length };
 }
 
@@ -62,13 +77,19 @@ suite(title('docker runtime: suites through the HAProxy container (CLI)'), () =>
 async function runSuitesViaCli(profile: string, balancerImage: RegExp): Promise<void> {
   const before = new Set((await listRuns()).keys());
   const out = mkdtempSync(path.join(os.tmpdir(), 'mlb-docker-suites-'));
-  const suites = ['pubsub', 'failover', 'fairness'].filter((s) => existsSync(path.join(ROOT, 'suites', `${s}.test.ts`)));
-  const r = await runCli(['run', '--profile', profile, '--suites', suites.join(','), '--out', out], { timeoutMs: 600_000 });
+  const suites = ['pubsub', 'failover', 'fairness'].filter((s) =>
+    existsSync(path.join(ROOT, 'suites', `${s}.test.ts`)),
+  );
+  const r = await runCli(['run', '--profile', profile, '--suites', suites.join(','), '--out', out], {
+    timeoutMs: 600_000,
+  });
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
     deployment: { runtime: string; startup_ms: number; balancer: { version: string } };
     suites: Record<string, { passed: number; failed: number; skipped: number }>;
   };
-  console.log(`[docker-runtime] ${path.basename(profile)} ${suites.join(', ')}: ${JSON.stringify(summary.suites, (k, v) => (k === 'tests' ? undefined : v))}; startup ${summary.deployment.startup_ms} ms`);
+  console.log(
+    `[docker-runtime] ${path.basename(profile)} ${suites.join(', ')}: ${JSON.stringify(summary.suites, (k, v) => (k === 'tests' ? undefined : v))}; startup ${summary.deployment.startup_ms} ms`,
+  );
   expect(summary.deployment.runtime).toBe('docker');
   expect(summary.deployment.balancer.version).toMatch(balancerImage);
   for (const s of suites) {
@@ -80,16 +101,23 @@ async function runSuitesViaCli(profile: string, balancerImage: RegExp): Promise<
 }
 
 const TS_PROXY_PROFILE = path.join(ROOT, 'fixtures/profiles/docker-ts-proxy-roundrobin.yaml');
-const tsProxySkip = skipReason
-  || (!dockerBalancerStarters['ts-proxy'] ? "the ts-proxy balancer kind is not wired into the docker runtime yet (harness/docker/balancers/index.ts)" : '')
-  || (!existsSync(TS_PROXY_PROFILE) ? `${path.relative(ROOT, TS_PROXY_PROFILE)} does not exist yet` : '')
-  || ((await missingImages([IMAGES.tsProxy])).length ? `${IMAGES.tsProxy} missing; run ${BUILD_IMAGES_HINT}` : '');
+const tsProxySkip =
+  skipReason ||
+  (!dockerBalancerStarters['ts-proxy']
+    ? 'the ts-proxy balancer kind is not wired into the docker runtime yet (harness/docker/balancers/index.ts)'
+    : '') ||
+  (!existsSync(TS_PROXY_PROFILE) ? `${path.relative(ROOT, TS_PROXY_PROFILE)} does not exist yet` : '') ||
+  ((await missingImages([IMAGES.tsProxy])).length ? `${IMAGES.tsProxy} missing; run ${BUILD_IMAGES_HINT}` : '');
 if (!skipReason && tsProxySkip) console.warn(`[docker-runtime] TS-proxy container SKIPPED: ${tsProxySkip}`);
 
 describe('docker runtime: suites through the TS-proxy container (CLI)', () => {
-  (tsProxySkip ? test.skip : test)(`pubsub, failover and fairness pass through the TS-proxy container${tsProxySkip ? ` (skipped: ${tsProxySkip})` : ''}`, async () => {
-    await runSuitesViaCli(TS_PROXY_PROFILE, /ts-proxy/);
-  }, 660_000);
+  (tsProxySkip ? test.skip : test)(
+    `pubsub, failover and fairness pass through the TS-proxy container${tsProxySkip ? ` (skipped: ${tsProxySkip})` : ''}`,
+    async () => {
+      await runSuitesViaCli(TS_PROXY_PROFILE, /ts-proxy/);
+    },
+    660_000,
+  );
 });
 
 suite(title('docker runtime: fault verbs observed through HAProxy, stand-in on a plain Node base image'), () => {
@@ -99,13 +127,20 @@ suite(title('docker runtime: fault verbs observed through HAProxy, stand-in on a
   const status = async (node: NodeName): Promise<string | undefined> =>
     (await d.balancerView.servers()).find((s) => s.backend === 'emqx_tcp_back' && s.node === node)?.status;
   const until = (node: NodeName, want: string, timeoutMs = 15_000): Promise<string> =>
-    waitFor(async () => ((await status(node)) === want ? want : undefined), { timeoutMs, intervalMs: 100, what: `HAProxy to report ${node} ${want}` });
+    waitFor(async () => ((await status(node)) === want ? want : undefined), {
+      timeoutMs,
+      intervalMs: 100,
+      what: `HAProxy to report ${node} ${want}`,
+    });
 
   beforeAll(async () => {
     // a crashed run's network: owner pid of a process that no longer exists
     const gone = spawn('true');
     await new Promise((r) => gone.once('exit', r));
-    await docker().createNetwork({ Name: `mqtt-lb-${staleRun}`, Labels: { ...runLabels(staleRun), [RUN_PID_LABEL]: String(gone.pid) } });
+    await docker().createNetwork({
+      Name: `mqtt-lb-${staleRun}`,
+      Labels: { ...runLabels(staleRun), [RUN_PID_LABEL]: String(gone.pid) },
+    });
     // no app image: the official-image path (Node base + the built stand-in copied in), with the local Node image
     process.env.MQTT_LB_NODE_IMAGE = IMAGES.node;
     process.env.MQTT_LB_STANDIN_IMAGE = IMAGES.node;
@@ -124,16 +159,26 @@ suite(title('docker runtime: fault verbs observed through HAProxy, stand-in on a
   });
 
   test('nodes run the staged stand-in on the Node base image, on the run network by alias', async () => {
-    const c = (await docker().listContainers({ filters: { label: [`${RUN_LABEL}=${d.runId}`] } })).filter((x) => /-node\d$/.test(x.Names[0] ?? ''));
+    const c = (await docker().listContainers({ filters: { label: [`${RUN_LABEL}=${d.runId}`] } })).filter((x) =>
+      /-node\d$/.test(x.Names[0] ?? ''),
+    );
     expect(c.map((x) => x.Image)).toEqual([IMAGES.node, IMAGES.node, IMAGES.node]);
-    expect(d.nodes.map((n) => [n.name, n.brokerNode, n.upstreamMqtt.host, n.mqtt.host])).toEqual([1, 2, 3].map((i) => [`node${i}`, `node${i}`, `node${i}`, '127.0.0.1']));
-    expect(d.balancer.mapping.filter((m) => m.backend === 'emqx_tcp_back').map((m) => m.mapped)).toEqual(['node1:1883', 'node2:1883', 'node3:1883']);
+    expect(d.nodes.map((n) => [n.name, n.brokerNode, n.upstreamMqtt.host, n.mqtt.host])).toEqual(
+      [1, 2, 3].map((i) => [`node${i}`, `node${i}`, `node${i}`, '127.0.0.1']),
+    );
+    expect(d.balancer.mapping.filter((m) => m.backend === 'emqx_tcp_back').map((m) => m.mapped)).toEqual([
+      'node1:1883',
+      'node2:1883',
+      'node3:1883',
+    ]);
   });
 
   test('kill: HAProxy marks the node DOWN and its published port refuses; restart: same ports and address, UP again', async () => {
     const node2 = d.nodes[1]!;
     const ip = async (): Promise<string> => {
-      const c = (await docker().listContainers({ filters: { label: [`${RUN_LABEL}=${d.runId}`], name: [`${d.runId}-node2`] } }))[0]!;
+      const c = (
+        await docker().listContainers({ filters: { label: [`${RUN_LABEL}=${d.runId}`], name: [`${d.runId}-node2`] } })
+      )[0]!;
       return Object.values(c.NetworkSettings.Networks)[0]!.IPAddress;
     };
     const ipBefore = await ip();
@@ -149,7 +194,9 @@ suite(title('docker runtime: fault verbs observed through HAProxy, stand-in on a
     expect(await ip()).toBe(ipBefore);
     expect((await d.nodeApi('node2').status()).ok).toBe(true);
     await until('node2', 'UP');
-    console.log(`[docker-runtime] kill → DOWN in HAProxy ${downMs} ms; restart (until serving) ${restartMs} ms, UP ${Date.now() - t1} ms`);
+    console.log(
+      `[docker-runtime] kill → DOWN in HAProxy ${downMs} ms; restart (until serving) ${restartMs} ms, UP ${Date.now() - t1} ms`,
+    );
   });
 
   test('pause: a hung node still accepts TCP on its port, HAProxy takes it out by its HTTP check; resume brings it back', async () => {
@@ -177,9 +224,15 @@ suite(title('docker runtime: runtime auto and Ctrl-C'), () => {
     expect(rt.name).toBe('docker');
     await rt.stop();
     // an image that exists nowhere (its registry is a closed loopback port, so nothing leaves the machine)
-    const absent = await chooseRuntime({ ...profile, broker: { ...profile.broker, image: 'localhost:1/mqtt-lb-absent:1' } }, runDir, say);
+    const absent = await chooseRuntime(
+      { ...profile, broker: { ...profile.broker, image: 'localhost:1/mqtt-lb-absent:1' } },
+      runDir,
+      say,
+    );
     expect(absent.name).toBe('local');
-    expect(said.at(-1)).toMatch(/^runtime auto → local: image\(s\) neither present nor pullable: localhost:1\/mqtt-lb-absent:1 \(/);
+    expect(said.at(-1)).toMatch(
+      /^runtime auto → local: image\(s\) neither present nor pullable: localhost:1\/mqtt-lb-absent:1 \(/,
+    );
     expect(said.at(-1)).not.toContain('\n');
     const savedHost = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = 'tcp://127.0.0.1:1';
@@ -194,9 +247,16 @@ suite(title('docker runtime: runtime auto and Ctrl-C'), () => {
 
   test('Ctrl-C in the middle of a docker run leaves no container or network of the run', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'mlb-docker-sigint-'));
-    const child = spawn(process.execPath, ['bin/mqtt-lb.js', 'run', '--profile', PROFILE, '--suites', 'pubsub', '--out', out], {
-      cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MQTT_LB_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'mlb-docker-sigint-state-')) },
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/mqtt-lb.js', 'run', '--profile', PROFILE, '--suites', 'pubsub', '--out', out],
+      {
+        cwd: ROOT,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, MQTT_LB_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), 'mlb-docker-sigint-state-')) },
+      },
+    );
     let err = '';
     child.stderr.on('data', (c: Buffer) => void (err += c.toString()));
     child.stdout.resume();
@@ -209,7 +269,11 @@ suite(title('docker runtime: runtime auto and Ctrl-C'), () => {
     expect(await withTimeout(exited, 30_000, 'mqtt-lb to exit after SIGINT')).not.toBe(0);
     const exitMs = Date.now() - t0;
     // Jest (which runs the suites) dies of the signal; the run's reaper sees its owner gone and removes everything.
-    await waitFor(async () => (await labelled(runId)).containers + (await labelled(runId)).networks === 0, { timeoutMs: 20_000, intervalMs: 200, what: `every container and network of run ${runId} to be removed` });
+    await waitFor(async () => (await labelled(runId)).containers + (await labelled(runId)).networks === 0, {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      what: `every container and network of run ${runId} to be removed`,
+    });
     console.log(`[docker-runtime] SIGINT → exit ${exitMs} ms, everything of the run removed ${Date.now() - t0} ms`);
   }, 150_000);
 });
@@ -221,19 +285,76 @@ suite(title("docker runtime: EMQX's start wait on a real container"), () => {
     runDir.remove();
   });
 
-  test("the EMQX node wait (GET /status on 18083 → 200) passes for a serving node and fails fast, with its logs, for one that exits", async () => {
-    const emqxWait = defineEmqxCluster({ runId: runDir.runId, nodes: 1, image: 'unused', trustProxy: false, heartbeatMs: 2000 }).nodes[0]!.wait;
-    const standin = standinKind.define({ runId: runDir.runId, nodes: 1, image: IMAGES.standin, trustProxy: false, heartbeatMs: 2000, serviceImage: IMAGES.redis });
+  test('the EMQX node wait (GET /status on 18083 → 200) passes for a serving node and fails fast, with its logs, for one that exits', async () => {
+    const emqxWait = defineEmqxCluster({
+      runId: runDir.runId,
+      nodes: 1,
+      image: 'unused',
+      trustProxy: false,
+      heartbeatMs: 2000,
+    }).nodes[0]!.wait;
+    const standin = standinKind.define({
+      runId: runDir.runId,
+      nodes: 1,
+      image: IMAGES.standin,
+      trustProxy: false,
+      heartbeatMs: 2000,
+      serviceImage: IMAGES.redis,
+    });
     const network = await startRunNetwork(runDir.runId);
     const redis = standin.services[0]!;
-    await startRunContainer({ name: 'redis', image: redis.image, aliases: [redis.alias], command: redis.command, ports: [], wait: waitStrategyOf(redis.wait) }, network, runDir);
+    await startRunContainer(
+      {
+        name: 'redis',
+        image: redis.image,
+        aliases: [redis.alias],
+        command: redis.command,
+        ports: [],
+        wait: waitStrategyOf(redis.wait),
+      },
+      network,
+      runDir,
+    );
     const n = standin.nodes[0]!;
     const t0 = Date.now();
-    const node = await startRunContainer({ name: 'node1', image: n.image, aliases: [n.alias], command: n.command, ports: [1883, 18083], wait: waitStrategyOf(emqxWait) }, network, runDir);
+    const node = await startRunContainer(
+      {
+        name: 'node1',
+        image: n.image,
+        aliases: [n.alias],
+        command: n.command,
+        ports: [1883, 18083],
+        wait: waitStrategyOf(emqxWait),
+      },
+      network,
+      runDir,
+    );
     const upMs = Date.now() - t0;
     expect((await fetch(`http://127.0.0.1:${node.hostPort(18083)}/status`)).status).toBe(200);
     const t1 = Date.now();
-    const broken = startRunContainer({ name: 'node2', image: n.image, aliases: ['node2'], command: ['--name', 'node2', '--bind', '0.0.0.0', '--mqtt-port', '1883', '--http-port', '18083', '--redis', 'no-such-host:6379'], ports: [1883, 18083], wait: waitStrategyOf(emqxWait) }, network, runDir);
+    const broken = startRunContainer(
+      {
+        name: 'node2',
+        image: n.image,
+        aliases: ['node2'],
+        command: [
+          '--name',
+          'node2',
+          '--bind',
+          '0.0.0.0',
+          '--mqtt-port',
+          '1883',
+          '--http-port',
+          '18083',
+          '--redis',
+          'no-such-host:6379',
+        ],
+        ports: [1883, 18083],
+        wait: waitStrategyOf(emqxWait),
+      },
+      network,
+      runDir,
+    );
     await expect(broken).rejects.toThrow(/container node2 .* did not start[\s\S]*last log lines/);
     const failMs = Date.now() - t1;
     expect(failMs).toBeLessThan(20_000);

@@ -15,7 +15,9 @@ const engine = await dockerAvailable(1500);
 const missing = engine.ok ? await missingImages([IMAGES.redis, IMAGES.haproxy, IMAGES.standin, IMAGES.tsProxy]) : [];
 const skipReason = !engine.ok
   ? `no Docker engine answers (${engine.reason}); start one: bash scripts/docker/start-dockerd.sh`
-  : missing.length ? `images missing: ${missing.join(', ')}; run ${BUILD_IMAGES_HINT}` : '';
+  : missing.length
+    ? `images missing: ${missing.join(', ')}; run ${BUILD_IMAGES_HINT}`
+    : '';
 if (skipReason) console.warn(`[docker-tls] SKIPPED: ${skipReason}`);
 const suite = skipReason ? describe.skip : describe;
 const title = (what: string): string => (skipReason ? `${what} (skipped: ${skipReason})` : what);
@@ -27,15 +29,21 @@ suite(title('tls suite on the docker runtime (CLI)'), () => {
     ['ts-proxy-tls-passthrough', ['offload', ...MTLS_TESTS], /mqtt-lb\/ts-proxy/],
     ['ts-proxy-tls-offload', ['passthrough', ...MTLS_TESTS], /mqtt-lb\/ts-proxy/],
     ['ts-proxy-tls-mtls', ['passthrough'], /mqtt-lb\/ts-proxy/],
-  ])('%s passes every applicable test in containers', async (profile, skipped, image) => {
-    const t0 = Date.now();
-    const { code, tests, summary } = await runTls(`fixtures/profiles/${profile}.yaml`, ['--runtime', 'docker']);
-    expect(summary.deployment?.runtime).toBe('docker');
-    expect(summary.deployment?.balancer.version).toMatch(image);
-    expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
-    expect(skippedTests(tests)).toEqual(skipped);
-    const m = tlsMetrics(summary);
-    expect(m.certificates?.[0]).toMatchObject({ sans: ['mqtt-lb.test', '127.0.0.1'] });
-    process.stdout.write(`[docker-tls] ${profile}: ${m.handshakes_per_s} handshakes/s, p99 ${m.p99_ms} ms; startup ${summary.deployment?.startup_ms} ms, run ${Date.now() - t0} ms\n`);
-  }, 180_000);
+  ])(
+    '%s passes every applicable test in containers',
+    async (profile, skipped, image) => {
+      const t0 = Date.now();
+      const { code, tests, summary } = await runTls(`fixtures/profiles/${profile}.yaml`, ['--runtime', 'docker']);
+      expect(summary.deployment?.runtime).toBe('docker');
+      expect(summary.deployment?.balancer.version).toMatch(image);
+      expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
+      expect(skippedTests(tests)).toEqual(skipped);
+      const m = tlsMetrics(summary);
+      expect(m.certificates?.[0]).toMatchObject({ sans: ['mqtt-lb.test', '127.0.0.1'] });
+      process.stdout.write(
+        `[docker-tls] ${profile}: ${m.handshakes_per_s} handshakes/s, p99 ${m.p99_ms} ms; startup ${summary.deployment?.startup_ms} ms, run ${Date.now() - t0} ms\n`,
+      );
+    },
+    180_000,
+  );
 });

@@ -9,10 +9,13 @@ import { byName, errorFindings, runSuiteCli, type SuiteRun } from './cli-helpers
 
 /** The failover suite through the CLI, only the tests matching `testPattern` when given. */
 const runFailover = (profile: string, testPattern?: string): Promise<SuiteRun> =>
-  runSuiteCli(profile, 'failover', testPattern ? ['-t', testPattern] : [], { built: ['suites/failover.test.ts', 'harness/failover/verdicts.ts'] });
+  runSuiteCli(profile, 'failover', testPattern ? ['-t', testPattern] : [], {
+    built: ['suites/failover.test.ts', 'harness/failover/verdicts.ts'],
+  });
 
 function scenario(s: Summary, name: string): FailoverMetrics & { node: string } {
-  const m = (s.metrics.failover as { scenarios: Record<string, FailoverMetrics & { node: string }> } | undefined)?.scenarios[name];
+  const m = (s.metrics.failover as { scenarios: Record<string, FailoverMetrics & { node: string }> } | undefined)
+    ?.scenarios[name];
   if (!m) throw new Error(`summary.json has no metrics.failover.scenarios.${name}`);
   return m;
 }
@@ -23,7 +26,12 @@ const serverLine = (first: number, node: string): number => first + Number(node.
 describe('failover suite against broken and hardened configs (CLI)', () => {
   test('hardened production config: every scenario passes, figures in summary.json', async () => {
     const r = await runFailover('fixtures/profiles/haproxy-roundrobin.yaml');
-    expect({ code: r.code, failed: r.summary.suites.failover?.tests.filter((t) => t.status !== 'passed').map((t) => `${t.name}: ${t.failureMessages?.join(' ')}`) }).toEqual({ code: 0, failed: [] });
+    expect({
+      code: r.code,
+      failed: r.summary.suites.failover?.tests
+        .filter((t) => t.status !== 'passed')
+        .map((t) => `${t.name}: ${t.failureMessages?.join(' ')}`),
+    }).toEqual({ code: 0, failed: [] });
     for (const name of ['kill', 'hang', 'stop']) {
       const m = scenario(r.summary, name);
       expect(m.detection_ms).toEqual(expect.any(Number));
@@ -35,7 +43,10 @@ describe('failover suite against broken and hardened configs (CLI)', () => {
     }
     expect(scenario(r.summary, 'kill').detection_ms).toBeLessThanOrEqual(5000);
     expect(scenario(r.summary, 'return').timeline?.events.map((e) => e.kind)).toContain('marked-up');
-    expect(scenario(r.summary, 'reload')).toMatchObject({ established: { dropped: 0 }, new_connections: { failed: 0 } });
+    expect(scenario(r.summary, 'reload')).toMatchObject({
+      established: { dropped: 0 },
+      new_connections: { failed: 0 },
+    });
   }, 180_000);
 
   test("the EMQX guide's config (plain `check`) fails the hang scenario, naming its check line and the fix", async () => {
@@ -45,7 +56,11 @@ describe('failover suite against broken and hardened configs (CLI)', () => {
     expect(hang.status).toBe('failed');
     const node = scenario(r.summary, 'hang').node;
     const [f] = errorFindings(hang);
-    expect(f).toMatchObject({ title: expect.stringContaining(`did not mark ${node} DOWN after the pause`), line: serverLine(6, node), file: expect.stringMatching(/guide\/emqx-roundrobin\.cfg$/) });
+    expect(f).toMatchObject({
+      title: expect.stringContaining(`did not mark ${node} DOWN after the pause`),
+      line: serverLine(6, node),
+      file: expect.stringMatching(/guide\/emqx-roundrobin\.cfg$/),
+    });
     expect(f!.detail).toMatch(/plain TCP connect check.*never marked DOWN/);
     expect(f!.remedy).toMatch(/option httpchk.*\/status/);
     expect(scenario(r.summary, 'hang').detection_ms).toBeNull();
@@ -57,18 +72,29 @@ describe('failover suite against broken and hardened configs (CLI)', () => {
     const kill = byName(r.tests, 'kill a node');
     expect(kill.status).toBe('failed');
     const node = scenario(r.summary, 'kill').node;
-    expect(errorFindings(kill)[0]).toMatchObject({ title: expect.stringContaining(`did not mark ${node} DOWN after the kill`), line: serverLine(16, node), detail: expect.stringMatching(/no health check/) });
+    expect(errorFindings(kill)[0]).toMatchObject({
+      title: expect.stringContaining(`did not mark ${node} DOWN after the kill`),
+      line: serverLine(16, node),
+      detail: expect.stringMatching(/no health check/),
+    });
   }, 180_000);
 
   test('TCP-only check: the kill scenario passes, the hang scenario fails pointing at the check', async () => {
     const r = await runFailover('fixtures/broken/failover-tcp-check.yaml', 'kill a node|hang a node');
     expect(r.code).toBe(1);
     const kill = byName(r.tests, 'kill a node');
-    expect({ status: kill.status, why: errorFindings(kill).map((f) => f.title) }).toEqual({ status: 'passed', why: [] });
+    expect({ status: kill.status, why: errorFindings(kill).map((f) => f.title) }).toEqual({
+      status: 'passed',
+      why: [],
+    });
     const hang = byName(r.tests, 'hang a node');
     expect(hang.status).toBe('failed');
     const node = scenario(r.summary, 'hang').node;
-    expect(errorFindings(hang)[0]).toMatchObject({ line: serverLine(20, node), detail: expect.stringMatching(/plain TCP connect check.*passes for a hung node/), remedy: expect.stringMatching(/httpchk|tcp-check/) });
+    expect(errorFindings(hang)[0]).toMatchObject({
+      line: serverLine(20, node),
+      detail: expect.stringMatching(/plain TCP connect check.*passes for a hung node/),
+      remedy: expect.stringMatching(/httpchk|tcp-check/),
+    });
   }, 180_000);
 
   test('slow detection (inter 10s fall 5): the kill scenario fails fast, naming the line and the worst case', async () => {
@@ -76,7 +102,12 @@ describe('failover suite against broken and hardened configs (CLI)', () => {
     expect(r.code).toBe(1);
     const kill = byName(r.tests, 'kill a node');
     expect(kill.status).toBe('failed');
-    expect(errorFindings(kill)[0]).toMatchObject({ line: 21, detail: expect.stringMatching(/inter 10 s \(line 21\) × fall 5 \(line 21\) \+ check timeout 2 s \(line 14\) = 52 s/) });
+    expect(errorFindings(kill)[0]).toMatchObject({
+      line: 21,
+      detail: expect.stringMatching(
+        /inter 10 s \(line 21\) × fall 5 \(line 21\) \+ check timeout 2 s \(line 14\) = 52 s/,
+      ),
+    });
     expect(kill.durationMs).toBeLessThan(40_000);
   }, 180_000);
 });

@@ -8,9 +8,12 @@ import { byName, errorFindings, runSuiteCli, type SuiteRun } from './cli-helpers
 
 /** The fairness suite through the CLI, only the tests matching `only` when given. */
 const runFairness = (profile: string, only?: string): Promise<SuiteRun> =>
-  runSuiteCli(profile, 'fairness', only ? ['-t', only] : [], { built: ['suites/fairness.test.ts', 'harness/fairness/evaluate.ts'] });
+  runSuiteCli(profile, 'fairness', only ? ['-t', only] : [], {
+    built: ['suites/fairness.test.ts', 'harness/fairness/evaluate.ts'],
+  });
 
-const scenariosOf = (s: Summary): Record<string, FairnessMetrics> => (s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios;
+const scenariosOf = (s: Summary): Record<string, FairnessMetrics> =>
+  (s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios;
 
 describe('fairness suite through the CLI', () => {
   test('broken: weights that skew a spread the profile says is even → static spread fails naming the weight line', async () => {
@@ -27,13 +30,18 @@ describe('fairness suite through the CLI', () => {
   }, 180_000);
 
   test('broken: balance source with every client behind one address → the NAT surprise, said plainly', async () => {
-    const { code, tests } = await runFairness('fixtures/broken/source-single-address.yaml', 'static spread|source affinity');
+    const { code, tests } = await runFairness(
+      'fixtures/broken/source-single-address.yaml',
+      'static spread|source affinity',
+    );
     expect(code).toBe(1);
     for (const name of ['static spread', 'source affinity']) {
       const t = byName(tests, name);
       expect(t.status).toBe('failed');
       const f = errorFindings(t)[0]!;
-      expect(f.title).toMatch(/one source address \(127\.0\.2\.1\), and `balance source` sent every one of them to node\d: the other nodes got none/);
+      expect(f.title).toMatch(
+        /one source address \(127\.0\.2\.1\), and `balance source` sent every one of them to node\d: the other nodes got none/,
+      );
       expect(f.detail).toMatch(/NAT/);
       expect(f.line).toBe(20);
     }
@@ -41,11 +49,24 @@ describe('fairness suite through the CLI', () => {
 
   test('good: leastconn passes every scenario that applies; summary.json has the metrics per scenario', async () => {
     const { code, tests, summary, log } = await runFairness('fixtures/profiles/haproxy-leastconn.yaml');
-    expect({ code, failed: tests.filter((t) => t.status === 'failed').map((t) => t.name) }).toEqual({ code: 0, failed: [] });
+    expect({ code, failed: tests.filter((t) => t.status === 'failed').map((t) => t.name) }).toEqual({
+      code: 0,
+      failed: [],
+    });
     expect(byName(tests, 'source affinity').skipReason).toMatch(/does not hash/);
     const scenarios = scenariosOf(summary);
     expect(Object.keys(scenarios).sort()).toEqual(['churn', 'rebalance after recovery', 'static spread']);
-    for (const m of Object.values(scenarios)) expect(m).toEqual(expect.objectContaining({ algorithm: 'leastconn', jain: expect.any(Number), cv: expect.any(Number), maxMean: expect.any(Number), chi2: expect.any(Number), pValue: expect.any(Number) }));
+    for (const m of Object.values(scenarios))
+      expect(m).toEqual(
+        expect.objectContaining({
+          algorithm: 'leastconn',
+          jain: expect.any(Number),
+          cv: expect.any(Number),
+          maxMean: expect.any(Number),
+          chi2: expect.any(Number),
+          pValue: expect.any(Number),
+        }),
+      );
     expect(scenarios['static spread']!.jain).toBeGreaterThanOrEqual(0.98);
     expect(log).not.toMatch(/Error:/);
   }, 180_000);

@@ -7,7 +7,10 @@ import { byName, errorFindings, runSuiteCli, type SuiteRun } from './cli-helpers
 
 /** The keepalive suite through the CLI (bounded below the 120 s test timeout). */
 const runKeepalive = (profile: string): Promise<SuiteRun> =>
-  runSuiteCli(profile, 'keepalive', [], { built: ['suites/keepalive.test.ts', 'harness/keepalive/static-check.ts'], timeoutMs: 110_000 });
+  runSuiteCli(profile, 'keepalive', [], {
+    built: ['suites/keepalive.test.ts', 'harness/keepalive/static-check.ts'],
+    timeoutMs: 110_000,
+  });
 
 describe('keepalive suite through the CLI', () => {
   test('broken: `timeout client 5s` under a 10 s keepalive fails statically (line 18) and dynamically (clients cut at ~5 s)', async () => {
@@ -15,7 +18,10 @@ describe('keepalive suite through the CLI', () => {
     expect(code).toBe(1);
     const stat = byName(tests, 'static');
     expect(stat.status).toBe('failed');
-    expect(errorFindings(stat)[0]).toMatchObject({ line: 18, title: expect.stringMatching(/`timeout client 5s` \(line 18\) is below 1\.5 × the MQTT keepalive/) });
+    expect(errorFindings(stat)[0]).toMatchObject({
+      line: 18,
+      title: expect.stringMatching(/`timeout client 5s` \(line 18\) is below 1\.5 × the MQTT keepalive/),
+    });
     const dyn = byName(tests, 'dynamic');
     expect(dyn.status).toBe('failed');
     const cut = errorFindings(dyn)[0]!;
@@ -28,6 +34,10 @@ describe('keepalive suite through the CLI', () => {
   test('good: the production roundrobin config (300 s vs keepalive 60 s) passes both checks', async () => {
     const { code, tests } = await runKeepalive('fixtures/profiles/haproxy-roundrobin.yaml');
     expect({ code, statuses: tests.map((t) => t.status) }).toEqual({ code: 0, statuses: ['passed', 'passed'] });
-    expect(byName(tests, 'dynamic').findings.map((f) => f.title).join(' ')).toMatch(/stayed connected/);
+    expect(
+      byName(tests, 'dynamic')
+        .findings.map((f) => f.title)
+        .join(' '),
+    ).toMatch(/stayed connected/);
   }, 120_000);
 });

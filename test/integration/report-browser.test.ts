@@ -13,9 +13,19 @@ import { roundrobinSummary, sourceSummary } from '../unit/report-fixtures.js';
 import { ROOT } from './cli-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const OUT = path.join(ROOT, 'reports', 'test-report-browser');
-const missing = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found — install it with: apt-get install -y chromium (optional; npm run setup does it as root)`;
+const missing = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} not found — install it with: apt-get install -y chromium (optional; npm run setup does it as root)`;
 if (missing) process.stderr.write(`[report-browser] SKIPPED: ${missing}\n`);
 const browserTest = missing ? test.skip : test;
 
@@ -40,40 +50,51 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe(missing ? `report in a real browser (SKIPPED: ${missing})` : 'report in a real browser (Debian chromium)', () => {
-  browserTest('the index shows the profile × suite matrix and the top findings', async () => {
-    await page.goto(pathToFileURL(path.join(OUT, 'report', 'index.html')).href);
-    const rows = page.locator('table.matrix tbody tr');
-    expect(await rows.count()).toBe(2);
-    await expect(rows.nth(0).locator('td.cell').first().isVisible()).resolves.toBe(true);
-    expect(await page.locator('table.matrix td.cell.failed').count()).toBeGreaterThanOrEqual(1);
-    expect(await page.locator('table.matrix td.cell.passed').count()).toBeGreaterThanOrEqual(1);
-    const finding = page.locator('#findings .finding.error').first();
-    expect(await finding.isVisible()).toBe(true);
-    expect(await finding.innerText()).toMatch(/Remedy:/);
-    await page.screenshot({ path: path.join(OUT, 'index.png'), fullPage: true });
-  }, 60_000);
+describe(
+  missing ? `report in a real browser (SKIPPED: ${missing})` : 'report in a real browser (Debian chromium)',
+  () => {
+    browserTest(
+      'the index shows the profile × suite matrix and the top findings',
+      async () => {
+        await page.goto(pathToFileURL(path.join(OUT, 'report', 'index.html')).href);
+        const rows = page.locator('table.matrix tbody tr');
+        expect(await rows.count()).toBe(2);
+        await expect(rows.nth(0).locator('td.cell').first().isVisible()).resolves.toBe(true);
+        expect(await page.locator('table.matrix td.cell.failed').count()).toBeGreaterThanOrEqual(1);
+        expect(await page.locator('table.matrix td.cell.passed').count()).toBeGreaterThanOrEqual(1);
+        const finding = page.locator('#findings .finding.error').first();
+        expect(await finding.isVisible()).toBe(true);
+        expect(await finding.innerText()).toMatch(/Remedy:/);
+        await page.screenshot({ path: path.join(OUT, 'index.png'), fullPage: true });
+      },
+      60_000,
+    );
 
-  browserTest('a profile page draws its charts and shows the finding at the flagged config line', async () => {
-    await page.locator('table.matrix a', { hasText: sourceSummary().run.profileName }).first().click();
-    await page.waitForLoadState('load');
-    expect(page.url()).toMatch(/profiles\/.+\.html$/);
-    const charts = page.locator('.chart svg');
-    expect(await charts.count()).toBeGreaterThanOrEqual(1);
-    const box = await charts.first().boundingBox();
-    expect(box!.width).toBeGreaterThan(200);
-    expect(box!.height).toBeGreaterThan(100);
-    expect(await charts.first().locator('path, rect').count()).toBeGreaterThan(5);
-    expect(await page.locator('#findings .finding.error').first().isVisible()).toBe(true);
-    expect(await page.locator('.config tr.flagged').count()).toBeGreaterThanOrEqual(1);
-    await charts.first().scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(OUT, 'profile-chart.png') });
-    await page.screenshot({ path: path.join(OUT, 'profile.png'), fullPage: true });
-  }, 60_000);
+    browserTest(
+      'a profile page draws its charts and shows the finding at the flagged config line',
+      async () => {
+        await page.locator('table.matrix a', { hasText: sourceSummary().run.profileName }).first().click();
+        await page.waitForLoadState('load');
+        expect(page.url()).toMatch(/profiles\/.+\.html$/);
+        const charts = page.locator('.chart svg');
+        expect(await charts.count()).toBeGreaterThanOrEqual(1);
+        const box = await charts.first().boundingBox();
+        expect(box!.width).toBeGreaterThan(200);
+        expect(box!.height).toBeGreaterThan(100);
+        expect(await charts.first().locator('path, rect').count()).toBeGreaterThan(5);
+        expect(await page.locator('#findings .finding.error').first().isVisible()).toBe(true);
+        expect(await page.locator('.config tr.flagged').count()).toBeGreaterThanOrEqual(1);
+        await charts.first().scrollIntoViewIfNeeded();
+        await page.screenshot({ path: path.join(OUT, 'profile-chart.png') });
+        await page.screenshot({ path: path.join(OUT, 'profile.png'), fullPage: true });
+      },
+      60_000,
+    );
 
-  browserTest('the pages load nothing from outside the report folder and log no errors', () => {
-    expect(requests.length).toBeGreaterThanOrEqual(2);
-    expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-  });
-});
+    browserTest('the pages load nothing from outside the report folder and log no errors', () => {
+      expect(requests.length).toBeGreaterThanOrEqual(2);
+      expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+    });
+  },
+);

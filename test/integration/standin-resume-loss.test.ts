@@ -25,8 +25,18 @@ beforeAll(async () => {
   redis = await startRedis();
   db = new Redis({ host: '127.0.0.1', port: redis.port });
   const args = (i: number): string[] => [
-    '--name', `node${i + 1}`, '--bind', IPS[i]!, '--mqtt-port', '1883', '--http-port', '18083',
-    '--redis', `127.0.0.1:${redis!.port}`, '--heartbeat-ms', '500',
+    '--name',
+    `node${i + 1}`,
+    '--bind',
+    IPS[i]!,
+    '--mqtt-port',
+    '1883',
+    '--http-port',
+    '18083',
+    '--redis',
+    `127.0.0.1:${redis!.port}`,
+    '--heartbeat-ms',
+    '500',
   ];
   nodes.push(...(await Promise.all(IPS.map((_, i) => startNode(args(i), { STANDIN_EXIT_WITH_PARENT: '1' })))));
 }, 30_000);
@@ -47,7 +57,8 @@ interface QueuePersistence {
 }
 
 const stock = (): QueuePersistence => persistenceRedis({ conn: db! }) as unknown as QueuePersistence;
-const fixed = (): QueuePersistence => withExactOutgoingRefCount(persistenceRedis({ conn: db! }), db!) as unknown as QueuePersistence;
+const fixed = (): QueuePersistence =>
+  withExactOutgoingRefCount(persistenceRedis({ conn: db! }), db!) as unknown as QueuePersistence;
 
 async function queuedFor(p: QueuePersistence, clientId: string): Promise<string[]> {
   const topics: string[] = [];
@@ -57,10 +68,29 @@ async function queuedFor(p: QueuePersistence, clientId: string): Promise<string[
 
 let counter = 0;
 /** One QoS 1 message queued for the persistent sessions `a` and `b` (as aedes' enqueueOffline does). */
-async function queueForBoth(p: QueuePersistence, a: string, b: string): Promise<{ topic: string; packet: Record<string, unknown> }> {
+async function queueForBoth(
+  p: QueuePersistence,
+  a: string,
+  b: string,
+): Promise<{ topic: string; packet: Record<string, unknown> }> {
   const topic = `p12/${run}/unit/${++counter}`;
-  const packet = { cmd: 'publish', topic, payload: Buffer.from('m'), qos: 1, retain: false, dup: false, brokerId: `unit-${run}`, brokerCounter: counter };
-  await p.outgoingEnqueueCombi([{ clientId: a, topic, qos: 1 }, { clientId: b, topic, qos: 1 }], packet);
+  const packet = {
+    cmd: 'publish',
+    topic,
+    payload: Buffer.from('m'),
+    qos: 1,
+    retain: false,
+    dup: false,
+    brokerId: `unit-${run}`,
+    brokerCounter: counter,
+  };
+  await p.outgoingEnqueueCombi(
+    [
+      { clientId: a, topic, qos: 1 },
+      { clientId: b, topic, qos: 1 },
+    ],
+    packet,
+  );
   return { topic, packet };
 }
 
@@ -90,7 +120,12 @@ describe('queued QoS 1 reference counting on the persistence (real Redis)', () =
     await p.outgoingUpdate({ id: b }, { ...packet, messageId: 7 });
     await p.outgoingClearMessageId({ id: b }, { messageId: 7 });
     expect(await queuedFor(p, b)).toEqual([]);
-    expect(await db!.exists(`packet:${String(packet['brokerId'])}:${String(packet['brokerCounter'])}`, `packet:${String(packet['brokerId'])}:${String(packet['brokerCounter'])}:offlineCount`)).toBe(0);
+    expect(
+      await db!.exists(
+        `packet:${String(packet['brokerId'])}:${String(packet['brokerCounter'])}`,
+        `packet:${String(packet['brokerId'])}:${String(packet['brokerCounter'])}:offlineCount`,
+      ),
+    ).toBe(0);
   });
 
   test('with the fix an acknowledgement of a delivery never queued for the client takes no reference', async () => {
@@ -118,7 +153,8 @@ interface Round {
   missingB: number[];
 }
 
-const seqs = (c: TestClient, topic: string): Set<number> => new Set(c.received.filter((m) => m.topic === topic).map((m) => Number(m.payload)));
+const seqs = (c: TestClient, topic: string): Set<number> =>
+  new Set(c.received.filter((m) => m.topic === topic).map((m) => Number(m.payload)));
 const missing = (acked: Set<number>, got: Set<number>): number[] => [...acked].filter((s) => !got.has(s));
 const mqttOf = (i: number): [string, number] => [nodes[i % 3]!.mqtt.host, nodes[i % 3]!.mqtt.port];
 
@@ -134,14 +170,21 @@ async function round(r: number): Promise<Round> {
   const a = await openConnected(...mqttOf(r), { clientId: idA, clean: false });
   const b = await openConnected(...mqttOf(r + 1), { clientId: idB, clean: false });
   const pub = await openConnected(...mqttOf(r + 2), { clientId: `p12-${run}-${r}-p` });
-  await Promise.all([a.client.subscribeAsync(topic, { qos: 1 }), b.client.subscribeAsync(topic, { qos: 1 }), pub.client.subscribeAsync(probeTopic, { qos: 0 })]);
+  await Promise.all([
+    a.client.subscribeAsync(topic, { qos: 1 }),
+    b.client.subscribeAsync(topic, { qos: 1 }),
+    pub.client.subscribeAsync(probeTopic, { qos: 0 }),
+  ]);
   // The subscriptions reach the publisher's node as $SYS messages on its Redis subscriber connection; a probe
   // that comes back to the publisher through that connection arrived after them.
-  await waitFor(async () => {
-    await pub.client.publishAsync(probeTopic, 'probe', { qos: 0 });
-    await delay(20);
-    return pub.received.some((m) => m.topic === probeTopic);
-  }, { timeoutMs: 3000, what: 'the subscriptions to reach the publisher node' });
+  await waitFor(
+    async () => {
+      await pub.client.publishAsync(probeTopic, 'probe', { qos: 0 });
+      await delay(20);
+      return pub.received.some((m) => m.topic === probeTopic);
+    },
+    { timeoutMs: 3000, what: 'the subscriptions to reach the publisher node' },
+  );
   await b.client.endAsync();
 
   const acked = new Set<number>();
@@ -154,13 +197,26 @@ async function round(r: number): Promise<Round> {
     }
     await delay(1);
   }
-  await waitFor(() => acked.size === MESSAGES, { timeoutMs: 5000, what: 'PUBACKs for the stream' }).catch(() => undefined);
+  await waitFor(() => acked.size === MESSAGES, { timeoutMs: 5000, what: 'PUBACKs for the stream' }).catch(
+    () => undefined,
+  );
   const gotA = (): Set<number> => new Set([...seqs(a, topic), ...seqs(resumedA!, topic)]);
-  await waitFor(() => missing(acked, gotA()).length === 0, { timeoutMs: 3000, what: 'A to receive the stream' }).catch(() => undefined);
+  await waitFor(() => missing(acked, gotA()).length === 0, { timeoutMs: 3000, what: 'A to receive the stream' }).catch(
+    () => undefined,
+  );
   const resumedB = openClient(...mqttOf(r + 2), { clientId: idB, clean: false });
-  await waitFor(() => missing(acked, seqs(resumedB, topic)).length === 0, { timeoutMs: 2000, what: 'B to receive its queue' }).catch(() => undefined);
+  await waitFor(() => missing(acked, seqs(resumedB, topic)).length === 0, {
+    timeoutMs: 2000,
+    what: 'B to receive its queue',
+  }).catch(() => undefined);
   const toA = [...a.received, ...resumedA!.received].filter((m) => m.topic === topic).length;
-  const result = { round: r, acked: acked.size, duplicatesToA: toA - gotA().size, missingA: missing(acked, gotA()), missingB: missing(acked, seqs(resumedB, topic)) };
+  const result = {
+    round: r,
+    acked: acked.size,
+    duplicatesToA: toA - gotA().size,
+    missingA: missing(acked, gotA()),
+    missingB: missing(acked, seqs(resumedB, topic)),
+  };
   closeAllClients();
   return result;
 }
@@ -172,7 +228,9 @@ describe('through stand-in nodes: a session resumes on another node while messag
     for (let r = 0; r < ROUNDS && Date.now() - started < 60_000; r++) rounds.push(await round(r));
     const lossy = rounds.filter((x) => x.missingA.length > 0 || x.missingB.length > 0);
     const duplicates = rounds.reduce((n, x) => n + x.duplicatesToA, 0);
-    process.stderr.write(`P12 rounds: ${rounds.length}, acked ${rounds.reduce((n, x) => n + x.acked, 0)}, duplicates to the resuming subscriber ${duplicates} (in ${rounds.filter((x) => x.duplicatesToA > 0).length} rounds), rounds with loss ${lossy.length}\n`);
+    process.stderr.write(
+      `P12 rounds: ${rounds.length}, acked ${rounds.reduce((n, x) => n + x.acked, 0)}, duplicates to the resuming subscriber ${duplicates} (in ${rounds.filter((x) => x.duplicatesToA > 0).length} rounds), rounds with loss ${lossy.length}\n`,
+    );
     expect(rounds.every((x) => x.acked === MESSAGES)).toBe(true);
     // The scenario must reach the race it is about: the resuming subscriber got some message twice.
     expect(duplicates).toBeGreaterThan(0);

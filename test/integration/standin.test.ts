@@ -9,10 +9,26 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor, withTimeout } from '../../harness/util/wait.js';
-import { killProcess, nodeScriptPath, startNode, startProcess, startRedis, type NodeProc, type RedisProc } from '../../standin/testing/processes.js';
 import {
-  CONNACK_ACCEPTED, closeAllClients, connectPacket, httpJson, openClient, openConnected, proxyV1Header, proxyV2Header,
-  rawExchange, waitForMessages,
+  killProcess,
+  nodeScriptPath,
+  startNode,
+  startProcess,
+  startRedis,
+  type NodeProc,
+  type RedisProc,
+} from '../../standin/testing/processes.js';
+import {
+  CONNACK_ACCEPTED,
+  closeAllClients,
+  connectPacket,
+  httpJson,
+  openClient,
+  openConnected,
+  proxyV1Header,
+  proxyV2Header,
+  rawExchange,
+  waitForMessages,
 } from '../../standin/testing/mqtt-clients.js';
 import type { ClientRow } from '../../standin/client-info.js';
 import type { NodeRow } from '../../standin/cluster-view.js';
@@ -26,25 +42,61 @@ let tlsDir = '';
 
 const node = (i: 1 | 2 | 3): NodeProc => nodes[i - 1]!;
 const nodeArgs = (i: number, extra: string[] = []): string[] => [
-  '--name', `node${i}`, '--bind', IPS[i - 1]!, '--mqtt-port', '1883', '--http-port', '18083',
-  '--redis', `127.0.0.1:${redis!.port}`, '--heartbeat-ms', String(HEARTBEAT_MS), ...extra,
+  '--name',
+  `node${i}`,
+  '--bind',
+  IPS[i - 1]!,
+  '--mqtt-port',
+  '1883',
+  '--http-port',
+  '18083',
+  '--redis',
+  `127.0.0.1:${redis!.port}`,
+  '--heartbeat-ms',
+  String(HEARTBEAT_MS),
+  ...extra,
 ];
-const nodesSeenBy = async (i: 1 | 2 | 3): Promise<NodeRow[]> => (await httpJson<NodeRow[]>(node(i).http, '/api/v5/nodes')).body;
+const nodesSeenBy = async (i: 1 | 2 | 3): Promise<NodeRow[]> =>
+  (await httpJson<NodeRow[]>(node(i).http, '/api/v5/nodes')).body;
 const clientsSeenBy = async (i: 1 | 2 | 3, query = ''): Promise<ClientRow[]> =>
   (await httpJson<{ data: ClientRow[] }>(node(i).http, `/api/v5/clients${query}`)).body.data;
 const mqttOf = (i: 1 | 2 | 3): [string, number] => [node(i).mqtt.host, node(i).mqtt.port];
 
 beforeAll(async () => {
   tlsDir = mkdtempSync(join(tmpdir(), 'standin-tls-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=standin-test', '-addext', `subjectAltName=IP:${IPS[0]}`,
-    '-keyout', join(tlsDir, 'key.pem'), '-out', join(tlsDir, 'cert.pem'),
-  ], { stdio: 'ignore', timeout: 10_000 });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=standin-test',
+      '-addext',
+      `subjectAltName=IP:${IPS[0]}`,
+      '-keyout',
+      join(tlsDir, 'key.pem'),
+      '-out',
+      join(tlsDir, 'cert.pem'),
+    ],
+    { stdio: 'ignore', timeout: 10_000 },
+  );
   redis = await startRedis();
   const env = { STANDIN_EXIT_WITH_PARENT: '1' };
   const tls = ['--tls-port', '8883', '--tls-cert', join(tlsDir, 'cert.pem'), '--tls-key', join(tlsDir, 'key.pem')];
-  nodes.push(...(await Promise.all([startNode(nodeArgs(1, tls), env), startNode(nodeArgs(2), env), startNode(nodeArgs(3, ['--trust-proxy']), env)])));
+  nodes.push(
+    ...(await Promise.all([
+      startNode(nodeArgs(1, tls), env),
+      startNode(nodeArgs(2), env),
+      startNode(nodeArgs(3, ['--trust-proxy']), env),
+    ])),
+  );
 }, 30_000);
 
 afterAll(async () => {
@@ -63,13 +115,25 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
     expect(text).toMatchObject({ status: 200, body: 'Node node1 is started\nemqx is running' });
     expect(text.type).toContain('text/plain');
     expect((await httpJson(node(2).http, '/api/v5/status?format=json')).body).toEqual({
-      node_name: 'node2', rel_vsn: 'stand-in/aedes-1.2.0', broker_status: 'started', app_status: 'running',
+      node_name: 'node2',
+      rel_vsn: 'stand-in/aedes-1.2.0',
+      broker_status: 'started',
+      app_status: 'running',
     });
     expect((await httpJson(node(1).http, '/api/v5/login', 'POST')).body).toMatchObject({ token: 'standin' });
     expect(await httpJson(node(1).http, '/api/v5/nope')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
-    expect(await httpJson(node(1).http, '/api/v5/nodes/node9')).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
-    expect((await httpJson(node(1).http, '/api/v5/nodes/node3')).body).toMatchObject({ node: 'node3', node_status: 'running' });
-    expect(await httpJson(node(1).http, '/api/v5/clients?node=node9')).toMatchObject({ status: 500, body: { code: 'NODE_DOWN' } });
+    expect(await httpJson(node(1).http, '/api/v5/nodes/node9')).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND' },
+    });
+    expect((await httpJson(node(1).http, '/api/v5/nodes/node3')).body).toMatchObject({
+      node: 'node3',
+      node_status: 'running',
+    });
+    expect(await httpJson(node(1).http, '/api/v5/clients?node=node9')).toMatchObject({
+      status: 500,
+      body: { code: 'NODE_DOWN' },
+    });
   });
 
   test('every node lists all three running, with live_connections per node', async () => {
@@ -77,32 +141,59 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
     await openConnected(...mqttOf(1), { clientId: 'count-b' });
     await openConnected(...mqttOf(2), { clientId: 'count-c' });
     for (const i of [1, 2, 3] as const) {
-      await waitFor(async () => {
-        const rows = await nodesSeenBy(i);
-        const live = Object.fromEntries(rows.map((r) => [r.node, `${r.node_status}/${r.live_connections}`]));
-        return JSON.stringify(live) === JSON.stringify({ node1: 'running/2', node2: 'running/1', node3: 'running/0' }) ? rows : undefined;
-      }, { timeoutMs: 3000, what: `node${i}'s /api/v5/nodes to show 2/1/0 live connections` });
+      await waitFor(
+        async () => {
+          const rows = await nodesSeenBy(i);
+          const live = Object.fromEntries(rows.map((r) => [r.node, `${r.node_status}/${r.live_connections}`]));
+          return JSON.stringify(live) === JSON.stringify({ node1: 'running/2', node2: 'running/1', node3: 'running/0' })
+            ? rows
+            : undefined;
+        },
+        { timeoutMs: 3000, what: `node${i}'s /api/v5/nodes to show 2/1/0 live connections` },
+      );
     }
     const row = (await nodesSeenBy(3)).find((r) => r.node === 'node1')!;
     expect(row).toMatchObject({ edition: 'stand-in', version: 'stand-in/aedes-1.2.0', connections: 2 });
     expect(row.uptime).toBeGreaterThan(0);
 
-    const all = await waitFor(async () => {
-      const rows = await clientsSeenBy(3);
-      return rows.length === 3 ? rows : undefined;
-    }, { timeoutMs: 3000, what: 'node3 to list 3 clients' });
+    const all = await waitFor(
+      async () => {
+        const rows = await clientsSeenBy(3);
+        return rows.length === 3 ? rows : undefined;
+      },
+      { timeoutMs: 3000, what: 'node3 to list 3 clients' },
+    );
     expect(all.map((r) => `${r.clientid}@${r.node}`)).toEqual(['count-a@node1', 'count-b@node1', 'count-c@node2']);
     const stream = a.client.stream as unknown as { localAddress: string; localPort: number };
-    expect(all[0]).toMatchObject({ ip_address: stream.localAddress, port: stream.localPort, connected: true, proto_ver: 4, keepalive: 60, clean_start: true });
+    expect(all[0]).toMatchObject({
+      ip_address: stream.localAddress,
+      port: stream.localPort,
+      connected: true,
+      proto_ver: 4,
+      keepalive: 60,
+      clean_start: true,
+    });
     expect((await clientsSeenBy(2, '?node=node1')).map((r) => r.clientid)).toEqual(['count-a', 'count-b']);
-    expect((await clientsSeenBy(1, '?clientid=count-c&clientid=count-a')).map((r) => r.clientid)).toEqual(['count-a', 'count-c']);
+    expect((await clientsSeenBy(1, '?clientid=count-c&clientid=count-a')).map((r) => r.clientid)).toEqual([
+      'count-a',
+      'count-c',
+    ]);
     const paged = await httpJson<{ data: ClientRow[]; meta: unknown }>(node(2).http, '/api/v5/clients?limit=2&page=2');
     expect(paged.body.meta).toEqual({ page: 2, limit: 2, count: 3, hasnext: false });
-    expect((await httpJson(node(3).http, `/api/v5/clients/${encodeURIComponent('count-b')}`)).body).toMatchObject({ clientid: 'count-b', node: 'node1' });
-    expect(await httpJson(node(3).http, '/api/v5/clients/nobody')).toMatchObject({ status: 404, body: { code: 'CLIENTID_NOT_FOUND', message: 'Client ID not found' } });
+    expect((await httpJson(node(3).http, `/api/v5/clients/${encodeURIComponent('count-b')}`)).body).toMatchObject({
+      clientid: 'count-b',
+      node: 'node1',
+    });
+    expect(await httpJson(node(3).http, '/api/v5/clients/nobody')).toMatchObject({
+      status: 404,
+      body: { code: 'CLIENTID_NOT_FOUND', message: 'Client ID not found' },
+    });
 
     closeAllClients();
-    await waitFor(async () => (await nodesSeenBy(2)).every((r) => r.live_connections === 0), { timeoutMs: 3000, what: 'live_connections back to 0' });
+    await waitFor(async () => (await nodesSeenBy(2)).every((r) => r.live_connections === 0), {
+      timeoutMs: 3000,
+      what: 'live_connections back to 0',
+    });
     expect(await clientsSeenBy(2)).toEqual([]);
   });
 
@@ -136,7 +227,10 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
   test('the Will of an abruptly closed client reaches a watcher on another node', async () => {
     const watcher = await openConnected(...mqttOf(2), { clientId: 'wwatch' });
     await watcher.client.subscribeAsync('will/#', { qos: 1 });
-    const victim = await openConnected(...mqttOf(1), { clientId: 'wvictim', will: { topic: 'will/wvictim', payload: Buffer.from('gone'), qos: 1, retain: false } });
+    const victim = await openConnected(...mqttOf(1), {
+      clientId: 'wvictim',
+      will: { topic: 'will/wvictim', payload: Buffer.from('gone'), qos: 1, retain: false },
+    });
     victim.client.stream.destroy();
     const [m] = await waitForMessages(watcher, 1, 'Will on node2');
     expect(m).toMatchObject({ topic: 'will/wvictim', payload: 'gone' });
@@ -147,10 +241,13 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
     const first = await openConnected(...mqttOf(1), { clientId: 'takeover' });
     await openConnected(...mqttOf(2), { clientId: 'takeover' });
     await waitFor(() => first.closed(), { timeoutMs: 3000, what: 'the first connection to be closed' });
-    await waitFor(async () => {
-      const rows = await clientsSeenBy(3, '?clientid=takeover');
-      return rows.length === 1 && rows[0]!.node === 'node2';
-    }, { timeoutMs: 3000, what: 'takeover listed only on node2' });
+    await waitFor(
+      async () => {
+        const rows = await clientsSeenBy(3, '?clientid=takeover');
+        return rows.length === 1 && rows[0]!.node === 'node2';
+      },
+      { timeoutMs: 3000, what: 'takeover listed only on node2' },
+    );
     closeAllClients();
   });
 
@@ -176,14 +273,29 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
   test('DELETE /api/v5/clients/{id} on node3 kicks a client of node2 and its Will goes out', async () => {
     const watcher = await openConnected(...mqttOf(1), { clientId: 'kwatch' });
     await watcher.client.subscribeAsync('will/#', { qos: 1 });
-    const target = await openConnected(...mqttOf(2), { clientId: 'kick/me', will: { topic: 'will/kick', payload: Buffer.from('kicked'), qos: 1, retain: false } });
+    const target = await openConnected(...mqttOf(2), {
+      clientId: 'kick/me',
+      will: { topic: 'will/kick', payload: Buffer.from('kicked'), qos: 1, retain: false },
+    });
     const path = `/api/v5/clients/${encodeURIComponent('kick/me')}`;
-    await waitFor(async () => (await httpJson(node(3).http, path)).status === 200, { timeoutMs: 3000, what: 'node3 to see kick/me' });
+    await waitFor(async () => (await httpJson(node(3).http, path)).status === 200, {
+      timeoutMs: 3000,
+      what: 'node3 to see kick/me',
+    });
     expect((await httpJson(node(3).http, path, 'DELETE')).status).toBe(204);
     await waitFor(() => target.closed(), { timeoutMs: 3000, what: 'the kicked client to be closed' });
-    expect((await waitForMessages(watcher, 1, 'Will of the kicked client'))[0]).toMatchObject({ topic: 'will/kick', payload: 'kicked' });
-    await waitFor(async () => (await httpJson(node(3).http, path)).status === 404, { timeoutMs: 3000, what: 'kick/me gone' });
-    expect(await httpJson(node(3).http, path, 'DELETE')).toMatchObject({ status: 404, body: { code: 'CLIENTID_NOT_FOUND' } });
+    expect((await waitForMessages(watcher, 1, 'Will of the kicked client'))[0]).toMatchObject({
+      topic: 'will/kick',
+      payload: 'kicked',
+    });
+    await waitFor(async () => (await httpJson(node(3).http, path)).status === 404, {
+      timeoutMs: 3000,
+      what: 'kick/me gone',
+    });
+    expect(await httpJson(node(3).http, path, 'DELETE')).toMatchObject({
+      status: 404,
+      body: { code: 'CLIENTID_NOT_FOUND' },
+    });
     closeAllClients();
   });
 
@@ -195,7 +307,10 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
     ] as const) {
       const ex = await rawExchange(host, port, Buffer.concat([header, connectPacket(id)]), (r) => r.length >= 4);
       expect(ex.reply.subarray(0, 4)).toEqual(CONNACK_ACCEPTED);
-      const row = await waitFor(async () => (await clientsSeenBy(1, `?clientid=${id}`))[0], { timeoutMs: 3000, what: `${id} listed` });
+      const row = await waitFor(async () => (await clientsSeenBy(1, `?clientid=${id}`))[0], {
+        timeoutMs: 3000,
+        what: `${id} listed`,
+      });
       expect(row).toMatchObject({ node: 'node3', ip_address: ip, port: srcPort, proxy: id === 'proxy-v2' ? 2 : 1 });
       ex.socket.destroy();
     }
@@ -224,38 +339,61 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
 
   test('MQTT over TLS on node1 is listed with the ssl listener', async () => {
     expect(node(1).ready['tls']).toBe(`${IPS[0]}:8883`);
-    await openConnected(IPS[0], 8883, { protocol: 'mqtts', clientId: 'tls-client', ca: readFileSync(join(tlsDir, 'cert.pem')), rejectUnauthorized: true });
-    const row = await waitFor(async () => (await clientsSeenBy(2, '?clientid=tls-client'))[0], { timeoutMs: 3000, what: 'tls-client listed' });
+    await openConnected(IPS[0], 8883, {
+      protocol: 'mqtts',
+      clientId: 'tls-client',
+      ca: readFileSync(join(tlsDir, 'cert.pem')),
+      rejectUnauthorized: true,
+    });
+    const row = await waitFor(async () => (await clientsSeenBy(2, '?clientid=tls-client'))[0], {
+      timeoutMs: 3000,
+      what: 'tls-client listed',
+    });
     expect(row).toMatchObject({ node: 'node1', listener: 'ssl:default' });
     closeAllClients();
   });
 
-  test('SIGTERM delivers the Wills of the node\'s clients and marks it stopped', async () => {
+  test("SIGTERM delivers the Wills of the node's clients and marks it stopped", async () => {
     const watcher = await openConnected(...mqttOf(1), { clientId: 'twatch' });
     await watcher.client.subscribeAsync('will/#', { qos: 1 });
-    await openConnected(...mqttOf(2), { clientId: 'tvictim', will: { topic: 'will/term', payload: Buffer.from('term'), qos: 1, retain: false } });
+    await openConnected(...mqttOf(2), {
+      clientId: 'tvictim',
+      will: { topic: 'will/term', payload: Buffer.from('term'), qos: 1, retain: false },
+    });
     node(2).proc.kill('SIGTERM');
     expect(await withTimeout(node(2).exited, 6000, 'node2 to exit after SIGTERM')).toBe(0);
-    expect((await waitForMessages(watcher, 1, 'Will after SIGTERM'))[0]).toMatchObject({ topic: 'will/term', payload: 'term' });
+    expect((await waitForMessages(watcher, 1, 'Will after SIGTERM'))[0]).toMatchObject({
+      topic: 'will/term',
+      payload: 'term',
+    });
     const rows = await nodesSeenBy(1);
     expect(rows.find((r) => r.node === 'node2')).toEqual({ node: 'node2', node_status: 'stopped', role: 'core' });
     expect(await clientsSeenBy(1, '?clientid=tvictim')).toEqual([]);
-    expect(await httpJson(node(1).http, '/api/v5/clients?node=node2')).toMatchObject({ status: 500, body: { code: 'NODE_DOWN' } });
+    expect(await httpJson(node(1).http, '/api/v5/clients?node=node2')).toMatchObject({
+      status: 500,
+      body: { code: 'NODE_DOWN' },
+    });
     closeAllClients();
   });
 
-  test('after SIGKILL a node is reported stopped within a few heartbeats and its clients\' Wills go out', async () => {
+  test("after SIGKILL a node is reported stopped within a few heartbeats and its clients' Wills go out", async () => {
     const watcher = await openConnected(...mqttOf(1), { clientId: 'kwatch2' });
     await watcher.client.subscribeAsync('will/#', { qos: 1 });
-    await openConnected(...mqttOf(3), { clientId: 'dead-victim', will: { topic: 'will/dead', payload: Buffer.from('dead'), qos: 1, retain: false } });
+    await openConnected(...mqttOf(3), {
+      clientId: 'dead-victim',
+      will: { topic: 'will/dead', payload: Buffer.from('dead'), qos: 1, retain: false },
+    });
     await killProcess(node(3), 'SIGKILL');
     const killedAt = Date.now();
     await waitFor(async () => (await nodesSeenBy(1)).find((r) => r.node === 'node3')?.node_status === 'stopped', {
-      timeoutMs: 6 * HEARTBEAT_MS + 1000, what: 'node1 to report node3 stopped',
+      timeoutMs: 6 * HEARTBEAT_MS + 1000,
+      what: 'node1 to report node3 stopped',
     });
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(HEARTBEAT_MS);
-    expect(await clientsSeenBy(1)).toEqual(expect.not.arrayContaining([expect.objectContaining({ clientid: 'dead-victim' })]));
-    const [will] = await waitForMessages(watcher, 1, 'Will of a killed node\'s client', 12 * HEARTBEAT_MS + 3000);
+    expect(await clientsSeenBy(1)).toEqual(
+      expect.not.arrayContaining([expect.objectContaining({ clientid: 'dead-victim' })]),
+    );
+    const [will] = await waitForMessages(watcher, 1, "Will of a killed node's client", 12 * HEARTBEAT_MS + 3000);
     expect(will).toMatchObject({ topic: 'will/dead', payload: 'dead' });
     closeAllClients();
   });
@@ -264,13 +402,19 @@ describe('stand-in cluster (3 aedes nodes over one Redis)', () => {
     nodes[2] = await startNode(nodeArgs(3, ['--trust-proxy']), { STANDIN_EXIT_WITH_PARENT: '1' });
     const watcher = await openConnected(...mqttOf(1), { clientId: 'rwatch' });
     await watcher.client.subscribeAsync('will/#', { qos: 1 });
-    await openConnected(...mqttOf(3), { clientId: 'restart-victim', will: { topic: 'will/restart', payload: Buffer.from('again'), qos: 1, retain: false } });
+    await openConnected(...mqttOf(3), {
+      clientId: 'restart-victim',
+      will: { topic: 'will/restart', payload: Buffer.from('again'), qos: 1, retain: false },
+    });
     await killProcess(node(3), 'SIGKILL');
     // Peers never publish these Wills: the restarted node heartbeats under the same broker id.
     nodes[2] = await startNode(nodeArgs(3, ['--trust-proxy']), { STANDIN_EXIT_WITH_PARENT: '1' });
     const [will] = await waitForMessages(watcher, 1, 'Will published by the restarted node', 3000);
     expect(will).toMatchObject({ topic: 'will/restart', payload: 'again' });
-    await waitFor(async () => (await nodesSeenBy(1)).find((r) => r.node === 'node3')?.node_status === 'running', { timeoutMs: 3000, what: 'node3 running again' });
+    await waitFor(async () => (await nodesSeenBy(1)).find((r) => r.node === 'node3')?.node_status === 'running', {
+      timeoutMs: 3000,
+      what: 'node3 running again',
+    });
     expect(await clientsSeenBy(1, '?node=node3')).toEqual([]);
     closeAllClients();
   });
@@ -284,7 +428,10 @@ describe('stand-in node program', () => {
   });
 
   test('a busy address makes it exit 1 with one line naming the address', async () => {
-    const p = startProcess(process.execPath, [nodeScriptPath(), ...nodeArgs(1).map((a) => (a === 'node1' ? 'node1b' : a))]);
+    const p = startProcess(process.execPath, [
+      nodeScriptPath(),
+      ...nodeArgs(1).map((a) => (a === 'node1' ? 'node1b' : a)),
+    ]);
     expect(await withTimeout(p.exited, 8000, 'exit on EADDRINUSE')).toBe(1);
     expect(p.stderr()).toMatch(/cannot listen on 127\.0\.250\.1:(1883|18083) \((MQTT|HTTP API)\): EADDRINUSE/);
   });
@@ -295,7 +442,18 @@ describe('stand-in node program', () => {
       const c = spawn(process.execPath, process.argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, STANDIN_EXIT_WITH_PARENT: '1' } });
       c.stdout.on('data', (d) => { if (String(d).startsWith('READY')) { console.log(c.pid); process.exit(0); } });
       setTimeout(() => process.exit(3), 8000);`;
-    const args = ['--name', 'orphan', '--bind', IPS[0], '--mqtt-port', '0', '--http-port', '0', '--redis', `127.0.0.1:${redis!.port}`];
+    const args = [
+      '--name',
+      'orphan',
+      '--bind',
+      IPS[0],
+      '--mqtt-port',
+      '0',
+      '--http-port',
+      '0',
+      '--redis',
+      `127.0.0.1:${redis!.port}`,
+    ];
     const parent = startProcess(process.execPath, ['-e', script, nodeScriptPath(), ...args]);
     expect(await withTimeout(parent.exited, 10_000, 'intermediate parent to exit')).toBe(0);
     const pid = Number(parent.stdout().trim());

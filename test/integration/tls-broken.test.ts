@@ -17,8 +17,15 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
     expect(code).toBe(1);
     expect(failedTests(tests)).toEqual(['protocol versions']);
     const f = errorFindings(byName(tests, 'protocol versions'));
-    expect(f.map((x) => x.title)).toEqual([expect.stringMatching(/accepts TLSv1 \(negotiated .+\); the policy allows TLSv1\.2–TLSv1\.3 only/), expect.stringMatching(/accepts TLSv1\.1 /)]);
-    expect(f[0]).toMatchObject({ line: 28, file: expect.stringMatching(/fixtures\/broken\/tls-legacy-versions\.cfg$/), remedy: expect.stringMatching(/ssl-min-ver TLSv1\.2/) });
+    expect(f.map((x) => x.title)).toEqual([
+      expect.stringMatching(/accepts TLSv1 \(negotiated .+\); the policy allows TLSv1\.2–TLSv1\.3 only/),
+      expect.stringMatching(/accepts TLSv1\.1 /),
+    ]);
+    expect(f[0]).toMatchObject({
+      line: 28,
+      file: expect.stringMatching(/fixtures\/broken\/tls-legacy-versions\.cfg$/),
+      remedy: expect.stringMatching(/ssl-min-ver TLSv1\.2/),
+    });
     expect(f[0]!.detail).toMatch(/ssl-min-ver TLSv1\.0 ciphers DEFAULT:@SECLEVEL=0/);
   }, 180_000);
 
@@ -27,8 +34,15 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
     expect(code).toBe(1);
     expect(failedTests(tests)).toEqual(['cipher suites']);
     const f = errorFindings(byName(tests, 'cipher suites'));
-    expect(f.map((x) => x.title)).toEqual([expect.stringMatching(/accepts NULL cipher suites \(chose .*NULL.*\)/), expect.stringMatching(/accepts anon cipher suites/)]);
-    expect(f[0]).toMatchObject({ line: 28, file: expect.stringMatching(/tls-null-ciphers\.cfg$/), remedy: expect.stringMatching(/ssl-default-bind-ciphers/) });
+    expect(f.map((x) => x.title)).toEqual([
+      expect.stringMatching(/accepts NULL cipher suites \(chose .*NULL.*\)/),
+      expect.stringMatching(/accepts anon cipher suites/),
+    ]);
+    expect(f[0]).toMatchObject({
+      line: 28,
+      file: expect.stringMatching(/tls-null-ciphers\.cfg$/),
+      remedy: expect.stringMatching(/ssl-default-bind-ciphers/),
+    });
   }, 180_000);
 
   test('an expired certificate → the certificate test fails (expired on …); verifying clients are refused with CERT_HAS_EXPIRED', async () => {
@@ -36,10 +50,20 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
     expect(code).toBe(1);
     const cert = byName(tests, 'certificate');
     expect(cert.status).toBe('failed');
-    expect(errorFindings(cert)).toEqual([expect.objectContaining({ title: expect.stringMatching(/certificate of frontend 'emqx_ssl' \(offload\.cfg:47\) CN=mqtt-lb\.test.* expired on /), line: 47 })]);
-    expect(errorFindings(byName(tests, 'mqtts with the CA'))[0]!.title).toMatch(/cannot connect .*: certificate has expired/);
+    expect(errorFindings(cert)).toEqual([
+      expect.objectContaining({
+        title: expect.stringMatching(
+          /certificate of frontend 'emqx_ssl' \(offload\.cfg:47\) CN=mqtt-lb\.test.* expired on /,
+        ),
+        line: 47,
+      }),
+    ]);
+    expect(errorFindings(byName(tests, 'mqtts with the CA'))[0]!.title).toMatch(
+      /cannot connect .*: certificate has expired/,
+    );
     // Policy and cost are not about the certificate: they pass, and the cost is still measured.
-    for (const name of ['protocol versions', 'cipher suites', 'handshake cost']) expect(byName(tests, name).status).toBe('passed');
+    for (const name of ['protocol versions', 'cipher suites', 'handshake cost'])
+      expect(byName(tests, name).status).toBe('passed');
     expect(tlsMetrics(summary).certificates?.[0]).toMatchObject({ daysToExpiry: expect.any(Number) });
     expect(tlsMetrics(summary).certificates![0]!.daysToExpiry).toBeLessThan(0);
   }, 180_000);
@@ -48,43 +72,75 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
     const { code, tests } = await runTls('fixtures/broken/tls-wrong-host.yaml');
     expect(code).toBe(1);
     expect(failedTests(tests).sort()).toEqual(['certificate', 'mqtts with the CA']);
-    expect(errorFindings(byName(tests, 'certificate'))).toEqual([expect.objectContaining({ title: expect.stringMatching(/CN=wrong-host\.invalid.* does not cover the name "mqtt-lb\.test"/), line: 47 })]);
+    expect(errorFindings(byName(tests, 'certificate'))).toEqual([
+      expect.objectContaining({
+        title: expect.stringMatching(/CN=wrong-host\.invalid.* does not cover the name "mqtt-lb\.test"/),
+        line: 47,
+      }),
+    ]);
     expect(byName(tests, 'mosquitto_pub').status).toBe('passed');
   }, 180_000);
 });
 
 describe('tls suite through the CLI: good fixtures pass', () => {
   test.each([
-    ['offload', ['passthrough', 'no client certificate', 'client certificate from an unknown CA', 'valid client certificate']],
-    ['passthrough', ['offload', 'no client certificate', 'client certificate from an unknown CA', 'valid client certificate']],
+    [
+      'offload',
+      ['passthrough', 'no client certificate', 'client certificate from an unknown CA', 'valid client certificate'],
+    ],
+    [
+      'passthrough',
+      ['offload', 'no client certificate', 'client certificate from an unknown CA', 'valid client certificate'],
+    ],
     ['mtls', ['passthrough']],
-  ])('%s: every applicable test passes; metrics.tls has the handshake figures', async (name, skipped) => {
-    const { code, tests, summary, log } = await runTls(`fixtures/profiles/haproxy-tls-${name}.yaml`);
-    expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
-    expect(skippedTests(tests)).toEqual(skipped);
-    expect(tests.filter((t) => t.status === 'skipped').every((t) => (t.skipReason ?? '').length > 10)).toBe(true);
-    const m = tlsMetrics(summary);
-    expect(m).toMatchObject({ concurrency: 4, handshakes_per_s: expect.any(Number), p50_ms: expect.any(Number), p99_ms: expect.any(Number) });
-    expect(m.handshakes_per_s).toBeGreaterThan(50);
-    expect(m.negotiated?.map((n) => n.version)).toEqual(['TLSv1.2', 'TLSv1.3']);
-    expect(m.certificates?.[0]).toMatchObject({ sans: ['mqtt-lb.test', '127.0.0.1'], keyType: 'RSA', keySize: 2048 });
-    process.stdout.write(`tls ${name}: ${m.handshakes_per_s} handshakes/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms at concurrency ${m.concurrency}\n`);
-    expect(log).not.toMatch(/Error:/);
-  }, 180_000);
+  ])(
+    '%s: every applicable test passes; metrics.tls has the handshake figures',
+    async (name, skipped) => {
+      const { code, tests, summary, log } = await runTls(`fixtures/profiles/haproxy-tls-${name}.yaml`);
+      expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
+      expect(skippedTests(tests)).toEqual(skipped);
+      expect(tests.filter((t) => t.status === 'skipped').every((t) => (t.skipReason ?? '').length > 10)).toBe(true);
+      const m = tlsMetrics(summary);
+      expect(m).toMatchObject({
+        concurrency: 4,
+        handshakes_per_s: expect.any(Number),
+        p50_ms: expect.any(Number),
+        p99_ms: expect.any(Number),
+      });
+      expect(m.handshakes_per_s).toBeGreaterThan(50);
+      expect(m.negotiated?.map((n) => n.version)).toEqual(['TLSv1.2', 'TLSv1.3']);
+      expect(m.certificates?.[0]).toMatchObject({ sans: ['mqtt-lb.test', '127.0.0.1'], keyType: 'RSA', keySize: 2048 });
+      process.stdout.write(
+        `tls ${name}: ${m.handshakes_per_s} handshakes/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms at concurrency ${m.concurrency}\n`,
+      );
+      expect(log).not.toMatch(/Error:/);
+    },
+    180_000,
+  );
 });
 
 describe('tls suite through the CLI: your own certificate files', () => {
-  test('pki: { ca, combined } → the config\'s own crt path is kept and used; the suite passes against it', async () => {
+  test("pki: { ca, combined } → the config's own crt path is kept and used; the suite passes against it", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-tls-own-'));
     try {
       const pki = await generatePki(path.join(dir, 'certs'), { serverNames: ['mqtt.own.test'], keyType: 'ec-p256' });
-      const cfg = readFileSync(path.join(ROOT, 'fixtures/haproxy/tls/offload.cfg'), 'utf8').replace('/etc/haproxy/certs/mqtt-lb.pem', pki.server.combined);
+      const cfg = readFileSync(path.join(ROOT, 'fixtures/haproxy/tls/offload.cfg'), 'utf8').replace(
+        '/etc/haproxy/certs/mqtt-lb.pem',
+        pki.server.combined,
+      );
       writeFileSync(path.join(dir, 'own.cfg'), cfg);
-      writeFileSync(path.join(dir, 'own.yaml'), `balancer: { kind: haproxy, config: own.cfg }\ntls: { pki: { ca: certs/ca.crt, combined: certs/server.pem }, server_names: [mqtt.own.test] }\nsuites: [tls]\n`);
+      writeFileSync(
+        path.join(dir, 'own.yaml'),
+        `balancer: { kind: haproxy, config: own.cfg }\ntls: { pki: { ca: certs/ca.crt, combined: certs/server.pem }, server_names: [mqtt.own.test] }\nsuites: [tls]\n`,
+      );
       const { code, tests, summary } = await runTls(path.join(dir, 'own.yaml'));
       expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
       expect(summary.deployment?.balancer.config).toContain(`ssl crt ${pki.server.combined}`);
-      expect(tlsMetrics(summary).certificates?.[0]).toMatchObject({ sans: ['mqtt.own.test', '127.0.0.1'], keyType: 'EC', keySize: 256 });
+      expect(tlsMetrics(summary).certificates?.[0]).toMatchObject({
+        sans: ['mqtt.own.test', '127.0.0.1'],
+        keyType: 'EC',
+        keySize: 256,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -96,8 +152,13 @@ describe('tls profile errors stop the run before anything starts', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-tls-userpki-'));
     try {
       const profile = path.join(dir, 'p.yaml');
-      writeFileSync(profile, `balancer: { kind: haproxy, config: ${path.join(ROOT, 'fixtures/haproxy/tls/offload.cfg')} }\ntls: { pki: { ca: missing-ca.pem } }\nsuites: [tls]\n`);
-      const r = await runCli(['run', '--profile', profile, '--suites', 'tls', '--out', path.join(dir, 'out')], { timeoutMs: 60_000 });
+      writeFileSync(
+        profile,
+        `balancer: { kind: haproxy, config: ${path.join(ROOT, 'fixtures/haproxy/tls/offload.cfg')} }\ntls: { pki: { ca: missing-ca.pem } }\nsuites: [tls]\n`,
+      );
+      const r = await runCli(['run', '--profile', profile, '--suites', 'tls', '--out', path.join(dir, 'out')], {
+        timeoutMs: 60_000,
+      });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/p\.yaml: user PKI is not usable:\n- ca .*missing-ca\.pem: ENOENT/);
     } finally {

@@ -3,7 +3,15 @@ import type { Summary, TlsMetrics } from '../../harness/report/summary-types.js'
 import { runSuiteCli, type SuiteRun } from './cli-helpers.js';
 
 /** The TLS sources these tests are about: dist/ must be built from them. */
-const TLS_SOURCES = ['suites/tls.test.ts', 'harness/tls/run-tls.ts', 'harness/tls/tls-target.ts', 'harness/balancer/haproxy/cert-params.ts', 'harness/balancer/ts-proxy/map-config.ts'];
+const TLS_SOURCES = [
+  'suites/tls.test.ts',
+  'harness/tls/run-tls.ts',
+  'harness/tls/tls-target.ts',
+  'harness/balancer/haproxy/cert-params.ts',
+  'harness/balancer/ts-proxy/map-config.ts',
+];
 
-export const runTls = (profile: string, extraArgs: string[] = []): Promise<SuiteRun> => runSuiteCli(profile, 'tls', extraArgs, { built: TLS_SOURCES });
-export const tlsMetrics = (s: Summary): TlsMetrics & Record<string, unknown> => s.metrics.tls as TlsMetrics & Record<string, unknown>;
+export const runTls = (profile: string, extraArgs: string[] = []): Promise<SuiteRun> =>
+  runSuiteCli(profile, 'tls', extraArgs, { built: TLS_SOURCES });
+export const tlsMetrics = (s: Summary): TlsMetrics & Record<string, unknown> =>
+  s.metrics.tls as TlsMetrics & Record<string, unknown>;

@@ -15,25 +15,41 @@ describe('tls suite through TS-proxy (CLI): good profiles pass', () => {
     ['offload', ['passthrough', ...MTLS_TESTS], 'the balancer'],
     ['passthrough', ['offload', ...MTLS_TESTS], 'the nodes'],
     ['mtls', ['passthrough'], 'the balancer'],
-  ])('%s: every applicable test passes; metrics.tls has the handshake figures', async (name, skipped, servedBy) => {
-    const t0 = Date.now();
-    const { code, tests, summary, log } = await runTls(`fixtures/profiles/ts-proxy-tls-${name}.yaml`);
-    expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
-    expect(summary.deployment?.balancer.kind).toBe('ts-proxy');
-    expect(skippedTests(tests)).toEqual(skipped);
-    expect(tests.filter((t) => t.status === 'skipped').every((t) => (t.skipReason ?? '').length > 10)).toBe(true);
-    const m = tlsMetrics(summary);
-    expect(m).toMatchObject({ concurrency: 4, handshakes_per_s: expect.any(Number), p50_ms: expect.any(Number), p99_ms: expect.any(Number) });
-    expect(m.handshakes_per_s).toBeGreaterThan(50);
-    expect(m.negotiated?.map((n) => n.version)).toEqual(['TLSv1.2', 'TLSv1.3']);
-    expect(m.certificates?.[0]).toMatchObject({ role: `served by ${servedBy}`, sans: ['mqtt-lb.test', '127.0.0.1'], keyType: 'RSA', keySize: 2048 });
-    if (name !== 'passthrough') {
-      // The user's production certificate paths were replaced by the run's PKI in the config as run.
-      expect(summary.deployment?.balancer.config).not.toContain('/etc/ts-proxy/certs/');
-    }
-    process.stdout.write(`tls ts-proxy ${name}: ${m.handshakes_per_s} handshakes/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms at concurrency ${m.concurrency}; run ${Date.now() - t0} ms\n`);
-    expect(log).not.toMatch(/Error:/);
-  }, 180_000);
+  ])(
+    '%s: every applicable test passes; metrics.tls has the handshake figures',
+    async (name, skipped, servedBy) => {
+      const t0 = Date.now();
+      const { code, tests, summary, log } = await runTls(`fixtures/profiles/ts-proxy-tls-${name}.yaml`);
+      expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
+      expect(summary.deployment?.balancer.kind).toBe('ts-proxy');
+      expect(skippedTests(tests)).toEqual(skipped);
+      expect(tests.filter((t) => t.status === 'skipped').every((t) => (t.skipReason ?? '').length > 10)).toBe(true);
+      const m = tlsMetrics(summary);
+      expect(m).toMatchObject({
+        concurrency: 4,
+        handshakes_per_s: expect.any(Number),
+        p50_ms: expect.any(Number),
+        p99_ms: expect.any(Number),
+      });
+      expect(m.handshakes_per_s).toBeGreaterThan(50);
+      expect(m.negotiated?.map((n) => n.version)).toEqual(['TLSv1.2', 'TLSv1.3']);
+      expect(m.certificates?.[0]).toMatchObject({
+        role: `served by ${servedBy}`,
+        sans: ['mqtt-lb.test', '127.0.0.1'],
+        keyType: 'RSA',
+        keySize: 2048,
+      });
+      if (name !== 'passthrough') {
+        // The user's production certificate paths were replaced by the run's PKI in the config as run.
+        expect(summary.deployment?.balancer.config).not.toContain('/etc/ts-proxy/certs/');
+      }
+      process.stdout.write(
+        `tls ts-proxy ${name}: ${m.handshakes_per_s} handshakes/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms at concurrency ${m.concurrency}; run ${Date.now() - t0} ms\n`,
+      );
+      expect(log).not.toMatch(/Error:/);
+    },
+    180_000,
+  );
 });
 
 describe('tls suite through TS-proxy (CLI): a broken fixture fails the right test', () => {
@@ -43,10 +59,16 @@ describe('tls suite through TS-proxy (CLI): a broken fixture fails the right tes
     expect(failedTests(tests)).toEqual(['protocol versions']);
     const f = errorFindings(byName(tests, 'protocol versions'));
     expect(f.map((x) => x.title)).toEqual([
-      expect.stringMatching(/^frontend 'mqtts' \(ts-proxy-tls-legacy-versions\.proxy\.yaml:15\) accepts TLSv1 \(negotiated .+\); the policy allows TLSv1\.2–TLSv1\.3 only/),
+      expect.stringMatching(
+        /^frontend 'mqtts' \(ts-proxy-tls-legacy-versions\.proxy\.yaml:15\) accepts TLSv1 \(negotiated .+\); the policy allows TLSv1\.2–TLSv1\.3 only/,
+      ),
       expect.stringMatching(/accepts TLSv1\.1 /),
     ]);
-    expect(f[0]).toMatchObject({ line: 15, file: expect.stringMatching(/fixtures\/broken\/ts-proxy-tls-legacy-versions\.proxy\.yaml$/), remedy: expect.stringMatching(/tls\.min_version: TLSv1\.2/) });
+    expect(f[0]).toMatchObject({
+      line: 15,
+      file: expect.stringMatching(/fixtures\/broken\/ts-proxy-tls-legacy-versions\.proxy\.yaml$/),
+      remedy: expect.stringMatching(/tls\.min_version: TLSv1\.2/),
+    });
     expect(f[0]!.detail).toMatch(/min_version: TLSv1, ciphers: "DEFAULT:@SECLEVEL=0"/);
   }, 180_000);
 });

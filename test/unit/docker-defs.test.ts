@@ -5,7 +5,12 @@
  * shape), and the image choice order (profile > environment > local build > official).
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { defineEmqxCluster, emqxKind, EMQX_API_KEY_FILE, EMQX_DEFAULT_IMAGE } from '../../harness/docker/brokers/emqx.js';
+import {
+  defineEmqxCluster,
+  emqxKind,
+  EMQX_API_KEY_FILE,
+  EMQX_DEFAULT_IMAGE,
+} from '../../harness/docker/brokers/emqx.js';
 import { standinKind, REDIS_COMMAND } from '../../harness/docker/brokers/standin.js';
 import type { ClusterDefInput, NodeContainerDef } from '../../harness/docker/brokers/types.js';
 import { waitStrategyOf } from '../../harness/docker/waits.js';
@@ -15,18 +20,39 @@ import { parseNodeArgs } from '../../standin/args.js';
 import { EMQX_CAPABILITIES } from '../../harness/brokers/capabilities.js';
 import { STANDIN_CAPABILITIES } from '../../standin/capabilities.js';
 
-const base: ClusterDefInput = { runId: 'r1', nodes: 3, image: EMQX_DEFAULT_IMAGE, trustProxy: false, heartbeatMs: 2000 };
+const base: ClusterDefInput = {
+  runId: 'r1',
+  nodes: 3,
+  image: EMQX_DEFAULT_IMAGE,
+  trustProxy: false,
+  heartbeatMs: 2000,
+};
 const secrets = { apiSecret: '0123456789abcdef', cookie: 'mqttlb-cookie' };
 
 /** EMQX env → config path (emqx.md §2: drop EMQX_, lowercase, `__` → `.`). */
-const configPath = (env: string): string => env.replace(/^EMQX_/, '').toLowerCase().replaceAll('__', '.');
+const configPath = (env: string): string =>
+  env
+    .replace(/^EMQX_/, '')
+    .toLowerCase()
+    .replaceAll('__', '.');
 
 /** Config paths the definitions may set, each documented in emqx.md (§2 cluster, §4 API, §5 PROXY) or the EMQX schema. */
 const DOCUMENTED = new Set([
-  'node.name', 'node.cookie', 'cluster.discovery_strategy', 'cluster.static.seeds', 'api_key.bootstrap_file',
-  'dashboard.default_username', 'dashboard.default_password',
-  'listeners.tcp.default.proxy_protocol', 'listeners.tcp.direct.enable', 'listeners.tcp.direct.bind', 'listeners.tcp.direct.proxy_protocol',
-  'listeners.ssl.default.bind', 'listeners.ssl.default.ssl_options.certfile', 'listeners.ssl.default.ssl_options.keyfile', 'listeners.ssl.default.ssl_options.cacertfile',
+  'node.name',
+  'node.cookie',
+  'cluster.discovery_strategy',
+  'cluster.static.seeds',
+  'api_key.bootstrap_file',
+  'dashboard.default_username',
+  'dashboard.default_password',
+  'listeners.tcp.default.proxy_protocol',
+  'listeners.tcp.direct.enable',
+  'listeners.tcp.direct.bind',
+  'listeners.tcp.direct.proxy_protocol',
+  'listeners.ssl.default.bind',
+  'listeners.ssl.default.ssl_options.certfile',
+  'listeners.ssl.default.ssl_options.keyfile',
+  'listeners.ssl.default.ssl_options.cacertfile',
 ]);
 
 describe('EMQX container definitions (emqx.md)', () => {
@@ -55,7 +81,10 @@ describe('EMQX container definitions (emqx.md)', () => {
   });
 
   test('every variable maps to a documented config path; values with ":" or "/" carry inner quotes', () => {
-    const all = defineEmqxCluster({ ...base, trustProxy: true, tls: { cert: '/x/c.pem', key: '/x/k.pem', ca: '/x/ca.pem' } }, secrets);
+    const all = defineEmqxCluster(
+      { ...base, trustProxy: true, tls: { cert: '/x/c.pem', key: '/x/k.pem', ca: '/x/ca.pem' } },
+      secrets,
+    );
     for (const n of all.nodes) {
       for (const [k, v] of Object.entries(n.env)) {
         expect(k).toMatch(/^EMQX_[A-Z0-9_]+$/);
@@ -73,7 +102,10 @@ describe('EMQX container definitions (emqx.md)', () => {
     expect(def.apiAuth).toEqual({ kind: 'api-key', key: 'mqttlb', secret: '0123456789abcdef' });
     const login = defineEmqxCluster({ ...base, apiAuth: 'login' }, secrets);
     expect(login.apiAuth).toEqual({ kind: 'login', username: 'admin', password: 'public' });
-    expect(login.nodes[0]!.env).toMatchObject({ EMQX_DASHBOARD__DEFAULT_USERNAME: 'admin', EMQX_DASHBOARD__DEFAULT_PASSWORD: 'public' });
+    expect(login.nodes[0]!.env).toMatchObject({
+      EMQX_DASHBOARD__DEFAULT_USERNAME: 'admin',
+      EMQX_DASHBOARD__DEFAULT_PASSWORD: 'public',
+    });
   });
 
   test('fresh secrets per run', () => {
@@ -98,10 +130,14 @@ describe('EMQX container definitions (emqx.md)', () => {
   });
 
   test('passthrough TLS: the ssl listener serves the run certificate, copied readable for uid 1000', () => {
-    const n = defineEmqxCluster({ ...base, tls: { cert: '/run/pki/node.pem', key: '/run/pki/node.key' } }, secrets).nodes[0]!;
+    const n = defineEmqxCluster({ ...base, tls: { cert: '/run/pki/node.pem', key: '/run/pki/node.key' } }, secrets)
+      .nodes[0]!;
     expect(n.ports.mqtts).toBe(8883);
     expect(n.env.EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__CERTFILE).toBe('"/opt/emqx/etc/certs/mqtt-lb/cert.pem"');
-    expect(n.files.filter((f) => 'source' in f).map((f) => [('source' in f) && f.source, f.mode])).toEqual([['/run/pki/node.pem', 0o644], ['/run/pki/node.key', 0o644]]);
+    expect(n.files.filter((f) => 'source' in f).map((f) => ['source' in f && f.source, f.mode])).toEqual([
+      ['/run/pki/node.pem', 0o644],
+      ['/run/pki/node.key', 0o644],
+    ]);
   });
 
   test('waits: each node until GET /status on 18083 answers 200 (up to 120 s), then cluster formation (90 s)', () => {
@@ -112,8 +148,15 @@ describe('EMQX container definitions (emqx.md)', () => {
 
   test('capabilities: MQTT 5 and shared subscriptions on; version from the node API', () => {
     expect(emqxKind.capabilities).toBe(EMQX_CAPABILITIES);
-    expect(emqxKind.capabilities).toMatchObject({ mqtt5: true, sharedSubscriptions: true, sessionsSurviveNodeLoss: false, willsOfDeadNode: false });
-    expect(emqxKind.version('emqx/emqx:5.8.9', [{ node: 'emqx@node1.emqx.io', node_status: 'running', version: '5.8.9' }])).toBe('EMQX 5.8.9 (emqx/emqx:5.8.9)');
+    expect(emqxKind.capabilities).toMatchObject({
+      mqtt5: true,
+      sharedSubscriptions: true,
+      sessionsSurviveNodeLoss: false,
+      willsOfDeadNode: false,
+    });
+    expect(
+      emqxKind.version('emqx/emqx:5.8.9', [{ node: 'emqx@node1.emqx.io', node_status: 'running', version: '5.8.9' }]),
+    ).toBe('EMQX 5.8.9 (emqx/emqx:5.8.9)');
   });
 });
 
@@ -121,23 +164,49 @@ describe('stand-in container definitions', () => {
   const input: ClusterDefInput = { ...base, image: IMAGES.standin, heartbeatMs: 1500, serviceImage: IMAGES.redis };
 
   test("each node's command is accepted by the stand-in's own argument parser", () => {
-    const def = standinKind.define({ ...input, trustProxy: true, tls: { cert: '/h/c.pem', key: '/h/k.pem', ca: '/h/ca.pem' } });
+    const def = standinKind.define({
+      ...input,
+      trustProxy: true,
+      tls: { cert: '/h/c.pem', key: '/h/k.pem', ca: '/h/ca.pem' },
+    });
     for (const [i, n] of def.nodes.entries()) {
       expect(parseNodeArgs(n.command!)).toEqual({
-        name: `node${i + 1}`, bind: '0.0.0.0', mqttPort: 1883, httpPort: 18083, redis: { host: 'redis', port: 6379 },
-        trustProxy: true, heartbeatMs: 1500,
-        tls: { port: 8883, certFile: '/etc/mqtt-lb/tls/cert.pem', keyFile: '/etc/mqtt-lb/tls/key.pem', caFile: '/etc/mqtt-lb/tls/ca.pem' },
+        name: `node${i + 1}`,
+        bind: '0.0.0.0',
+        mqttPort: 1883,
+        httpPort: 18083,
+        redis: { host: 'redis', port: 6379 },
+        trustProxy: true,
+        heartbeatMs: 1500,
+        tls: {
+          port: 8883,
+          certFile: '/etc/mqtt-lb/tls/cert.pem',
+          keyFile: '/etc/mqtt-lb/tls/key.pem',
+          caFile: '/etc/mqtt-lb/tls/ca.pem',
+        },
       });
-      expect(n.files.map((f) => f.target)).toEqual(['/etc/mqtt-lb/tls/cert.pem', '/etc/mqtt-lb/tls/key.pem', '/etc/mqtt-lb/tls/ca.pem']);
+      expect(n.files.map((f) => f.target)).toEqual([
+        '/etc/mqtt-lb/tls/cert.pem',
+        '/etc/mqtt-lb/tls/key.pem',
+        '/etc/mqtt-lb/tls/ca.pem',
+      ]);
     }
   });
 
   test('nodes named node1..3 on plain aliases, Redis as a service, READY line as the wait', () => {
     const def = standinKind.define(input);
-    expect(def.nodes.map((n) => [n.name, n.brokerNode, n.alias])).toEqual([['node1', 'node1', 'node1'], ['node2', 'node2', 'node2'], ['node3', 'node3', 'node3']]);
-    expect(def.services).toEqual([expect.objectContaining({ alias: 'redis', image: IMAGES.redis, command: REDIS_COMMAND })]);
+    expect(def.nodes.map((n) => [n.name, n.brokerNode, n.alias])).toEqual([
+      ['node1', 'node1', 'node1'],
+      ['node2', 'node2', 'node2'],
+      ['node3', 'node3', 'node3'],
+    ]);
+    expect(def.services).toEqual([
+      expect.objectContaining({ alias: 'redis', image: IMAGES.redis, command: REDIS_COMMAND }),
+    ]);
     const wait = def.nodes[0]!.wait;
-    expect(wait.kind === 'log' && wait.pattern.test('READY {"name":"node1","mqtt":"0.0.0.0:1883","http":"0.0.0.0:18083"}')).toBe(true);
+    expect(
+      wait.kind === 'log' && wait.pattern.test('READY {"name":"node1","mqtt":"0.0.0.0:1883","http":"0.0.0.0:18083"}'),
+    ).toBe(true);
     expect(def.apiAuth).toEqual({ kind: 'none' });
     expect(standinKind.capabilities).toBe(STANDIN_CAPABILITIES);
   });
@@ -151,7 +220,12 @@ describe('stand-in container definitions', () => {
 });
 
 describe('one code path for both kinds', () => {
-  const shape = (n: NodeContainerDef): string[] => Object.keys(n).filter((k) => (n as unknown as Record<string, unknown>)[k] !== undefined && !['entrypoint', 'command'].includes(k)).sort();
+  const shape = (n: NodeContainerDef): string[] =>
+    Object.keys(n)
+      .filter(
+        (k) => (n as unknown as Record<string, unknown>)[k] !== undefined && !['entrypoint', 'command'].includes(k),
+      )
+      .sort();
   // The stand-in takes its settings as arguments, EMQX as environment: everything else has the same shape.
   test('EMQX and stand-in nodes have the same fields, ports by the same roles and the same NodeInfo mapping', () => {
     const e = defineEmqxCluster(base, secrets).nodes[0]!;
@@ -167,30 +241,71 @@ describe('image choice', () => {
   afterEach(() => {
     process.env = { ...saved };
   });
-  const hasOnly = (...names: string[]) => async (n: string) => names.includes(n);
+  const hasOnly =
+    (...names: string[]) =>
+    async (n: string) =>
+      names.includes(n);
 
   test('profile beats environment beats local build beats official', async () => {
     process.env.MQTT_LB_HAPROXY_IMAGE = 'haproxy:2.8';
-    expect(await chooseImage('haproxy', 'my/haproxy:1', hasOnly())).toMatchObject({ image: 'my/haproxy:1', source: 'profile', present: false });
-    expect(await chooseImage('haproxy', undefined, hasOnly('haproxy:2.8'))).toMatchObject({ image: 'haproxy:2.8', source: 'environment', present: true });
+    expect(await chooseImage('haproxy', 'my/haproxy:1', hasOnly())).toMatchObject({
+      image: 'my/haproxy:1',
+      source: 'profile',
+      present: false,
+    });
+    expect(await chooseImage('haproxy', undefined, hasOnly('haproxy:2.8'))).toMatchObject({
+      image: 'haproxy:2.8',
+      source: 'environment',
+      present: true,
+    });
     delete process.env.MQTT_LB_HAPROXY_IMAGE;
-    expect(await chooseImage('haproxy', undefined, hasOnly(IMAGES.haproxy))).toMatchObject({ image: IMAGES.haproxy, source: 'local build' });
-    expect(await chooseImage('haproxy', undefined, hasOnly())).toMatchObject({ image: 'haproxy:2.6', source: 'official', present: false });
+    expect(await chooseImage('haproxy', undefined, hasOnly(IMAGES.haproxy))).toMatchObject({
+      image: IMAGES.haproxy,
+      source: 'local build',
+    });
+    expect(await chooseImage('haproxy', undefined, hasOnly())).toMatchObject({
+      image: 'haproxy:2.6',
+      source: 'official',
+      present: false,
+    });
     expect(await chooseImage('redis', undefined, hasOnly())).toMatchObject({ image: 'redis:7', source: 'official' });
-    expect(await chooseImage('emqx', undefined, hasOnly())).toMatchObject({ image: 'emqx/emqx:5.8.9', source: 'official' });
+    expect(await chooseImage('emqx', undefined, hasOnly())).toMatchObject({
+      image: 'emqx/emqx:5.8.9',
+      source: 'official',
+    });
     process.env.MQTT_LB_EMQX_IMAGE = 'public.ecr.aws/emqx/emqx:5.8.9';
-    expect(await chooseImage('emqx', undefined, hasOnly())).toMatchObject({ image: 'public.ecr.aws/emqx/emqx:5.8.9', source: 'environment' });
+    expect(await chooseImage('emqx', undefined, hasOnly())).toMatchObject({
+      image: 'public.ecr.aws/emqx/emqx:5.8.9',
+      source: 'environment',
+    });
   });
 
   test('stand-in without its image: the official Node base with the program copied in', async () => {
-    expect(await chooseImage('standin', undefined, hasOnly())).toMatchObject({ image: 'node:20-bookworm-slim', appEntry: 'dist/standin/node.js' });
+    expect(await chooseImage('standin', undefined, hasOnly())).toMatchObject({
+      image: 'node:20-bookworm-slim',
+      appEntry: 'dist/standin/node.js',
+    });
     const built = await chooseImage('standin', undefined, hasOnly(IMAGES.standin));
     expect([built.image, built.source, built.appEntry]).toEqual([IMAGES.standin, 'local build', undefined]);
-    expect(await chooseImage('ts-proxy', undefined, hasOnly())).toMatchObject({ image: 'node:20-bookworm-slim', appEntry: 'dist/proxy/main.js' });
+    expect(await chooseImage('ts-proxy', undefined, hasOnly())).toMatchObject({
+      image: 'node:20-bookworm-slim',
+      appEntry: 'dist/proxy/main.js',
+    });
   });
 
   test('roles a profile needs', () => {
-    expect(rolesFor({ kind: 'standin', redis_image: 'r:1' }, { kind: 'haproxy' }).map((r) => [r.role, r.explicit])).toEqual([['standin', undefined], ['redis', 'r:1'], ['haproxy', undefined]]);
-    expect(rolesFor({ kind: 'emqx', image: 'e:1' }, { kind: 'ts-proxy', image: 't:1' }).map((r) => [r.role, r.explicit])).toEqual([['emqx', 'e:1'], ['ts-proxy', 't:1']]);
+    expect(
+      rolesFor({ kind: 'standin', redis_image: 'r:1' }, { kind: 'haproxy' }).map((r) => [r.role, r.explicit]),
+    ).toEqual([
+      ['standin', undefined],
+      ['redis', 'r:1'],
+      ['haproxy', undefined],
+    ]);
+    expect(
+      rolesFor({ kind: 'emqx', image: 'e:1' }, { kind: 'ts-proxy', image: 't:1' }).map((r) => [r.role, r.explicit]),
+    ).toEqual([
+      ['emqx', 'e:1'],
+      ['ts-proxy', 't:1'],
+    ]);
   });
 });

@@ -12,7 +12,9 @@ import { parseMapEntries } from '../../harness/balancer/address-map.js';
 import { containerNodes } from './helpers/container-nodes.js';
 import { tmpFile } from './helpers/files.js';
 
-const nodes = containerNodes(defineEmqxCluster({ runId: 'r', nodes: 3, image: 'emqx/emqx:5.8.9', trustProxy: false, heartbeatMs: 2000 }).nodes);
+const nodes = containerNodes(
+  defineEmqxCluster({ runId: 'r', nodes: 3, image: 'emqx/emqx:5.8.9', trustProxy: false, heartbeatMs: 2000 }).nodes,
+);
 const production = path.resolve('fixtures/haproxy/production/emqx-roundrobin.cfg');
 
 describe('HAProxy config mapped for the container', () => {
@@ -23,18 +25,30 @@ describe('HAProxy config mapped for the container', () => {
       ['emqx_node_2', 'node2', 'node2.emqx.io:1883'],
       ['emqx_node_3', 'node3', 'node3.emqx.io:1883'],
     ]);
-    expect(m.mapping.filter((x) => x.backend === 'emqx_dashboard_back').map((x) => x.mapped)).toEqual(['node1.emqx.io:18083', 'node2.emqx.io:18083', 'node3.emqx.io:18083']);
+    expect(m.mapping.filter((x) => x.backend === 'emqx_dashboard_back').map((x) => x.mapped)).toEqual([
+      'node1.emqx.io:18083',
+      'node2.emqx.io:18083',
+      'node3.emqx.io:18083',
+    ]);
     expect(m.text).not.toMatch(/\.invalid/);
   });
 
   test('frontends keep their port on all container addresses; the runtime API is appended on its TCP port', async () => {
     const m = await mapForContainer({ configFile: production, explicitMap: [], nodes });
-    expect(m.binds.map((b) => [b.frontend, b.host, b.port])).toEqual([['emqx_tcp', '0.0.0.0', 1883], ['emqx_dashboard', '0.0.0.0', 18083]]);
-    expect(m.text.trimEnd().split('\n').at(-1)).toBe(`    stats socket ipv4@0.0.0.0:${HAPROXY_API_PORT} mode 600 level admin expose-fd listeners`);
+    expect(m.binds.map((b) => [b.frontend, b.host, b.port])).toEqual([
+      ['emqx_tcp', '0.0.0.0', 1883],
+      ['emqx_dashboard', '0.0.0.0', 18083],
+    ]);
+    expect(m.text.trimEnd().split('\n').at(-1)).toBe(
+      `    stats socket ipv4@0.0.0.0:${HAPROXY_API_PORT} mode 600 level admin expose-fd listeners`,
+    );
   });
 
   test('two binds on one port, or on the API port, are moved apart', async () => {
-    const file = tmpFile('lb.cfg', `defaults\n  mode tcp\nfrontend a\n  bind :${HAPROXY_API_PORT}\n  default_backend b\nfrontend c\n  bind 10.0.0.1:1883,10.0.0.2:1883\n  default_backend b\nbackend b\n  server s1 emqx-1.prod:1883\n`);
+    const file = tmpFile(
+      'lb.cfg',
+      `defaults\n  mode tcp\nfrontend a\n  bind :${HAPROXY_API_PORT}\n  default_backend b\nfrontend c\n  bind 10.0.0.1:1883,10.0.0.2:1883\n  default_backend b\nbackend b\n  server s1 emqx-1.prod:1883\n`,
+    );
     const m = await mapForContainer({ configFile: file, explicitMap: [], nodes });
     const ports = m.binds.map((b) => b.port);
     expect(new Set(ports).size).toBe(3);
@@ -43,7 +57,10 @@ describe('HAProxy config mapped for the container', () => {
   });
 
   test('an upstream beyond the cluster is refused with its line; --map maps it explicitly', async () => {
-    const file = tmpFile('lb.cfg', 'defaults\n  mode tcp\nfrontend f\n  bind :1883\n  default_backend b\nbackend b\n  server s1 a.prod:1883\n  server s2 b.prod:1883\n  server s3 c.prod:1883\n  server s4 d.prod:1883\n');
+    const file = tmpFile(
+      'lb.cfg',
+      'defaults\n  mode tcp\nfrontend f\n  bind :1883\n  default_backend b\nbackend b\n  server s1 a.prod:1883\n  server s2 b.prod:1883\n  server s3 c.prod:1883\n  server s4 d.prod:1883\n',
+    );
     const err = await mapForContainer({ configFile: file, explicitMap: [], nodes }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).line).toBe(10);

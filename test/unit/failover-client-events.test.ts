@@ -59,10 +59,19 @@ describe('client events', () => {
     const hung = net.createServer((s) => void s.resume());
     await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
     const hungPort = (hung.address() as AddressInfo).port;
-    const m = member('hung-1', pool.create({ host: '127.0.0.1', port: hungPort }, { clientId: 'hung-1', reconnectPeriod: 50, connectTimeout: 300 }));
+    const m = member(
+      'hung-1',
+      pool.create(
+        { host: '127.0.0.1', port: hungPort },
+        { clientId: 'hung-1', reconnectPeriod: 50, connectTimeout: 300 },
+      ),
+    );
     const t0 = Date.now();
     try {
-      await waitFor(() => m.events.attempts(t0, Date.now()).filter((a) => a.outcome === 'closed').length >= 2, { timeoutMs: 5000, what: 'two failed attempts' });
+      await waitFor(() => m.events.attempts(t0, Date.now()).filter((a) => a.outcome === 'closed').length >= 2, {
+        timeoutMs: 5000,
+        what: 'two failed attempts',
+      });
     } finally {
       await new Promise<void>((r) => m.client.end(true, {}, () => r()));
       await new Promise<void>((r) => hung.close(() => r()));

@@ -16,7 +16,16 @@ async function factsOf(profile: string): Promise<BalancerFacts> {
 }
 
 function view(facts: BalancerFacts, status: Record<string, string> = {}): BalancerServerState[] {
-  return facts.mqttBackend.servers.map((s) => ({ backend: facts.mqttBackend.name, name: s.name, node: s.node, status: status[s.node] ?? 'UP', checkStatus: 'L7OK', lastChangeMs: 0, current: 0, total: 0 }));
+  return facts.mqttBackend.servers.map((s) => ({
+    backend: facts.mqttBackend.name,
+    name: s.name,
+    node: s.node,
+    status: status[s.node] ?? 'UP',
+    checkStatus: 'L7OK',
+    lastChangeMs: 0,
+    current: 0,
+    total: 0,
+  }));
 }
 
 describe('expected shares derived from the config and the UP servers', () => {
@@ -54,8 +63,22 @@ describe('expected shares derived from the config and the UP servers', () => {
     expect(shareDistance(intended, exp.shares)).toBeCloseTo(2 / 15, 10);
     expect(exp.weightLines.find((w) => w.node === 'node3')).toMatchObject({ weight: 50, line: 31 });
     // What HAProxy then does (120/120/60) fails the even expectation but fits the config's own shares.
-    expect(evaluate({ algorithm: 'roundrobin', counts: { node1: 120, node2: 120, node3: 60 }, shares: intended, criteria: DEFAULT_CRITERIA }).fits).toBe(false);
-    expect(evaluate({ algorithm: 'roundrobin', counts: { node1: 120, node2: 120, node3: 60 }, shares: exp.shares, criteria: DEFAULT_CRITERIA }).fits).toBe(true);
+    expect(
+      evaluate({
+        algorithm: 'roundrobin',
+        counts: { node1: 120, node2: 120, node3: 60 },
+        shares: intended,
+        criteria: DEFAULT_CRITERIA,
+      }).fits,
+    ).toBe(false);
+    expect(
+      evaluate({
+        algorithm: 'roundrobin',
+        counts: { node1: 120, node2: 120, node3: 60 },
+        shares: exp.shares,
+        criteria: DEFAULT_CRITERIA,
+      }).fits,
+    ).toBe(true);
   });
 
   test('client-id stickiness is recognised in the sticky fixture and absent elsewhere', async () => {
@@ -76,7 +99,13 @@ describe('fairness settings and source addresses', () => {
   test('defaults, and wrong values refused naming the key', () => {
     const none = <T>(_k: string, fallback: T): T => fallback;
     const s = fairnessSettings(none);
-    expect(s).toMatchObject({ clients: 300, concurrency: 20, criteria: { jainMin: 0.98, pMin: 0.001 }, sourceAddresses: 250, rebalance: { clients: 150, newClients: 75 } });
+    expect(s).toMatchObject({
+      clients: 300,
+      concurrency: 20,
+      criteria: { jainMin: 0.98, pMin: 0.001 },
+      sourceAddresses: 250,
+      rebalance: { clients: 150, newClients: 75 },
+    });
     const bad = <T>(k: string, fallback: T): T => (k === 'jain_min' ? (2 as T) : fallback);
     expect(() => fairnessSettings(bad)).toThrow(/thresholds\.fairness\.jain_min/);
   });

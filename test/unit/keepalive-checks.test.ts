@@ -31,7 +31,11 @@ describe('static keepalive check', () => {
   });
 
   test('between 1.2× and 1.5×: fails the default rule, passes the EMQX rule', () => {
-    const t = { clientMs: { value: 80_000, line: 3, source: 'timeout client 80s' }, serverMs: { value: 80_000, line: 4, source: 'timeout server 80s' }, effectiveIdleMs: { value: 80_000, line: 3, source: 'timeout client 80s' } };
+    const t = {
+      clientMs: { value: 80_000, line: 3, source: 'timeout client 80s' },
+      serverMs: { value: 80_000, line: 4, source: 'timeout server 80s' },
+      effectiveIdleMs: { value: 80_000, line: 3, source: 'timeout client 80s' },
+    };
     expect(checkIdleTimeout(t, 60, 1.5, 'x.cfg').ok).toBe(false);
     expect(checkIdleTimeout(t, 60, 1.5, 'x.cfg').findings[0]!.title).toMatch(/cut whenever a PINGREQ is a little late/);
     const emqx = checkIdleTimeout(t, 60, 1.2, 'x.cfg');
@@ -40,7 +44,12 @@ describe('static keepalive check', () => {
   });
 
   test('timeout tunnel supersedes client/server and is the line named', () => {
-    const t = { clientMs: { value: 5000, line: 3 }, serverMs: { value: 5000, line: 4 }, tunnelMs: { value: 3_600_000, line: 9, source: 'timeout tunnel 1h' }, effectiveIdleMs: { value: 3_600_000, line: 9, source: 'timeout tunnel 1h' } };
+    const t = {
+      clientMs: { value: 5000, line: 3 },
+      serverMs: { value: 5000, line: 4 },
+      tunnelMs: { value: 3_600_000, line: 9, source: 'timeout tunnel 1h' },
+      effectiveIdleMs: { value: 3_600_000, line: 9, source: 'timeout tunnel 1h' },
+    };
     const r = checkIdleTimeout(t, 60, 1.5, 'x.cfg');
     expect(r.ok).toBe(true);
     expect(r.findings[0]).toMatchObject({ line: 9 });
@@ -69,6 +78,8 @@ describe('dynamic check plan (bounded idle wait)', () => {
   });
 
   test('a pinned keepalive is used as is', () => {
-    expect(planIdle({ profileKeepaliveS: 60, suiteKeepaliveS: 4, effectiveMs: undefined, maxWaitMs: 45_000 })).toMatchObject({ keepaliveS: 4, targetMs: 6000, bounded: false });
+    expect(
+      planIdle({ profileKeepaliveS: 60, suiteKeepaliveS: 4, effectiveMs: undefined, maxWaitMs: 45_000 }),
+    ).toMatchObject({ keepaliveS: 4, targetMs: 6000, bounded: false });
   });
 });

@@ -27,11 +27,14 @@ describe('PeriodicLoop', () => {
 
   test('stop() ends the loop and waits for the tick in progress', async () => {
     let inTick = false;
-    const loop = new PeriodicLoop(async () => {
-      inTick = true;
-      await delay(30);
-      inTick = false;
-    }, { intervalMs: 1, maxTicks: 1000 });
+    const loop = new PeriodicLoop(
+      async () => {
+        inTick = true;
+        await delay(30);
+        inTick = false;
+      },
+      { intervalMs: 1, maxTicks: 1000 },
+    );
     loop.start();
     await waitFor(() => inTick, { timeoutMs: 2000, intervalMs: 1, what: 'a tick in progress' });
     await loop.stop();
@@ -44,10 +47,13 @@ describe('PeriodicLoop', () => {
 
   test("a tick's own time counts towards the period; a tick longer than the period is followed at once", async () => {
     const starts: number[] = [];
-    const loop = new PeriodicLoop(async (i) => {
-      starts.push(Date.now());
-      await delay(i === 1 ? 120 : 40);
-    }, { intervalMs: 60, maxTicks: 4 });
+    const loop = new PeriodicLoop(
+      async (i) => {
+        starts.push(Date.now());
+        await delay(i === 1 ? 120 : 40);
+      },
+      { intervalMs: 60, maxTicks: 4 },
+    );
     loop.start();
     await waitFor(() => !loop.running, { timeoutMs: 3000, intervalMs: 5, what: 'the loop to end' });
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!);

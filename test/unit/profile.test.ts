@@ -26,12 +26,19 @@ describe('profile loading', () => {
     const { readdirSync } = await import('node:fs');
     const files = readdirSync('fixtures/profiles').filter((f) => f.endsWith('.yaml'));
     expect(files.length).toBeGreaterThanOrEqual(6);
-    for (const f of files) expect(loadProfile(path.join('fixtures/profiles', f)).balancer.kind).toMatch(/haproxy|ts-proxy|external/);
+    for (const f of files)
+      expect(loadProfile(path.join('fixtures/profiles', f)).balancer.kind).toMatch(/haproxy|ts-proxy|external/);
   });
 
   test('defaults are filled in', () => {
     const p = loadProfile(write('min.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\n'));
-    expect(p).toMatchObject({ name: 'min', runtime: 'auto', broker: { kind: 'standin', nodes: 3 }, suites: ['pubsub'], balancerConfigFile: path.join(dir, 'lb.cfg') });
+    expect(p).toMatchObject({
+      name: 'min',
+      runtime: 'auto',
+      broker: { kind: 'standin', nodes: 3 },
+      suites: ['pubsub'],
+      balancerConfigFile: path.join(dir, 'lb.cfg'),
+    });
   });
 
   test('bad YAML names the line', () => {

@@ -3,8 +3,10 @@ import { compareToBaseline } from '../../harness/report/baseline.js';
 import type { FailoverMetrics, FairnessMetrics, Summary, TlsMetrics } from '../../harness/report/summary-types.js';
 import { roundrobinSummary } from './report-fixtures.js';
 
-const failover = (s: Summary) => (s.metrics.failover as { scenarios: Record<string, FailoverMetrics> }).scenarios['kill-node2']!;
-const fairness = (s: Summary) => (s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios.roundrobin!;
+const failover = (s: Summary) =>
+  (s.metrics.failover as { scenarios: Record<string, FailoverMetrics> }).scenarios['kill-node2']!;
+const fairness = (s: Summary) =>
+  (s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios.roundrobin!;
 const tls = (s: Summary) => s.metrics.tls as TlsMetrics;
 const DETECTION = 'metrics.failover.scenarios.kill-node2.detection_ms';
 
@@ -58,17 +60,26 @@ describe('compareToBaseline', () => {
     const { baseline, current } = pair();
     fairness(current).jain = fairness(baseline).jain - 0.05;
     tls(current).handshakes_per_s = tls(baseline).handshakes_per_s * 0.5;
-    const regressed = compareToBaseline(current, baseline).metricChanges.filter((m) => m.regressed).map((m) => m.path);
+    const regressed = compareToBaseline(current, baseline)
+      .metricChanges.filter((m) => m.regressed)
+      .map((m) => m.path);
     expect(regressed.sort()).toEqual(['metrics.fairness.scenarios.roundrobin.jain', 'metrics.tls.handshakes_per_s']);
   });
 
   test('a failure that is no longer detected (null) is a regression; custom tolerances apply', () => {
     const { baseline, current } = pair();
     failover(current).detection_ms = null;
-    expect(compareToBaseline(current, baseline).metricChanges.find((m) => m.path === DETECTION)).toMatchObject({ from: 2000, to: null, change: null, regressed: true });
+    expect(compareToBaseline(current, baseline).metricChanges.find((m) => m.path === DETECTION)).toMatchObject({
+      from: 2000,
+      to: null,
+      change: null,
+      regressed: true,
+    });
     failover(current).detection_ms = 2300;
     expect(compareToBaseline(current, baseline).regressed).toBe(false);
-    expect(compareToBaseline(current, baseline, { detectionMs: { worse: 'higher', relative: 0.1 } }).regressed).toBe(true);
+    expect(compareToBaseline(current, baseline, { detectionMs: { worse: 'higher', relative: 0.1 } }).regressed).toBe(
+      true,
+    );
   });
 
   test('passed → failed is a regression, failed → passed an improvement', () => {
@@ -77,8 +88,20 @@ describe('compareToBaseline', () => {
     baseline.suites.tls!.tests[0]!.status = 'failed';
     const diff = compareToBaseline(current, baseline);
     expect(diff.statusChanges).toEqual([
-      { suite: 'tls', test: 'tls › TLS 1.3 handshake through the balancer', from: 'failed', to: 'passed', kind: 'improvement' },
-      { suite: 'fairness', test: 'fairness › connections spread evenly', from: 'passed', to: 'failed', kind: 'regression' },
+      {
+        suite: 'tls',
+        test: 'tls › TLS 1.3 handshake through the balancer',
+        from: 'failed',
+        to: 'passed',
+        kind: 'improvement',
+      },
+      {
+        suite: 'fairness',
+        test: 'fairness › connections spread evenly',
+        from: 'passed',
+        to: 'failed',
+        kind: 'regression',
+      },
     ]);
     expect(diff.regressed).toBe(true);
   });
@@ -86,7 +109,13 @@ describe('compareToBaseline', () => {
   test('an improvement alone is not a regression; tests and scenarios missing on one side are ignored', () => {
     const { baseline, current } = pair();
     baseline.suites.tls!.tests[0]!.status = 'failed';
-    current.suites.pubsub!.tests.push({ name: 'new test', path: ['pubsub'], status: 'failed', durationMs: 1, findings: [] });
+    current.suites.pubsub!.tests.push({
+      name: 'new test',
+      path: ['pubsub'],
+      status: 'failed',
+      durationMs: 1,
+      findings: [],
+    });
     delete (current.metrics.failover as { scenarios: Record<string, unknown> }).scenarios['kill-node2'];
     const diff = compareToBaseline(current, baseline);
     expect(diff.regressed).toBe(false);

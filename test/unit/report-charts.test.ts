@@ -1,6 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { fairnessBars, fairnessChart } from '../../harness/report/charts/fairness-chart.js';
-import { failoverTimelineChart, placeEventLabels, reconnectHistogramChart } from '../../harness/report/charts/failover-charts.js';
+import {
+  failoverTimelineChart,
+  placeEventLabels,
+  reconnectHistogramChart,
+} from '../../harness/report/charts/failover-charts.js';
 import { pubsubLatencyChart, tlsHandshakeChart } from '../../harness/report/charts/latency-charts.js';
 import { failoverMetrics, fairnessMetrics, tlsMetrics } from './report-fixtures.js';
 
@@ -18,12 +22,27 @@ function texts(svg: string): string[] {
 describe('charts', () => {
   test('fairness: grouped bars with observed, expected and balancer values, titled and labelled', async () => {
     const m = fairnessMetrics({ node1: 300, node2: 0, node3: 0 }, 'source', 0.333);
-    expect(fairnessBars(m).filter((b) => b.series === 'Expected').map((b) => b.value)).toEqual([100, 100, 100]);
+    expect(
+      fairnessBars(m)
+        .filter((b) => b.series === 'Expected')
+        .map((b) => b.value),
+    ).toEqual([100, 100, 100]);
     const svg = await fairnessChart(m, 'source');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(externalReferences(svg)).toEqual([]);
     const labels = texts(svg);
-    expect(labels).toEqual(expect.arrayContaining(['Connections per node — source', 'Connections (count)', 'node1', 'node3', 'Observed', 'Expected', 'Balancer counter', '300']));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'Connections per node — source',
+        'Connections (count)',
+        'node1',
+        'node3',
+        'Observed',
+        'Expected',
+        'Balancer counter',
+        '300',
+      ]),
+    );
     expect(svg.match(/role-mark[^"]*"/g)?.length).toBeGreaterThan(0);
   });
 
@@ -31,7 +50,17 @@ describe('charts', () => {
     const svg = await failoverTimelineChart(failoverMetrics(2400), 'kill-node2');
     expect(externalReferences(svg)).toEqual([]);
     const labels = texts(svg);
-    for (const expected of ['fault node2 3.0 s', 'marked-down node2 5.4 s', 'reconnected 6.9 s', 'marked-up node2 10.5 s', 'Time since scenario start (s)', 'Live connections (count)', 'node1', 'node2', 'node3']) {
+    for (const expected of [
+      'fault node2 3.0 s',
+      'marked-down node2 5.4 s',
+      'reconnected 6.9 s',
+      'marked-up node2 10.5 s',
+      'Time since scenario start (s)',
+      'Live connections (count)',
+      'node1',
+      'node2',
+      'node3',
+    ]) {
       expect(labels).toContain(expected);
     }
     expect(svg.match(/<path[^>]*class="[^"]*"?/g)).not.toBeNull();
@@ -54,13 +83,17 @@ describe('charts', () => {
   test('histograms: reconnect, TLS handshake and pub/sub latency with percentile markers', async () => {
     const reconnect = await reconnectHistogramChart(failoverMetrics(2400), 'kill-node2');
     const tls = await tlsHandshakeChart(tlsMetrics(38, 820));
-    const pubsub = await pubsubLatencyChart({ latency_ms: { p50: 2.1, p99: 9.8, max: 14, samples: [1, 2, 2, 3, 9.8, 14] } });
+    const pubsub = await pubsubLatencyChart({
+      latency_ms: { p50: 2.1, p99: 9.8, max: 14, samples: [1, 2, 2, 3, 9.8, 14] },
+    });
     for (const svg of [reconnect, tls, pubsub]) {
       expect(svg.startsWith('<svg')).toBe(true);
       expect(externalReferences(svg)).toEqual([]);
       expect(texts(svg)).toContain('Count');
     }
-    expect(texts(tls)).toEqual(expect.arrayContaining(['TLS handshake latency', 'Handshake latency (ms)', 'p50 15 ms', 'p99 38 ms']));
+    expect(texts(tls)).toEqual(
+      expect.arrayContaining(['TLS handshake latency', 'Handshake latency (ms)', 'p50 15 ms', 'p99 38 ms']),
+    );
     expect(texts(pubsub)).toEqual(expect.arrayContaining(['Pub/sub cross-node latency', 'p50 2.1 ms', 'p99 9.8 ms']));
     expect(texts(reconnect)).toContain('Reconnect time per client (ms)');
   });

@@ -1,5 +1,11 @@
 /** Realistic summaries for the report tests (and for rendering a sample report by hand). */
-import type { FailoverMetrics, FairnessMetrics, Summary, TestResult, TlsMetrics } from '../../harness/report/summary-types.js';
+import type {
+  FailoverMetrics,
+  FairnessMetrics,
+  Summary,
+  TestResult,
+  TlsMetrics,
+} from '../../harness/report/summary-types.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so fixtures and snapshots are stable. */
 function seeded(seed: number): () => number {
@@ -64,7 +70,11 @@ function timeline(seed: number, detectMs: number): NonNullable<FailoverMetrics['
     const jitter = () => Math.round(random() * 2);
     samples.push({
       t,
-      counts: { node1: 100 + Math.floor(moved / 2) + jitter(), node2: afterFault ? 0 : 100, node3: 100 + Math.ceil(moved / 2) + jitter() },
+      counts: {
+        node1: 100 + Math.floor(moved / 2) + jitter(),
+        node2: afterFault ? 0 : 100,
+        node3: 100 + Math.ceil(moved / 2) + jitter(),
+      },
       balancer: { node2: afterFault && t >= 3000 + detectMs ? 'DOWN' : 'UP' },
     });
   }
@@ -122,11 +132,27 @@ export function tlsMetrics(p99: number, rate: number): TlsMetrics {
     concurrency: 32,
     latencies_ms: logNormalSamples(400, p99 * 0.4, 0.35, 11),
     negotiated: [{ version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' }],
-    certificates: [{ role: 'server', subject: 'CN=mqtt.test', issuer: 'CN=harness test CA', sans: ['DNS:mqtt.test', 'IP:127.0.0.1'], daysToExpiry: 364, keyType: 'EC', keySize: 256 }],
+    certificates: [
+      {
+        role: 'server',
+        subject: 'CN=mqtt.test',
+        issuer: 'CN=harness test CA',
+        sans: ['DNS:mqtt.test', 'IP:127.0.0.1'],
+        daysToExpiry: 364,
+        keyType: 'EC',
+        keySize: 256,
+      },
+    ],
   };
 }
 
-const test = (suite: string, name: string, status: TestResult['status'], durationMs: number, extra: Partial<TestResult> = {}): TestResult => ({
+const test = (
+  suite: string,
+  name: string,
+  status: TestResult['status'],
+  durationMs: number,
+  extra: Partial<TestResult> = {},
+): TestResult => ({
   name,
   path: [suite],
   status,
@@ -138,15 +164,22 @@ const test = (suite: string, name: string, status: TestResult['status'], duratio
 export const SOURCE_FINDING = {
   severity: 'error' as const,
   title: 'All 300 clients landed on node1 (Jain index 0.33)',
-  detail: '`balance source` hashes the client source address; every test client connects from 127.0.0.1, so all of them map to one server.',
+  detail:
+    '`balance source` hashes the client source address; every test client connects from 127.0.0.1, so all of them map to one server.',
   file: 'haproxy.cfg',
   line: 23,
-  remedy: 'Use `balance leastconn` (long-lived MQTT connections) or `balance roundrobin`; keep `source` only if clients come from many addresses.',
+  remedy:
+    'Use `balance leastconn` (long-lived MQTT connections) or `balance roundrobin`; keep `source` only if clients come from many addresses.',
 };
 
 export const SKIP_REASON = 'needs capability sharedSubscriptions: the stand-in broker does not support $share';
 
-function summary(profileName: string, balance: string, tests: Record<string, TestResult[]>, metrics: Record<string, unknown>): Summary {
+function summary(
+  profileName: string,
+  balance: string,
+  tests: Record<string, TestResult[]>,
+  metrics: Record<string, unknown>,
+): Summary {
   const suites: Summary['suites'] = {};
   for (const [name, list] of Object.entries(tests)) {
     suites[name] = {
@@ -160,20 +193,46 @@ function summary(profileName: string, balance: string, tests: Record<string, Tes
   const all = Object.values(suites);
   return {
     schema: 1,
-    run: { id: `run-${profileName}`, started: '2025-11-25T10:00:00.000Z', finished: '2025-11-25T10:04:12.000Z', harnessVersion: '0.1.0', profile: `fixtures/profiles/${profileName}.yaml`, profileName },
+    run: {
+      id: `run-${profileName}`,
+      started: '2025-11-25T10:00:00.000Z',
+      finished: '2025-11-25T10:04:12.000Z',
+      harnessVersion: '0.1.0',
+      profile: `fixtures/profiles/${profileName}.yaml`,
+      profileName,
+    },
     deployment: {
       runtime: 'local',
       broker: {
         kind: 'standin',
         version: '0.1.0',
         nodes: [1, 2, 3].map((i) => ({ name: `node${i}`, mqtt: `127.0.1.${i}:1883`, http: `127.0.1.${i}:18083` })),
-        capabilities: { mqtt5: false, sharedSubscriptions: false, sessionsSurviveNodeLoss: true, willsOfDeadNode: true },
+        capabilities: {
+          mqtt5: false,
+          sharedSubscriptions: false,
+          sessionsSurviveNodeLoss: true,
+          willsOfDeadNode: true,
+        },
       },
-      balancer: { kind: 'haproxy', version: '2.8.5', configFile: 'haproxy.cfg', config: HAPROXY_SOURCE_CONFIG.replace('balance source', `balance ${balance}`), mapping },
-      endpoints: { mqtt: 'mqtt://127.0.1.10:1883', mqtts: 'mqtts://127.0.1.10:8883', stats: 'http://127.0.1.10:8404/stats' },
+      balancer: {
+        kind: 'haproxy',
+        version: '2.8.5',
+        configFile: 'haproxy.cfg',
+        config: HAPROXY_SOURCE_CONFIG.replace('balance source', `balance ${balance}`),
+        mapping,
+      },
+      endpoints: {
+        mqtt: 'mqtt://127.0.1.10:1883',
+        mqtts: 'mqtts://127.0.1.10:8883',
+        stats: 'http://127.0.1.10:8404/stats',
+      },
       startup_ms: 4210,
     },
-    totals: { passed: all.reduce((n, s) => n + s.passed, 0), failed: all.reduce((n, s) => n + s.failed, 0), skipped: all.reduce((n, s) => n + s.skipped, 0) },
+    totals: {
+      passed: all.reduce((n, s) => n + s.passed, 0),
+      failed: all.reduce((n, s) => n + s.failed, 0),
+      skipped: all.reduce((n, s) => n + s.skipped, 0),
+    },
     suites,
     metrics,
   };
@@ -189,7 +248,10 @@ export function roundrobinSummary(): Summary {
         test('pubsub', 'retained message is seen through any node', 'passed', 430),
         test('pubsub', 'shared subscription spreads load', 'skipped', 0, { skipReason: SKIP_REASON }),
       ],
-      tls: [test('tls', 'TLS 1.3 handshake through the balancer', 'passed', 1530), test('tls', 'handshake rate under concurrency', 'passed', 5120)],
+      tls: [
+        test('tls', 'TLS 1.3 handshake through the balancer', 'passed', 1530),
+        test('tls', 'handshake rate under concurrency', 'passed', 5120),
+      ],
       failover: [test('failover', 'kill node2: clients reconnect within 5 s', 'passed', 12_400)],
       fairness: [test('fairness', 'connections spread evenly', 'passed', 3900)],
     },
@@ -197,7 +259,9 @@ export function roundrobinSummary(): Summary {
       pubsub: { latency_ms: { p50: 2.1, p99: 9.8, max: 14.2, samples: logNormalSamples(500, 2.1, 0.6, 3) } },
       tls: tlsMetrics(38, 820),
       failover: { scenarios: { 'kill-node2': failoverMetrics(2400) } },
-      fairness: { scenarios: { roundrobin: fairnessMetrics({ node1: 100, node2: 101, node3: 99 }, 'roundrobin', 0.9999) } },
+      fairness: {
+        scenarios: { roundrobin: fairnessMetrics({ node1: 100, node2: 101, node3: 99 }, 'roundrobin', 0.9999) },
+      },
     },
   );
 }
@@ -211,12 +275,18 @@ export function sourceSummary(): Summary {
       ...Object.fromEntries(Object.entries(base.suites).map(([k, v]) => [k, v.tests])),
       fairness: [
         test('fairness', 'connections spread evenly', 'failed', 4100, {
-          failureMessages: ['\u001b[31mexpect(received).toBeGreaterThan(expected)\u001b[39m\n\nExpected: > 0.9\nReceived:   0.3333'],
+          failureMessages: [
+            '\u001b[31mexpect(received).toBeGreaterThan(expected)\u001b[39m\n\nExpected: > 0.9\nReceived:   0.3333',
+          ],
           findings: [SOURCE_FINDING],
         }),
       ],
     },
-    { ...base.metrics, failover: { scenarios: { 'kill-node2': failoverMetrics(6000, 9) } }, fairness: { scenarios: { source: fairnessMetrics({ node1: 300, node2: 0, node3: 0 }, 'source', 0.3333) } } },
+    {
+      ...base.metrics,
+      failover: { scenarios: { 'kill-node2': failoverMetrics(6000, 9) } },
+      fairness: { scenarios: { source: fairnessMetrics({ node1: 300, node2: 0, node3: 0 }, 'source', 0.3333) } },
+    },
   );
   s.suites.failover!.tests[0]!.findings.push({
     severity: 'warning',

@@ -2,9 +2,18 @@ import { describe, expect, test } from '@jest/globals';
 import { compareToBaseline } from '../../harness/report/baseline.js';
 import { renderIndex } from '../../harness/report/html/index-page.js';
 import { renderProfilePage } from '../../harness/report/html/profile-page.js';
-import { HAPROXY_SOURCE_CONFIG, roundrobinSummary, SKIP_REASON, SOURCE_FINDING, sourceSummary } from './report-fixtures.js';
+import {
+  HAPROXY_SOURCE_CONFIG,
+  roundrobinSummary,
+  SKIP_REASON,
+  SOURCE_FINDING,
+  sourceSummary,
+} from './report-fixtures.js';
 
-const PAGES = { 'haproxy-roundrobin': 'profiles/haproxy-roundrobin.html', 'haproxy-source': 'profiles/haproxy-source.html' };
+const PAGES = {
+  'haproxy-roundrobin': 'profiles/haproxy-roundrobin.html',
+  'haproxy-source': 'profiles/haproxy-source.html',
+};
 
 /** Tags (with their attributes and inline styles) that load anything from elsewhere; visible text may name URLs. */
 function externalReferences(html: string): string[] {
@@ -39,7 +48,9 @@ describe('renderIndex', () => {
 
   test('overall verdict and totals in the header', () => {
     expect(html).toContain('<span class="verdict failed">✗ FAILED</span>');
-    expect(html).toMatch(/<b>11<\/b><span>passed<\/span>.*<b>1<\/b><span>failed<\/span>.*<b>2<\/b><span>skipped<\/span>/s);
+    expect(html).toMatch(
+      /<b>11<\/b><span>passed<\/span>.*<b>1<\/b><span>failed<\/span>.*<b>2<\/b><span>skipped<\/span>/s,
+    );
   });
 
   test('top findings: errors first, with remedy and links to the profile page', () => {
@@ -60,11 +71,21 @@ describe('renderIndex', () => {
 describe('renderProfilePage', () => {
   test('deployment, capabilities, mapping table and the config with mapped and flagged lines', async () => {
     const html = await renderProfilePage(sourceSummary());
-    for (const text of ['standin 0.1.0 × 3 nodes', 'haproxy 2.8.5', '4.21 s', '127.0.1.2:18083', 'mqtts://127.0.1.10:8883', 'sharedSubscriptions', 'unlike EMQX CE']) {
+    for (const text of [
+      'standin 0.1.0 × 3 nodes',
+      'haproxy 2.8.5',
+      '4.21 s',
+      '127.0.1.2:18083',
+      'mqtts://127.0.1.10:8883',
+      'sharedSubscriptions',
+      'unlike EMQX CE',
+    ]) {
       expect(html).toContain(text);
     }
     // mapping: original address, its line, the node and the mapped address; the line really holds that address
-    expect(html).toMatch(/<code>10\.20\.0\.12:1883<\/code><\/td><td class="num"><a href="#config-L26">26<\/a><\/td><td>→ node2<\/td><td><code>127\.0\.1\.2:1883<\/code>/);
+    expect(html).toMatch(
+      /<code>10\.20\.0\.12:1883<\/code><\/td><td class="num"><a href="#config-L26">26<\/a><\/td><td>→ node2<\/td><td><code>127\.0\.1\.2:1883<\/code>/,
+    );
     expect(HAPROXY_SOURCE_CONFIG.split('\n')[25]).toContain('10.20.0.12:1883');
     expect(elementText(html, 'config-L26')).toMatch(/server emqx2 10\.20\.0\.12:1883.*→ node2/);
     expect(html).toContain('<tr id="config-L23" class="flagged">');
@@ -110,7 +131,16 @@ describe('renderProfilePage', () => {
     delete summary.deployment;
     summary.metrics = {};
     summary.totals = { passed: 0, failed: 0, skipped: 0 };
-    summary.suites = { pubsub: { passed: 0, failed: 0, skipped: 0, durationMs: 0, error: 'haproxy exited: <bind> failed & port in use', tests: [] } };
+    summary.suites = {
+      pubsub: {
+        passed: 0,
+        failed: 0,
+        skipped: 0,
+        durationMs: 0,
+        error: 'haproxy exited: <bind> failed & port in use',
+        tests: [],
+      },
+    };
     const html = await renderProfilePage(summary);
     expect(html).toContain('<span class="verdict failed">');
     expect(html).toContain('The suite could not run:</b> haproxy exited: &lt;bind&gt; failed &amp; port in use');
@@ -122,7 +152,10 @@ describe('renderProfilePage', () => {
     const baseline = sourceSummary();
     baseline.suites.fairness!.tests[0]!.status = 'passed';
     const current = sourceSummary();
-    const html = await renderProfilePage(current, { baseline: compareToBaseline(current, baseline), indexHref: '../index.html' });
+    const html = await renderProfilePage(current, {
+      baseline: compareToBaseline(current, baseline),
+      indexHref: '../index.html',
+    });
     expect(html).toContain('Compared with baseline');
     expect(html).toContain('<span class="badge regression">1 regression</span>');
     expect(html).toContain('regressed · was passed');

@@ -10,7 +10,12 @@ const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Arra
 function parse(xml: string): { root: Node; suites: Node[] } {
   const valid = XMLValidator.validate(xml);
   expect(valid).toBe(true);
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseAttributeValue: false, trimValues: false }).parse(xml) as Node;
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    parseAttributeValue: false,
+    trimValues: false,
+  }).parse(xml) as Node;
   const root = doc.testsuites as Node;
   return { root, suites: asArray(root.testsuite as Node | Node[]) };
 }
@@ -21,8 +26,14 @@ describe('renderJunit', () => {
 
   test('one testsuite per profile × suite with matching totals', () => {
     expect(suites.map((s) => s['@name'])).toEqual([
-      'haproxy-roundrobin.pubsub', 'haproxy-roundrobin.tls', 'haproxy-roundrobin.failover', 'haproxy-roundrobin.fairness',
-      'haproxy-source.pubsub', 'haproxy-source.tls', 'haproxy-source.failover', 'haproxy-source.fairness',
+      'haproxy-roundrobin.pubsub',
+      'haproxy-roundrobin.tls',
+      'haproxy-roundrobin.failover',
+      'haproxy-roundrobin.fairness',
+      'haproxy-source.pubsub',
+      'haproxy-source.tls',
+      'haproxy-source.failover',
+      'haproxy-source.fairness',
     ]);
     expect(root['@tests']).toBe('14');
     expect(root['@failures']).toBe('1');
@@ -79,7 +90,14 @@ describe('renderJunit', () => {
 
   test('a suite that could not run is an error, not a green suite', () => {
     const s = roundrobinSummary();
-    s.suites.tls = { passed: 0, failed: 0, skipped: 0, durationMs: 0, error: 'deployment failed: haproxy exited with code 1', tests: [] };
+    s.suites.tls = {
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      durationMs: 0,
+      error: 'deployment failed: haproxy exited with code 1',
+      tests: [],
+    };
     const { root: r, suites: parsed } = parse(renderJunit([s]));
     expect(r['@errors']).toBe('1');
     const tls = parsed.find((x) => x['@name'] === 'haproxy-roundrobin.tls')!;

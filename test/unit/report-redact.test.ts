@@ -25,7 +25,19 @@ yKoZIzj0DAQehRANCAAS
 MIIBkTCB+wIJAKHBfpeg
 -----END CERTIFICATE-----`;
 
-const SECRETS = ['$6$saltsalt$hashhashhash', 'hunter2', 'S3cretPass', 'abcdef123456', 'pw123', 'tok-123', 'public-pass', 'colon-pass', 'sq-secret', 'MHcCAQEEIOr0bMZc', 'yKoZIzj0DAQehRANCAAS'];
+const SECRETS = [
+  '$6$saltsalt$hashhashhash',
+  'hunter2',
+  'S3cretPass',
+  'abcdef123456',
+  'pw123',
+  'tok-123',
+  'public-pass',
+  'colon-pass',
+  'sq-secret',
+  'MHcCAQEEIOr0bMZc',
+  'yKoZIzj0DAQehRANCAAS',
+];
 
 describe('redactConfig', () => {
   const out = redactConfig(CONFIG);

@@ -37,7 +37,11 @@ describe('writeReport', () => {
       const result = await writeReport(dir, [roundrobinSummary(), sourceSummary()], { baseline });
       expect((await readdir(join(dir, 'profiles'))).sort()).toEqual(['haproxy-roundrobin.html', 'haproxy-source.html']);
       expect(result.files.map((f) => f.slice(dir.length + 1)).sort()).toEqual([
-        'index.html', 'junit.xml', 'profiles/haproxy-roundrobin.html', 'profiles/haproxy-source.html', 'summary.json',
+        'index.html',
+        'junit.xml',
+        'profiles/haproxy-roundrobin.html',
+        'profiles/haproxy-source.html',
+        'summary.json',
       ]);
       const index = await readFile(result.index, 'utf8');
       expect(index).toContain('href="profiles/haproxy-source.html"');

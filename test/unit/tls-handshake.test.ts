@@ -13,7 +13,11 @@ let pki: Pki;
 const servers: RunningServer[] = [];
 const port: Record<string, number> = {};
 
-async function tlsServer(name: string, certKey: { cert: string; key: string }, extra: Record<string, unknown> = {}): Promise<void> {
+async function tlsServer(
+  name: string,
+  certKey: { cert: string; key: string },
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const s = await startTlsEcho({ cert: await readFile(certKey.cert), key: await readFile(certKey.key), ...extra });
   servers.push(s);
   port[name] = s.port;
@@ -27,7 +31,11 @@ beforeAll(async () => {
   await tlsServer('expired', pki.expired);
   await tlsServer('unknownCa', pki.unknownCaServer);
   await tlsServer('legacy', pki.server, { minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' });
-  await tlsServer('mtls', pki.server, { requestCert: true, rejectUnauthorized: true, ca: await readFile(pki.clientCa) });
+  await tlsServer('mtls', pki.server, {
+    requestCert: true,
+    rejectUnauthorized: true,
+    ca: await readFile(pki.clientCa),
+  });
   const silent = await startSilent();
   const ssh = await startSilent(Buffer.from('SSH-2.0-OpenSSH_9.2\r\n'));
   const broker = await startAedes();
@@ -54,14 +62,23 @@ describe('tryHandshake against a Node tls.Server', () => {
 
   test('unknown CA → refused by the client; the same certificate is fine with its own CA', async () => {
     const r = await tryHandshake({ ...at('unknownCa'), ca: pki.ca });
-    expect(r).toMatchObject({ ok: false, outcome: 'refused-by-client', authorized: false, error: { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' } });
+    expect(r).toMatchObject({
+      ok: false,
+      outcome: 'refused-by-client',
+      authorized: false,
+      error: { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' },
+    });
     expect(r.peerCertificate?.issuer).toContain('unknown CA');
     expect((await tryHandshake({ ...at('unknownCa'), ca: pki.unknownCa })).outcome).toBe('ok');
   });
 
   test('wrong host name → refused; accepted with checkHostname false', async () => {
     const r = await tryHandshake({ ...at('wrong'), ca: pki.ca });
-    expect(r).toMatchObject({ outcome: 'refused-by-client', authorized: true, error: { code: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
+    expect(r).toMatchObject({
+      outcome: 'refused-by-client',
+      authorized: true,
+      error: { code: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+    });
     expect((await tryHandshake({ ...at('wrong'), ca: pki.ca, checkHostname: false })).outcome).toBe('ok');
     expect((await tryHandshake({ ...at('wrong'), ca: pki.ca, servername: 'wrong-host.invalid' })).outcome).toBe('ok');
   });
@@ -93,9 +110,15 @@ describe('tryHandshake against a Node tls.Server', () => {
     const legacy = await tryHandshake({ ...at('legacy'), ca: pki.ca, ...tls10, ciphers: 'DEFAULT:@SECLEVEL=0' });
     expect(legacy).toMatchObject({ outcome: 'ok', protocol: 'TLSv1' });
     const noSeclevel = await tryHandshake({ ...at('legacy'), ca: pki.ca, ...tls10 });
-    expect(noSeclevel).toMatchObject({ outcome: 'refused-by-client', error: { code: 'ERR_SSL_LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED' } });
+    expect(noSeclevel).toMatchObject({
+      outcome: 'refused-by-client',
+      error: { code: 'ERR_SSL_LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED' },
+    });
     const strict = await tryHandshake({ ...at('good'), ca: pki.ca, ...tls10, ciphers: 'DEFAULT:@SECLEVEL=0' });
-    expect(strict).toMatchObject({ outcome: 'refused-by-server', error: { code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' } });
+    expect(strict).toMatchObject({
+      outcome: 'refused-by-server',
+      error: { code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' },
+    });
   });
 
   test('a cipher this client cannot offer → not-offerable, not "refused"', async () => {

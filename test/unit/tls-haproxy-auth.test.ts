@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { generatePki, type Pki } from '../../harness/tls/pki.js';
 import { tryHandshake } from '../../harness/tls/handshake.js';
 import { certFindings, certificateMetric } from '../../harness/tls/cert-facts.js';
-import { findMosquittoPub, mosquittoPubArgs, parseMosquittoOutput, runMosquittoPub } from '../../harness/tls/mosquitto.js';
+import {
+  findMosquittoPub,
+  mosquittoPubArgs,
+  parseMosquittoOutput,
+  runMosquittoPub,
+} from '../../harness/tls/mosquitto.js';
 import { startAedes } from '../../harness/tls/testing/backends.js';
 import { freePort, startHaproxy, type HaproxyProcess } from '../../harness/tls/testing/haproxy-process.js';
 import { haproxyTlsConfig } from '../../harness/tls/testing/haproxy-tls-config.js';
@@ -61,36 +66,71 @@ describe('server certificates through HAProxy', () => {
   });
 
   test('wrong host name → refused; accepted with checkHostname false', async () => {
-    expect(await tryHandshake({ ...at('wrong'), ca: pki.ca })).toMatchObject({ outcome: 'refused-by-client', error: { code: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
-    expect(await tryHandshake({ ...at('wrong'), ca: pki.ca, checkHostname: false })).toMatchObject({ ok: true, authorized: true });
+    expect(await tryHandshake({ ...at('wrong'), ca: pki.ca })).toMatchObject({
+      outcome: 'refused-by-client',
+      error: { code: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+    });
+    expect(await tryHandshake({ ...at('wrong'), ca: pki.ca, checkHostname: false })).toMatchObject({
+      ok: true,
+      authorized: true,
+    });
   });
 
   test('expired → refused; the peer certificate facts give the expiry finding', async () => {
     const r = await tryHandshake({ ...at('expired'), ca: pki.ca });
     expect(r).toMatchObject({ outcome: 'refused-by-client', error: { code: 'CERT_HAS_EXPIRED' } });
-    const findings = certFindings(r.peerCertificate!, { expectedNames: ['localhost'], role: 'server certificate of frontend expired' });
+    const findings = certFindings(r.peerCertificate!, {
+      expectedNames: ['localhost'],
+      role: 'server certificate of frontend expired',
+    });
     expect(findings.map((f) => f.severity)).toEqual(['error']);
-    expect(findings[0]!.title).toMatch(/^The server certificate of frontend expired CN=localhost, O=mqtt-lb-harness expired on /);
-    expect(certificateMetric('frontend expired', r.peerCertificate!)).toMatchObject({ role: 'frontend expired', keyType: 'RSA', keySize: 2048, sans: ['localhost', '127.0.0.1'] });
+    expect(findings[0]!.title).toMatch(
+      /^The server certificate of frontend expired CN=localhost, O=mqtt-lb-harness expired on /,
+    );
+    expect(certificateMetric('frontend expired', r.peerCertificate!)).toMatchObject({
+      role: 'frontend expired',
+      keyType: 'RSA',
+      keySize: 2048,
+      sans: ['localhost', '127.0.0.1'],
+    });
   });
 });
 
 describe('mTLS: ca-file … verify required', () => {
-  test.each(['TLSv1.3', 'TLSv1.2'] as const)('%s: no client certificate and an unknown one are refused by HAProxy; a valid one is accepted', async (maxVersion) => {
-    const base = { ...at('mtls'), ca: pki.ca, maxVersion };
-    const none = await tryHandshake(base);
-    expect(none).toMatchObject({ ok: false, outcome: 'refused-by-server' });
-    expect(none.error!.code).toBe(maxVersion === 'TLSv1.3' ? 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' : 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE');
-    const unknown = await tryHandshake({ ...base, cert: pki.unknownClient.cert, key: pki.unknownClient.key });
-    expect(unknown).toMatchObject({ ok: false, outcome: 'refused-by-server', error: { code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' } });
-    const good = await tryHandshake({ ...base, cert: pki.client.cert, key: pki.client.key });
-    expect(good).toMatchObject({ ok: true, protocol: maxVersion });
-  });
+  test.each(['TLSv1.3', 'TLSv1.2'] as const)(
+    '%s: no client certificate and an unknown one are refused by HAProxy; a valid one is accepted',
+    async (maxVersion) => {
+      const base = { ...at('mtls'), ca: pki.ca, maxVersion };
+      const none = await tryHandshake(base);
+      expect(none).toMatchObject({ ok: false, outcome: 'refused-by-server' });
+      expect(none.error!.code).toBe(
+        maxVersion === 'TLSv1.3'
+          ? 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'
+          : 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+      );
+      const unknown = await tryHandshake({ ...base, cert: pki.unknownClient.cert, key: pki.unknownClient.key });
+      expect(unknown).toMatchObject({
+        ok: false,
+        outcome: 'refused-by-server',
+        error: { code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' },
+      });
+      const good = await tryHandshake({ ...base, cert: pki.client.cert, key: pki.client.key });
+      expect(good).toMatchObject({ ok: true, protocol: maxVersion });
+    },
+  );
 });
 
 describe('mosquitto_pub through HAProxy', () => {
   const pub = (name: string, extra: Partial<Parameters<typeof runMosquittoPub>[0]> = {}) =>
-    runMosquittoPub({ host: '127.0.0.1', port: port[name]!, topic: 'aa', message: 'bb', clientId: `tls-${name}`, timeoutMs: 10_000, ...extra });
+    runMosquittoPub({
+      host: '127.0.0.1',
+      port: port[name]!,
+      topic: 'aa',
+      message: 'bb',
+      clientId: `tls-${name}`,
+      timeoutMs: 10_000,
+      ...extra,
+    });
 
   test('mosquitto_pub is installed', async () => {
     expect(await findMosquittoPub()).toMatch(/mosquitto_pub$/);
@@ -104,7 +144,11 @@ describe('mosquitto_pub through HAProxy', () => {
       "Client tls-good sending PUBLISH (d0, q0, r0, m1, 'aa', ... (2 bytes))",
       'Client tls-good sending DISCONNECT',
     ]);
-    expect(r).toMatchObject({ exitCode: 0, timedOut: false, parsed: { published: true, connackCode: 0, publish: { topic: 'aa', bytes: 2 } } });
+    expect(r).toMatchObject({
+      exitCode: 0,
+      timedOut: false,
+      parsed: { published: true, connackCode: 0, publish: { topic: 'aa', bytes: 2 } },
+    });
     expect(published).toContain('aa=bb');
   });
 
@@ -112,7 +156,12 @@ describe('mosquitto_pub through HAProxy', () => {
     const refused = await pub('wrong', { cafile: pki.ca });
     expect(refused.exitCode).not.toBe(0);
     // "sending CONNECT" may or may not be printed before the handshake fails (libmosquitto queues it): not asserted.
-    expect(refused.parsed).toMatchObject({ published: false, receivedConnack: false, hostnameVerificationFailed: true, tlsError: 'certificate verify failed' });
+    expect(refused.parsed).toMatchObject({
+      published: false,
+      receivedConnack: false,
+      hostnameVerificationFailed: true,
+      tlsError: 'certificate verify failed',
+    });
     const insecure = await pub('wrong', { cafile: pki.ca, insecure: true });
     expect(insecure).toMatchObject({ exitCode: 0, parsed: { published: true } });
   });
@@ -120,7 +169,11 @@ describe('mosquitto_pub through HAProxy', () => {
   test('expired and unknown CA: certificate verify failed', async () => {
     for (const r of [await pub('expired', { cafile: pki.ca }), await pub('unknownCa', { cafile: pki.ca })]) {
       expect(r.exitCode).not.toBe(0);
-      expect(r.parsed).toMatchObject({ published: false, hostnameVerificationFailed: false, tlsError: 'certificate verify failed' });
+      expect(r.parsed).toMatchObject({
+        published: false,
+        hostnameVerificationFailed: false,
+        tlsError: 'certificate verify failed',
+      });
     }
   });
 
@@ -139,9 +192,13 @@ describe('mosquitto_pub through HAProxy', () => {
     expect(r).toMatchObject({ exitCode: 0, parsed: { published: true } });
   });
 
-  test('argument checks and the parser on the guide\'s own output', () => {
-    expect(() => mosquittoPubArgs({ host: 'h', port: 1, insecure: true, timeoutMs: 1 })).toThrow(/insecure need cafile/);
-    expect(() => mosquittoPubArgs({ host: 'h', port: 1, cafile: 'ca', cert: 'c', timeoutMs: 1 })).toThrow(/cert and key go together/);
+  test("argument checks and the parser on the guide's own output", () => {
+    expect(() => mosquittoPubArgs({ host: 'h', port: 1, insecure: true, timeoutMs: 1 })).toThrow(
+      /insecure need cafile/,
+    );
+    expect(() => mosquittoPubArgs({ host: 'h', port: 1, cafile: 'ca', cert: 'c', timeoutMs: 1 })).toThrow(
+      /cert and key go together/,
+    );
     const guide = [
       'Client mosqpub/1984-emq1 sending CONNECT',
       'Client mosqpub/1984-emq1 received CONNACK',
@@ -149,8 +206,21 @@ describe('mosquitto_pub through HAProxy', () => {
       'Client mosqpub/1984-emq1 sending DISCONNECT',
     ];
     // The guide prints CONNACK without its code (older mosquitto): that is not a confirmed accept.
-    expect(parseMosquittoOutput(guide)).toMatchObject({ clientId: 'mosqpub/1984-emq1', sentConnect: true, sentPublish: true, sentDisconnect: true, receivedConnack: false, published: false });
-    expect(parseMosquittoOutput(guide.map((l) => l.replace(/CONNACK$/, 'CONNACK (0)')))).toMatchObject({ published: true, connackCode: 0 });
-    expect(parseMosquittoOutput([], ['Error: Connection refused'])).toMatchObject({ connectionRefused: true, published: false });
+    expect(parseMosquittoOutput(guide)).toMatchObject({
+      clientId: 'mosqpub/1984-emq1',
+      sentConnect: true,
+      sentPublish: true,
+      sentDisconnect: true,
+      receivedConnack: false,
+      published: false,
+    });
+    expect(parseMosquittoOutput(guide.map((l) => l.replace(/CONNACK$/, 'CONNACK (0)')))).toMatchObject({
+      published: true,
+      connackCode: 0,
+    });
+    expect(parseMosquittoOutput([], ['Error: Connection refused'])).toMatchObject({
+      connectionRefused: true,
+      published: false,
+    });
   });
 });

@@ -11,7 +11,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePki, type Pki } from '../../harness/tls/pki.js';
-import { localClientCapabilities, probeProtocolVersions, probeWeakCiphers, type ProbeTarget } from '../../harness/tls/policy.js';
+import {
+  localClientCapabilities,
+  probeProtocolVersions,
+  probeWeakCiphers,
+  type ProbeTarget,
+} from '../../harness/tls/policy.js';
 import { cipherFindings, protocolFindings } from '../../harness/tls/policy-findings.js';
 import { measureHandshakes } from '../../harness/tls/handshake-bench.js';
 import { startAedes, type RunningServer } from '../../harness/tls/testing/backends.js';
@@ -94,7 +99,12 @@ describe('probeWeakCiphers through HAProxy 2.6', () => {
   test('default bind refuses NULL and anon; the rest is not testable from this client', async () => {
     const probes = await probeWeakCiphers(target('dflt'));
     for (const p of probes) {
-      if (p.offerable) expect([p.family, p.verdict, p.errorCode]).toEqual([p.family, 'refused', 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE']);
+      if (p.offerable)
+        expect([p.family, p.verdict, p.errorCode]).toEqual([
+          p.family,
+          'refused',
+          'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+        ]);
       else expect([p.family, p.verdict]).toEqual([p.family, 'not-testable']);
     }
     const findings = cipherFindings(probes);
@@ -105,17 +115,33 @@ describe('probeWeakCiphers through HAProxy 2.6', () => {
   test('the broken fixture accepts NULL and anonymous ciphers → error findings', async () => {
     const probes = await probeWeakCiphers(target('broken'));
     const byFamily = Object.fromEntries(probes.map((p) => [p.family, p]));
-    expect(byFamily.NULL).toMatchObject({ verdict: 'accepted', protocol: 'TLSv1.2', cipher: expect.stringMatching(/NULL/) });
+    expect(byFamily.NULL).toMatchObject({
+      verdict: 'accepted',
+      protocol: 'TLSv1.2',
+      cipher: expect.stringMatching(/NULL/),
+    });
     expect(byFamily.anon).toMatchObject({ verdict: 'accepted', cipher: expect.stringMatching(/^(ADH|AECDH)-/) });
     const errors = cipherFindings(probes, 'frontend broken').filter((f) => f.severity === 'error');
-    expect(errors.map((f) => f.title)).toEqual([expect.stringMatching(/accepts NULL ciphers/), expect.stringMatching(/accepts anon ciphers/)]);
+    expect(errors.map((f) => f.title)).toEqual([
+      expect.stringMatching(/accepts NULL ciphers/),
+      expect.stringMatching(/accepts anon ciphers/),
+    ]);
   });
 });
 
 describe('measureHandshakes through HAProxy 2.6', () => {
   test('full handshakes, bounded by count: sane numbers', async () => {
-    const m = await measureHandshakes({ host: '127.0.0.1', port: port.dflt!, ca: pki.ca, concurrency: 4, maxHandshakes: 60, maxMs: 20_000 });
-    console.info(`TLS handshakes via HAProxy: ${m.handshakes_per_s}/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms, ${m.completed} done in ${m.elapsed_ms} ms`);
+    const m = await measureHandshakes({
+      host: '127.0.0.1',
+      port: port.dflt!,
+      ca: pki.ca,
+      concurrency: 4,
+      maxHandshakes: 60,
+      maxMs: 20_000,
+    });
+    console.info(
+      `TLS handshakes via HAProxy: ${m.handshakes_per_s}/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms, ${m.completed} done in ${m.elapsed_ms} ms`,
+    );
     expect(m).toMatchObject({ completed: 60, failed: 0, concurrency: 4 });
     expect(m.latencies_ms).toHaveLength(60);
     expect(m.handshakes_per_s).toBeGreaterThan(0);
@@ -126,7 +152,15 @@ describe('measureHandshakes through HAProxy 2.6', () => {
   });
 
   test('bounded by time: stops at maxMs with a huge count', async () => {
-    const m = await measureHandshakes({ host: '127.0.0.1', port: port.dflt!, ca: pki.ca, concurrency: 2, maxHandshakes: 1_000_000, maxMs: 300, sampleLimit: 50 });
+    const m = await measureHandshakes({
+      host: '127.0.0.1',
+      port: port.dflt!,
+      ca: pki.ca,
+      concurrency: 2,
+      maxHandshakes: 1_000_000,
+      maxMs: 300,
+      sampleLimit: 50,
+    });
     expect(m.completed).toBeGreaterThan(0);
     expect(m.completed).toBeLessThan(1_000_000);
     expect(m.elapsed_ms).toBeLessThan(300 + 5000);
@@ -134,7 +168,20 @@ describe('measureHandshakes through HAProxy 2.6', () => {
   });
 
   test('failures are counted by code, not timed', async () => {
-    const m = await measureHandshakes({ host: '127.0.0.1', port: port.dflt!, ca: pki.unknownCa, concurrency: 2, maxHandshakes: 6, maxMs: 5000 });
-    expect(m).toMatchObject({ completed: 0, failed: 6, handshakes_per_s: 0, p50_ms: 0, errors: { UNABLE_TO_VERIFY_LEAF_SIGNATURE: 6 } });
+    const m = await measureHandshakes({
+      host: '127.0.0.1',
+      port: port.dflt!,
+      ca: pki.unknownCa,
+      concurrency: 2,
+      maxHandshakes: 6,
+      maxMs: 5000,
+    });
+    expect(m).toMatchObject({
+      completed: 0,
+      failed: 6,
+      handshakes_per_s: 0,
+      p50_ms: 0,
+      errors: { UNABLE_TO_VERIFY_LEAF_SIGNATURE: 6 },
+    });
   });
 });

@@ -12,7 +12,12 @@ import { ConfigError } from '../../harness/errors.js';
 import { fixture } from './helpers/files.js';
 import { mapOptions as opts } from './helpers/haproxy.js';
 
-const certificates = { crt: '/run/tls/server.pem', crtList: '/run/tls/crt-list.txt', clientCa: '/run/tls/client-ca.crt', serverCa: '/run/tls/ca.crt' };
+const certificates = {
+  crt: '/run/tls/server.pem',
+  crtList: '/run/tls/crt-list.txt',
+  clientCa: '/run/tls/client-ca.crt',
+  serverCa: '/run/tls/ca.crt',
+};
 
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
@@ -24,7 +29,12 @@ describe('certificate paths in haproxy.cfg', () => {
     const out = m.text.split('\n');
     expect(out[line - 1]).toBe('    bind 127.0.9.10:30001 ssl crt /run/tls/server.pem');
     expect(out.slice(0, text.split('\n').length - 1).length).toBe(text.split('\n').length - 1);
-    expect(m.rewrites).toContainEqual({ line, from: 'crt /etc/haproxy/certs/mqtt-lb.pem', to: 'crt /run/tls/server.pem', why: "certificate path mapped to the run's generated PKI" });
+    expect(m.rewrites).toContainEqual({
+      line,
+      from: 'crt /etc/haproxy/certs/mqtt-lb.pem',
+      to: 'crt /run/tls/server.pem',
+      why: "certificate path mapped to the run's generated PKI",
+    });
     expect(m.binds.find((b) => b.frontend === 'emqx_ssl')).toMatchObject({ ssl: true, port: 30001, line });
     expect(m.text).not.toContain('/etc/haproxy/certs');
   });
@@ -33,14 +43,22 @@ describe('certificate paths in haproxy.cfg', () => {
     const { text, file } = fixture('haproxy/tls/mtls.cfg');
     const m = await mapHaproxyConfig(text, file, opts({ certificates }));
     const line = lineOf(text, 'verify required');
-    expect(m.text.split('\n')[line - 1]).toBe('    bind 127.0.9.10:30001 ssl crt /run/tls/server.pem ca-file /run/tls/client-ca.crt verify required');
-    expect(m.rewrites.filter((r) => r.line === line).map((r) => r.from)).toEqual(['crt /etc/haproxy/certs/mqtt-lb.pem', 'ca-file /etc/haproxy/certs/client-ca.pem', expect.stringMatching(/^bind \*:8883/)]);
+    expect(m.text.split('\n')[line - 1]).toBe(
+      '    bind 127.0.9.10:30001 ssl crt /run/tls/server.pem ca-file /run/tls/client-ca.crt verify required',
+    );
+    expect(m.rewrites.filter((r) => r.line === line).map((r) => r.from)).toEqual([
+      'crt /etc/haproxy/certs/mqtt-lb.pem',
+      'ca-file /etc/haproxy/certs/client-ca.pem',
+      expect.stringMatching(/^bind \*:8883/),
+    ]);
   });
 
-  test('user PKI (no certificate map): the user\'s paths are kept', async () => {
+  test("user PKI (no certificate map): the user's paths are kept", async () => {
     const { text, file } = fixture('haproxy/tls/mtls.cfg');
     const m = await mapHaproxyConfig(text, file, opts());
-    expect(m.text).toContain('ssl crt /etc/haproxy/certs/mqtt-lb.pem ca-file /etc/haproxy/certs/client-ca.pem verify required');
+    expect(m.text).toContain(
+      'ssl crt /etc/haproxy/certs/mqtt-lb.pem ca-file /etc/haproxy/certs/client-ca.pem verify required',
+    );
     expect(m.rewrites.some((r) => r.why.includes('certificate'))).toBe(false);
   });
 
@@ -69,7 +87,11 @@ describe('preflight (haproxy -c) with the run PKI', () => {
   test('the offload fixture passes only with its certificate paths mapped', async () => {
     const file = path.resolve('fixtures/haproxy/tls/mtls.cfg');
     const tlsProfile = tlsSchema.parse({ mtls: 'required' });
-    await expect(withPreflightTls(tlsProfile, path.resolve('fixtures/profiles/haproxy-tls-mtls.yaml'), (tls) => preflightHaproxy(file, 3, [], tls))).resolves.toBeDefined();
+    await expect(
+      withPreflightTls(tlsProfile, path.resolve('fixtures/profiles/haproxy-tls-mtls.yaml'), (tls) =>
+        preflightHaproxy(file, 3, [], tls),
+      ),
+    ).resolves.toBeDefined();
     await expect(preflightHaproxy(file, 3, [])).rejects.toThrow(/haproxy -c rejected the config: .*mqtt-lb\.pem/);
   });
 });

@@ -25,7 +25,10 @@ let dir: string;
 let pki: Pki;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tls-pki-'));
-  pki = await generatePki(join(dir, 'rsa'), { serverNames: ['mqtt.example.test', 'localhost'], ipAddresses: ['127.0.0.2'] });
+  pki = await generatePki(join(dir, 'rsa'), {
+    serverNames: ['mqtt.example.test', 'localhost'],
+    ipAddresses: ['127.0.0.2'],
+  });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -38,7 +41,14 @@ describe('generatePki (RSA 2048)', () => {
   });
 
   test('keys and combined PEMs are mode 0600, certificates 0644', async () => {
-    for (const p of [pki.caKey, pki.server.key, pki.server.combined, pki.client.key, pki.unknownClient.key, pki.expired.combined]) {
+    for (const p of [
+      pki.caKey,
+      pki.server.key,
+      pki.server.combined,
+      pki.client.key,
+      pki.unknownClient.key,
+      pki.expired.combined,
+    ]) {
       expect((await stat(p)).mode & 0o777).toBe(0o600);
     }
     expect((await stat(pki.server.cert)).mode & 0o777).toBe(0o644);
@@ -67,7 +77,9 @@ describe('generatePki (RSA 2048)', () => {
     expect((await opensslVerify(pki.ca, pki.wrongHost.cert, ['-verify_hostname', WRONG_HOST_NAME])).ok).toBe(true);
     expect((await opensslVerify(pki.ca, pki.expired.cert)).out).toMatch(/certificate has expired/);
     expect((await opensslVerify(pki.ca, pki.expired.cert, ['-no_check_time'])).ok).toBe(true);
-    expect((await opensslVerify(pki.ca, pki.unknownCaServer.cert)).out).toMatch(/unable to get local issuer certificate/);
+    expect((await opensslVerify(pki.ca, pki.unknownCaServer.cert)).out).toMatch(
+      /unable to get local issuer certificate/,
+    );
     expect((await opensslVerify(pki.unknownCa, pki.unknownCaServer.cert)).ok).toBe(true);
     expect((await opensslVerify(pki.clientCa, pki.client.cert, ['-purpose', 'sslclient'])).ok).toBe(true);
     expect((await opensslVerify(pki.clientCa, pki.unknownClient.cert)).ok).toBe(false);
@@ -104,15 +116,47 @@ describe('certFacts / certFindings', () => {
   });
 
   test('expiring within 30 days → warning; RSA 1024 → error', async () => {
-    const ca = await issueCertificate({ commonName: 'ca', usage: 'ca', keyType: 'ec-p256', notBefore: new Date(Date.now() - 1000), notAfter: new Date(Date.now() + 864e7) });
-    const soon = await issueCertificate({ commonName: 'soon', usage: 'server', keyType: 'ec-p256', dnsNames: ['soon.test'], notBefore: new Date(Date.now() - 1000), notAfter: new Date(Date.now() + 10 * 864e5) }, ca);
+    const ca = await issueCertificate({
+      commonName: 'ca',
+      usage: 'ca',
+      keyType: 'ec-p256',
+      notBefore: new Date(Date.now() - 1000),
+      notAfter: new Date(Date.now() + 864e7),
+    });
+    const soon = await issueCertificate(
+      {
+        commonName: 'soon',
+        usage: 'server',
+        keyType: 'ec-p256',
+        dnsNames: ['soon.test'],
+        notBefore: new Date(Date.now() - 1000),
+        notAfter: new Date(Date.now() + 10 * 864e5),
+      },
+      ca,
+    );
     const f = certFindings(certFacts(soon.certPem), { expectedNames: ['soon.test'] });
     expect(f.map((x) => x.severity)).toEqual(['warning']);
     expect(f[0]!.title).toMatch(/expires in 10 days/);
     // A 1024-bit RSA certificate, made with the openssl CLI (WebCrypto here only makes the sizes we ask for).
     const key = join(dir, 'weak.key');
     const crt = join(dir, 'weak.crt');
-    await run('openssl', ['req', '-x509', '-newkey', 'rsa:1024', '-nodes', '-keyout', key, '-out', crt, '-subj', '/CN=weak.test', '-addext', 'subjectAltName=DNS:weak.test', '-days', '90']);
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:1024',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      crt,
+      '-subj',
+      '/CN=weak.test',
+      '-addext',
+      'subjectAltName=DNS:weak.test',
+      '-days',
+      '90',
+    ]);
     const weak = certFindings(certFacts(await readFile(crt, 'utf8')), { expectedNames: ['weak.test'] });
     expect(weak.map((x) => [x.severity, x.title])).toEqual([['error', expect.stringMatching(/1024-bit RSA/)]]);
   });
@@ -129,14 +173,23 @@ describe('certFacts / certFindings', () => {
 
 describe('loadUserPki', () => {
   test('accepts good files and returns their facts', async () => {
-    const u = await loadUserPki({ ca: pki.ca, server: { cert: pki.server.cert, key: pki.server.key, combined: pki.server.combined }, clientCa: pki.clientCa, client: pki.client });
+    const u = await loadUserPki({
+      ca: pki.ca,
+      server: { cert: pki.server.cert, key: pki.server.key, combined: pki.server.combined },
+      clientCa: pki.clientCa,
+      client: pki.client,
+    });
     expect(u.certificates.map((c) => c.role)).toEqual(['ca', 'client CA', 'server', 'server (combined)', 'client']);
   });
 
   test('lists every problem: missing file, mismatched key, not a certificate', async () => {
     const notCert = join(dir, 'not-a-cert.pem');
     await writeFile(notCert, 'hello\n');
-    const p = loadUserPki({ ca: join(dir, 'missing.pem'), clientCa: notCert, server: { cert: pki.server.cert, key: pki.client.key } });
+    const p = loadUserPki({
+      ca: join(dir, 'missing.pem'),
+      clientCa: notCert,
+      server: { cert: pki.server.cert, key: pki.client.key },
+    });
     await expect(p).rejects.toThrow(/missing\.pem: ENOENT/);
     await expect(p).rejects.toThrow(/not-a-cert\.pem: no PEM CERTIFICATE block/);
     await expect(p).rejects.toThrow(/does not match certificate/);

@@ -21,7 +21,8 @@ let haproxy: HaproxyProcess | undefined;
 let tls13: tls.Server;
 const port: Record<string, number> = {};
 const suitesOf = (family: string): number[] => Object.keys(WEAK_SUITES[family]!).map(Number);
-const probe = (name: string, suites: number[]) => probeSuites({ host: '127.0.0.1', port: port[name]!, servername: 'localhost', suites, timeoutMs: 3000 });
+const probe = (name: string, suites: number[]) =>
+  probeSuites({ host: '127.0.0.1', port: port[name]!, servername: 'localhost', suites, timeoutMs: 3000 });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tls-raw-hello-'));
@@ -29,10 +30,23 @@ beforeAll(async () => {
   broker = await startAedes();
   for (const name of ['dflt', 'broken']) port[name] = await freePort();
   const crt = `ssl crt ${pki.server.combined}`;
-  haproxy = await startHaproxy(dir, haproxyTlsConfig(broker.port, { dflt: { port: port.dflt!, bind: crt }, broken: { port: port.broken!, bind: `${crt} ssl-min-ver TLSv1.0 ciphers ALL:eNULL:@SECLEVEL=0` } }), [port.dflt!, port.broken!]);
-  tls13 = tls.createServer({ cert: readFileSync(pki.server.cert), key: readFileSync(pki.server.key), minVersion: 'TLSv1.3' });
+  haproxy = await startHaproxy(
+    dir,
+    haproxyTlsConfig(broker.port, {
+      dflt: { port: port.dflt!, bind: crt },
+      broken: { port: port.broken!, bind: `${crt} ssl-min-ver TLSv1.0 ciphers ALL:eNULL:@SECLEVEL=0` },
+    }),
+    [port.dflt!, port.broken!],
+  );
+  tls13 = tls.createServer({
+    cert: readFileSync(pki.server.cert),
+    key: readFileSync(pki.server.key),
+    minVersion: 'TLSv1.3',
+  });
   tls13.on('tlsClientError', () => undefined);
-  port.tls13 = await new Promise<number>((resolve) => tls13.listen(0, '127.0.0.1', () => resolve((tls13.address() as { port: number }).port)));
+  port.tls13 = await new Promise<number>((resolve) =>
+    tls13.listen(0, '127.0.0.1', () => resolve((tls13.address() as { port: number }).port)),
+  );
 });
 afterAll(async () => {
   await haproxy?.stop();
@@ -56,18 +70,25 @@ describe('raw ClientHello', () => {
   test('HAProxy default bind: a modern suite is chosen; every weak family is refused with handshake_failure', async () => {
     expect(await probe('dflt', [0xc02b])).toMatchObject({ verdict: 'accepted', suite: 0xc02b });
     for (const family of Object.keys(WEAK_SUITES)) {
-      expect({ family, ...(await probe('dflt', suitesOf(family))) }).toMatchObject({ family, verdict: 'refused', alert: 40 });
+      expect({ family, ...(await probe('dflt', suitesOf(family))) }).toMatchObject({
+        family,
+        verdict: 'refused',
+        alert: 40,
+      });
     }
   });
 
   test('HAProxy with ciphers ALL:eNULL:@SECLEVEL=0: NULL and anon are chosen; RC4/3DES/EXPORT are not in its OpenSSL', async () => {
     expect(await probe('broken', suitesOf('NULL'))).toMatchObject({ verdict: 'accepted', suite: 0xc006 });
     expect((await probe('broken', suitesOf('anon'))).verdict).toBe('accepted');
-    for (const family of ['RC4', '3DES', 'DES', 'EXPORT']) expect((await probe('broken', suitesOf(family))).verdict).toBe('refused');
+    for (const family of ['RC4', '3DES', 'DES', 'EXPORT'])
+      expect((await probe('broken', suitesOf(family))).verdict).toBe('refused');
   });
 
   test('a TLS-1.3-only server refuses the TLS 1.2 hello with protocol_version; nothing listening is unreachable', async () => {
     expect(await probe('tls13', [0xc02b])).toMatchObject({ verdict: 'refused', alert: 70 });
-    expect((await probeSuites({ host: '127.0.0.1', port: await freePort(), suites: [0xc02b], timeoutMs: 1000 })).verdict).toBe('unreachable');
+    expect(
+      (await probeSuites({ host: '127.0.0.1', port: await freePort(), suites: [0xc02b], timeoutMs: 1000 })).verdict,
+    ).toBe('unreachable');
   });
 });

@@ -9,7 +9,12 @@ describe('waitFor', () => {
   });
   test('times out naming what it waited for and the last error', async () => {
     await expect(
-      waitFor(() => { throw new Error('nope'); }, { timeoutMs: 30, intervalMs: 5, what: 'the thing' }),
+      waitFor(
+        () => {
+          throw new Error('nope');
+        },
+        { timeoutMs: 30, intervalMs: 5, what: 'the thing' },
+      ),
     ).rejects.toThrow(/the thing.*nope/);
   });
   test('withTimeout rejects a promise that never settles', async () => {

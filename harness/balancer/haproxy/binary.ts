@@ -30,7 +30,14 @@ export async function validateHaproxyConfig(mappedFile: string, userFile: string
     const first = alerts[0] ?? text.trim().split('\n')[0] ?? 'haproxy -c failed';
     const line = /:(\d+)\]/.exec(first)?.[1];
     throw new ConfigError(
-      `haproxy -c rejected the config: ${first.replace(/^\[ALERT\]\s*\(\d+\)\s*:\s*/, '').trim()}${alerts.length > 1 ? `\n  (${alerts.length - 1} more: ${alerts.slice(1, 4).map((a) => a.replace(/^\[ALERT\]\s*\(\d+\)\s*:\s*/, '').trim()).join(' | ')})` : ''}`,
+      `haproxy -c rejected the config: ${first.replace(/^\[ALERT\]\s*\(\d+\)\s*:\s*/, '').trim()}${
+        alerts.length > 1
+          ? `\n  (${alerts.length - 1} more: ${alerts
+              .slice(1, 4)
+              .map((a) => a.replace(/^\[ALERT\]\s*\(\d+\)\s*:\s*/, '').trim())
+              .join(' | ')})`
+          : ''
+      }`,
       userFile,
       line ? Number(line) : undefined,
       'fix that line; run `haproxy -c -f <file>` to check a config by hand',

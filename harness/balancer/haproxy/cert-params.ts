@@ -23,7 +23,12 @@ export interface CertParamChange {
 }
 
 type Target = keyof CertificateMap;
-const BIND_PARAMS: Record<string, Target> = { crt: 'crt', 'crt-list': 'crtList', 'ca-file': 'clientCa', 'ca-verify-file': 'clientCa' };
+const BIND_PARAMS: Record<string, Target> = {
+  crt: 'crt',
+  'crt-list': 'crtList',
+  'ca-file': 'clientCa',
+  'ca-verify-file': 'clientCa',
+};
 const SERVER_PARAMS: Record<string, Target> = { 'ca-file': 'serverCa' };
 /** Parameters naming files the generated PKI has no counterpart for. */
 const UNMAPPABLE: Record<'bind' | 'server', string[]> = {
@@ -41,7 +46,13 @@ export function hasCertificateParams(kind: 'bind' | 'server', params: readonly s
  * Returns the parameters with certificate paths replaced (the keyword's argument only; everything else kept),
  * and the changes made. Throws a ConfigError naming the line for a file parameter the run's PKI cannot provide.
  */
-export function mapCertificateParams(kind: 'bind' | 'server', params: readonly string[], map: CertificateMap, file: string, line: number): { params: string[]; changes: CertParamChange[] } {
+export function mapCertificateParams(
+  kind: 'bind' | 'server',
+  params: readonly string[],
+  map: CertificateMap,
+  file: string,
+  line: number,
+): { params: string[]; changes: CertParamChange[] } {
   const table = kind === 'bind' ? BIND_PARAMS : SERVER_PARAMS;
   const out = [...params];
   const changes: CertParamChange[] = [];

@@ -33,8 +33,19 @@ function located<T>(value: T, l?: CfgLine): Located<T> {
 }
 
 /** Value of `name` in a server line's params, falling back to default-server lines. */
-function serverParam(cfg: ParsedCfg, section: CfgSection, server: CfgLine, name: string): { value?: string; present: boolean; line?: CfgLine } {
-  const candidates = [server, section.lines.filter((l) => l.tokens[0] === 'default-server').at(-1), defaultsFor(cfg, section)?.lines.filter((l) => l.tokens[0] === 'default-server').at(-1)];
+function serverParam(
+  cfg: ParsedCfg,
+  section: CfgSection,
+  server: CfgLine,
+  name: string,
+): { value?: string; present: boolean; line?: CfgLine } {
+  const candidates = [
+    server,
+    section.lines.filter((l) => l.tokens[0] === 'default-server').at(-1),
+    defaultsFor(cfg, section)
+      ?.lines.filter((l) => l.tokens[0] === 'default-server')
+      .at(-1),
+  ];
   for (const l of candidates) {
     if (!l) continue;
     const params = l.tokens[0] === 'server' ? l.tokens.slice(3) : l.tokens.slice(1);
@@ -63,7 +74,8 @@ function healthCheck(cfg: ParsedCfg, section: CfgSection, server: CfgLine): Heal
     fall: num('fall', 3, Number),
     rise: num('rise', 2, Number),
     timeoutMs: timeoutOf(cfg, section, 'check'),
-    shutdownSessionsOnDown: shutdown.present && shutdown.value === 'shutdown-sessions' ? located(true, shutdown.line) : { value: false },
+    shutdownSessionsOnDown:
+      shutdown.present && shutdown.value === 'shutdown-sessions' ? located(true, shutdown.line) : { value: false },
   };
   if (!check.present) return { kind: located('none' as const, server), ...base };
   const httpchk = lookup(cfg, section, 'option', 'httpchk');
@@ -73,12 +85,22 @@ function healthCheck(cfg: ParsedCfg, section: CfgSection, server: CfgLine): Heal
     const path = uriIdx >= 0 ? send!.tokens[uriIdx + 1] : httpchk.tokens.slice(2).find((t) => t.startsWith('/'));
     const expect = lookup(cfg, section, 'http-check', 'expect');
     const port = serverParam(cfg, section, server, 'port').value;
-    return { kind: located('http' as const, httpchk), http: { path: path ?? '/', port: port ? Number(port) : undefined, expect: expect?.tokens.slice(2).join(' ') }, ...base };
+    return {
+      kind: located('http' as const, httpchk),
+      http: { path: path ?? '/', port: port ? Number(port) : undefined, expect: expect?.tokens.slice(2).join(' ') },
+      ...base,
+    };
   }
   const tcpcheck = lookup(cfg, section, 'option', 'tcp-check');
   if (tcpcheck) {
-    const sends = section.lines.concat(defaultsFor(cfg, section)?.lines ?? []).filter((l) => l.tokens[0] === 'tcp-check' && (l.tokens[1] === 'send-binary' || l.tokens[1] === 'send-binary-lf'));
-    const expects = section.lines.concat(defaultsFor(cfg, section)?.lines ?? []).filter((l) => l.tokens[0] === 'tcp-check' && l.tokens[1] === 'expect');
+    const sends = section.lines
+      .concat(defaultsFor(cfg, section)?.lines ?? [])
+      .filter(
+        (l) => l.tokens[0] === 'tcp-check' && (l.tokens[1] === 'send-binary' || l.tokens[1] === 'send-binary-lf'),
+      );
+    const expects = section.lines
+      .concat(defaultsFor(cfg, section)?.lines ?? [])
+      .filter((l) => l.tokens[0] === 'tcp-check' && l.tokens[1] === 'expect');
     const mqttConnect = sends.some((l) => /^10/i.test(l.tokens[2] ?? ''));
     const expectsConnack = expects.some((l) => l.tokens.some((t) => /^20(02|03)/i.test(t)));
     if (mqttConnect && expectsConnack) return { kind: located('mqtt' as const, sends[0]), ...base };
@@ -87,7 +109,12 @@ function healthCheck(cfg: ParsedCfg, section: CfgSection, server: CfgLine): Heal
   return { kind: located('tcp' as const, check.line), ...base };
 }
 
-function backendFacts(cfg: ParsedCfg, section: CfgSection, mapping: readonly MappingEntry[], frontend?: CfgSection): BackendFacts {
+function backendFacts(
+  cfg: ParsedCfg,
+  section: CfgSection,
+  mapping: readonly MappingEntry[],
+  frontend?: CfgSection,
+): BackendFacts {
   const balance = lookup(cfg, section, 'balance');
   const servers: ServerFacts[] = section.lines
     .filter((l) => l.tokens[0] === 'server')
@@ -107,7 +134,11 @@ function backendFacts(cfg: ParsedCfg, section: CfgSection, mapping: readonly Map
     serverMs: timeoutOf(cfg, section, 'server'),
     tunnelMs: timeoutOf(cfg, section, 'tunnel'),
   };
-  timeouts.effectiveIdleMs = timeouts.tunnelMs ?? [timeouts.clientMs, timeouts.serverMs].filter((t): t is Located<number> => !!t).sort((a, b) => a.value - b.value)[0];
+  timeouts.effectiveIdleMs =
+    timeouts.tunnelMs ??
+    [timeouts.clientMs, timeouts.serverMs]
+      .filter((t): t is Located<number> => !!t)
+      .sort((a, b) => a.value - b.value)[0];
   return {
     name: section.name,
     algorithm: balance ? located(balance.tokens[1] ?? 'roundrobin', balance) : { value: 'roundrobin' },
@@ -120,9 +151,14 @@ function backendFacts(cfg: ParsedCfg, section: CfgSection, mapping: readonly Map
 export function haproxyFacts(cfg: ParsedCfg, mapping: readonly MappingEntry[]): BalancerFacts {
   const proxies = cfg.sections.filter((s) => s.kind === 'backend' || s.kind === 'listen');
   const frontendOf = (backend: string): CfgSection | undefined =>
-    cfg.sections.find((s) => (s.kind === 'frontend' && s.lines.some((l) => l.tokens[0] === 'default_backend' && l.tokens[1] === backend)) || (s.kind === 'listen' && s.name === backend));
+    cfg.sections.find(
+      (s) =>
+        (s.kind === 'frontend' && s.lines.some((l) => l.tokens[0] === 'default_backend' && l.tokens[1] === backend)) ||
+        (s.kind === 'listen' && s.name === backend),
+    );
   const backends = proxies.map((s) => backendFacts(cfg, s, mapping, frontendOf(s.name)));
-  const isMqtt = (b: BackendFacts): boolean => mapping.some((m) => m.backend === b.name && m.mapped.endsWith(`:${SERVICE_PORTS.mqtt}`));
+  const isMqtt = (b: BackendFacts): boolean =>
+    mapping.some((m) => m.backend === b.name && m.mapped.endsWith(`:${SERVICE_PORTS.mqtt}`));
   const mqttBackend = backends.find(isMqtt) ?? backends[0];
   if (!mqttBackend) throw new Error(`${cfg.file}: no backend with servers`);
   return { kind: 'haproxy', file: cfg.file, mqttBackend, backends };

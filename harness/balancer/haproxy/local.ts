@@ -9,7 +9,11 @@ import { haproxyVersion, validateHaproxyConfig } from './binary.js';
 import { HaproxyView, runtimeCommand } from './runtime-api.js';
 import { haproxyFacts } from './facts.js';
 
-export async function placeOnLoopback(host: string, originalPort: number, used: Set<string>): Promise<{ host: string; port: number }> {
+export async function placeOnLoopback(
+  host: string,
+  originalPort: number,
+  used: Set<string>,
+): Promise<{ host: string; port: number }> {
   if (!used.has(`${host}:${originalPort}`) && (await canBind(host, originalPort))) return { host, port: originalPort };
   for (let i = 0; i < 20; i++) {
     const port = await freePort(host);
@@ -32,17 +36,32 @@ export async function mapForLocal(spec: BalancerStartSpec, statsSocket: string):
 
 /** The run's files that replace the config's certificate paths (generated PKI only; user PKI keeps the user's paths). */
 export function certificateMapOf(tls: BalancerStartSpec['tls']): CertificateMap | undefined {
-  return tls?.mapCertificates ? { crt: tls.combined, crtList: tls.crtList, clientCa: tls.clientCa, serverCa: tls.ca } : undefined;
+  return tls?.mapCertificates
+    ? { crt: tls.combined, crtList: tls.crtList, clientCa: tls.clientCa, serverCa: tls.ca }
+    : undefined;
 }
 
 /** Turns HAProxy's startup alerts into errors that name the user's line and the fix. */
 function explainStartupFailure(err: Error, mapped: MappedHaproxyConfig, userFile: string): Error {
   if (/Cannot raise FD limit/.test(err.message)) {
-    const line = mapped.parsed.sections.filter((s) => s.kind === 'global').flatMap((s) => s.lines).find((l) => l.tokens[0] === 'maxconn')?.line;
-    return new ConfigError(`HAProxy cannot raise its file-descriptor limit for the configured maxconn (this shell allows ${hardFdLimit()})`, userFile, line, 'lower global `maxconn` (it needs about 2 descriptors per connection) or raise the hard limit (ulimit -Hn)');
+    const line = mapped.parsed.sections
+      .filter((s) => s.kind === 'global')
+      .flatMap((s) => s.lines)
+      .find((l) => l.tokens[0] === 'maxconn')?.line;
+    return new ConfigError(
+      `HAProxy cannot raise its file-descriptor limit for the configured maxconn (this shell allows ${hardFdLimit()})`,
+      userFile,
+      line,
+      'lower global `maxconn` (it needs about 2 descriptors per connection) or raise the hard limit (ulimit -Hn)',
+    );
   }
   if (/cannot bind socket|Address already in use/i.test(err.message)) {
-    return new ConfigError(`HAProxy could not bind a frontend: ${err.message.split('\n').find((l) => /bind/i.test(l)) ?? ''}`, userFile, undefined, 'another process holds the port; stop it or let the harness choose another loopback block');
+    return new ConfigError(
+      `HAProxy could not bind a frontend: ${err.message.split('\n').find((l) => /bind/i.test(l)) ?? ''}`,
+      userFile,
+      undefined,
+      'another process holds the port; stop it or let the harness choose another loopback block',
+    );
   }
   return err;
 }
@@ -65,15 +84,29 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
 
   const processes: ManagedProcess[] = [];
   const launch = async (extra: string[]): Promise<ManagedProcess> => {
-    const p = new ManagedProcess({ name: `haproxy${processes.length ? `-reload${processes.length}` : ''}`, command: 'haproxy', aptPackage: 'haproxy', args: ['-db', '-f', cfgFile, ...extra] }, spec.runDir);
+    const p = new ManagedProcess(
+      {
+        name: `haproxy${processes.length ? `-reload${processes.length}` : ''}`,
+        command: 'haproxy',
+        aptPackage: 'haproxy',
+        args: ['-db', '-f', cfgFile, ...extra],
+      },
+      spec.runDir,
+    );
     processes.push(p);
     await p.start();
     // Ready = the runtime API answers (HAProxy binds every frontend before it serves the API).
     // No test connection to the frontends: it would count in the servers' session totals.
     const pid = String(p.pid);
-    await p.waitReady(async () => (await runtimeCommand(statsSocket, 'show info', 500).catch(() => '')).includes(`Pid: ${pid}`), 15_000, 'answer on the runtime API').catch((err: Error) => {
-      throw explainStartupFailure(err, mapped, spec.configFile);
-    });
+    await p
+      .waitReady(
+        async () => (await runtimeCommand(statsSocket, 'show info', 500).catch(() => '')).includes(`Pid: ${pid}`),
+        15_000,
+        'answer on the runtime API',
+      )
+      .catch((err: Error) => {
+        throw explainStartupFailure(err, mapped, spec.configFile);
+      });
     return p;
   };
   await launch([]);

@@ -55,7 +55,17 @@ export interface MapOptions {
   certificates?: CertificateMap;
 }
 
-const PROCESS_KEYWORDS = new Set(['daemon', 'chroot', 'user', 'group', 'uid', 'gid', 'pidfile', 'nbproc', 'master-worker']);
+const PROCESS_KEYWORDS = new Set([
+  'daemon',
+  'chroot',
+  'user',
+  'group',
+  'uid',
+  'gid',
+  'pidfile',
+  'nbproc',
+  'master-worker',
+]);
 
 export async function mapHaproxyConfig(text: string, file: string, opts: MapOptions): Promise<MappedHaproxyConfig> {
   const parsed = parseHaproxyCfg(text, file);
@@ -73,31 +83,72 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
   const mapCerts = (kind: 'bind' | 'server', l: CfgLine, params: string[]): string[] => {
     if (!opts.certificates || !hasCertificateParams(kind, params)) return params;
     const r = mapCertificateParams(kind, params, opts.certificates, file, l.line);
-    for (const c of r.changes) rewrites.push({ line: l.line, from: c.from, to: c.to, why: "certificate path mapped to the run's generated PKI" });
+    for (const c of r.changes)
+      rewrites.push({
+        line: l.line,
+        from: c.from,
+        to: c.to,
+        why: "certificate path mapped to the run's generated PKI",
+      });
     return r.params;
   };
 
   for (const section of parsed.sections) {
     let serverIndex = 0;
     const mode = section.lines.find((l) => l.tokens[0] === 'mode')?.tokens[1] ?? 'tcp';
-    const backend = section.kind === 'listen' ? section.name : section.lines.find((l) => l.tokens[0] === 'default_backend')?.tokens[1];
+    const backend =
+      section.kind === 'listen'
+        ? section.name
+        : section.lines.find((l) => l.tokens[0] === 'default_backend')?.tokens[1];
     for (const l of section.lines) {
       const [kw, ...args] = l.tokens;
       if (kw === 'server-template') {
-        throw new ConfigError(`'server-template' is not supported: the harness maps each server line to one node`, file, l.line, 'write one `server` line per node');
+        throw new ConfigError(
+          `'server-template' is not supported: the harness maps each server line to one node`,
+          file,
+          l.line,
+          'write one `server` line per node',
+        );
       }
       if (kw === 'server' && (section.kind === 'backend' || section.kind === 'listen')) {
         const [name = '', addr = ''] = args;
         if (addr.startsWith('/') || addr.startsWith('unix@') || addr.startsWith('abns@')) {
-          throw new ConfigError(`server '${name}' uses a socket path (${addr}); only host:port upstreams can be mapped to nodes`, file, l.line);
+          throw new ConfigError(
+            `server '${name}' uses a socket path (${addr}); only host:port upstreams can be mapped to nodes`,
+            file,
+            l.line,
+          );
         }
         const hp = splitHostPort(addr);
-        const m = mapUpstream({ backend: section.name, server: name, index: serverIndex++, original: addr, host: hp.host, port: hp.port, file, line: l.line }, opts.nodeNames, opts.explicit, opts.resolve);
+        const m = mapUpstream(
+          {
+            backend: section.name,
+            server: name,
+            index: serverIndex++,
+            original: addr,
+            host: hp.host,
+            port: hp.port,
+            file,
+            line: l.line,
+          },
+          opts.nodeNames,
+          opts.explicit,
+          opts.resolve,
+        );
         const mapped = `${m.target.host}:${m.target.port}`;
-        const params = mapCerts('server', l, args.slice(2).map((p, i, all) => (all[i - 1] === 'addr' ? m.target.host : p)));
+        const params = mapCerts(
+          'server',
+          l,
+          args.slice(2).map((p, i, all) => (all[i - 1] === 'addr' ? m.target.host : p)),
+        );
         const sourceIdx = params.indexOf('source');
         if (sourceIdx >= 0 && !isLocalAddress(splitHostPort(params[sourceIdx + 1] ?? '').host)) {
-          throw new ConfigError(`server '${name}' binds a non-loopback source address (${params[sourceIdx + 1]})`, file, l.line, 'remove the source parameter for the test run');
+          throw new ConfigError(
+            `server '${name}' binds a non-loopback source address (${params[sourceIdx + 1]})`,
+            file,
+            l.line,
+            'remove the source parameter for the test run',
+          );
         }
         replace(l, ['server', name, mapped, ...params].join(' '), `upstream ${addr} → ${m.node}`);
         mapping.push({ backend: section.name, server: name, original: addr, line: l.line, node: m.node, mapped });
@@ -106,8 +157,19 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
         const params = mapCerts('bind', l, userParams);
         const placed: string[] = [];
         for (const a of addrList.split(',')) {
-          if (a.startsWith('/') || a.startsWith('unix@') || a.startsWith('abns@') || a.startsWith('fd@') || a.startsWith('sockpair@')) {
-            throw new ConfigError(`bind on a socket (${a}) is not supported by the harness`, file, l.line, 'bind on host:port');
+          if (
+            a.startsWith('/') ||
+            a.startsWith('unix@') ||
+            a.startsWith('abns@') ||
+            a.startsWith('fd@') ||
+            a.startsWith('sockpair@')
+          ) {
+            throw new ConfigError(
+              `bind on a socket (${a}) is not supported by the harness`,
+              file,
+              l.line,
+              'bind on host:port',
+            );
           }
           const hp = splitHostPort(a);
           const port = Number((hp.portText ?? '').split('-')[0]);
@@ -115,28 +177,82 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
           const where = await opts.placeBind(port, usedBinds);
           usedBinds.add(`${where.host}:${where.port}`);
           placed.push(`${where.host}:${where.port}`);
-          binds.push({ frontend: section.name, kind: section.kind, line: l.line, original: a, host: where.host, port: where.port, ssl: params.includes('ssl'), mode, backend });
+          binds.push({
+            frontend: section.name,
+            kind: section.kind,
+            line: l.line,
+            original: a,
+            host: where.host,
+            port: where.port,
+            ssl: params.includes('ssl'),
+            mode,
+            backend,
+          });
         }
-        replace(l, ['bind', placed.join(','), ...params.map(quoteIfNeeded)].join(' '), 'frontend moved to a run-owned loopback address');
+        replace(
+          l,
+          ['bind', placed.join(','), ...params.map(quoteIfNeeded)].join(' '),
+          'frontend moved to a run-owned loopback address',
+        );
       } else if (kw === 'default-server' && opts.certificates && hasCertificateParams('server', args)) {
-        replace(l, ['default-server', ...mapCerts('server', l, args).map(quoteIfNeeded)].join(' '), "certificate paths mapped to the run's generated PKI");
+        replace(
+          l,
+          ['default-server', ...mapCerts('server', l, args).map(quoteIfNeeded)].join(' '),
+          "certificate paths mapped to the run's generated PKI",
+        );
       } else if (section.kind === 'global' && kw && PROCESS_KEYWORDS.has(kw)) {
-        replace(l, `# ${l.text.trim()}  # (mqtt-lb: the harness manages the process)`, 'process management is done by the harness');
+        replace(
+          l,
+          `# ${l.text.trim()}  # (mqtt-lb: the harness manages the process)`,
+          'process management is done by the harness',
+        );
       } else if (section.kind === 'global' && kw === 'stats' && args[0] === 'socket') {
-        replace(l, `# ${l.text.trim()}  # (mqtt-lb: runtime API provided below)`, 'the harness provides its own runtime API socket');
+        replace(
+          l,
+          `# ${l.text.trim()}  # (mqtt-lb: runtime API provided below)`,
+          'the harness provides its own runtime API socket',
+        );
       } else if (kw === 'log' && args[0] && !isSafeLogTarget(args[0])) {
-        replace(l, `log stdout format raw ${args.slice(1).join(' ') || 'local0'}`.trim(), `log target ${args[0]} is not on this machine`);
+        replace(
+          l,
+          `log stdout format raw ${args.slice(1).join(' ') || 'local0'}`.trim(),
+          `log target ${args[0]} is not on this machine`,
+        );
       } else if (kw === 'nameserver' && args[1] && !isLocalAddress(splitHostPort(args[1]).host)) {
-        replace(l, `nameserver ${args[0]} 127.0.0.1:53`, `nameserver ${args[1]} is not on this machine (upstreams are mapped to node addresses, no lookup needed)`);
+        replace(
+          l,
+          `nameserver ${args[0]} 127.0.0.1:53`,
+          `nameserver ${args[1]} is not on this machine (upstreams are mapped to node addresses, no lookup needed)`,
+        );
       } else if ((kw === 'peer' || kw === 'mailer') && args[1] && !isLocalAddress(splitHostPort(args[1]).host)) {
-        throw new ConfigError(`${kw} '${args[0]}' points at ${args[1]}, outside this machine`, file, l.line, `remove the ${kw} for the test run`);
+        throw new ConfigError(
+          `${kw} '${args[0]}' points at ${args[1]}, outside this machine`,
+          file,
+          l.line,
+          `remove the ${kw} for the test run`,
+        );
       } else if (kw === 'source' && args[0] && !isLocalAddress(splitHostPort(args[0]).host)) {
-        throw new ConfigError(`'source ${args[0]}' is not a loopback address`, file, l.line, 'use a 127.x address or remove it for the test run');
+        throw new ConfigError(
+          `'source ${args[0]}' is not a loopback address`,
+          file,
+          l.line,
+          'use a 127.x address or remove it for the test run',
+        );
       }
     }
   }
-  if (!mapping.length) throw new ConfigError('the config has no `server` lines in any backend or listen section: nothing to test', file, undefined, 'add a backend with one server line per broker node');
-  if (!binds.length) throw new ConfigError('the config has no `bind` line in any frontend or listen section: clients cannot reach it', file);
+  if (!mapping.length)
+    throw new ConfigError(
+      'the config has no `server` lines in any backend or listen section: nothing to test',
+      file,
+      undefined,
+      'add a backend with one server line per broker node',
+    );
+  if (!binds.length)
+    throw new ConfigError(
+      'the config has no `bind` line in any frontend or listen section: clients cannot reach it',
+      file,
+    );
 
   out.push(
     '',
@@ -153,7 +269,16 @@ function quoteIfNeeded(p: string): string {
 }
 
 function isSafeLogTarget(target: string): boolean {
-  if (target === 'global' || target === 'stdout' || target === 'stderr' || target.startsWith('/') || target.startsWith('unix@') || target.startsWith('ring@') || target.startsWith('fd@')) return true;
+  if (
+    target === 'global' ||
+    target === 'stdout' ||
+    target === 'stderr' ||
+    target.startsWith('/') ||
+    target.startsWith('unix@') ||
+    target.startsWith('ring@') ||
+    target.startsWith('fd@')
+  )
+    return true;
   const hp = splitHostPort(target.replace(/^udp[46]?@|^tcp[46]?@/, ''));
   return isLocalAddress(hp.host);
 }

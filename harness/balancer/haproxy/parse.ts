@@ -3,9 +3,39 @@
  * line numbers, so every finding and every refusal can name the user's line.
  */
 
-export type SectionKind = 'global' | 'defaults' | 'frontend' | 'backend' | 'listen' | 'resolvers' | 'peers' | 'userlist' | 'program' | 'http-errors' | 'ring' | 'mailers' | 'cache' | (string & {});
+export type SectionKind =
+  | 'global'
+  | 'defaults'
+  | 'frontend'
+  | 'backend'
+  | 'listen'
+  | 'resolvers'
+  | 'peers'
+  | 'userlist'
+  | 'program'
+  | 'http-errors'
+  | 'ring'
+  | 'mailers'
+  | 'cache'
+  | (string & {});
 
-export const SECTION_KEYWORDS = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'resolvers', 'peers', 'userlist', 'program', 'http-errors', 'ring', 'mailers', 'cache', 'log-forward', 'crt-store']);
+export const SECTION_KEYWORDS = new Set([
+  'global',
+  'defaults',
+  'frontend',
+  'backend',
+  'listen',
+  'resolvers',
+  'peers',
+  'userlist',
+  'program',
+  'http-errors',
+  'ring',
+  'mailers',
+  'cache',
+  'log-forward',
+  'crt-store',
+]);
 
 export interface CfgLine {
   /** 1-based line number in the file. */
@@ -94,7 +124,12 @@ export function keywordLines(section: CfgSection, keyword: string): CfgLine[] {
 }
 
 /** Splits "host:port" (IPv6 in brackets or as `ipv6@`) into host and port; port undefined when absent. */
-export function splitHostPort(addr: string): { prefix: string; host: string; port: number | undefined; portText: string | undefined } {
+export function splitHostPort(addr: string): {
+  prefix: string;
+  host: string;
+  port: number | undefined;
+  portText: string | undefined;
+} {
   const m = /^((?:ipv4|ipv6|tcp|tcp4|tcp6)@)?(.*)$/.exec(addr)!;
   const prefix = m[1] ?? '';
   const rest = m[2]!;

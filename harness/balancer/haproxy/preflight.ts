@@ -11,7 +11,12 @@ import { validateHaproxyConfig } from './binary.js';
 import { certificateMapOf } from './local.js';
 import type { BalancerTls } from '../../tls/run-tls.js';
 
-export async function preflightHaproxy(configFile: string, nodeCount: number, explicit: ExplicitMap[], tls?: BalancerTls): Promise<MappedHaproxyConfig> {
+export async function preflightHaproxy(
+  configFile: string,
+  nodeCount: number,
+  explicit: ExplicitMap[],
+  tls?: BalancerTls,
+): Promise<MappedHaproxyConfig> {
   const nodeNames = Array.from({ length: nodeCount }, (_, i) => `node${i + 1}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-preflight-'));
   try {

@@ -22,13 +22,23 @@ export async function startLocalTsProxy(spec: BalancerStartSpec): Promise<Balanc
   });
   const cfgFile = spec.runDir.file('ts-proxy', 'ts-proxy.yaml');
   writeFileSync(cfgFile, mapped.text);
-  const proc = new ManagedProcess({ name: 'ts-proxy', command: process.execPath, args: [builtFile('proxy/main.js'), '--config', cfgFile] }, spec.runDir);
+  const proc = new ManagedProcess(
+    { name: 'ts-proxy', command: process.execPath, args: [builtFile('proxy/main.js'), '--config', cfgFile] },
+    spec.runDir,
+  );
   await proc.start();
-  for (const b of mapped.binds) await proc.waitForLine(new RegExp(`"event":"listening".*"frontend":"${b.frontend}"`), 15_000);
+  for (const b of mapped.binds)
+    await proc.waitForLine(new RegExp(`"event":"listening".*"frontend":"${b.frontend}"`), 15_000);
   await proc.waitForLine(/"event":"listening".*"frontend":"admin"/, 15_000);
   const adminBase = `http://${mapped.admin.host}:${mapped.admin.port}`;
   return {
-    info: { kind: 'ts-proxy', version: TS_PROXY_VERSION, configFile: spec.configFile, configAsRun: mapped.text, mapping: mapped.mapping },
+    info: {
+      kind: 'ts-proxy',
+      version: TS_PROXY_VERSION,
+      configFile: spec.configFile,
+      configAsRun: mapped.text,
+      mapping: mapped.mapping,
+    },
     view: new TsProxyView(adminBase, mapped.admin.token, mapped.mapping),
     facts: tsProxyFacts(mapped.config, mapped.mapping, spec.configFile),
     endpoints: endpointsFromBinds(mapped.binds, mapped.mapping, { kind: 'ts-proxy-admin', address: adminBase }),

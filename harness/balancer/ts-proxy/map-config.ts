@@ -59,21 +59,57 @@ export function parseUserTsProxyConfig(text: string, file: string): ProxyConfig 
   const { config, issues } = validateProxyConfig(text, file);
   if (!config) {
     const first = issues[0]!;
-    const more = issues.length > 1 ? `\n  (${issues.length - 1} more: ${issues.slice(1, 4).map((i) => `line ${i.line}: ${i.key}: ${i.message}`).join(' | ')})` : '';
-    throw new ConfigError(`TS-proxy config: ${first.key}: ${first.message}${more}`, file, first.line, 'see proxy/README.md for the keys of each section');
+    const more =
+      issues.length > 1
+        ? `\n  (${issues.length - 1} more: ${issues
+            .slice(1, 4)
+            .map((i) => `line ${i.line}: ${i.key}: ${i.message}`)
+            .join(' | ')})`
+        : '';
+    throw new ConfigError(
+      `TS-proxy config: ${first.key}: ${first.message}${more}`,
+      file,
+      first.line,
+      'see proxy/README.md for the keys of each section',
+    );
   }
   return config;
 }
 
-export async function mapTsProxyConfig(text: string, file: string, opts: TsProxyMapOptions): Promise<MappedTsProxyConfig> {
+export async function mapTsProxyConfig(
+  text: string,
+  file: string,
+  opts: TsProxyMapOptions,
+): Promise<MappedTsProxyConfig> {
   const config = parseUserTsProxyConfig(text, file);
   const mapping: MappingEntry[] = [];
   for (const backend of config.backends) {
     backend.servers.forEach((server, index) => {
       const hp = splitHostPort(server.address);
-      const m = mapUpstream({ backend: backend.name, server: server.name, index, original: server.address, host: hp.host, port: hp.port, file, line: server.line }, opts.nodeNames, opts.explicit, opts.resolve);
+      const m = mapUpstream(
+        {
+          backend: backend.name,
+          server: server.name,
+          index,
+          original: server.address,
+          host: hp.host,
+          port: hp.port,
+          file,
+          line: server.line,
+        },
+        opts.nodeNames,
+        opts.explicit,
+        opts.resolve,
+      );
       const mapped = `${m.target.host}:${m.target.port}`;
-      mapping.push({ backend: backend.name, server: server.name, original: server.address, line: server.line, node: m.node, mapped });
+      mapping.push({
+        backend: backend.name,
+        server: server.name,
+        original: server.address,
+        line: server.line,
+        node: m.node,
+        mapped,
+      });
       server.address = mapped;
     });
   }
@@ -85,7 +121,15 @@ export async function mapTsProxyConfig(text: string, file: string, opts: TsProxy
     if (hp.port === undefined) throw new ConfigError(`frontend '${f.name}' bind '${f.bind}' has no port`, file, f.line);
     const where = await opts.placeBind(hp.port, used);
     used.add(`${where.host}:${where.port}`);
-    binds.push({ frontend: f.name, line: f.line, original: f.bind, host: where.host, port: where.port, ssl: f.tls !== null, backend: f.backend });
+    binds.push({
+      frontend: f.name,
+      line: f.line,
+      original: f.bind,
+      host: where.host,
+      port: where.port,
+      ssl: f.tls !== null,
+      backend: f.backend,
+    });
     f.bind = `${where.host}:${where.port}`;
     if (f.tls && opts.tls?.mapCertificates) {
       f.tls.cert = opts.tls.cert;

@@ -5,7 +5,11 @@ import type { BalancerFacts } from '../facts.js';
 import { mapTsProxyConfig, type MappedTsProxyConfig } from './map-config.js';
 import { tsProxyFacts } from './facts.js';
 
-export async function dryMapTsProxy(configFile: string, nodeCount: number, explicit: ExplicitMap[]): Promise<MappedTsProxyConfig> {
+export async function dryMapTsProxy(
+  configFile: string,
+  nodeCount: number,
+  explicit: ExplicitMap[],
+): Promise<MappedTsProxyConfig> {
   const nodeNames = Array.from({ length: nodeCount }, (_, i) => `node${i + 1}`);
   let port = 20000;
   return mapTsProxyConfig(readFileSync(configFile, 'utf8'), configFile, {
@@ -17,11 +21,19 @@ export async function dryMapTsProxy(configFile: string, nodeCount: number, expli
   });
 }
 
-export async function preflightTsProxy(configFile: string, nodeCount: number, explicit: ExplicitMap[]): Promise<MappedTsProxyConfig> {
+export async function preflightTsProxy(
+  configFile: string,
+  nodeCount: number,
+  explicit: ExplicitMap[],
+): Promise<MappedTsProxyConfig> {
   return dryMapTsProxy(configFile, nodeCount, explicit);
 }
 
-export async function tsProxyStaticFacts(configFile: string, nodeCount: number, explicit: ExplicitMap[]): Promise<BalancerFacts> {
+export async function tsProxyStaticFacts(
+  configFile: string,
+  nodeCount: number,
+  explicit: ExplicitMap[],
+): Promise<BalancerFacts> {
   const m = await dryMapTsProxy(configFile, nodeCount, explicit);
   return tsProxyFacts(m.config, m.mapping, configFile);
 }

@@ -15,7 +15,10 @@ export interface ContainerMapping {
 }
 
 /** Mapping options for a container whose observation interface (runtime API, admin API) listens on `reservedPort`. */
-export function containerMapping(spec: Pick<DockerBalancerStartSpec, 'explicitMap' | 'nodes'>, reservedPort: number): ContainerMapping {
+export function containerMapping(
+  spec: Pick<DockerBalancerStartSpec, 'explicitMap' | 'nodes'>,
+  reservedPort: number,
+): ContainerMapping {
   const byName = new Map(spec.nodes.map((n) => [n.name, n]));
   let next = 20000;
   return {

@@ -26,7 +26,9 @@ import { containerMapping } from './container-mapping.js';
 export const HAPROXY_API_PORT = 19999;
 
 /** Maps the user's config for a container: upstreams → `<alias>:<port>`, binds keep their port unless taken. */
-export async function mapForContainer(spec: Pick<DockerBalancerStartSpec, 'configFile' | 'explicitMap' | 'nodes' | 'tls'>): Promise<MappedHaproxyConfig> {
+export async function mapForContainer(
+  spec: Pick<DockerBalancerStartSpec, 'configFile' | 'explicitMap' | 'nodes' | 'tls'>,
+): Promise<MappedHaproxyConfig> {
   return mapHaproxyConfig(readFileSync(spec.configFile, 'utf8'), spec.configFile, {
     ...containerMapping(spec, HAPROXY_API_PORT),
     statsSocket: `ipv4@0.0.0.0:${HAPROXY_API_PORT}`,
@@ -47,7 +49,12 @@ function explainStartFailure(err: Error, userFile: string): Error {
   const alert = text.split('\n').find((l) => /ALERT/.test(l));
   if (!alert) return err;
   const line = /:(\d+)\]/.exec(alert)?.[1];
-  return new ConfigError(`HAProxy (container) rejected the config: ${alert.replace(/^.*?\[ALERT\]\s*\(\d+\)\s*:\s*/, '').trim()}`, userFile, line ? Number(line) : undefined, 'fix that line; the last log lines of the container are in the run directory (MQTT_LB_KEEP_RUN_DIR=1)');
+  return new ConfigError(
+    `HAProxy (container) rejected the config: ${alert.replace(/^.*?\[ALERT\]\s*\(\d+\)\s*:\s*/, '').trim()}`,
+    userFile,
+    line ? Number(line) : undefined,
+    'fix that line; the last log lines of the container are in the run directory (MQTT_LB_KEEP_RUN_DIR=1)',
+  );
 }
 
 async function showInfo(api: string): Promise<{ pid: string; version: string } | undefined> {
@@ -59,22 +66,35 @@ async function showInfo(api: string): Promise<{ pid: string; version: string } |
 export async function startDockerHaproxy(spec: DockerBalancerStartSpec): Promise<BalancerHandle> {
   const mapped = await mapForContainer(spec);
   const containerPorts = [...new Set([...mapped.binds.map((b) => b.port), HAPROXY_API_PORT])];
-  const container = await startRunContainer({
-    name: 'haproxy',
-    image: spec.image.image,
-    aliases: ['haproxy'],
-    files: [{ content: mapped.text, target: HAPROXY_CFG_PATH, mode: 0o644 }, ...tlsFiles(spec.tls)],
-    ports: containerPorts,
-    extraHosts: spec.nodeHosts,
-    wait: new ProbeWaitStrategy('the HAProxy runtime API to answer', async (bound) => (await showInfo(`ipv4@${PUBLISH_HOST}:${bound.getBinding(HAPROXY_API_PORT)}`)) !== undefined).withStartupTimeout(20_000),
-  }, spec.network, spec.runDir).catch((err: Error) => {
+  const container = await startRunContainer(
+    {
+      name: 'haproxy',
+      image: spec.image.image,
+      aliases: ['haproxy'],
+      files: [{ content: mapped.text, target: HAPROXY_CFG_PATH, mode: 0o644 }, ...tlsFiles(spec.tls)],
+      ports: containerPorts,
+      extraHosts: spec.nodeHosts,
+      wait: new ProbeWaitStrategy(
+        'the HAProxy runtime API to answer',
+        async (bound) => (await showInfo(`ipv4@${PUBLISH_HOST}:${bound.getBinding(HAPROXY_API_PORT)}`)) !== undefined,
+      ).withStartupTimeout(20_000),
+    },
+    spec.network,
+    spec.runDir,
+  ).catch((err: Error) => {
     throw explainStartFailure(err, spec.configFile);
   });
   const api = `ipv4@${PUBLISH_HOST}:${container.hostPort(HAPROXY_API_PORT)}`;
   const version = (await showInfo(api))?.version ?? 'unknown';
   const hostBinds = mapped.binds.map((b) => ({ ...b, host: PUBLISH_HOST, port: container.hostPort(b.port) }));
   return {
-    info: { kind: 'haproxy', version: `${version} (${spec.image.image})`, configFile: spec.configFile, configAsRun: mapped.text, mapping: mapped.mapping },
+    info: {
+      kind: 'haproxy',
+      version: `${version} (${spec.image.image})`,
+      configFile: spec.configFile,
+      configAsRun: mapped.text,
+      mapping: mapped.mapping,
+    },
     view: new HaproxyView(api, mapped.mapping),
     facts: haproxyFacts(mapped.parsed, mapped.mapping),
     endpoints: endpointsFromBinds(hostBinds, mapped.mapping, { kind: 'haproxy-runtime-api', address: api }),
@@ -82,13 +102,19 @@ export async function startDockerHaproxy(spec: DockerBalancerStartSpec): Promise
       // master-worker (-W): SIGUSR2 re-reads the config and starts a new worker; the old one keeps its connections.
       const before = await showInfo(api);
       await docker().getContainer(container.id).kill({ signal: 'SIGUSR2' });
-      await waitFor(async () => {
-        const now = await showInfo(api);
-        return now !== undefined && now.pid !== before?.pid;
-      }, { timeoutMs: 15_000, intervalMs: 50, what: 'the reloaded HAProxy worker to answer on the runtime API' });
+      await waitFor(
+        async () => {
+          const now = await showInfo(api);
+          return now !== undefined && now.pid !== before?.pid;
+        },
+        { timeoutMs: 15_000, intervalMs: 50, what: 'the reloaded HAProxy worker to answer on the runtime API' },
+      );
     },
     async stop() {
-      await docker().getContainer(container.id).remove({ force: true, v: true }).catch(() => undefined);
+      await docker()
+        .getContainer(container.id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined);
     },
   };
 }

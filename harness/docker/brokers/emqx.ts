@@ -59,7 +59,11 @@ function tlsSetup(tls: NonNullable<ClusterDefInput['tls']>): { files: ContainerF
   return { files, env };
 }
 
-function emqxNode(i: number, input: ClusterDefInput, shared: { env: Record<string, string>; keyFile: ContainerFile }): NodeContainerDef {
+function emqxNode(
+  i: number,
+  input: ClusterDefInput,
+  shared: { env: Record<string, string>; keyFile: ContainerFile },
+): NodeContainerDef {
   const tls = input.tls ? tlsSetup(input.tls) : undefined;
   return {
     name: `node${i}`,
@@ -86,8 +90,18 @@ export interface EmqxSecrets {
   cookie: string;
 }
 
-export function defineEmqxCluster(input: ClusterDefInput, secrets: EmqxSecrets = { apiSecret: randomBytes(16).toString('hex'), cookie: `mqttlb-${randomBytes(8).toString('hex')}` }): ClusterDef {
-  const keyFile: ContainerFile = { content: `${EMQX_API_KEY_NAME}:${secrets.apiSecret}:administrator\n`, target: EMQX_API_KEY_FILE, mode: 0o644 };
+export function defineEmqxCluster(
+  input: ClusterDefInput,
+  secrets: EmqxSecrets = {
+    apiSecret: randomBytes(16).toString('hex'),
+    cookie: `mqttlb-${randomBytes(8).toString('hex')}`,
+  },
+): ClusterDef {
+  const keyFile: ContainerFile = {
+    content: `${EMQX_API_KEY_NAME}:${secrets.apiSecret}:administrator\n`,
+    target: EMQX_API_KEY_FILE,
+    mode: 0o644,
+  };
   const env = {
     ...clusterEnv(input.nodes, secrets.cookie),
     EMQX_API_KEY__BOOTSTRAP_FILE: hoconString(EMQX_API_KEY_FILE),
@@ -98,9 +112,10 @@ export function defineEmqxCluster(input: ClusterDefInput, secrets: EmqxSecrets =
   return {
     services: [],
     nodes: Array.from({ length: input.nodes }, (_, i) => emqxNode(i + 1, input, { env, keyFile })),
-    apiAuth: input.apiAuth === 'login'
-      ? { kind: 'login', ...EMQX_DASHBOARD_USER }
-      : { kind: 'api-key', key: EMQX_API_KEY_NAME, secret: secrets.apiSecret },
+    apiAuth:
+      input.apiAuth === 'login'
+        ? { kind: 'login', ...EMQX_DASHBOARD_USER }
+        : { kind: 'api-key', key: EMQX_API_KEY_NAME, secret: secrets.apiSecret },
     // Joining is retried every 5 s after up to 10 s (emqx.md §2), with transient 503s meanwhile.
     formationTimeoutMs: 90_000,
   };

@@ -3,7 +3,14 @@
  * the run network by its plain name (`node1`…), serving the EMQX v5 API subset without auth.
  */
 import { STANDIN_CAPABILITIES } from '../../../standin/capabilities.js';
-import type { BrokerKindDefinition, ClusterDef, ClusterDefInput, ContainerFile, NodeContainerDef, ServiceContainerDef } from './types.js';
+import type {
+  BrokerKindDefinition,
+  ClusterDef,
+  ClusterDefInput,
+  ContainerFile,
+  NodeContainerDef,
+  ServiceContainerDef,
+} from './types.js';
 
 export const STANDIN_PORTS = { mqtt: 1883, http: 18083, mqtts: 8883 } as const;
 export const REDIS_ALIAS = 'redis';
@@ -13,7 +20,19 @@ export const STANDIN_ENTRY = 'dist/standin/node.js';
 const TLS_DIR = '/etc/mqtt-lb/tls';
 
 /** Test-only Redis: reachable from the network, no persistence, subscribers never dropped for slow reads. */
-export const REDIS_COMMAND = ['redis-server', '--bind', '0.0.0.0', '--protected-mode', 'no', '--save', '', '--appendonly', 'no', '--client-output-buffer-limit', 'pubsub 0 0 0'];
+export const REDIS_COMMAND = [
+  'redis-server',
+  '--bind',
+  '0.0.0.0',
+  '--protected-mode',
+  'no',
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+  '--client-output-buffer-limit',
+  'pubsub 0 0 0',
+];
 
 function redisService(image: string): ServiceContainerDef {
   return {
@@ -32,7 +51,15 @@ function tlsFiles(tls: NonNullable<ClusterDefInput['tls']>): { files: ContainerF
     { source: tls.key, target: `${TLS_DIR}/key.pem`, mode: 0o644 },
     ...(tls.ca ? [{ source: tls.ca, target: `${TLS_DIR}/ca.pem`, mode: 0o644 }] : []),
   ];
-  const args = ['--tls-port', String(STANDIN_PORTS.mqtts), '--tls-cert', `${TLS_DIR}/cert.pem`, '--tls-key', `${TLS_DIR}/key.pem`, ...(tls.ca ? ['--tls-ca', `${TLS_DIR}/ca.pem`] : [])];
+  const args = [
+    '--tls-port',
+    String(STANDIN_PORTS.mqtts),
+    '--tls-cert',
+    `${TLS_DIR}/cert.pem`,
+    '--tls-key',
+    `${TLS_DIR}/key.pem`,
+    ...(tls.ca ? ['--tls-ca', `${TLS_DIR}/ca.pem`] : []),
+  ];
   return { files, args };
 }
 
@@ -47,9 +74,18 @@ function standinNode(i: number, input: ClusterDefInput): NodeContainerDef {
     image: input.image,
     ...(input.appDir ? { entrypoint: ['node', `${STANDIN_APP_DIR}/${STANDIN_ENTRY}`] } : {}),
     command: [
-      '--name', name, '--bind', '0.0.0.0',
-      '--mqtt-port', String(STANDIN_PORTS.mqtt), '--http-port', String(STANDIN_PORTS.http),
-      '--redis', `${REDIS_ALIAS}:6379`, '--heartbeat-ms', String(input.heartbeatMs),
+      '--name',
+      name,
+      '--bind',
+      '0.0.0.0',
+      '--mqtt-port',
+      String(STANDIN_PORTS.mqtt),
+      '--http-port',
+      String(STANDIN_PORTS.http),
+      '--redis',
+      `${REDIS_ALIAS}:6379`,
+      '--heartbeat-ms',
+      String(input.heartbeatMs),
       ...(input.trustProxy ? ['--trust-proxy'] : []),
       ...(tls?.args ?? []),
     ],
@@ -57,7 +93,12 @@ function standinNode(i: number, input: ClusterDefInput): NodeContainerDef {
     files: tls?.files ?? [],
     directories: input.appDir ? [{ source: input.appDir, target: STANDIN_APP_DIR }] : [],
     // --trust-proxy makes the header optional, so the harness connects to the same listener directly.
-    ports: { mqtt: STANDIN_PORTS.mqtt, directMqtt: STANDIN_PORTS.mqtt, http: STANDIN_PORTS.http, ...(input.tls ? { mqtts: STANDIN_PORTS.mqtts } : {}) },
+    ports: {
+      mqtt: STANDIN_PORTS.mqtt,
+      directMqtt: STANDIN_PORTS.mqtt,
+      http: STANDIN_PORTS.http,
+      ...(input.tls ? { mqtts: STANDIN_PORTS.mqtts } : {}),
+    },
     wait: { kind: 'log', pattern: /READY \{/, timeoutMs: 30_000 },
   };
 }

@@ -53,7 +53,9 @@ export function placeEventLabels(events: TimelineEvent[], maxSeconds: number): P
 /** Lines per node with vertical rules for fault / marked-down / reconnected / marked-up; empty when no samples. */
 export async function failoverTimelineChart(metrics: FailoverMetrics, scenario = ''): Promise<string> {
   const samples = metrics.timeline?.samples ?? [];
-  const points = samples.flatMap((s) => Object.entries(s.counts ?? {}).map(([node, count]) => ({ t: s.t / 1000, node, count })));
+  const points = samples.flatMap((s) =>
+    Object.entries(s.counts ?? {}).map(([node, count]) => ({ t: s.t / 1000, node, count })),
+  );
   if (points.length === 0) return '';
   const nodes = [...new Set(points.map((p) => p.node))].sort(naturalCompare);
   const events = metrics.timeline?.events ?? [];
@@ -63,12 +65,21 @@ export async function failoverTimelineChart(metrics: FailoverMetrics, scenario =
   const maxCount = Math.max(1, ...points.map((p) => p.count));
   // Headroom above the highest line for the label rows.
   const headroom = rows === 0 ? 1.05 : 1 / Math.max(0.35, 1 - ((rows + 0.6) * LABEL_ROW_PX) / HEIGHT);
-  const detection = metrics.detection_ms === null ? 'not detected' : `detected after ${Math.round(metrics.detection_ms)} ms`;
-  const reconnect = metrics.reconnect_p99_ms === null ? 'no reconnects' : `reconnect p99 ${Math.round(metrics.reconnect_p99_ms)} ms`;
+  const detection =
+    metrics.detection_ms === null ? 'not detected' : `detected after ${Math.round(metrics.detection_ms)} ms`;
+  const reconnect =
+    metrics.reconnect_p99_ms === null ? 'no reconnects' : `reconnect p99 ${Math.round(metrics.reconnect_p99_ms)} ms`;
   const labelLayers = Array.from({ length: rows }, (_, row) =>
     (['left', 'right'] as const).map((align) => ({
       data: { values: placed.filter((e) => e.row === row && e.align === align) },
-      mark: { type: 'text' as const, align, baseline: 'top' as const, dx: align === 'left' ? 3 : -3, fontSize: 11, fontWeight: 600 as const },
+      mark: {
+        type: 'text' as const,
+        align,
+        baseline: 'top' as const,
+        dx: align === 'left' ? 3 : -3,
+        fontSize: 11,
+        fontWeight: 600 as const,
+      },
       encoding: {
         x: { field: 't', type: 'quantitative' as const },
         y: { value: 3 + row * LABEL_ROW_PX },
@@ -76,9 +87,14 @@ export async function failoverTimelineChart(metrics: FailoverMetrics, scenario =
         fill: { field: 'color', type: 'nominal' as const, scale: null, legend: null },
       },
     })),
-  ).flat().filter((layer) => layer.data.values.length > 0);
+  )
+    .flat()
+    .filter((layer) => layer.data.values.length > 0);
   const spec = {
-    title: { text: scenario ? `Connections per node over time — ${scenario}` : 'Connections per node over time', subtitle: `Failure ${detection} · ${reconnect}` },
+    title: {
+      text: scenario ? `Connections per node over time — ${scenario}` : 'Connections per node over time',
+      subtitle: `Failure ${detection} · ${reconnect}`,
+    },
     width: WIDTH,
     height: HEIGHT,
     layer: [
@@ -86,9 +102,24 @@ export async function failoverTimelineChart(metrics: FailoverMetrics, scenario =
         data: { values: points },
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
         encoding: {
-          x: { field: 't', type: 'quantitative', title: 'Time since scenario start (s)', scale: { domain: [0, maxSeconds], nice: false } },
-          y: { field: 'count', type: 'quantitative', title: 'Live connections (count)', scale: { domain: [0, Math.ceil(maxCount * headroom)], nice: false } },
-          color: { field: 'node', type: 'nominal', title: 'Node', scale: { domain: nodes, range: NODE_PALETTE.slice(0, Math.max(1, nodes.length)) } },
+          x: {
+            field: 't',
+            type: 'quantitative',
+            title: 'Time since scenario start (s)',
+            scale: { domain: [0, maxSeconds], nice: false },
+          },
+          y: {
+            field: 'count',
+            type: 'quantitative',
+            title: 'Live connections (count)',
+            scale: { domain: [0, Math.ceil(maxCount * headroom)], nice: false },
+          },
+          color: {
+            field: 'node',
+            type: 'nominal',
+            title: 'Node',
+            scale: { domain: nodes, range: NODE_PALETTE.slice(0, Math.max(1, nodes.length)) },
+          },
         },
       },
       ...(placed.length === 0
@@ -97,7 +128,10 @@ export async function failoverTimelineChart(metrics: FailoverMetrics, scenario =
             {
               data: { values: placed },
               mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5 },
-              encoding: { x: { field: 't', type: 'quantitative' }, stroke: { field: 'color', type: 'nominal', scale: null, legend: null } },
+              encoding: {
+                x: { field: 't', type: 'quantitative' },
+                stroke: { field: 'color', type: 'nominal', scale: null, legend: null },
+              },
             },
             ...labelLayers,
           ]),

@@ -34,7 +34,10 @@ export async function fairnessChart(metrics: FairnessMetrics, scenario = ''): Pr
   const spec: TopLevelSpec = {
     title: {
       text: title,
-      subtitle: [`${metrics.algorithm}, ${metrics.clients} clients · Jain index ${metrics.jain.toFixed(3)}`, 'Observed: node API · Expected: share × connected clients'],
+      subtitle: [
+        `${metrics.algorithm}, ${metrics.clients} clients · Jain index ${metrics.jain.toFixed(3)}`,
+        'Observed: node API · Expected: share × connected clients',
+      ],
     },
     width: 440,
     height: 240,
@@ -54,7 +57,10 @@ export async function fairnessChart(metrics: FairnessMetrics, scenario = ''): Pr
     },
     layer: [
       { mark: { type: 'bar', cornerRadiusTopLeft: 2, cornerRadiusTopRight: 2 } },
-      { mark: { type: 'text', dy: -6, fontSize: 11 }, encoding: { text: { field: 'value', type: 'quantitative' }, color: { value: '#323f4b' } } },
+      {
+        mark: { type: 'text', dy: -6, fontSize: 11 },
+        encoding: { text: { field: 'value', type: 'quantitative' }, color: { value: '#323f4b' } },
+      },
     ],
   };
   return renderChartSvg(spec);

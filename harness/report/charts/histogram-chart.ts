@@ -23,7 +23,10 @@ export async function histogramChart(samples: unknown, options: HistogramOptions
       { label: 'p50', value: percentile(values, 50) },
       { label: 'p99', value: percentile(values, 99) },
     ].filter((m): m is { label: string; value: number } => m.value !== undefined);
-  const markerData = markers.map((m) => ({ ...m, text: `${m.label} ${m.value < 10 ? `${m.value.toFixed(1)} ms` : formatDuration(m.value)}` }));
+  const markerData = markers.map((m) => ({
+    ...m,
+    text: `${m.label} ${m.value < 10 ? `${m.value.toFixed(1)} ms` : formatDuration(m.value)}`,
+  }));
   const spec: TopLevelSpec = {
     title: { text: options.title, subtitle: options.subtitle ?? `${values.length} samples`, offset: 22 },
     width: 400,
@@ -44,7 +47,15 @@ export async function histogramChart(samples: unknown, options: HistogramOptions
       },
       {
         data: { values: markerData },
-        mark: { type: 'text', align: 'left', dx: 3, baseline: 'bottom', fontSize: 11, fontWeight: 600, color: '#1f2933' },
+        mark: {
+          type: 'text',
+          align: 'left',
+          dx: 3,
+          baseline: 'bottom',
+          fontSize: 11,
+          fontWeight: 600,
+          color: '#1f2933',
+        },
         encoding: { x: { field: 'value', type: 'quantitative' }, y: { value: -3 }, text: { field: 'text' } },
       },
     ],

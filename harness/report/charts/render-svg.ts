@@ -13,8 +13,25 @@ export const CHART_CONFIG: Config = {
   background: '#ffffff',
   padding: 8,
   view: { stroke: null },
-  title: { fontSize: 15, fontWeight: 600, anchor: 'start', color: '#1f2933', subtitleFontSize: 12, subtitleColor: '#52606d', offset: 12 },
-  axis: { labelFontSize: 12, titleFontSize: 13, titleFontWeight: 500, titleColor: '#323f4b', labelColor: '#52606d', gridColor: '#e4e7eb', domainColor: '#9aa5b1', tickColor: '#9aa5b1' },
+  title: {
+    fontSize: 15,
+    fontWeight: 600,
+    anchor: 'start',
+    color: '#1f2933',
+    subtitleFontSize: 12,
+    subtitleColor: '#52606d',
+    offset: 12,
+  },
+  axis: {
+    labelFontSize: 12,
+    titleFontSize: 13,
+    titleFontWeight: 500,
+    titleColor: '#323f4b',
+    labelColor: '#52606d',
+    gridColor: '#e4e7eb',
+    domainColor: '#9aa5b1',
+    tickColor: '#9aa5b1',
+  },
   legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 500, orient: 'bottom', direction: 'horizontal' },
 };
 

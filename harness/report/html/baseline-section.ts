@@ -7,7 +7,10 @@ import { dataTable } from './components.js';
 const KIND_TEXT = { regression: 'regression', improvement: 'improvement', other: 'changed' } as const;
 
 function metricName(path: string): string {
-  return path.replace(/^metrics\./, '').replace('.scenarios.', ' › ').replace(/\.([^.]+)$/, ' › $1');
+  return path
+    .replace(/^metrics\./, '')
+    .replace('.scenarios.', ' › ')
+    .replace(/\.([^.]+)$/, ' › $1');
 }
 
 function changeText(m: MetricChange): string {
@@ -26,7 +29,9 @@ function metricVerdict(m: MetricChange): string {
 
 export function baselineSection(diff: BaselineDiff): string {
   const when = escapeHtml(diff.baselineStarted.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'));
-  const regressions = diff.statusChanges.filter((c) => c.kind === 'regression').length + diff.metricChanges.filter((m) => m.regressed).length;
+  const regressions =
+    diff.statusChanges.filter((c) => c.kind === 'regression').length +
+    diff.metricChanges.filter((m) => m.regressed).length;
   const headline = diff.regressed
     ? `<p><span class="badge regression">${regressions} regression${regressions === 1 ? '' : 's'}</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> of ${when}.</p>`
     : `<p><span class="badge improvement">no regressions</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> of ${when}.</p>`;

@@ -30,12 +30,20 @@ export interface FindingOptions {
 
 function locationHtml(finding: Finding, options: FindingOptions): string {
   if (!finding.file && finding.line === undefined) return '';
-  const text = finding.file ? (finding.line !== undefined ? `${finding.file}:${finding.line}` : finding.file) : `line ${finding.line}`;
+  const text = finding.file
+    ? finding.line !== undefined
+      ? `${finding.file}:${finding.line}`
+      : finding.file
+    : `line ${finding.line}`;
   const link = options.configLink;
   const linksToConfig =
-    finding.line !== undefined && link !== undefined && (finding.file === undefined || link.file === undefined || sameFile(finding.file, link.file));
+    finding.line !== undefined &&
+    link !== undefined &&
+    (finding.file === undefined || link.file === undefined || sameFile(finding.file, link.file));
   const code = `<code>${escapeHtml(text)}</code>`;
-  const inner = linksToConfig ? `<a href="${escapeHtml(link?.href ?? '')}#${configLineAnchor(finding.line!)}">${code}</a>` : code;
+  const inner = linksToConfig
+    ? `<a href="${escapeHtml(link?.href ?? '')}#${configLineAnchor(finding.line!)}">${code}</a>`
+    : code;
   return `<div class="where">at ${inner}</div>`;
 }
 
@@ -67,8 +75,12 @@ export function keyValueTable(rows: Array<[string, string]>): string {
 /** A plain table; cells are already-escaped HTML. Columns whose header starts with '#' are right-aligned numbers. */
 export function dataTable(headers: string[], rows: string[][]): string {
   const numeric = headers.map((h) => h.startsWith('#'));
-  const head = headers.map((h, i) => `<th${numeric[i] ? ' class="num"' : ''}>${escapeHtml(numeric[i] ? h.slice(1) : h)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((cell, i) => `<td${numeric[i] ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`).join('');
+  const head = headers
+    .map((h, i) => `<th${numeric[i] ? ' class="num"' : ''}>${escapeHtml(numeric[i] ? h.slice(1) : h)}</th>`)
+    .join('');
+  const body = rows
+    .map((row) => `<tr>${row.map((cell, i) => `<td${numeric[i] ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`)
+    .join('');
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 

@@ -9,7 +9,7 @@ const CAPABILITY_MEANINGS: Record<string, string> = {
   mqtt5: 'MQTT 5 protocol',
   sharedSubscriptions: '$share/group/topic subscriptions',
   sessionsSurviveNodeLoss: 'persistent sessions survive the loss of the node that held them',
-  willsOfDeadNode: "wills of clients connected to a killed node are published",
+  willsOfDeadNode: 'wills of clients connected to a killed node are published',
   queuesQos0Offline: 'QoS 0 messages are queued for offline persistent sessions',
   proxyHeaderOptional: 'a PROXY-protocol listener also accepts connections without the header',
 };
@@ -28,7 +28,11 @@ function capabilityValue(value: unknown): string {
 
 /** `notes` (a string array) is prose about the broker's semantics: a list under the table, not a table cell. */
 function capabilityNotes(value: unknown): string {
-  const notes = Array.isArray(value) ? value.filter((n): n is string => typeof n === 'string' && n.trim() !== '') : typeof value === 'string' && value ? [value] : [];
+  const notes = Array.isArray(value)
+    ? value.filter((n): n is string => typeof n === 'string' && n.trim() !== '')
+    : typeof value === 'string' && value
+      ? [value]
+      : [];
   if (notes.length === 0) return '';
   return `<h4>Notes on this broker</h4><ul class="notes">${notes.map((n) => `<li>${richText(n)}</li>`).join('')}</ul>`;
 }
@@ -40,7 +44,14 @@ function capabilities(d: DeploymentSummary): string {
   const notes = capabilityNotes(all.notes);
   if (caps.length === 0 && !note && !notes) return '';
   const table = caps.length
-    ? dataTable(['Capability', 'Supported', 'Meaning'], caps.map(([k, v]) => [`<code>${escapeHtml(k)}</code>`, capabilityValue(v), escapeHtml(CAPABILITY_MEANINGS[k] ?? '')]))
+    ? dataTable(
+        ['Capability', 'Supported', 'Meaning'],
+        caps.map(([k, v]) => [
+          `<code>${escapeHtml(k)}</code>`,
+          capabilityValue(v),
+          escapeHtml(CAPABILITY_MEANINGS[k] ?? ''),
+        ]),
+      )
     : '';
   return `<h3>Broker capabilities</h3>${note ? `<p class="note">${escapeHtml(note)}</p>` : ''}${table}${notes}
 <p class="note">A test that needs a capability this broker lacks is skipped with that reason.</p>`;
@@ -60,17 +71,25 @@ function overview(summary: Summary, d: DeploymentSummary): string {
   ]);
   const nodes = dataTable(
     ['Node', 'MQTT address', 'HTTP API'],
-    d.broker.nodes.map((n) => [escapeHtml(n.name), `<code>${escapeHtml(n.mqtt)}</code>`, `<code>${escapeHtml(n.http)}</code>`]),
+    d.broker.nodes.map((n) => [
+      escapeHtml(n.name),
+      `<code>${escapeHtml(n.mqtt)}</code>`,
+      `<code>${escapeHtml(n.http)}</code>`,
+    ]),
   );
   return `<div class="grid2"><div>${left}</div><div>${nodes}</div></div>`;
 }
 
 function configLines(d: DeploymentSummary, findings: Finding[]): string {
-  const lines = redactConfig(d.balancer.config ?? '').replace(/\n$/, '').split('\n');
+  const lines = redactConfig(d.balancer.config ?? '')
+    .replace(/\n$/, '')
+    .split('\n');
   const mappedByLine = new Map(d.balancer.mapping.map((m) => [m.line, m]));
   const flaggedByLine = new Map<number, Finding>();
   for (const f of findings) {
-    const applies = f.line !== undefined && (f.file === undefined || d.balancer.configFile === undefined || sameFile(f.file, d.balancer.configFile));
+    const applies =
+      f.line !== undefined &&
+      (f.file === undefined || d.balancer.configFile === undefined || sameFile(f.file, d.balancer.configFile));
     if (applies && !flaggedByLine.has(f.line!)) flaggedByLine.set(f.line!, f);
   }
   const rows = lines.map((text, i) => {
@@ -115,7 +134,8 @@ function balancerConfig(d: DeploymentSummary, findings: Finding[]): string {
 
 export function deploymentSection(summary: Summary): string {
   const d = summary.deployment;
-  if (!d) return `<section class="card" id="deployment"><h2>Deployment</h2><p class="note">No deployment was recorded (it may have failed to start; see the suite errors below).</p></section>`;
+  if (!d)
+    return `<section class="card" id="deployment"><h2>Deployment</h2><p class="note">No deployment was recorded (it may have failed to start; see the suite errors below).</p></section>`;
   const findings = Object.values(summary.suites).flatMap((s) => s.tests.flatMap((t) => t.findings ?? []));
   return `<section class="card" id="deployment"><h2>Deployment</h2>${overview(summary, d)}${capabilities(d)}</section>
 <section class="card" id="balancer-config"><h2>Balancer configuration</h2>${balancerConfig(d, findings)}</section>`;

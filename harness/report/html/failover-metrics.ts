@@ -23,13 +23,21 @@ function perQosTable(m: FailoverMetrics): string {
 function eventsTable(m: FailoverMetrics): string {
   const events = m.timeline?.events ?? [];
   if (events.length === 0) return '';
-  const rows = events.map((e) => [`${(e.t / 1000).toFixed(2)} s`, escapeHtml(eventLabel(e)), escapeHtml(e.detail ?? '')]);
+  const rows = events.map((e) => [
+    `${(e.t / 1000).toFixed(2)} s`,
+    escapeHtml(eventLabel(e)),
+    escapeHtml(e.detail ?? ''),
+  ]);
   return `<h4>Events</h4>${dataTable(['#Time', 'Event', 'Detail'], rows)}`;
 }
 
 async function scenario(name: string, m: FailoverMetrics): Promise<string> {
   const tiles = [
-    metricTile('Detection (marked down)', m.detection_ms === null ? 'not detected' : formatDuration(m.detection_ms), m.detection_ms === null),
+    metricTile(
+      'Detection (marked down)',
+      m.detection_ms === null ? 'not detected' : formatDuration(m.detection_ms),
+      m.detection_ms === null,
+    ),
     metricTile('Reconnect p50', formatDuration(m.reconnect_p50_ms)),
     metricTile('Reconnect p99', m.reconnect_p99_ms === null ? 'none' : formatDuration(m.reconnect_p99_ms)),
     metricTile('Reconnect max', formatDuration(m.reconnect_max_ms)),

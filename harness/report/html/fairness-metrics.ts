@@ -14,11 +14,26 @@ function perNodeTable(m: FairnessMetrics): string {
     const observed = m.counts[node] ?? 0;
     const share = m.expectedShares?.[node] ?? 0;
     const expected = share * connected;
-    const deviation = expected > 0 ? `${observed >= expected ? '+' : ''}${formatNumber(((observed - expected) / expected) * 100, 1)} %` : '—';
-    const row = [escapeHtml(node), String(observed), `${formatNumber(share * 100, 1)} %`, formatNumber(expected, 1), deviation];
+    const deviation =
+      expected > 0
+        ? `${observed >= expected ? '+' : ''}${formatNumber(((observed - expected) / expected) * 100, 1)} %`
+        : '—';
+    const row = [
+      escapeHtml(node),
+      String(observed),
+      `${formatNumber(share * 100, 1)} %`,
+      formatNumber(expected, 1),
+      deviation,
+    ];
     if (m.balancerCounts) {
       const counter = m.balancerCounts[node];
-      row.push(counter === undefined ? '—' : counter === observed ? String(counter) : `<span class="regressed">${counter}</span>`);
+      row.push(
+        counter === undefined
+          ? '—'
+          : counter === observed
+            ? String(counter)
+            : `<span class="regressed">${counter}</span>`,
+      );
     }
     return row;
   });

@@ -21,13 +21,17 @@ function cell(suite: SuiteResult | undefined, href: string | undefined, suiteNam
   const state = suite.failed > 0 || suite.error ? 'failed' : suite.passed > 0 ? 'passed' : 'empty';
   const label = state === 'failed' ? '✗ FAIL' : state === 'passed' ? '✓ PASS' : '– SKIPPED';
   const text = `${label}<small>${suite.passed} passed · ${suite.failed} failed · ${suite.skipped} skipped${suite.error ? ' · suite error' : ''}</small>`;
-  const linked = href ? `<a href="${escapeHtml(href)}#${suiteAnchor(suiteName)}" style="color:inherit">${text}</a>` : text;
+  const linked = href
+    ? `<a href="${escapeHtml(href)}#${suiteAnchor(suiteName)}" style="color:inherit">${text}</a>`
+    : text;
   return `<td class="cell ${state}">${linked}</td>`;
 }
 
 function baselineCell(diff: BaselineDiff | undefined, href: string | undefined): string {
   if (!diff) return '';
-  const badge = diff.regressed ? '<span class="badge regression">regressed</span>' : '<span class="badge improvement">no regressions</span>';
+  const badge = diff.regressed
+    ? '<span class="badge regression">regressed</span>'
+    : '<span class="badge improvement">no regressions</span>';
   return `<td>${href ? `<a href="${escapeHtml(href)}#baseline">${badge}</a>` : badge}</td>`;
 }
 
@@ -39,7 +43,9 @@ function matrix(summaries: Summary[], options: IndexOptions): string {
     const name = summary.run.profileName;
     const href = options.profilePages[name];
     const d = summary.deployment;
-    const stack = d ? `<div class="note">${escapeHtml(d.broker.kind)} ${escapeHtml(d.broker.version)} · ${escapeHtml(d.balancer.kind)} ${escapeHtml(d.balancer.version)} · ${escapeHtml(d.runtime)}</div>` : '';
+    const stack = d
+      ? `<div class="note">${escapeHtml(d.broker.kind)} ${escapeHtml(d.broker.version)} · ${escapeHtml(d.balancer.kind)} ${escapeHtml(d.balancer.version)} · ${escapeHtml(d.runtime)}</div>`
+      : '';
     const title = href ? `<a href="${escapeHtml(href)}"><b>${escapeHtml(name)}</b></a>` : `<b>${escapeHtml(name)}</b>`;
     const duration = formatDuration(Date.parse(summary.run.finished) - Date.parse(summary.run.started));
     const verdict = summaryVerdict(summary);
@@ -56,9 +62,16 @@ function topFindings(summaries: Summary[], options: IndexOptions): string {
   if (all.length === 0) return '<p class="note">No findings.</p>';
   const blocks = all.slice(0, limit).map((f) => {
     const href = options.profilePages[f.profile];
-    const configLink = href ? { file: summaries.find((s) => s.run.profileName === f.profile)?.deployment?.balancer.configFile, href } : undefined;
-    const testLink = href ? `<a href="${escapeHtml(href)}#${testAnchor(f.suite, f.test)}">${escapeHtml(f.testDisplay)}</a>` : escapeHtml(f.testDisplay);
-    return findingBlock(f.finding, { configLink, contextHtml: `<b>${escapeHtml(f.profile)}</b> › ${escapeHtml(f.suite)} › ${testLink} (${escapeHtml(f.testStatus)})` });
+    const configLink = href
+      ? { file: summaries.find((s) => s.run.profileName === f.profile)?.deployment?.balancer.configFile, href }
+      : undefined;
+    const testLink = href
+      ? `<a href="${escapeHtml(href)}#${testAnchor(f.suite, f.test)}">${escapeHtml(f.testDisplay)}</a>`
+      : escapeHtml(f.testDisplay);
+    return findingBlock(f.finding, {
+      configLink,
+      contextHtml: `<b>${escapeHtml(f.profile)}</b> › ${escapeHtml(f.suite)} › ${testLink} (${escapeHtml(f.testStatus)})`,
+    });
   });
   const more = all.length > limit ? `<p class="note">${all.length - limit} more on the profile pages.</p>` : '';
   return blocks.join('') + more;
@@ -68,10 +81,15 @@ export function renderIndex(summaries: Summary[], options: IndexOptions): string
   const verdict = overallVerdict(summaries);
   const first = [...summaries].sort((a, b) => a.run.started.localeCompare(b.run.started))[0];
   const last = [...summaries].sort((a, b) => b.run.finished.localeCompare(a.run.finished))[0];
-  const subtitle = [`${summaries.length} profile${summaries.length === 1 ? '' : 's'}${first && last ? ` · ${runTimes({ started: first.run.started, finished: last.run.finished })}` : ''}${first ? ` · harness ${escapeHtml(first.run.harnessVersion)}` : ''}`];
+  const subtitle = [
+    `${summaries.length} profile${summaries.length === 1 ? '' : 's'}${first && last ? ` · ${runTimes({ started: first.run.started, finished: last.run.finished })}` : ''}${first ? ` · harness ${escapeHtml(first.run.harnessVersion)}` : ''}`,
+  ];
   const body = `<section class="card" id="matrix"><h2>Results by profile and suite</h2>
 <p class="note">Each cell: the suite’s outcome for that profile. Click a profile for its deployment, balancer config, test details and charts.</p>
 ${matrix(summaries, options)}</section>
 <section class="card" id="findings"><h2>Top findings</h2>${topFindings(summaries, options)}</section>`;
-  return renderPage({ title: 'MQTT load-balancer test report', subtitleHtml: subtitle, verdict, totals: combinedTotals(summaries) }, body);
+  return renderPage(
+    { title: 'MQTT load-balancer test report', subtitleHtml: subtitle, verdict, totals: combinedTotals(summaries) },
+    body,
+  );
 }

@@ -18,7 +18,8 @@ export function verdictPill(verdict: Verdict): string {
 }
 
 function counts(totals: PageHeader['totals']): string {
-  const item = (kind: keyof PageHeader['totals']) => `<div class="count ${kind}"><b>${totals[kind]}</b><span>${kind}</span></div>`;
+  const item = (kind: keyof PageHeader['totals']) =>
+    `<div class="count ${kind}"><b>${totals[kind]}</b><span>${kind}</span></div>`;
   return `<div class="counts">${item('passed')}${item('failed')}${item('skipped')}</div>`;
 }
 

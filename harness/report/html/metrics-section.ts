@@ -1,5 +1,11 @@
 /** Profile page: the metrics section, known metrics as tables and charts, anything else as JSON. */
-import { failoverScenarios, fairnessScenarios, KNOWN_METRIC_KEYS, pubsubMetrics, tlsMetrics } from '../metrics-access.js';
+import {
+  failoverScenarios,
+  fairnessScenarios,
+  KNOWN_METRIC_KEYS,
+  pubsubMetrics,
+  tlsMetrics,
+} from '../metrics-access.js';
 import type { Summary } from '../summary-types.js';
 import { escapeHtml } from '../text.js';
 import { failoverMetricsHtml } from './failover-metrics.js';
@@ -7,10 +13,15 @@ import { fairnessMetricsHtml } from './fairness-metrics.js';
 import { pubsubMetricsHtml, tlsMetricsHtml } from './tls-pubsub-metrics.js';
 
 function otherMetrics(summary: Summary): string {
-  const other = Object.entries(summary.metrics).filter(([key]) => !(KNOWN_METRIC_KEYS as readonly string[]).includes(key));
+  const other = Object.entries(summary.metrics).filter(
+    ([key]) => !(KNOWN_METRIC_KEYS as readonly string[]).includes(key),
+  );
   if (other.length === 0) return '';
   return other
-    .map(([key, value]) => `<details><summary>metrics.${escapeHtml(key)}</summary><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`)
+    .map(
+      ([key, value]) =>
+        `<details><summary>metrics.${escapeHtml(key)}</summary><pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`,
+    )
     .join('');
 }
 

@@ -21,7 +21,8 @@ export interface ProfilePageOptions {
 function findingsSummary(summary: Summary): string {
   const findings = rankedFindings([summary]).filter((f) => f.finding.severity !== 'info');
   if (findings.length === 0) return '';
-  const configLink = summary.deployment?.balancer.config !== undefined ? { file: summary.deployment.balancer.configFile } : undefined;
+  const configLink =
+    summary.deployment?.balancer.config !== undefined ? { file: summary.deployment.balancer.configFile } : undefined;
   const blocks = findings.map((f) =>
     findingBlock(f.finding, {
       configLink,
@@ -35,9 +36,13 @@ function subtitle(summary: Summary, options: ProfilePageOptions): string[] {
   const d = summary.deployment;
   const lines = [];
   if (options.indexHref) lines.push(`<a href="${escapeHtml(options.indexHref)}">← all profiles</a>`);
-  const stack = d ? ` · ${escapeHtml(d.broker.kind)} ${escapeHtml(d.broker.version)} behind ${escapeHtml(d.balancer.kind)} ${escapeHtml(d.balancer.version)} · ${escapeHtml(d.runtime)} runtime` : '';
+  const stack = d
+    ? ` · ${escapeHtml(d.broker.kind)} ${escapeHtml(d.broker.version)} behind ${escapeHtml(d.balancer.kind)} ${escapeHtml(d.balancer.version)} · ${escapeHtml(d.runtime)} runtime`
+    : '';
   lines.push(`Profile <b>${escapeHtml(summary.run.profileName)}</b>${stack}`);
-  lines.push(`Run <code>${escapeHtml(summary.run.id)}</code> · ${runTimes(summary.run)} · harness ${escapeHtml(summary.run.harnessVersion)}`);
+  lines.push(
+    `Run <code>${escapeHtml(summary.run.id)}</code> · ${runTimes(summary.run)} · harness ${escapeHtml(summary.run.harnessVersion)}`,
+  );
   return lines;
 }
 
@@ -51,6 +56,11 @@ export async function renderProfilePage(summary: Summary, options: ProfilePageOp
     suitesSection(summary, changes),
     await metricsSection(summary),
   ].join('\n');
-  const header = { title: `MQTT load-balancer test report — ${summary.run.profileName}`, subtitleHtml: subtitle(summary, options), verdict: summaryVerdict(summary), totals: summary.totals };
+  const header = {
+    title: `MQTT load-balancer test report — ${summary.run.profileName}`,
+    subtitleHtml: subtitle(summary, options),
+    verdict: summaryVerdict(summary),
+    totals: summary.totals,
+  };
   return renderPage(header, body);
 }

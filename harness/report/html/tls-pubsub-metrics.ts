@@ -20,7 +20,9 @@ function certificates(m: TlsMetrics): string {
 }
 
 export async function tlsMetricsHtml(m: TlsMetrics): Promise<string> {
-  const negotiated = (m.negotiated ?? []).map((n) => `<code>${escapeHtml(n.version)}</code> <code>${escapeHtml(n.cipher)}</code>`).join(', ');
+  const negotiated = (m.negotiated ?? [])
+    .map((n) => `<code>${escapeHtml(n.version)}</code> <code>${escapeHtml(n.cipher)}</code>`)
+    .join(', ');
   const tiles = [
     metricTile('Handshakes / s', formatNumber(m.handshakes_per_s, 0)),
     metricTile('Handshake p50', ms(m.p50_ms)),
@@ -37,7 +39,11 @@ ${certificates(m)}`;
 export async function pubsubMetricsHtml(m: PubsubMetrics): Promise<string> {
   const latency = m.latency_ms;
   if (!latency) return '';
-  const tiles = [metricTile('Latency p50', ms(latency.p50)), metricTile('Latency p99', ms(latency.p99)), metricTile('Latency max', ms(latency.max))];
+  const tiles = [
+    metricTile('Latency p50', ms(latency.p50)),
+    metricTile('Latency p99', ms(latency.p99)),
+    metricTile('Latency max', ms(latency.max)),
+  ];
   return `<h3>Pub/sub</h3>
 <p class="note">Round trips publish → subscriber on another node, through the balancer.</p>
 <div class="metrics-row">${tiles.join('')}</div>

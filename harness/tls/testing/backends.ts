@@ -48,7 +48,9 @@ export async function startAedes(): Promise<RunningServer & { broker: Aedes }> {
 }
 
 /** A Node TLS server that echoes what it gets (secureConnection sockets only). */
-export async function startTlsEcho(options: tls.TlsOptions): Promise<RunningServer & { server: tls.Server; clientErrors: string[] }> {
+export async function startTlsEcho(
+  options: tls.TlsOptions,
+): Promise<RunningServer & { server: tls.Server; clientErrors: string[] }> {
   const clientErrors: string[] = [];
   const server = tls.createServer(options, function onSecureConnection(socket) {
     socket.on('error', () => socket.destroy());

@@ -60,7 +60,12 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
  * Writes `config` to `dir/haproxy.cfg`, checks it with `haproxy -c`, starts `haproxy -db -f`, and waits until every
  * port in `waitPorts` accepts TCP connections on 127.0.0.1.
  */
-export async function startHaproxy(dir: string, config: string, waitPorts: number[], timeoutMs = 10_000): Promise<HaproxyProcess> {
+export async function startHaproxy(
+  dir: string,
+  config: string,
+  waitPorts: number[],
+  timeoutMs = 10_000,
+): Promise<HaproxyProcess> {
   const configPath = join(dir, 'haproxy.cfg');
   await writeFile(configPath, config);
   let out = '';

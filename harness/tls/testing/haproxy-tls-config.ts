@@ -8,7 +8,11 @@ export interface FrontendSpec {
   bind: string;
 }
 
-export function haproxyTlsConfig(backendPort: number, frontends: Record<string, FrontendSpec>, global: string[] = []): string {
+export function haproxyTlsConfig(
+  backendPort: number,
+  frontends: Record<string, FrontendSpec>,
+  global: string[] = [],
+): string {
   const lines = [
     'global',
     '  log stderr format raw local0 notice',
@@ -23,7 +27,11 @@ export function haproxyTlsConfig(backendPort: number, frontends: Record<string, 
     `  server node1 127.0.0.1:${backendPort}`,
   ];
   for (const [name, fe] of Object.entries(frontends)) {
-    lines.push(`frontend ${name}`, `  bind 127.0.0.1:${fe.port}${fe.bind ? ` ${fe.bind}` : ''}`, '  default_backend be_mqtt');
+    lines.push(
+      `frontend ${name}`,
+      `  bind 127.0.0.1:${fe.port}${fe.bind ? ` ${fe.bind}` : ''}`,
+      '  default_backend be_mqtt',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

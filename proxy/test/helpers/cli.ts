@@ -15,7 +15,16 @@ export async function bundleCli(): Promise<{ file: string; cleanup: () => void }
   const outDir = path.join(proxyDir, '.build');
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `main-${process.pid}-${Date.now()}.mjs`);
-  await build({ entryPoints: [path.join(proxyDir, 'main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: file, packages: 'external', logLevel: 'error' });
+  await build({
+    entryPoints: [path.join(proxyDir, 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: file,
+    packages: 'external',
+    logLevel: 'error',
+  });
   return { file, cleanup: () => rmSync(file, { force: true }) };
 }
 
@@ -25,7 +34,11 @@ export interface RunningCli {
   stderr: string[];
   exited: Promise<number | null>;
   /** Resolves with the first log line matching `pred`. */
-  waitForLine(pred: (l: Record<string, unknown>) => boolean, what: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLine(
+    pred: (l: Record<string, unknown>) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
 }
 
 export function startCli(file: string, args: string[]): RunningCli {

@@ -3,7 +3,12 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import net from 'node:net';
 
 export async function mqttConnect(port: number, opts: IClientOptions = {}): Promise<MqttClient> {
-  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 5_000, keepalive: 0, ...opts });
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    reconnectPeriod: 0,
+    connectTimeout: 5_000,
+    keepalive: 0,
+    ...opts,
+  });
 }
 
 export async function endAll(clients: MqttClient[]): Promise<void> {

@@ -36,4 +36,3 @@ export function connectClient(port: number, opts: net.NetConnectOpts = { port })
     s.once('error', reject);
   });
 }
-

@@ -25,7 +25,8 @@ export function startMiniBroker(name: string): Promise<MiniBroker> {
     sockets.add(socket);
     const parser = mqttPacket.parser();
     let version = 4;
-    const send = (p: object) => socket.write(mqttPacket.generate(p as mqttPacket.Packet, { protocolVersion: version as 4 | 5 }));
+    const send = (p: object) =>
+      socket.write(mqttPacket.generate(p as mqttPacket.Packet, { protocolVersion: version as 4 | 5 }));
     parser.on('packet', function onPacket(p: mqttPacket.Packet) {
       if (p.cmd === 'connect') {
         version = p.protocolVersion ?? 4;
@@ -39,7 +40,19 @@ export function startMiniBroker(name: string): Promise<MiniBroker> {
         if (p.qos === 1) send({ cmd: 'puback', messageId: p.messageId });
         for (const [s, c] of clients) {
           if (!c.subs.has(p.topic)) continue;
-          s.write(mqttPacket.generate({ cmd: 'publish', topic: p.topic, payload: p.payload, qos: 0, retain: false, dup: false } as mqttPacket.IPublishPacket, { protocolVersion: c.version as 4 | 5 }));
+          s.write(
+            mqttPacket.generate(
+              {
+                cmd: 'publish',
+                topic: p.topic,
+                payload: p.payload,
+                qos: 0,
+                retain: false,
+                dup: false,
+              } as mqttPacket.IPublishPacket,
+              { protocolVersion: c.version as 4 | 5 },
+            ),
+          );
         }
       } else if (p.cmd === 'pingreq') send({ cmd: 'pingresp' });
       else if (p.cmd === 'disconnect') socket.end();

@@ -28,7 +28,13 @@ export function decodeProxyHeader(buf: Buffer): DecodedProxy | undefined {
     const cmd = buf[12] & 0x0f;
     const fam = buf[13];
     const body = buf.subarray(16, 16 + len);
-    const out: DecodedProxy = { version: 2, command: cmd === 0 ? 'LOCAL' : 'PROXY', family: fam.toString(16), tlvs: [], length: 16 + len };
+    const out: DecodedProxy = {
+      version: 2,
+      command: cmd === 0 ? 'LOCAL' : 'PROXY',
+      family: fam.toString(16),
+      tlvs: [],
+      length: 16 + len,
+    };
     let off = 0;
     if (fam === 0x11) {
       out.source = [...body.subarray(0, 4)].join('.');

@@ -17,10 +17,17 @@ export interface ProxyEnv {
   stop(): Promise<void>;
 }
 
-export async function startProxy(yaml: string, opts: { baseDir?: string; logLevel?: LogLevel } = {}): Promise<ProxyEnv> {
+export async function startProxy(
+  yaml: string,
+  opts: { baseDir?: string; logLevel?: LogLevel } = {},
+): Promise<ProxyEnv> {
   const logs: Record<string, any>[] = [];
   const logger = new Logger(opts.logLevel ?? 'info', (line) => logs.push(JSON.parse(line)));
-  const proxy = await TsProxy.start(parseProxyConfig(yaml, 'test.yaml'), { logger, baseDir: opts.baseDir ?? process.cwd(), logLevelOverride: opts.logLevel });
+  const proxy = await TsProxy.start(parseProxyConfig(yaml, 'test.yaml'), {
+    logger,
+    baseDir: opts.baseDir ?? process.cwd(),
+    logLevelOverride: opts.logLevel,
+  });
   const addressOf = (name?: string) => {
     const l = proxy.listeners().find((x) => (name ? x.frontend === name : x.frontend !== 'admin'));
     if (!l) throw new Error(`no listener ${name}`);
@@ -38,7 +45,11 @@ export async function startProxy(yaml: string, opts: { baseDir?: string; logLeve
 }
 
 /** Sends `bytes` on a raw socket and resolves when the proxy closes it (with what it sent back). */
-export function sendRaw(port: number, bytes: Buffer | null, timeoutMs = 5_000): Promise<{ closed: boolean; received: Buffer; ms: number }> {
+export function sendRaw(
+  port: number,
+  bytes: Buffer | null,
+  timeoutMs = 5_000,
+): Promise<{ closed: boolean; received: Buffer; ms: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
     const chunks: Buffer[] = [];
