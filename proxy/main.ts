@@ -137,9 +137,15 @@ async function main(): Promise<void> {
     logger.lifecycle('stopped', { signal });
     process.exit(0);
   }
+  function onStopSignalSync(signal: NodeJS.Signals): void {
+    onStopSignal(signal).catch(function onStopFailed(err: unknown) {
+      logger.error('stop-failed', { signal, error: errorText(err) });
+      process.exit(1);
+    });
+  }
   process.on('SIGHUP', onSighup);
-  process.on('SIGTERM', onStopSignal);
-  process.on('SIGINT', onStopSignal);
+  process.on('SIGTERM', onStopSignalSync);
+  process.on('SIGINT', onStopSignalSync);
 }
 
 /** A proxy must keep serving other connections when one code path throws: log and carry on. */

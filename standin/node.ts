@@ -121,6 +121,7 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
   const tlsServer = args.tls ? createTlsServer(broker, args.tls) : undefined;
   running.mqttServers = tlsServer ? [mqttServer, tlsServer] : [mqttServer];
   // Views need the registry and the registry needs the view's rows: the closures below break the cycle.
+  // eslint-disable-next-line prefer-const -- read by the closures below before it is assigned
   let view: ClusterView | undefined;
   const addresses = { mqtt: '', http: '', tls: '' };
   const registry = new Registry(

@@ -1,8 +1,10 @@
 /** Plain-text helpers shared by the HTML and JUnit renderers. */
 
+// eslint-disable-next-line no-control-regex -- ESC starts every terminal colour code
 const ANSI_PATTERN = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 /** Characters XML 1.0 does not allow at all (everything below 0x20 except tab, LF, CR; lone surrogates; U+FFFE/F). */
 const XML_INVALID_PATTERN =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes terminal colour codes (Jest failure messages carry them). */

@@ -6,6 +6,7 @@ import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Summary, SuiteResult, TestResult, TestStatus } from '../report/summary-types.js';
 import type { SuiteRecord } from '../suite/records.js';
+import { stripAnsi } from '../report/text.js';
 
 export interface JestAssertion {
   ancestorTitles: string[];
@@ -28,8 +29,6 @@ export interface JestFileResult {
 export interface JestJson {
   testResults: JestFileResult[];
 }
-
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 function toStatus(s: string): TestStatus {
   if (s === 'passed') return 'passed';
@@ -77,13 +76,12 @@ export function mergeResults(input: MergeInput): Summary {
         status,
         durationMs: a.duration ?? 0,
         skipReason: status === 'skipped' ? (rec?.skipReasons[a.title] ?? 'skipped (no reason recorded)') : undefined,
-        failureMessages: a.failureMessages?.length ? a.failureMessages.map((m) => m.replace(ANSI, '')) : undefined,
+        failureMessages: a.failureMessages?.length ? a.failureMessages.map(stripAnsi) : undefined,
         findings: rec?.findings[a.fullName] ?? [],
       };
     });
     const count = (s: TestStatus): number => tests.filter((t) => t.status === s).length;
-    const fileError =
-      file.status === 'failed' && !tests.length ? (file.message ?? '').replace(ANSI, '').trim() : rec?.error;
+    const fileError = file.status === 'failed' && !tests.length ? stripAnsi(file.message ?? '').trim() : rec?.error;
     suites[name] = {
       passed: count('passed'),
       failed: count('failed') + (fileError && !tests.length ? 1 : 0),

@@ -87,7 +87,7 @@ describe('external target', () => {
   test('without fault commands, suites get a skip reason and fault() a clear error', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-ext-'));
     const file = path.join(dir, 'external-nofaults.yaml');
-    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/\n    faults:[\s\S]*?(?=\nsuites:)/, ''));
+    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/\n {4}faults:[\s\S]*?(?=\nsuites:)/, ''));
     const profile = loadProfile(file);
     expect(profile.balancer.target?.faults).toEqual({});
     expect(externalSkipReason(profile, ['kill'])).toMatch(
