@@ -20,6 +20,12 @@ export interface ServerFacts {
   line: number;
   /** Health check configured for this server. */
   check: HealthCheckFacts;
+  /** A backup server: it takes traffic only when every non-backup server is down. */
+  backup?: Located<boolean>;
+  /** Concurrent connections this server accepts before the balancer queues (HAProxy `maxconn`). */
+  maxconn?: Located<number>;
+  /** Connections that may wait for this server before the balancer refuses (HAProxy `maxqueue`). */
+  maxqueue?: Located<number>;
 }
 
 export interface HealthCheckFacts {
@@ -52,6 +58,20 @@ export interface BackendFacts {
   clientIdStickiness?: Located<boolean>;
   servers: ServerFacts[];
   timeouts: TimeoutFacts;
+  /** Limits in front of the servers that can hold back or refuse new connections. */
+  limits?: ConnectLimitFacts;
+}
+
+/** Connection limits above the servers: where connects queue or are refused before a server is picked. */
+export interface ConnectLimitFacts {
+  /** Process-wide `global maxconn` (HAProxy), as run. */
+  globalMaxconn?: Located<number>;
+  /** The MQTT frontend's `maxconn` (own or from defaults), as run. */
+  frontendMaxconn?: Located<number>;
+  /** New sessions per second the frontend accepts (`rate-limit sessions`, TS-proxy per-source rate). */
+  rateLimitSessions?: Located<number>;
+  /** How long a queued connection waits for a server slot (`timeout queue`, else `timeout connect`). */
+  queueTimeoutMs?: Located<number>;
 }
 
 export interface BalancerFacts {

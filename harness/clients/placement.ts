@@ -69,3 +69,29 @@ export async function connectOnDistinctNodes(
     );
   return [...placed.values()];
 }
+
+/**
+ * Connects through the balancer, each client from its own source address (127.0.2.x), in small batches until
+ * every node in `expected` holds at least one client or `budget` clients are connected. Returns every client.
+ */
+export async function connectUntilCovered(
+  d: Deployment,
+  pool: ClientPool,
+  expected: readonly NodeName[],
+  budget: number,
+  prefix: string,
+  batch = 6,
+): Promise<PlacedClient[]> {
+  const placed: PlacedClient[] = [];
+  const covered = (): boolean => expected.every((n) => placed.some((p) => p.node === n));
+  for (let i = 0; i < budget && !covered(); i += batch) {
+    const size = Math.min(batch, budget - i);
+    const next = await Promise.all(
+      Array.from({ length: size }, (_, k) =>
+        connectPlaced(d, pool, { clientId: `${prefix}-${i + k}`, localAddress: `127.0.2.${((i + k) % 250) + 1}` }),
+      ),
+    );
+    placed.push(...next);
+  }
+  return placed;
+}

@@ -4,7 +4,15 @@
  * manual: balance roundrobin, inter 2000 ms, fall 3, rise 2, weight 1, timeouts infinite.
  */
 import type { MappingEntry } from '../../types.js';
-import type { BackendFacts, BalancerFacts, HealthCheckFacts, Located, ServerFacts, TimeoutFacts } from '../facts.js';
+import type {
+  BackendFacts,
+  BalancerFacts,
+  ConnectLimitFacts,
+  HealthCheckFacts,
+  Located,
+  ServerFacts,
+  TimeoutFacts,
+} from '../facts.js';
 import { SERVICE_PORTS } from '../balancer.js';
 import type { CfgLine, CfgSection, ParsedCfg } from './parse.js';
 
@@ -120,12 +128,16 @@ function backendFacts(
     .filter((l) => l.tokens[0] === 'server')
     .map((l) => {
       const w = serverParam(cfg, section, l, 'weight');
+      const backup = serverParam(cfg, section, l, 'backup');
       return {
         name: l.tokens[1] ?? '',
         node: mapping.find((m) => m.backend === section.name && m.server === l.tokens[1])?.node ?? '',
         weight: w.value ? located(Number(w.value), w.line) : { value: 1 },
         line: l.line,
         check: healthCheck(cfg, section, l),
+        backup: backup.present ? located(true, backup.line) : undefined,
+        maxconn: positiveParam(cfg, section, l, 'maxconn'),
+        maxqueue: positiveParam(cfg, section, l, 'maxqueue'),
       };
     });
   const stick = section.lines.find((l) => l.tokens[0] === 'stick' && l.text.includes('client_identifier'));
@@ -145,6 +157,35 @@ function backendFacts(
     clientIdStickiness: stick ? located(true, stick) : undefined,
     servers,
     timeouts,
+    limits: connectLimits(cfg, section, frontend),
+  };
+}
+
+function positiveParam(
+  cfg: ParsedCfg,
+  section: CfgSection,
+  server: CfgLine,
+  name: string,
+): Located<number> | undefined {
+  const p = serverParam(cfg, section, server, name);
+  const n = Number(p.value);
+  return p.value !== undefined && Number.isFinite(n) && n > 0 ? located(n, p.line) : undefined;
+}
+
+function numberOf(l: CfgLine | undefined, at: number): Located<number> | undefined {
+  const n = Number(l?.tokens[at]);
+  return l && Number.isFinite(n) && n > 0 ? located(n, l) : undefined;
+}
+
+/** Global, frontend and rate limits in front of the backend's servers (as run: after any machine-fitting rewrite). */
+function connectLimits(cfg: ParsedCfg, backend: CfgSection, frontend?: CfgSection): ConnectLimitFacts {
+  const global = cfg.sections.find((s) => s.kind === 'global');
+  const entry = frontend ?? backend;
+  return {
+    globalMaxconn: numberOf(global?.lines.filter((l) => l.tokens[0] === 'maxconn').at(-1), 1),
+    frontendMaxconn: numberOf(lookup(cfg, entry, 'maxconn'), 1),
+    rateLimitSessions: numberOf(lookup(cfg, entry, 'rate-limit', 'sessions'), 2),
+    queueTimeoutMs: timeoutOf(cfg, backend, 'queue') ?? timeoutOf(cfg, backend, 'connect'),
   };
 }
 

@@ -27,6 +27,7 @@ function backendFacts(
   b: BackendConfig,
   mapping: readonly MappingEntry[],
   frontend: FrontendConfig | undefined,
+  global: ProxyConfig['global'],
 ): BackendFacts {
   const idle = frontend
     ? { value: frontend.timeouts.idle, line: frontend.line, source: `frontends[${frontend.name}].timeouts.idle` }
@@ -42,8 +43,13 @@ function backendFacts(
       weight: { value: s.weight, line: s.line },
       line: s.line,
       check: health(b),
+      maxconn: s.maxconn ? { value: s.maxconn, line: s.line, source: `maxconn: ${s.maxconn}` } : undefined,
     })),
     timeouts: { clientMs: idle, serverMs: idle, effectiveIdleMs: idle && idle.value > 0 ? idle : undefined },
+    limits: {
+      globalMaxconn: { value: global.maxconn, source: `global.maxconn: ${global.maxconn}` },
+      queueTimeoutMs: { value: b.timeouts.queue, line: b.line, source: `timeouts.queue: ${b.timeouts.queue}` },
+    },
   };
 }
 
@@ -53,6 +59,7 @@ export function tsProxyFacts(cfg: ProxyConfig, mapping: readonly MappingEntry[],
       b,
       mapping,
       cfg.frontends.find((f) => f.backend === b.name && !f.tls) ?? cfg.frontends.find((f) => f.backend === b.name),
+      cfg.global,
     ),
   );
   const isMqtt = (b: BackendFacts): boolean =>
