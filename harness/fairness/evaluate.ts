@@ -23,6 +23,13 @@ export interface Evaluation {
   fits: boolean;
   /** Why it does not fit, one clause each. */
   misses: string[];
+  /** Set when too few clients connected to judge anything: no statistic is a result then, report-only or not. */
+  noData?: string;
+}
+
+/** Fewest connected clients a spread is judged on: 5 per node with an expected share, at least 10. */
+export function minimumClients(shares: Shares): number {
+  return Math.max(10, 5 * Object.values(shares).filter((s) => s > 0).length);
 }
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
@@ -43,6 +50,13 @@ export function evaluate(input: {
 }): Evaluation {
   const stats = fairnessStats(input.counts, input.shares);
   const misses: string[] = [];
+  const connected = Object.values(input.counts).reduce((a, b) => a + b, 0);
+  const needed = minimumClients(input.shares);
+  const noData =
+    connected < needed
+      ? `no verdict: ${connected} client(s) connected (${formatCounts(input.counts) || 'none'}), at least ${needed} needed to judge a spread`
+      : undefined;
+  if (noData) misses.push(noData);
   if (stats.jain < input.criteria.jainMin)
     misses.push(`Jain's index ${stats.jain.toFixed(3)} < ${input.criteria.jainMin}`);
   if (stats.pValue < input.criteria.pMin)
@@ -51,16 +65,19 @@ export function evaluate(input: {
     );
   if (stats.unexpected > 0) misses.push(`${stats.unexpected} connection(s) on nodes with an expected share of 0`);
   const fits = misses.length === 0;
-  const clients = Object.values(input.counts).reduce((a, b) => a + b, 0);
-  const verdict = input.reportOnly
-    ? `report only${fits ? '' : ` (${misses.join('; ')})`}`
-    : fits
-      ? 'fits the expected shares'
-      : `does not fit: ${misses.join('; ')}`;
+  const clients = connected;
+  const verdict = noData
+    ? noData
+    : input.reportOnly
+      ? `report only${fits ? '' : ` (${misses.join('; ')})`}`
+      : fits
+        ? 'fits the expected shares'
+        : `does not fit: ${misses.join('; ')}`;
   return {
     stats,
     fits,
     misses,
+    noData,
     metrics: {
       algorithm: input.algorithm,
       clients,
