@@ -17,7 +17,7 @@ export async function verifyClusterRouting(nodes: readonly NodeInfo[], timeoutMs
     const deadline = Date.now() + timeoutMs;
     for (let i = 0; inbox.messages.length === 0 && Date.now() < deadline && i < 100; i++) {
       await publish(pub, topic, `verify ${i}`, { qos: 1 });
-      await inbox.waitFor(1, 200).catch(() => undefined);
+      await inbox.waitFor(1, 200).catch(() => undefined); // nothing yet: publish again (bounded loop)
     }
     if (!inbox.messages.length) {
       throw new Error(

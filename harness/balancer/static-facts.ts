@@ -35,5 +35,6 @@ export const staticFactsReaders: Record<string, StaticFactsReader> = {
 /** The profile's balancer facts, or undefined when the kind has no static reader or the config cannot be read. */
 export async function staticBalancerFacts(profile: Profile): Promise<BalancerFacts | undefined> {
   const read = staticFactsReaders[profile.balancer.kind];
+  // preflight has already reported an unreadable config with its line; here no facts means "not judged"
   return read ? read(profile).catch(() => undefined) : undefined;
 }

@@ -15,7 +15,7 @@ export async function nodeOfClient(d: Deployment, clientid: string, timeoutMs = 
         const info = await d
           .nodeApi(n.name)
           .client(clientid)
-          .catch(() => undefined);
+          .catch(() => undefined); // that node's API is down (a fault): ask the next one
         if (info?.node) {
           const node = d.nodes.find((x) => x.brokerNode === info.node);
           if (node) return node.name;

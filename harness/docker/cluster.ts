@@ -219,11 +219,12 @@ export class DockerCluster implements ClusterHandle {
   async stop(): Promise<void> {
     const ids = [...this.members.map((m) => m.container.id), ...this.services.map((s) => s.id)];
     await Promise.all(
-      ids.map((id) =>
-        docker()
-          .getContainer(id)
-          .remove({ force: true, v: true })
-          .catch(() => undefined),
+      ids.map(
+        (id) =>
+          docker()
+            .getContainer(id)
+            .remove({ force: true, v: true })
+            .catch(() => undefined), // already removed; the run's label sweep catches the rest
       ),
     );
     this.members = [];

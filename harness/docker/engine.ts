@@ -138,7 +138,7 @@ export async function sweepRun(runId: string): Promise<SweepResult> {
         try {
           const info = (await net.inspect()) as { Containers?: Record<string, unknown> };
           for (const id of Object.keys(info.Containers ?? {})) {
-            await net.disconnect({ Container: id, Force: true }).catch(() => undefined);
+            await net.disconnect({ Container: id, Force: true }).catch(() => undefined); // gone already; the retry reports
           }
           await net.remove();
           result.networks++;

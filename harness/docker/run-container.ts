@@ -116,12 +116,12 @@ export async function startRunContainer(
       const leftover = await docker()
         .getContainer(containerName)
         .inspect()
-        .catch(() => undefined);
+        .catch(() => undefined); // no container left behind: quote the tail captured so far
       const logs = leftover ? await containerLogs(leftover.Id, 30) : tail.join('\n');
       await docker()
         .getContainer(containerName)
         .remove({ force: true, v: true })
-        .catch(() => undefined);
+        .catch(() => undefined); // already gone; the start error below is what matters
       if (PORT_CLASH.test(lastError.message) && attempt < 3) continue;
       throw new Error(
         `container ${spec.name} (${spec.image}) did not start: ${lastError.message.split('\n')[0]}${logs.trim() ? `\n  last log lines:\n    ${logs.trim().split('\n').slice(-15).join('\n    ')}` : ''}`,

@@ -29,7 +29,7 @@ export class ProbeWaitStrategy implements WaitStrategy {
   async waitUntilReady(container: Dockerode.Container, boundPorts: BoundPorts): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     for (let i = 0; ; i++) {
-      if (await this.probe(boundPorts).catch(() => false)) return;
+      if (await this.probe(boundPorts).catch(() => false)) return; // a failing probe means not ready yet
       if (i % 5 === 0) {
         const state = (await container.inspect()).State;
         if (!state.Running) throw new Error(`container exited (code ${state.ExitCode}) before ${this.what}`);

@@ -159,7 +159,8 @@ export async function startExternalDeployment(
           .get(nodes[0]!.name)!
           .nodes()
           .catch(() => [])
-      )[0]?.version ?? version;
+      ) // version stays 'unknown' when the node API does not answer
+      [0]?.version ?? version;
   const base = capabilitiesOf(profile.broker.kind);
   const capabilities: Capabilities = {
     ...base,

@@ -65,7 +65,7 @@ export async function runChurn(d: Deployment, pool: ClientPool, prefix: string, 
     result.connects++;
     const client = await gate(() =>
       pool.connect(d.endpoints.mqtt, { clientId, localAddress: sourceAddress(i * 31 + gen, o.sourceAddresses) }, 5000),
-    ).catch(() => undefined);
+    ).catch(() => undefined); // counted as a failure just below
     if (!client) result.failures++;
     return client && { clientId, client };
   };

@@ -16,7 +16,8 @@ export async function liveConnections(d: Deployment): Promise<Counts> {
           .nodeApi(n.name)
           .nodes()
           .catch(() => [])
-      ).find((r) => r.node === n.brokerNode);
+      ) // a faulted node reports nothing; its count is 0
+        .find((r) => r.node === n.brokerNode);
       return [
         n.name,
         own?.node_status === 'running' || own?.node_status === undefined ? (own?.live_connections ?? 0) : 0,
@@ -34,7 +35,7 @@ export async function placementOf(d: Deployment, prefix: string): Promise<Map<st
       const rows = await d
         .nodeApi(n.name)
         .clients({ node: n.brokerNode })
-        .catch(() => []);
+        .catch(() => []); // a faulted node lists no client
       for (const r of rows) if (r.connected && r.clientid.startsWith(prefix)) out.set(r.clientid, n.name);
     }),
   );
@@ -68,7 +69,7 @@ export async function waitForPlacement(
 /** The balancer's current connections per node on the MQTT backend (`scur` for HAProxy). */
 export async function balancerCounts(d: Deployment): Promise<Counts | undefined> {
   const backend = d.balancerFacts.mqttBackend.name;
-  const servers = await d.balancerView.servers().catch(() => undefined);
+  const servers = await d.balancerView.servers().catch(() => undefined); // view unavailable: no cross-check
   if (!servers) return undefined;
   const counts: Counts = {};
   for (const s of servers) if (s.backend === backend && s.node) counts[s.node] = s.current;
@@ -97,7 +98,7 @@ export async function crossCheck(
       return last.agrees.live && last.agrees.balancer;
     },
     { timeoutMs, intervalMs: 100, what: 'node and balancer counters to agree' },
-  ).catch(() => undefined);
+  ).catch(() => undefined); // disagreement is reported through `last`, not thrown
   return last;
 }
 
@@ -109,5 +110,5 @@ export async function waitForIdleCluster(d: Deployment, timeoutMs = 10_000): Pro
     what: 'every node to have 0 live connections',
   })
     .then(() => true)
-    .catch(() => false);
+    .catch(() => false); // the caller reports a cluster that does not drain
 }

@@ -67,6 +67,7 @@ export async function startRedis(runDir: RunDir, host = '127.0.0.1'): Promise<Re
   );
   await proc.start();
   await proc.waitReady(
+    // a refused PING means not listening yet
     async () => (await redisCommand(host, port, 'PING').catch(() => '')) === '+PONG',
     10_000,
     'answer PING',
