@@ -25,7 +25,7 @@ export async function awaitDelivery(received: () => number, sent: number, timeou
     timeoutMs,
     intervalMs: 20,
     what: `${sent} messages at the subscriber`,
-  }).catch(() => undefined);
+  }).catch(() => undefined); // the shortfall is the result, returned below
   return sent - received();
 }
 
@@ -194,7 +194,7 @@ async function settledRss(pid: number): Promise<number> {
       return stable ? now : undefined;
     },
     { timeoutMs: 5000, intervalMs: 1, what: `RSS of ${pid} to settle` },
-  ).catch(() => last);
+  ).catch(() => last); // still moving after 5 s: the last reading is the measurement
 }
 
 /**
@@ -231,6 +231,6 @@ export async function idleMemory(
     await waitFor(() => conns.every((c) => c.socket.destroyed), {
       timeoutMs: 10_000,
       what: 'idle connections to close',
-    }).catch(() => undefined);
+    }).catch(() => undefined); // the topology's stop kills what is left
   }
 }

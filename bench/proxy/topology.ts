@@ -156,7 +156,7 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     await ready(
       redis,
       'redis-server',
-      async () => (await redisCommand(IP.redis, redisPort, 'PING').catch(() => '')) === '+PONG',
+      async () => (await redisCommand(IP.redis, redisPort, 'PING').catch(() => '')) === '+PONG', // not up yet
     );
 
     o.log(`starting the stand-in node (TCP_NODELAY ${o.brokerNoDelay ? 'on, like EMQX' : 'off: Nagle'}) …`);
