@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 
 export const USAGE = `usage: node dist/standin/node.js --name <node> --bind <ip> --mqtt-port <port> --http-port <port>
-         --redis <host:port> [--trust-proxy] [--heartbeat-ms <ms>]
+         --redis <host:port> [--trust-proxy] [--heartbeat-ms <ms>] [--nagle]
          [--tls-port <port> --tls-cert <pem> --tls-key <pem> [--tls-ca <pem>]]
 
   --name          node name (letters, digits, . _ - @), also the aedes broker id
@@ -16,6 +16,7 @@ export const USAGE = `usage: node dist/standin/node.js --name <node> --bind <ip>
   --redis         Redis shared by all nodes of the cluster, host:port
   --trust-proxy   accept an optional PROXY v1/v2 header on the MQTT/TCP listener
   --heartbeat-ms  aedes heartbeat and registry refresh interval (default 2000)
+  --nagle         leave Nagle's algorithm on for accepted sockets (default: TCP_NODELAY, as EMQX does)
   --tls-port      also listen for MQTT over TLS on this port (needs --tls-cert and --tls-key)
   --tls-ca        CA bundle (PEM) offered to clients; client certificates are not required
 
@@ -43,6 +44,8 @@ export interface NodeArgs {
   redis: { host: string; port: number };
   trustProxy: boolean;
   heartbeatMs: number;
+  /** TCP_NODELAY on accepted sockets (EMQX's default `tcp_options.nodelay = true`); false only with --nagle. */
+  noDelay: boolean;
   tls?: TlsArgs;
 }
 
@@ -103,6 +106,7 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs | 'help' {
         'http-port': { type: 'string' },
         redis: { type: 'string' },
         'trust-proxy': { type: 'boolean' },
+        nagle: { type: 'boolean' },
         'heartbeat-ms': { type: 'string' },
         'tls-port': { type: 'string' },
         'tls-cert': { type: 'string' },
@@ -133,6 +137,7 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs | 'help' {
     redis: parseRedis(values.redis as string | undefined),
     trustProxy: values['trust-proxy'] === true,
     heartbeatMs: parseHeartbeat(values['heartbeat-ms'] as string | undefined),
+    noDelay: values.nagle !== true,
     ...(tls ? { tls } : {}),
   };
 }

@@ -117,8 +117,8 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
   running.broker = broker;
   await publishOrphanedWills(broker, log);
 
-  const mqttServer = createMqttServer(broker, args.trustProxy, log);
-  const tlsServer = args.tls ? createTlsServer(broker, args.tls) : undefined;
+  const mqttServer = createMqttServer(broker, args.trustProxy, log, args.noDelay);
+  const tlsServer = args.tls ? createTlsServer(broker, args.tls, args.noDelay) : undefined;
   running.mqttServers = tlsServer ? [mqttServer, tlsServer] : [mqttServer];
   // Views need the registry and the registry needs the view's rows: the closures below break the cycle.
   // eslint-disable-next-line prefer-const -- read by the closures below before it is assigned

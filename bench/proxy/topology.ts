@@ -40,7 +40,7 @@ export interface Topology {
 export interface TopologyOptions {
   keyType: KeyType;
   haproxyThreads: number;
-  /** TCP_NODELAY on the stand-in's accepted sockets (broker-nodelay.ts), like EMQX. */
+  /** TCP_NODELAY on the stand-in's accepted sockets (its default, like EMQX); false passes --nagle. */
   brokerNoDelay: boolean;
   /** Extra node arguments for TS-proxy (e.g. --cpu-prof for profiling). */
   tsProxyNodeArgs: string[];
@@ -178,15 +178,10 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
         pki.server.cert,
         '--tls-key',
         pki.server.key,
+        ...(o.brokerNoDelay ? [] : ['--nagle']),
       ],
       {
         STANDIN_EXIT_WITH_PARENT: '1',
-        ...(o.brokerNoDelay
-          ? {
-              NODE_OPTIONS:
-                `${process.env['NODE_OPTIONS'] ?? ''} --import ${pathToFileURL(builtFile('bench/proxy/broker-nodelay.js')).href}`.trim(),
-            }
-          : {}),
       },
     );
     procs.push(node);

@@ -178,6 +178,7 @@ describe('stand-in container definitions', () => {
         redis: { host: 'redis', port: 6379 },
         trustProxy: true,
         heartbeatMs: 1500,
+        noDelay: true,
         tls: {
           port: 8883,
           certFile: '/etc/mqtt-lb/tls/cert.pem',
