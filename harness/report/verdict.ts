@@ -1,6 +1,7 @@
 /** Overall verdicts and the ranking of findings across profiles, suites and tests. */
 import type { Finding, Summary, TestStatus } from './summary-types.js';
 import { testDisplayName, testFullName } from './text.js';
+import { errorFindingsOf } from './failure-headline.js';
 
 /**
  * - `failed`: a test failed, or a suite could not run (`SuiteResult.error`).
@@ -54,13 +55,17 @@ export interface LocatedFinding {
 
 const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
 
-/** All findings of all profiles, errors first, then warnings, then info; stable within a severity. */
+/**
+ * All findings of all profiles, errors first, then warnings, then info; stable within a severity. A failed test
+ * always contributes an error: its own, or one derived from its assertion message.
+ */
 export function rankedFindings(summaries: Summary[]): LocatedFinding[] {
   const all: LocatedFinding[] = [];
   for (const summary of summaries) {
     for (const [suite, result] of Object.entries(summary.suites)) {
       for (const test of result.tests) {
-        for (const finding of test.findings ?? []) {
+        const derived = errorFindingsOf(test).filter((f) => !(test.findings ?? []).includes(f));
+        for (const finding of [...derived, ...(test.findings ?? [])]) {
           all.push({
             profile: summary.run.profileName,
             suite,
