@@ -118,7 +118,9 @@ export function startupFindings(
       const meaning = CHECK_MEANING[s.checkStatus] ?? 'the health check failed';
       return {
         severity: 'error' as const,
-        title: `server ${s.name} (backend ${s.backend}) is ${pending(s) ? 'still not checked' : s.status} after its first health checks: ${checkStatusText(s)}`,
+        title: pending(s)
+          ? `server ${s.name} (backend ${s.backend}) has no health check result within the startup wait: ${checkStatusText(s)}`
+          : `server ${s.name} (backend ${s.backend}) is ${s.status} after its first health checks: ${checkStatusText(s)}`,
         detail: `the balancer reports ${checkStatusText(s)} for ${address}${s.node ? ` (mapped to ${s.node})` : ''}: ${meaning}. The suites run with the servers that are UP, as production would.`,
         file: facts.file,
         line: h.facts?.line,
