@@ -38,6 +38,23 @@ describe('startup diagnostics through the CLI', () => {
     expect(log).toMatch(/startup ERROR \S*server-wrong-port\.cfg:22: server emqx_node_3 .*L4CON/);
   }, 180_000);
 
+  test('TS-proxy: one server on a wrong port → the same error finding from its admin API view, pubsub runs on the UP servers', async () => {
+    const { code, summary } = await runSuiteCli(
+      'fixtures/broken/ts-proxy-server-wrong-port.yaml',
+      'pubsub',
+      ['-t', 'land on every node'],
+      { built: [...BUILT, 'harness/balancer/ts-proxy/admin-view.ts'] },
+    );
+    expect(code).toBe(1);
+    const startup = summary.deployment?.startup_findings ?? [];
+    expect(startup).toEqual([
+      expect.objectContaining({ severity: 'error', line: 21, title: expect.stringMatching(/^server emqx3 .*L4CON/) }),
+    ]);
+    expect(byName(summary.suites.pubsub!.tests, 'connections through the balancer land on every node').status).toBe(
+      'passed',
+    );
+  }, 180_000);
+
   test('every server down → exit 1 within 30 s, naming each server, its line and the check status', async () => {
     assertBuilt(...BUILT);
     const out = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-startup-'));
