@@ -14,7 +14,8 @@ import { verifyClusterRouting } from './cluster-check.js';
 import { chooseRuntime } from './runtime/choose.js';
 import './docker/register.js';
 import { progress as defaultProgress } from './util/progress.js';
-import { waitFor } from './util/wait.js';
+import type { Finding } from './report/summary-types.js';
+import { awaitFirstChecks, requireAnUpServer, startupFindings } from './balancer/startup-checks.js';
 import { prepareRunTls, type RunTls } from './tls/run-tls.js';
 import { startExternalDeployment } from './external/deployment.js';
 
@@ -34,6 +35,7 @@ class RunningDeployment implements Deployment {
     readonly startupMs: number,
     private readonly untrack: () => void,
     readonly tls?: RunTls,
+    readonly startupFindings: readonly Finding[] = [],
   ) {}
 
   get runtime() {
@@ -88,16 +90,17 @@ class RunningDeployment implements Deployment {
   }
 }
 
-/** Waits until the balancer has finished its first health checks and sees every server UP. */
-async function waitServersUp(lb: BalancerHandle, timeoutMs = 20_000): Promise<void> {
-  await waitFor(
-    async () => {
-      const servers = await lb.view.servers();
-      const pending = servers.filter((s) => (s.status !== 'UP' && s.status !== 'no') || s.checkStatus === 'INI');
-      return pending.length === 0 ? true : undefined;
-    },
-    { timeoutMs, intervalMs: 100, what: 'the balancer to report every server UP after its first health checks' },
-  );
+/**
+ * Waits (bounded) for the balancer's first health checks. Servers it does not report UP become error
+ * findings naming their config line and check status; the run goes on with the UP servers, as production
+ * would, unless the MQTT backend has no UP server at all (NoServerUpError).
+ */
+async function checkServersAtStartup(lb: BalancerHandle, say: (msg: string) => void): Promise<Finding[]> {
+  const health = await awaitFirstChecks(lb.view, lb.facts);
+  requireAnUpServer(health, lb.facts, lb.info.mapping);
+  const findings = startupFindings(health, lb.facts, lb.info.mapping);
+  for (const f of findings) say(`startup error: ${lb.facts.file}${f.line ? `:${f.line}` : ''}: ${f.title}`);
+  return findings;
 }
 
 export async function startDeployment(
@@ -144,12 +147,12 @@ export async function startDeployment(
       tls: tls?.balancer,
     });
     stopBalancer = () => lb.stop();
-    await waitServersUp(lb);
+    const startupFindings = await checkServersAtStartup(lb, say);
     const startupMs = Date.now() - started;
     say(
       `${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port} (startup ${startupMs} ms)`,
     );
-    return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack, tls?.tls);
+    return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack, tls?.tls, startupFindings);
   } catch (err) {
     await stopBalancer?.().catch(() => undefined);
     await cluster?.stop().catch(() => undefined);

@@ -105,6 +105,10 @@ export interface BalancerServerState {
   node: NodeName | undefined;
   status: ServerStatus;
   checkStatus: string;
+  /** The check's code when it has one, e.g. the HTTP status of an L7STS check. */
+  checkCode?: string;
+  /** The balancer's words for the last check, e.g. "Connection refused" (HAProxy `last_chk`/`check_desc`). */
+  checkDetail?: string;
   /** Wall-clock ms (Date.now() scale) of the last status change, as far as the balancer tells. */
   lastChangeMs: number | undefined;
   current: number;
@@ -154,6 +158,8 @@ export interface Deployment {
   /** The run's TLS set-up (profile `tls:`): topology, trust anchor, client certificates, policy. Absent without TLS. */
   readonly tls?: import('./tls/run-tls.js').RunTls;
   readonly startupMs: number;
+  /** Errors seen while starting (e.g. a server the balancer never reported UP): shown in every suite's report. */
+  readonly startupFindings?: readonly import('./report/summary-types.js').Finding[];
   nodeApi(node: NodeName): NodeApi;
   fault(node: NodeName, verb: FaultVerb): Promise<void>;
   /** Reload the balancer with its current config (HAProxy -sf / TS-proxy SIGHUP). */

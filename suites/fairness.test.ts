@@ -101,7 +101,8 @@ describe('spread', () => {
           basis: exp.basis,
           ...(intended ? { intendedShares: intended, derivedShares: exp.shares } : {}),
         });
-        const findings: Finding[] = [];
+        // A server the balancer never reported UP (startup findings) is the cause of any share it misses.
+        const findings: Finding[] = [...h.startupFindings];
         if (spread.failures.length) findings.push(connectFailures(spread.failures, specs.length));
         if (!spread.countersAgree) findings.push(counterDisagreement(spread.counts, spread.live, spread.balancer));
         if (intended && shareDistance(intended, exp.shares) > 0.02)

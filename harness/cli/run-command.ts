@@ -9,7 +9,8 @@ import { harnessVersion, runProfile } from '../run/run-profile.js';
 import { mergeResults } from '../run/merge.js';
 import { newRunId } from '../proc/run-dir.js';
 import { TargetNotConfiguredError } from '../external/target.js';
-import { writeReport, parseSummaryFile } from '../report/index.js';
+import { writeReport, parseSummaryFile, startupErrors } from '../report/index.js';
+import { findingLocation } from '../report/finding-text.js';
 import type { Summary } from '../report/summary-types.js';
 import { sweepStaleRuns } from '../proc/sweep.js';
 import { progress } from '../util/progress.js';
@@ -175,10 +176,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   const verdict = decideRun(summaries, baseline, (name) => failOn.get(name) ?? false);
   for (const s of summaries) {
     const t = s.totals;
-    const bad = t.failed > 0 || Object.values(s.suites).some((x) => x.error);
+    const bad = verdict.profiles.find((p) => p.profileName === s.run.profileName)?.failed ?? false;
+    const startup = startupErrors(s);
     process.stdout.write(
-      `${bad ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms)` : ''}\n`,
+      `${bad ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms${startup.length ? `, ${startup.length} startup error(s)` : ''})` : ''}\n`,
     );
+    for (const f of startup) process.stdout.write(`  startup ERROR ${findingLocation(f) ?? ''}: ${f.title}\n`);
   }
   for (const l of baselineLines(verdict, values.baseline)) process.stdout.write(`${l}\n`);
   process.stdout.write(`report: ${index}\n`);

@@ -3,7 +3,7 @@
  * against the baseline and regressions fail (`--fail-on-regression`, or the profile's
  * `report: { fail_on_regression: true }`); else 0.
  */
-import { compareToBaseline, type BaselineDiff } from '../report/index.js';
+import { compareToBaseline, summaryVerdict, type BaselineDiff } from '../report/index.js';
 import type { Summary } from '../report/summary-types.js';
 
 export interface ProfileVerdict {
@@ -29,7 +29,7 @@ export function decideRun(
     const before = baseline?.find((b) => b.run.profileName === s.run.profileName);
     return {
       profileName: s.run.profileName,
-      failed: s.totals.failed > 0 || Object.values(s.suites).some((x) => Boolean(x.error)),
+      failed: summaryVerdict(s) === 'failed',
       diff: before ? compareToBaseline(s, before) : undefined,
       regressionsFail: regressionsFail(s.run.profileName),
     };

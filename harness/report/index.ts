@@ -17,4 +17,4 @@ export { parseSummaryFile, summaryFileContent } from './summary-file.js';
 export { fairnessChart } from './charts/fairness-chart.js';
 export { failoverTimelineChart, reconnectHistogramChart } from './charts/failover-charts.js';
 export { pubsubLatencyChart, tlsHandshakeChart } from './charts/latency-charts.js';
-export { overallVerdict, summaryVerdict, rankedFindings, type Verdict } from './verdict.js';
+export { overallVerdict, summaryVerdict, rankedFindings, startupErrors, type Verdict } from './verdict.js';

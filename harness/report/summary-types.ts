@@ -59,6 +59,8 @@ export interface DeploymentSummary {
   };
   endpoints: Record<string, string>;
   startup_ms: number;
+  /** Errors seen while starting the deployment (e.g. a server never UP): shown at the top of the report. */
+  startup_findings?: Finding[];
 }
 
 export interface Summary {

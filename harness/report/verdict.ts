@@ -4,15 +4,23 @@ import { testDisplayName, testFullName } from './text.js';
 import { errorFindingsOf } from './failure-headline.js';
 
 /**
- * - `failed`: a test failed, or a suite could not run (`SuiteResult.error`).
+ * - `failed`: a test failed, a suite could not run (`SuiteResult.error`), or the deployment started with an error finding.
  * - `passed`: at least one test passed and none failed.
  * - `empty`: nothing ran (every test skipped, or no tests at all).
  */
 export type Verdict = 'passed' | 'failed' | 'empty';
 
+/** Error findings of the deployment's startup (e.g. a server never UP): they fail the profile on their own. */
+export function startupErrors(summary: Summary): Finding[] {
+  return (summary.deployment?.startup_findings ?? []).filter((f) => f.severity === 'error');
+}
+
 export function summaryVerdict(summary: Summary): Verdict {
   const suites = Object.values(summary.suites);
-  const failed = summary.totals.failed > 0 || suites.some((s) => s.failed > 0 || Boolean(s.error));
+  const failed =
+    summary.totals.failed > 0 ||
+    suites.some((s) => s.failed > 0 || Boolean(s.error)) ||
+    startupErrors(summary).length > 0;
   if (failed) return 'failed';
   return summary.totals.passed > 0 ? 'passed' : 'empty';
 }
@@ -51,7 +59,11 @@ export interface LocatedFinding {
   testDisplay: string;
   testStatus: TestStatus;
   finding: Finding;
+  /** 'deployment': seen while starting the deployment (summary.deployment.startup_findings), not in one test. */
+  scope?: 'deployment';
 }
+
+const sameFinding = (a: Finding, b: Finding): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
 
@@ -62,10 +74,17 @@ const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 
 export function rankedFindings(summaries: Summary[]): LocatedFinding[] {
   const all: LocatedFinding[] = [];
   for (const summary of summaries) {
+    const startup = summary.deployment?.startup_findings ?? [];
+    for (const finding of startup) {
+      const where = { suite: 'deployment', test: 'startup', testDisplay: 'startup', testStatus: 'failed' as const };
+      all.push({ profile: summary.run.profileName, ...where, finding, scope: 'deployment' });
+    }
     for (const [suite, result] of Object.entries(summary.suites)) {
       for (const test of result.tests) {
+        // A test that attaches a startup finding as its cause: listed once, as the deployment's.
+        const own = (test.findings ?? []).filter((f) => !startup.some((s) => sameFinding(s, f)));
         const derived = errorFindingsOf(test).filter((f) => !(test.findings ?? []).includes(f));
-        for (const finding of [...derived, ...(test.findings ?? [])]) {
+        for (const finding of [...derived, ...own]) {
           all.push({
             profile: summary.run.profileName,
             suite,

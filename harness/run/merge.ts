@@ -61,6 +61,8 @@ export interface MergeInput {
   records: Record<string, SuiteRecord>;
   /** Suites that were asked for but could not run at all (reason shown in the report). */
   unavailable?: Record<string, string>;
+  /** The run was stopped (a balancer with no UP server): the asked-for suites Jest did not report fail with the reason. */
+  stopped?: { reason: string; suites: string[] };
 }
 
 export function mergeResults(input: MergeInput): Summary {
@@ -91,6 +93,11 @@ export function mergeResults(input: MergeInput): Summary {
       error: fileError || undefined,
       tests,
     };
+  }
+  for (const name of input.stopped?.suites ?? []) {
+    if (suites[name]) continue;
+    const error = input.records[name]?.error ?? `not run: the run was stopped — ${input.stopped!.reason}`;
+    suites[name] = { passed: 0, failed: 1, skipped: 0, durationMs: 0, error, tests: [] };
   }
   for (const [name, reason] of Object.entries(input.unavailable ?? {})) {
     suites[name] = {

@@ -13,6 +13,7 @@ import { mergeResults, readRecords, type JestJson } from './merge.js';
 import { projectRoot } from '../util/project-root.js';
 import { newRunId } from '../proc/run-dir.js';
 import { progress } from '../util/progress.js';
+import { runStopReason, watchRunStop } from '../suite/run-stop.js';
 
 export interface RunProfileOptions {
   suites: SuiteName[];
@@ -49,6 +50,7 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
     .map(suiteFile);
 
   let jest: JestJson | undefined;
+  let stopped: string | undefined;
   if (files.length) {
     const require = createRequire(import.meta.url);
     const jestBin = path.join(path.dirname(require.resolve('jest/package.json')), 'bin', 'jest.js');
@@ -82,10 +84,20 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
         },
       });
       opts.onChild?.(child.pid!);
-      child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1)));
+      // A balancer with no UP server stops the run: the remaining suites would only fail the same way.
+      const stopWatch = watchRunStop(recordsDir, function onRunStopped(reason) {
+        process.stderr.write(`[mqtt-lb] run stopped: ${reason}\n`);
+        child.kill('SIGTERM');
+      });
+      child.once('exit', (c, signal) => {
+        stopWatch();
+        resolve(c ?? (signal ? 128 : 1));
+      });
     });
+    stopped = runStopReason(recordsDir);
     if (existsSync(jestOut)) jest = JSON.parse(readFileSync(jestOut, 'utf8')) as JestJson;
-    else if (code !== 0) throw new Error(`Jest exited with code ${code} without writing results`);
+    else if (code !== 0 && stopped === undefined)
+      throw new Error(`Jest exited with code ${code} without writing results`);
   }
   return mergeResults({
     runId,
@@ -97,5 +109,8 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
     jest,
     records: readRecords(recordsDir),
     unavailable,
+    ...(stopped !== undefined
+      ? { stopped: { reason: stopped, suites: opts.suites.filter((s) => !unavailable[s]) } }
+      : {}),
   });
 }

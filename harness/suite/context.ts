@@ -15,6 +15,8 @@ import { ClientPool } from '../clients/mqtt.js';
 import { SuiteRecorder } from './records.js';
 import { summarizeDeployment } from './deployment-summary.js';
 import { projectRoot } from '../util/project-root.js';
+import { NoServerUpError } from '../balancer/startup-checks.js';
+import { stopRun, throwIfRunStopped } from './run-stop.js';
 
 export const DEFAULT_PROFILE = 'fixtures/profiles/haproxy-roundrobin.yaml';
 
@@ -29,6 +31,8 @@ export interface SuiteHarness {
   readonly deployment: Deployment;
   readonly pool: ClientPool;
   readonly recorder: SuiteRecorder;
+  /** Errors of the deployment's startup (e.g. a server the balancer never reported UP); also in every suite's report. */
+  readonly startupFindings: readonly Finding[];
   /** Attaches a finding to the running test. */
   finding(f: Finding): void;
   metric(key: string, value: unknown): void;
@@ -47,10 +51,12 @@ export function useDeployment(suite: string): SuiteHarness {
 
   beforeAll(async () => {
     try {
+      throwIfRunStopped();
       deployment = await startDeployment(profile);
       recorder.record.deployment = summarizeDeployment(deployment);
       recorder.flush();
     } catch (err) {
+      if (err instanceof NoServerUpError) stopRun(err);
       recorder.record.error = (err as Error).message;
       recorder.flush();
       throw err;
@@ -67,6 +73,9 @@ export function useDeployment(suite: string): SuiteHarness {
     capabilities,
     pool,
     recorder,
+    get startupFindings(): readonly Finding[] {
+      return deployment?.startupFindings ?? [];
+    },
     get deployment(): Deployment {
       if (!deployment)
         throw new Error('the deployment is not running (its startup failed: see the first error of this suite)');

@@ -31,5 +31,6 @@ export function summarizeDeployment(d: Deployment): DeploymentSummary {
     },
     endpoints,
     startup_ms: d.startupMs,
+    ...(d.startupFindings?.length ? { startup_findings: d.startupFindings.map((f) => ({ ...f })) } : {}),
   };
 }

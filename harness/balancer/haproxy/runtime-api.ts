@@ -70,6 +70,8 @@ export class HaproxyView implements BalancerView {
           node: this.mapping.find((m) => m.backend === r.pxname && m.server === r.svname)?.node,
           status: (r.status ?? '').split(' ')[0] ?? '',
           checkStatus: (r.check_status ?? '').replace(/^\* /, ''),
+          ...(r.check_code ? { checkCode: r.check_code } : {}),
+          ...(r.last_chk || r.check_desc ? { checkDetail: r.last_chk || r.check_desc } : {}),
           lastChangeMs: lastchg === undefined || Number.isNaN(lastchg) ? undefined : now - lastchg * 1000,
           current: Number(r.scur ?? 0),
           total: Number(r.stot ?? 0),

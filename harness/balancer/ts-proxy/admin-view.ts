@@ -6,6 +6,7 @@ interface AdminServer {
   name: string;
   status: string;
   checkStatus: string;
+  checkDetail?: string;
   lastChange: number;
   current: number;
   total: number;
@@ -31,6 +32,7 @@ export class TsProxyView implements BalancerView {
       node: this.mapping.find((m) => m.backend === r.backend && m.server === r.name)?.node,
       status: r.status,
       checkStatus: r.checkStatus,
+      ...(r.checkDetail ? { checkDetail: r.checkDetail } : {}),
       lastChangeMs: r.lastChange,
       current: r.current,
       total: r.total,

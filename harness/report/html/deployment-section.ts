@@ -136,7 +136,10 @@ export function deploymentSection(summary: Summary): string {
   const d = summary.deployment;
   if (!d)
     return `<section class="card" id="deployment"><h2>Deployment</h2><p class="note">No deployment was recorded (it may have failed to start; see the suite errors below).</p></section>`;
-  const findings = Object.values(summary.suites).flatMap((s) => s.tests.flatMap((t) => t.findings ?? []));
+  const findings = [
+    ...(d.startup_findings ?? []),
+    ...Object.values(summary.suites).flatMap((s) => s.tests.flatMap((t) => t.findings ?? [])),
+  ];
   return `<section class="card" id="deployment"><h2>Deployment</h2>${overview(summary, d)}${capabilities(d)}</section>
 <section class="card" id="balancer-config"><h2>Balancer configuration</h2>${balancerConfig(d, findings)}</section>`;
 }

@@ -65,8 +65,9 @@ function topFindings(summaries: Summary[], options: IndexOptions): string {
     const configLink = href
       ? { file: summaries.find((s) => s.run.profileName === f.profile)?.deployment?.balancer.configFile, href }
       : undefined;
+    const anchor = f.scope === 'deployment' ? 'deployment' : testAnchor(f.suite, f.test);
     const testLink = href
-      ? `<a href="${escapeHtml(href)}#${testAnchor(f.suite, f.test)}">${escapeHtml(f.testDisplay)}</a>`
+      ? `<a href="${escapeHtml(href)}#${anchor}">${escapeHtml(f.testDisplay)}</a>`
       : escapeHtml(f.testDisplay);
     return findingBlock(f.finding, {
       configLink,

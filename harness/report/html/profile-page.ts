@@ -26,7 +26,10 @@ function findingsSummary(summary: Summary): string {
   const blocks = findings.map((f) =>
     findingBlock(f.finding, {
       configLink,
-      contextHtml: `${escapeHtml(f.suite)} › <a href="#${testAnchor(f.suite, f.test)}">${escapeHtml(f.testDisplay)}</a> (${escapeHtml(f.testStatus)})`,
+      contextHtml:
+        f.scope === 'deployment'
+          ? `<a href="#deployment">deployment startup</a> (every suite ran with the servers that were UP)`
+          : `${escapeHtml(f.suite)} › <a href="#${testAnchor(f.suite, f.test)}">${escapeHtml(f.testDisplay)}</a> (${escapeHtml(f.testStatus)})`,
     }),
   );
   return `<section class="card" id="findings"><h2>Findings</h2>${blocks.join('')}</section>`;
