@@ -7,6 +7,15 @@ import type { BalancerServerState, BalancerView, MappingEntry } from '../types.j
 import type { Finding } from '../report/summary-types.js';
 import type { BalancerFacts, ServerFacts } from './facts.js';
 import { delay } from '../util/wait.js';
+import { SERVICE_PORTS } from './balancer.js';
+
+/** Ports the harness nodes serve: a server elsewhere outside the MQTT backend is untestable here, not broken. */
+const SERVED_PORTS: ReadonlySet<number> = new Set(Object.values(SERVICE_PORTS));
+
+function mappedPort(mapped: string | undefined): number | undefined {
+  const m = mapped ? /:(\d+)$/.exec(mapped) : null;
+  return m ? Number(m[1]) : undefined;
+}
 
 /** Upper bound of the whole wait, whatever the check intervals say. */
 export const MAX_STARTUP_WAIT_MS = 15_000;
@@ -113,9 +122,19 @@ export function startupFindings(
     .filter((h) => !intentional(h.state) && (!isUp(h.state) || pending(h.state)))
     .map((h) => {
       const s = h.state;
-      const address =
-        mapping.find((m) => m.backend === s.backend && m.server === s.name)?.original ?? `${s.backend}/${s.name}`;
+      const entry = mapping.find((m) => m.backend === s.backend && m.server === s.name);
+      const address = entry?.original ?? `${s.backend}/${s.name}`;
       const meaning = CHECK_MEANING[s.checkStatus] ?? 'the health check failed';
+      const port = mappedPort(entry?.mapped);
+      if (s.backend !== facts.mqttBackend.name && port !== undefined && !SERVED_PORTS.has(port)) {
+        return {
+          severity: 'warning' as const,
+          title: `backend ${s.backend} is not tested: the harness nodes serve nothing on port ${port} (server ${s.name} is ${s.status}: ${checkStatusText(s)})`,
+          detail: `The nodes serve MQTT on ${SERVICE_PORTS.mqtt}, MQTT/TLS on ${SERVICE_PORTS.mqtts} and their HTTP API on ${SERVICE_PORTS.http}; ${address} points at port ${port} (for example MQTT over WebSocket), which no suite uses yet.`,
+          file: facts.file,
+          line: h.facts?.line,
+        };
+      }
       return {
         severity: 'error' as const,
         title: pending(s)

@@ -84,6 +84,28 @@ describe('startup checks', () => {
     expect(() => requireAnUpServer(health, facts, mapping)).not.toThrow();
   });
 
+  test('a DOWN server outside the MQTT backend on a port the nodes do not serve (WebSocket 8083) is a warning', () => {
+    const ws: MappingEntry = {
+      backend: 'emqx_ws_back',
+      server: 'ws1',
+      original: 'emqx-node-1.invalid:8083',
+      line: 40,
+      node: 'node1',
+      mapped: '127.0.1.1:8083',
+    };
+    const [f] = startupFindings(
+      [{ state: { ...server(1, 'DOWN', 'L4CON', refused), backend: 'emqx_ws_back', name: 'ws1' } }],
+      facts,
+      [...mapping, ws],
+    );
+    expect(f).toMatchObject({
+      severity: 'warning',
+      title: expect.stringContaining(
+        'backend emqx_ws_back is not tested: the harness nodes serve nothing on port 8083',
+      ),
+    });
+  });
+
   test('no UP server in the MQTT backend → NoServerUpError naming each server and line', () => {
     const health = [1, 2, 3].map((i) => ({
       state: server(i, 'DOWN', 'L4CON', refused),
