@@ -1,5 +1,5 @@
 /** What every balancer kind provides once started, whatever the runtime. */
-import type { BalancerInfo, BalancerView, Endpoints, HostPort, MappingEntry, NodeInfo } from '../types.js';
+import type { BalancerInfo, BalancerView, Endpoints, NodeInfo } from '../types.js';
 import type { ExplicitMap } from './address-map.js';
 import type { RunDir } from '../proc/run-dir.js';
 import type { BalancerFacts } from './facts.js';
@@ -28,50 +28,4 @@ export interface BalancerStartSpec {
   tls?: BalancerTls;
 }
 
-/** Node service ports used to tell which frontend is MQTT, MQTT/TLS or the dashboard. */
-export const SERVICE_PORTS = { mqtt: 1883, mqtts: 8883, http: 18083 } as const;
-
-export interface BindLike {
-  frontend: string;
-  host: string;
-  port: number;
-  ssl: boolean;
-  backend?: string;
-  /** 1-based line of the bind in the user's config. */
-  line?: number;
-}
-
-/** Classifies frontends by what their backend's servers serve (mqtt/http/mqtts port) and TLS. */
-export function endpointsFromBinds(
-  binds: BindLike[],
-  mapping: readonly MappingEntry[],
-  admin?: Endpoints['balancerAdmin'],
-): Endpoints {
-  const frontends: Endpoints['frontends'] = {};
-  let mqtt: HostPort | undefined;
-  let mqtts: HostPort | undefined;
-  let dashboard: HostPort | undefined;
-  for (const b of binds) {
-    const key = frontends[b.frontend] ? `${b.frontend}#${b.port}` : b.frontend;
-    frontends[key] = {
-      host: b.host,
-      port: b.port,
-      tls: b.ssl,
-      backend: b.backend,
-      ...(b.line ? { line: b.line } : {}),
-    };
-    const upstreamPort = Number(
-      mapping
-        .find((m) => m.backend === b.backend)
-        ?.mapped.split(':')
-        .pop(),
-    );
-    const hp = { host: b.host, port: b.port };
-    if (b.ssl || upstreamPort === SERVICE_PORTS.mqtts) mqtts ??= hp;
-    else if (upstreamPort === SERVICE_PORTS.http) dashboard ??= hp;
-    else mqtt ??= hp;
-  }
-  if (!mqtt)
-    throw new Error('no plain MQTT frontend found in the balancer config (a frontend whose backend serves port 1883)');
-  return { mqtt, mqtts, dashboard, balancerAdmin: admin, frontends };
-}
+export { SERVICE_PORTS, endpointsFromBinds, type BindLike } from './endpoints.js';

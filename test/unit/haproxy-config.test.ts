@@ -85,8 +85,9 @@ describe('address mapping', () => {
     const cases = [
       'backend b\n  server s1 db.internal\nfrontend f\n  bind :1883\n  default_backend b\n',
       'backend b\n  server s1 /var/run/x.sock\nfrontend f\n  bind :1883\n',
-      'backend b\n  server-template s 3 mqtt.example:1883\n',
-      'peers p\n  peer a 10.1.2.3:1024\nbackend b\n  server s1 x:1883\nfrontend f\n  bind :1883\n',
+      // server-template and peers are mapped since issue 12; refused: more generated servers than nodes, mailers
+      'backend b\n  server-template s 4 mqtt.example:1883\nfrontend f\n  bind :1883\n  default_backend b\n',
+      'mailers m\n  mailer smtp1 10.1.2.3:25\nbackend b\n  server s1 x:1883\nfrontend f\n  bind :1883\n',
     ];
     for (const c of cases) await expect(mapHaproxyConfig(c, 'x.cfg', opts())).rejects.toBeInstanceOf(ConfigError);
   });

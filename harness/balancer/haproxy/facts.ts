@@ -56,7 +56,7 @@ function serverParam(
   ];
   for (const l of candidates) {
     if (!l) continue;
-    const params = l.tokens[0] === 'server' ? l.tokens.slice(3) : l.tokens.slice(1);
+    const params = l.tokens.slice(l.tokens[0] === 'server' ? 3 : l.tokens[0] === 'server-template' ? 4 : 1);
     const idx = params.indexOf(name);
     if (idx >= 0) return { value: params[idx + 1], present: true, line: l };
   }
@@ -124,22 +124,28 @@ function backendFacts(
   frontend?: CfgSection,
 ): BackendFacts {
   const balance = lookup(cfg, section, 'balance');
-  const servers: ServerFacts[] = section.lines
-    .filter((l) => l.tokens[0] === 'server')
-    .map((l) => {
-      const w = serverParam(cfg, section, l, 'weight');
-      const backup = serverParam(cfg, section, l, 'backup');
-      return {
-        name: l.tokens[1] ?? '',
-        node: mapping.find((m) => m.backend === section.name && m.server === l.tokens[1])?.node ?? '',
-        weight: w.value ? located(Number(w.value), w.line) : { value: 1 },
-        line: l.line,
-        check: healthCheck(cfg, section, l),
-        backup: backup.present ? located(true, backup.line) : undefined,
-        maxconn: positiveParam(cfg, section, l, 'maxconn'),
-        maxqueue: positiveParam(cfg, section, l, 'maxqueue'),
-      };
-    });
+  // a server-template line stands for the servers it generates (their names come from the mapping)
+  const named = section.lines.flatMap((l) =>
+    l.tokens[0] === 'server'
+      ? [{ l, name: l.tokens[1] ?? '' }]
+      : l.tokens[0] === 'server-template'
+        ? mapping.filter((m) => m.backend === section.name && m.line === l.line).map((m) => ({ l, name: m.server }))
+        : [],
+  );
+  const servers: ServerFacts[] = named.map(({ l, name }) => {
+    const w = serverParam(cfg, section, l, 'weight');
+    const backup = serverParam(cfg, section, l, 'backup');
+    return {
+      name,
+      node: mapping.find((m) => m.backend === section.name && m.server === name)?.node ?? '',
+      weight: w.value ? located(Number(w.value), w.line) : { value: 1 },
+      line: l.line,
+      check: healthCheck(cfg, section, l),
+      backup: backup.present ? located(true, backup.line) : undefined,
+      maxconn: positiveParam(cfg, section, l, 'maxconn'),
+      maxqueue: positiveParam(cfg, section, l, 'maxqueue'),
+    };
+  });
   const stick = section.lines.find((l) => l.tokens[0] === 'stick' && l.text.includes('client_identifier'));
   const timeouts: TimeoutFacts = {
     clientMs: frontend ? timeoutOf(cfg, frontend, 'client') : timeoutOf(cfg, section, 'client'),

@@ -8,6 +8,7 @@ import { mapHaproxyConfig, type CertificateMap, type MappedHaproxyConfig } from 
 import { haproxyVersion, validateHaproxyConfig } from './binary.js';
 import { HaproxyView, runtimeCommand } from './runtime-api.js';
 import { haproxyFacts } from './facts.js';
+import { setTemplateAddresses } from './server-template-runtime.js';
 
 export async function placeOnLoopback(
   host: string,
@@ -107,6 +108,7 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
       .catch((err: Error) => {
         throw explainStartupFailure(err, mapped, spec.configFile);
       });
+    await setTemplateAddresses(statsSocket, mapped, spec.configFile);
     return p;
   };
   await launch([]);
@@ -116,7 +118,12 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
     info: { kind: 'haproxy', version, configFile: spec.configFile, configAsRun: mapped.text, mapping: mapped.mapping },
     view,
     facts: haproxyFacts(mapped.parsed, mapped.mapping),
-    endpoints: endpointsFromBinds(mapped.binds, mapped.mapping, { kind: 'haproxy-runtime-api', address: statsSocket }),
+    endpoints: endpointsFromBinds(
+      mapped.binds,
+      mapped.mapping,
+      { kind: 'haproxy-runtime-api', address: statsSocket },
+      spec.configFile,
+    ),
     async reload() {
       const old = processes.filter((p) => !p.exited).map((p) => String(p.pid));
       await launch(['-x', statsSocket, '-sf', ...old]);

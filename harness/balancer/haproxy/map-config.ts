@@ -8,6 +8,11 @@ import type { MappingEntry, NodeName } from '../../types.js';
 import { mapUpstream, isLocalAddress, type ExplicitMap, type UpstreamResolver } from '../address-map.js';
 import { parseHaproxyCfg, splitHostPort, type CfgLine, type ParsedCfg } from './parse.js';
 import { hasCertificateParams, mapCertificateParams, type CertificateMap } from './cert-params.js';
+import { mapServerTemplate, type RuntimeServerAddress } from './server-template.js';
+import { isInheritedSocketBind, isMovableSocketBind, runSocketFor } from './socket-binds.js';
+import { localPeerName, mapPeersLine } from './peers.js';
+import os from 'node:os';
+import path from 'node:path';
 
 export type { CertificateMap } from './cert-params.js';
 
@@ -22,6 +27,8 @@ export interface FrontendBind {
   ssl: boolean;
   mode: string;
   backend?: string;
+  /** Every backend the frontend can pick: default_backend and the `use_backend` targets (a listen: itself). */
+  backends?: string[];
 }
 
 export interface Rewrite {
@@ -38,6 +45,8 @@ export interface MappedHaproxyConfig {
   binds: FrontendBind[];
   rewrites: Rewrite[];
   statsSocket: string;
+  /** server-template servers whose node address is set through the runtime API after every start. */
+  runtimeAddresses: RuntimeServerAddress[];
 }
 
 export interface MapOptions {
@@ -53,6 +62,10 @@ export interface MapOptions {
    * are production paths and are mapped to these. Absent: the user's paths are kept.
    */
   certificates?: CertificateMap;
+  /** Directory for the run's replacements of socket binds; default: the stats socket's directory, else /tmp. */
+  socketDir?: string;
+  /** Host name HAProxy uses to find its local peer (no `localpeer`); default: this machine's. */
+  hostname?: string;
 }
 
 const PROCESS_KEYWORDS = new Set([
@@ -74,6 +87,14 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
   const binds: FrontendBind[] = [];
   const rewrites: Rewrite[] = [];
   const usedBinds = new Set<string>();
+  const runtimeAddresses: RuntimeServerAddress[] = [];
+  const socketDir = opts.socketDir ?? (opts.statsSocket.startsWith('/') ? path.dirname(opts.statsSocket) : os.tmpdir());
+  const localPeer = localPeerName(parsed, opts.hostname ?? os.hostname());
+  const placePeer = async (port: number): Promise<{ host: string; port: number }> => {
+    const at = await opts.placeBind(port, usedBinds);
+    usedBinds.add(`${at.host}:${at.port}`);
+    return at;
+  };
   const replace = (l: CfgLine, to: string, why: string): void => {
     const indent = /^\s*/.exec(l.text)![0];
     out[l.line - 1] = indent + to;
@@ -100,17 +121,34 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
       section.kind === 'listen'
         ? section.name
         : section.lines.find((l) => l.tokens[0] === 'default_backend')?.tokens[1];
+    const backends =
+      section.kind === 'listen'
+        ? [section.name]
+        : [
+            ...new Set(
+              [backend, ...section.lines.filter((l) => l.tokens[0] === 'use_backend').map((l) => l.tokens[1])].filter(
+                (b): b is string => !!b,
+              ),
+            ),
+          ];
     for (const l of section.lines) {
       const [kw, ...args] = l.tokens;
-      if (kw === 'server-template') {
-        throw new ConfigError(
-          `'server-template' is not supported: the harness maps each server line to one node`,
-          file,
-          l.line,
-          'write one `server` line per node',
-        );
+      if (section.kind === 'peers') {
+        const r = await mapPeersLine(l, localPeer, placePeer);
+        if (r) replace(l, r.text, r.why);
+        continue;
       }
-      if (kw === 'server' && (section.kind === 'backend' || section.kind === 'listen')) {
+      if (kw === 'server-template' && (section.kind === 'backend' || section.kind === 'listen')) {
+        const t = mapServerTemplate(l, section.name, serverIndex, file, opts.nodeNames, opts.explicit, opts.resolve);
+        serverIndex += t.entries.length;
+        replace(
+          l,
+          t.text,
+          `server-template: ${t.entries.map((e) => `${e.server} → ${e.node}`).join(', ')} (addresses after the first set through the runtime API${t.droppedParams.length ? `; DNS parameters dropped: ${t.droppedParams.join(' ')}` : ''})`,
+        );
+        mapping.push(...t.entries);
+        runtimeAddresses.push(...t.runtime);
+      } else if (kw === 'server' && (section.kind === 'backend' || section.kind === 'listen')) {
         const [name = '', addr = ''] = args;
         if (addr.startsWith('/') || addr.startsWith('unix@') || addr.startsWith('abns@')) {
           throw new ConfigError(
@@ -156,14 +194,15 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
         const [addrList = '', ...userParams] = args;
         const params = mapCerts('bind', l, userParams);
         const placed: string[] = [];
+        const sockets: string[] = [];
         for (const a of addrList.split(',')) {
-          if (
-            a.startsWith('/') ||
-            a.startsWith('unix@') ||
-            a.startsWith('abns@') ||
-            a.startsWith('fd@') ||
-            a.startsWith('sockpair@')
-          ) {
+          if (isMovableSocketBind(a)) {
+            const to = runSocketFor(a, l.line, sockets.length, socketDir);
+            sockets.push(`${a} → ${to}`);
+            placed.push(to);
+            continue;
+          }
+          if (isInheritedSocketBind(a)) {
             throw new ConfigError(
               `bind on a socket (${a}) is not supported by the harness`,
               file,
@@ -187,12 +226,15 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
             ssl: params.includes('ssl'),
             mode,
             backend,
+            backends,
           });
         }
         replace(
           l,
           ['bind', placed.join(','), ...params.map(quoteIfNeeded)].join(' '),
-          'frontend moved to a run-owned loopback address',
+          sockets.length
+            ? `socket bind moved to the run directory (${sockets.join(', ')}); not an MQTT endpoint`
+            : 'frontend moved to a run-owned loopback address',
         );
       } else if (kw === 'default-server' && opts.certificates && hasCertificateParams('server', args)) {
         replace(
@@ -224,7 +266,7 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
           `nameserver ${args[0]} 127.0.0.1:53`,
           `nameserver ${args[1]} is not on this machine (upstreams are mapped to node addresses, no lookup needed)`,
         );
-      } else if ((kw === 'peer' || kw === 'mailer') && args[1] && !isLocalAddress(splitHostPort(args[1]).host)) {
+      } else if (kw === 'mailer' && args[1] && !isLocalAddress(splitHostPort(args[1]).host)) {
         throw new ConfigError(
           `${kw} '${args[0]}' points at ${args[1]}, outside this machine`,
           file,
@@ -261,7 +303,7 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
     `    stats socket ${opts.statsSocket} mode 600 level admin expose-fd listeners`,
     '',
   );
-  return { parsed, text: out.join('\n'), mapping, binds, rewrites, statsSocket: opts.statsSocket };
+  return { parsed, text: out.join('\n'), mapping, binds, rewrites, statsSocket: opts.statsSocket, runtimeAddresses };
 }
 
 function quoteIfNeeded(p: string): string {

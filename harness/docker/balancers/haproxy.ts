@@ -97,7 +97,12 @@ export async function startDockerHaproxy(spec: DockerBalancerStartSpec): Promise
     },
     view: new HaproxyView(api, mapped.mapping),
     facts: haproxyFacts(mapped.parsed, mapped.mapping),
-    endpoints: endpointsFromBinds(hostBinds, mapped.mapping, { kind: 'haproxy-runtime-api', address: api }),
+    endpoints: endpointsFromBinds(
+      hostBinds,
+      mapped.mapping,
+      { kind: 'haproxy-runtime-api', address: api },
+      spec.configFile,
+    ),
     async reload() {
       // master-worker (-W): SIGUSR2 re-reads the config and starts a new worker; the old one keeps its connections.
       const before = await showInfo(api);
