@@ -100,3 +100,30 @@ export function connectFailures(
       .join('; '),
   };
 }
+
+/** The weights scenario's one-line summary: the config's weights against what was observed. */
+export function weightsObserved(exp: ExpectedShares, counts: Counts): Finding {
+  return {
+    severity: 'info',
+    title: `Weights ${Object.values(exp.weights).join(':')} → observed ${Object.values(counts).join(':')}`,
+    detail: `Expected shares from ${exp.basis}.`,
+  };
+}
+
+/** Source affinity held: how many sources returned to their node, and how the sources spread. */
+export function affinityHeld(sources: number, broken: number, rounds: number, counts: Counts): Finding {
+  return {
+    severity: 'info',
+    title:
+      `${sources - broken} of ${sources} source addresses returned to the same node in all ${rounds} rounds; ` +
+      `sources per node: ${Object.values(counts).join(' / ')}`,
+  };
+}
+
+/** Client-id stickiness held for every id. */
+export function stickinessHeld(ids: number, rounds: number): Finding {
+  return {
+    severity: 'info',
+    title: `All ${ids} client ids returned to the same node in all ${rounds} rounds, each round from another source address`,
+  };
+}
