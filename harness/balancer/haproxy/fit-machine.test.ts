@@ -136,8 +136,14 @@ describe('haproxy machine fit', () => {
 
   test('fd-hard-limit lowers the budget; descriptors asked for by a config', () => {
     expect(fit(cfg('maxconn 200000\nfd-hard-limit 10000'))[0]!.asRun).toBe('maxconn 4500');
-    expect(haproxyFdNeeds(parseHaproxyCfg(cfg('maxconn 200000'), 'x'))).toBe(440000);
-    expect(haproxyFdNeeds(parseHaproxyCfg(cfg('maxconn 1\nulimit-n 400000'), 'x'))).toBe(400000);
+    const needs = (global: string): number | undefined => haproxyFdNeeds(parseHaproxyCfg(cfg(global), 'x'));
+    expect(needs('maxconn 200000')).toBe(444445);
+    expect(needs('maxconn 1\nulimit-n 400000')).toBe(400000);
+    expect(needs('ulimit-n 400000')).toBe(400000);
+    for (const global of ['maxconn 200000', 'maxconn 20000\nmaxpipes 3000', 'maxconn 7']) {
+      const limits = { ...HERE, openFiles: needs(global)! };
+      expect(fit(cfg(global).replace('maxconn 500000', 'maxconn 5'), limits)).toEqual([]);
+    }
     expect(haproxyFdNeeds(parseHaproxyCfg(cfg('nbthread 2'), 'x'))).toBeUndefined();
   });
 });

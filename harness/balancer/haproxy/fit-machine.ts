@@ -56,14 +56,19 @@ function highest(set: string, openEnd: number): number {
   return max;
 }
 
-/** Descriptors HAProxy asks for with this config: `ulimit-n` when set, else 2 per connection plus pipes. */
+/**
+ * Open-files limit this config needs to run unscaled: its `ulimit-n`, or enough for its global `maxconn` (and pipes)
+ * within the budget fitHaproxyToMachine applies; undefined when it names neither (HAProxy sizes itself to the limit).
+ */
 export function haproxyFdNeeds(cfg: ParsedCfg): number | undefined {
   const ulimit = intArg(lastGlobal(cfg, 'ulimit-n'));
-  if (ulimit !== undefined) return ulimit;
   const maxconn = intArg(lastGlobal(cfg, 'maxconn'));
-  if (maxconn === undefined) return undefined;
-  const pipes = intArg(lastGlobal(cfg, 'maxpipes')) ?? (usesSplice(cfg) ? Math.ceil(maxconn / 4) : 0);
-  return 2 * maxconn + 2 * pipes + fdReserve(2 * maxconn);
+  if (maxconn === undefined) return ulimit;
+  const pipes = intArg(lastGlobal(cfg, 'maxpipes'));
+  const perConnection = pipes === undefined && usesSplice(cfg) ? 2.5 : 2;
+  let n = Math.ceil((perConnection * maxconn + 2 * (pipes ?? 0)) / 0.9);
+  while (n - fdReserve(n) < perConnection * maxconn + 2 * (pipes ?? 0)) n += 100;
+  return Math.max(n, ulimit ?? 0);
 }
 
 export function fitHaproxyToMachine(cfg: ParsedCfg, limits: MachineLimits): MachineLineRewrite[] {
@@ -79,7 +84,8 @@ export function fitHaproxyToMachine(cfg: ParsedCfg, limits: MachineLimits): Mach
   };
   const fdWhy = `open-files hard limit ${limits.where === 'this machine' ? 'here' : `in ${limits.where}`} is ${limits.openFiles}`;
 
-  // Descriptors: ulimit-n above the hard limit, then connections and pipes within what is left.
+  // Descriptors: ulimit-n above the hard limit, then connections and pipes within it (a ulimit-n the machine
+  // grants is the user's own choice, kept as written, and HAProxy honours it as in production).
   let budget = limits.openFiles;
   const fdHardLimit = intArg(lastGlobal(cfg, 'fd-hard-limit'));
   if (fdHardLimit !== undefined) budget = Math.min(budget, fdHardLimit);
@@ -87,8 +93,6 @@ export function fitHaproxyToMachine(cfg: ParsedCfg, limits: MachineLimits): Mach
     const v = intArg(l);
     if (v !== undefined && v > limits.openFiles) rewrite(l, `ulimit-n ${limits.openFiles}`, fdWhy);
   }
-  const ulimit = intArg(lastGlobal(cfg, 'ulimit-n'));
-  if (ulimit !== undefined) budget = Math.min(budget, ulimit);
   const usable = budget - fdReserve(budget);
 
   let pipeFds = 0;
