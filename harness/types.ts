@@ -140,6 +140,30 @@ export interface BalancerInfo {
   /** The config as run (after mapping), secrets redacted. */
   configAsRun?: string;
   mapping: MappingEntry[];
+  /** Production-sized settings scaled to what this machine (or the balancer's container) allows; absent: none. */
+  machineFit?: MachineFit;
+}
+
+/** One setting of the user's config scaled to the machine, on the user's line. */
+export interface MachineRewrite {
+  /** 1-based line in the user's config (the line keeps its number in the config as run). */
+  line: number;
+  /** The line as written by the user (trimmed). */
+  original: string;
+  /** The line as run (trimmed). */
+  asRun: string;
+  /** Why, naming the machine's limit, e.g. "open-files hard limit here is 20000". */
+  reason: string;
+}
+
+/** What the machine allowed and which settings were scaled to it. */
+export interface MachineFit {
+  /** Where the limits were read: 'this machine' or 'the balancer container'. */
+  where: string;
+  /** Open-files hard limit of the balancer process. */
+  openFilesLimit: number;
+  cpus: number;
+  rewrites: MachineRewrite[];
 }
 
 /** A running deployment: cluster + balancer on one runtime. Suites get this and never ask which runtime it is. */

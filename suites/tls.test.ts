@@ -4,7 +4,7 @@
  * (also with the real mosquitto_pub), protocol and cipher policy, mutual TLS, certificate facts, handshake cost.
  * Balancer-neutral: everything goes to `endpoints.mqtts`; the run's TLS set-up is `deployment.tls`.
  */
-import { describe, expect, test } from '@jest/globals';
+import { describe, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { MqttClient } from 'mqtt';
 import { useDeployment } from '../harness/suite/context.js';
@@ -24,7 +24,7 @@ import {
   type ProtocolProbe,
 } from '../harness/tls/index.js';
 import { probeCipherFamilies } from '../harness/tls/cipher-families.js';
-import { connectMqttsOnDistinctNodes, connectMqttsPlaced, mqttsOptions } from '../harness/tls/mqtts-clients.js';
+import { connectMqttsOnDistinctNodes, connectMqttsPlaced } from '../harness/tls/mqtts-clients.js';
 import {
   ciphersByVersion,
   cipherPolicyFindings,
@@ -450,7 +450,9 @@ describe('certificate and cost', () => {
     h.metric('certificates', certificates);
     h.finding({
       severity: 'info',
-      title: `Served: ${served!.subject}; SANs ${served!.sans.join(', ')}; issuer ${served!.issuer}; ${served!.daysToExpiry} days to expiry; ${served!.keyType} ${served!.keySize}.`,
+      title:
+        `Served: ${served!.subject}; SANs ${served!.sans.join(', ')}; issuer ${served!.issuer}; ` +
+        `${served!.daysToExpiry} days to expiry; ${served!.keyType} ${served!.keySize}.`,
     });
     const findings = certFindings(served!, {
       expectedNames: tls.serverNames,
@@ -506,7 +508,10 @@ describe('certificate and cost', () => {
     });
     h.finding({
       severity: 'info',
-      title: `${bench.completed} full handshakes in ${bench.elapsed_ms} ms at concurrency ${concurrency}: ${bench.handshakes_per_s}/s, p50 ${bench.p50_ms} ms, p99 ${bench.p99_ms} ms (${bench.negotiated.map((n) => `${n.version} ${n.cipher}`).join(', ')}).`,
+      title:
+        `${bench.completed} full handshakes in ${bench.elapsed_ms} ms at concurrency ${concurrency}: ` +
+        `${bench.handshakes_per_s}/s, p50 ${bench.p50_ms} ms, p99 ${bench.p99_ms} ms ` +
+        `(${bench.negotiated.map((n) => `${n.version} ${n.cipher}`).join(', ')}).`,
     });
     if (bench.failed)
       h.finding({

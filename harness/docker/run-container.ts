@@ -28,6 +28,8 @@ export interface ContainerSpec {
   ports: number[];
   /** `/etc/hosts` entries (alias → IP), e.g. node aliases for a balancer that must resolve them while a node is down. */
   extraHosts?: { host: string; ipAddress: string }[];
+  /** Open-files limit (`--ulimit nofile=N:N`), e.g. for a balancer config sized for many connections. */
+  nofile?: number;
   wait: WaitStrategy;
 }
 
@@ -88,6 +90,7 @@ export async function startRunContainer(
     if (spec.entrypoint) c.withEntrypoint(spec.entrypoint);
     if (spec.command) c.withCommand(spec.command);
     if (spec.extraHosts?.length) c.withExtraHosts(spec.extraHosts);
+    if (spec.nofile) c.withUlimits({ nofile: { soft: spec.nofile, hard: spec.nofile } });
     const contents = (spec.files ?? []).flatMap((f) =>
       'content' in f ? [{ content: f.content, target: f.target, mode: f.mode }] : [],
     );

@@ -6,6 +6,8 @@
 import type { Deployment, FaultVerb, NodeName } from '../types.js';
 import type { ClientPool } from '../clients/mqtt.js';
 import type { FailoverThresholds } from './thresholds.js';
+import type { FailoverMetrics } from '../report/summary-types.js';
+import type { ScenarioDef } from '../suite/scenario-def.js';
 import { BalancerPoller, isInRotation, isOut } from './balancer-poller.js';
 import { NodeCountSampler } from './node-sampler.js';
 import { ScenarioTimeline } from './timeline.js';
@@ -15,11 +17,22 @@ import { riseBound, seconds } from './check-facts.js';
 import { waitFor } from '../util/wait.js';
 
 export interface ScenarioContext {
-  d: Deployment;
+  deployment: Deployment;
   pool: ClientPool;
-  t: FailoverThresholds;
+  thresholds: FailoverThresholds;
   /** Unique per suite run, part of every client id and topic. */
-  run: string;
+  runId: string;
+}
+
+/** How a scenario wants its fleet and stream: `traffic: false` connects idle clients only. */
+export interface BeginOptions {
+  traffic?: boolean;
+  fleet?: Partial<FleetOptions>;
+}
+
+/** A failover scenario: runs on a begun FailoverScenario; `options` shape its fleet and stream. */
+export interface FailoverScenarioDef extends ScenarioDef<FailoverScenario, FailoverMetrics> {
+  options?(ctx: ScenarioContext): BeginOptions;
 }
 
 const UNDO: Partial<Record<FaultVerb, FaultVerb>> = { kill: 'restart', stop: 'restart', pause: 'resume' };
@@ -55,18 +68,14 @@ export class FailoverScenario {
     readonly ctx: ScenarioContext,
     readonly name: string,
   ) {
-    this.poller = new BalancerPoller(ctx.d.balancerView, ctx.d.balancerFacts.mqttBackend.name);
-    this.sampler = new NodeCountSampler(ctx.d, this.timeline, this.poller);
+    this.poller = new BalancerPoller(ctx.deployment.balancerView, ctx.deployment.balancerFacts.mqttBackend.name);
+    this.sampler = new NodeCountSampler(ctx.deployment, this.timeline, this.poller);
   }
 
-  static async begin(
-    ctx: ScenarioContext,
-    name: string,
-    opts: { traffic?: boolean; fleet?: Partial<FleetOptions> } = {},
-  ): Promise<FailoverScenario> {
-    if (!(await waitAllInRotation(ctx.d, ctx.t.capMs)))
+  static async begin(ctx: ScenarioContext, name: string, opts: BeginOptions = {}): Promise<FailoverScenario> {
+    if (!(await waitAllInRotation(ctx.deployment, ctx.thresholds.capMs)))
       throw new Error(
-        `scenario ${name}: not every server of ${ctx.d.balancerFacts.mqttBackend.name} is in rotation, cannot start`,
+        `scenario ${name}: not every server of ${ctx.deployment.balancerFacts.mqttBackend.name} is in rotation, cannot start`,
       );
     const s = new FailoverScenario(ctx, name);
     s.poller.start();
@@ -80,11 +89,11 @@ export class FailoverScenario {
     return s;
   }
 
-  private async setUp(opts: { traffic?: boolean; fleet?: Partial<FleetOptions> }): Promise<void> {
+  private async setUp(opts: BeginOptions): Promise<void> {
     const { ctx, name } = this;
-    const t = ctx.t;
-    this.fleet = await Fleet.connect(ctx.d, ctx.pool, {
-      idPrefix: `fo-${ctx.run}-${name}`,
+    const t = ctx.thresholds;
+    this.fleet = await Fleet.connect(ctx.deployment, ctx.pool, {
+      idPrefix: `fo-${ctx.runId}-${name}`,
       clients: t.clients,
       publishers: opts.traffic === false ? 0 : t.publishers,
       subscribers: opts.traffic === false ? 0 : t.subscribers,
@@ -97,7 +106,7 @@ export class FailoverScenario {
       const ends = (role: 'publisher' | 'subscriber'): Array<{ id: string; client: FleetMember['client'] }> =>
         this.fleet.byRole(role);
       this.traffic = new TrafficStream(
-        `mqtt-lb/failover/${ctx.run}/${name}`,
+        `mqtt-lb/failover/${ctx.runId}/${name}`,
         ends('publisher'),
         ends('subscriber'),
         t.ratePerQos,
@@ -105,7 +114,7 @@ export class FailoverScenario {
       await this.traffic.subscribeAll();
       this.traffic.start();
     }
-    this.placement = await this.fleet.placement(ctx.d);
+    this.placement = await this.fleet.placement(ctx.deployment);
     this.timeline.event('note', { detail: `${t.clients} clients placed: ${JSON.stringify(this.countsByNode())}` });
     await this.steady();
   }
@@ -125,7 +134,7 @@ export class FailoverScenario {
   }
 
   countsByNode(): Record<string, number> {
-    const out: Record<string, number> = Object.fromEntries(this.ctx.d.nodes.map((n) => [n.name, 0]));
+    const out: Record<string, number> = Object.fromEntries(this.ctx.deployment.nodes.map((n) => [n.name, 0]));
     for (const node of this.placement.values()) out[node] = (out[node] ?? 0) + 1;
     return out;
   }
@@ -143,7 +152,7 @@ export class FailoverScenario {
   /** Injects the fault; returns its timestamp (taken just before the verb runs). */
   async fault(node: NodeName, verb: FaultVerb): Promise<number> {
     const t0 = Date.now();
-    await this.ctx.d.fault(node, verb);
+    await this.ctx.deployment.fault(node, verb);
     const undo = UNDO[verb];
     if (undo) this.undo.set(node, undo);
     else this.undo.delete(node);
@@ -201,7 +210,7 @@ export class FailoverScenario {
 
   async restore(): Promise<void> {
     for (const [node, verb] of this.undo) {
-      await this.ctx.d
+      await this.ctx.deployment
         .fault(node, verb)
         .catch((err: Error) => this.notes.push(`could not ${verb} ${node}: ${err.message}`));
       this.undo.delete(node);

@@ -3,7 +3,7 @@
  * node, the loss verdict in the backend's own semantics, and extra clients placed through the balancer.
  */
 import type { MqttClient } from 'mqtt';
-import type { Deployment, NodeName } from '../types.js';
+import type { Deployment, FaultVerb, NodeName } from '../types.js';
 import type { Finding } from '../report/summary-types.js';
 import type { ClientPool } from '../clients/mqtt.js';
 import { connectPlaced } from '../clients/placement.js';
@@ -12,6 +12,8 @@ import type { FleetMember } from './fleet.js';
 import type { FailoverThresholds } from './thresholds.js';
 import type { BalancerFacts } from '../balancer/facts.js';
 import { describeAttempts, type AttemptSummary } from './measure.js';
+import { detectionBound, serverOf, type FaultMode } from './check-facts.js';
+import { detectionWindowMs } from './windows.js';
 import { waitFor } from '../util/wait.js';
 
 const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(true, {}, () => r()));
@@ -20,12 +22,35 @@ const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(tru
 export async function warmUp(s: FailoverScenario, seconds = 1): Promise<void> {
   const tr = s.traffic;
   if (!tr) return;
-  const target = tr.published + Math.ceil(seconds * s.ctx.t.ratePerQos * s.ctx.t.publishers * 3);
+  const target = tr.published + Math.ceil(seconds * s.ctx.thresholds.ratePerQos * s.ctx.thresholds.publishers * 3);
   await waitFor(() => tr.published >= target, {
     timeoutMs: seconds * 5000,
     intervalMs: 20,
     what: 'the stream to warm up',
   });
+}
+
+/**
+ * Warms the stream up, injects `verb` on the busiest node, then waits (bounded) both for the balancer to take the
+ * node out — within the window the check's worst case for `mode` and `thresholdMs` allow — and for its clients to be
+ * back.
+ */
+export async function faultBusiestNode(
+  s: FailoverScenario,
+  f: { verb: FaultVerb; mode: FaultMode; thresholdMs: number; reconnectWindowMs: number },
+) {
+  const facts = s.ctx.deployment.balancerFacts;
+  const target = s.busiestNode();
+  const server = serverOf(facts, target);
+  const affected = s.on(target);
+  await warmUp(s);
+  const t0 = await s.fault(target, f.verb);
+  const bound = detectionBound(server.check, f.mode);
+  const [detectionMs] = await Promise.all([
+    s.detection(target, t0, detectionWindowMs(bound, f.thresholdMs, s.ctx.thresholds.capMs)),
+    s.allReconnected(affected, t0, f.reconnectWindowMs),
+  ]);
+  return { facts, target, server, affected, t0, bound, detectionMs };
 }
 
 /** Sessions the balancer sent to `node` between two instants (its own per-server counter), or null. */

@@ -1,7 +1,8 @@
 /**
  * Fairness findings: what was observed, why in config terms (the line), and the remedy.
  */
-import type { BackendFacts } from '../balancer/facts.js';
+import type { BackendFacts, BalancerFacts } from '../balancer/facts.js';
+import { saturationFinding } from '../balancer/saturation.js';
 import type { Finding } from '../report/summary-types.js';
 import { formatShares, type ExpectedShares } from './expected.js';
 import { formatCounts, type Evaluation } from './evaluate.js';
@@ -87,6 +88,33 @@ export function notModelled(backend: BackendFacts): Finding {
   };
 }
 
+/** A scenario over too few clients: no statistic is a result, report-only or not. */
+export function noVerdict(ev: { noData?: string }): Finding[] {
+  return ev.noData
+    ? [
+        {
+          severity: 'error',
+          title: ev.noData,
+          detail: 'Too few clients connected for any spread statistic to mean something.',
+        },
+      ]
+    : [];
+}
+
+/**
+ * Connect failures, explained by the config's limits when one is below the clients opened (server/frontend/global
+ * `maxconn`, `rate-limit sessions`: see balancer/saturation.ts).
+ */
+export function connectFailureFindings(
+  failures: ReadonlyArray<{ clientId: string; error: string }>,
+  attempted: number,
+  facts: BalancerFacts,
+): Finding[] {
+  if (failures.length === 0) return [];
+  const saturation = saturationFinding(facts.mqttBackend, facts.file, attempted, attempted - failures.length);
+  return saturation ? [saturation, connectFailures(failures, attempted)] : [connectFailures(failures, attempted)];
+}
+
 export function connectFailures(
   failures: ReadonlyArray<{ clientId: string; error: string }>,
   attempted: number,
@@ -98,5 +126,32 @@ export function connectFailures(
       .slice(0, 3)
       .map((f) => `${f.clientId}: ${f.error}`)
       .join('; '),
+  };
+}
+
+/** The weights scenario's one-line summary: the config's weights against what was observed. */
+export function weightsObserved(exp: ExpectedShares, counts: Counts): Finding {
+  return {
+    severity: 'info',
+    title: `Weights ${Object.values(exp.weights).join(':')} → observed ${Object.values(counts).join(':')}`,
+    detail: `Expected shares from ${exp.basis}.`,
+  };
+}
+
+/** Source affinity held: how many sources returned to their node, and how the sources spread. */
+export function affinityHeld(sources: number, broken: number, rounds: number, counts: Counts): Finding {
+  return {
+    severity: 'info',
+    title:
+      `${sources - broken} of ${sources} source addresses returned to the same node in all ${rounds} rounds; ` +
+      `sources per node: ${Object.values(counts).join(' / ')}`,
+  };
+}
+
+/** Client-id stickiness held for every id. */
+export function stickinessHeld(ids: number, rounds: number): Finding {
+  return {
+    severity: 'info',
+    title: `All ${ids} client ids returned to the same node in all ${rounds} rounds, each round from another source address`,
   };
 }

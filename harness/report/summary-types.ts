@@ -56,6 +56,13 @@ export interface DeploymentSummary {
     configFile?: string;
     config?: string;
     mapping: Array<{ backend: string; server: string; original: string; line: number; node: string; mapped: string }>;
+    /** Production-sized settings scaled to the machine, each on its line (absent: none, or an older summary). */
+    machineFit?: {
+      where: string;
+      openFilesLimit: number;
+      cpus: number;
+      rewrites: Array<{ line: number; original: string; asRun: string; reason: string }>;
+    };
   };
   endpoints: Record<string, string>;
   startup_ms: number;

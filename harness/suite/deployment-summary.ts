@@ -28,6 +28,9 @@ export function summarizeDeployment(d: Deployment): DeploymentSummary {
       configFile: d.balancer.configFile,
       config: d.balancer.configAsRun,
       mapping: d.balancer.mapping.map((m) => ({ ...m })),
+      ...(d.balancer.machineFit
+        ? { machineFit: { ...d.balancer.machineFit, rewrites: d.balancer.machineFit.rewrites.map((r) => ({ ...r })) } }
+        : {}),
     },
     endpoints,
     startup_ms: d.startupMs,

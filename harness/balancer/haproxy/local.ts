@@ -9,6 +9,8 @@ import { haproxyVersion, validateHaproxyConfig } from './binary.js';
 import { HaproxyView, runtimeCommand } from './runtime-api.js';
 import { haproxyFacts } from './facts.js';
 import { setTemplateAddresses } from './server-template-runtime.js';
+import { describeMachineFit, hostMachineLimits, openFilesHardLimit } from '../machine-limits.js';
+import { progress } from '../../util/progress.js';
 
 export async function placeOnLoopback(
   host: string,
@@ -32,6 +34,7 @@ export async function mapForLocal(spec: BalancerStartSpec, statsSocket: string):
     placeBind: (port, used) => placeOnLoopback(spec.bindHost, port, used),
     statsSocket,
     certificates: certificateMapOf(spec.tls),
+    machine: hostMachineLimits(),
   });
 }
 
@@ -50,10 +53,10 @@ function explainStartupFailure(err: Error, mapped: MappedHaproxyConfig, userFile
       .flatMap((s) => s.lines)
       .find((l) => l.tokens[0] === 'maxconn')?.line;
     return new ConfigError(
-      `HAProxy cannot raise its file-descriptor limit for the configured maxconn (this shell allows ${hardFdLimit()})`,
+      `HAProxy cannot raise its file-descriptor limit for the configured maxconn (this shell allows ${openFilesHardLimit()})`,
       userFile,
       line,
-      'lower global `maxconn` (it needs about 2 descriptors per connection) or raise the hard limit (ulimit -Hn)',
+      'lower global `maxconn` (it needs about 2 descriptors per connection) or raise the hard limit (ulimit -Hn); the harness already scaled the settings it knows (see the machine-fit lines of the config as run)',
     );
   }
   if (/cannot bind socket|Address already in use/i.test(err.message)) {
@@ -67,14 +70,6 @@ function explainStartupFailure(err: Error, mapped: MappedHaproxyConfig, userFile
   return err;
 }
 
-function hardFdLimit(): string {
-  try {
-    return /Max open files\s+\S+\s+(\S+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<BalancerHandle> {
   const version = await haproxyVersion();
   const statsSocket = spec.runDir.file('haproxy', 'runtime-api.sock');
@@ -82,6 +77,8 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
   const cfgFile = spec.runDir.file('haproxy', 'haproxy.cfg');
   writeFileSync(cfgFile, mapped.text);
   await validateHaproxyConfig(cfgFile, spec.configFile);
+  const fitted = mapped.machineFit && describeMachineFit('HAProxy', mapped.machineFit);
+  if (fitted) progress(fitted);
 
   const processes: ManagedProcess[] = [];
   const launch = async (extra: string[]): Promise<ManagedProcess> => {
@@ -115,7 +112,14 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
 
   const view = new HaproxyView(statsSocket, mapped.mapping);
   return {
-    info: { kind: 'haproxy', version, configFile: spec.configFile, configAsRun: mapped.text, mapping: mapped.mapping },
+    info: {
+      kind: 'haproxy',
+      version,
+      configFile: spec.configFile,
+      configAsRun: mapped.text,
+      mapping: mapped.mapping,
+      ...(mapped.machineFit ? { machineFit: mapped.machineFit } : {}),
+    },
     view,
     facts: haproxyFacts(mapped.parsed, mapped.mapping),
     endpoints: endpointsFromBinds(

@@ -4,7 +4,9 @@
  * management lines neutralised, and an observation-only runtime API appended at the end.
  */
 import { ConfigError } from '../../errors.js';
-import type { MappingEntry, NodeName } from '../../types.js';
+import type { MachineFit, MappingEntry, NodeName } from '../../types.js';
+import { machineFitOf, type MachineLimits } from '../machine-limits.js';
+import { fitHaproxyToMachine } from './fit-machine.js';
 import { mapUpstream, isLocalAddress, type ExplicitMap, type UpstreamResolver } from '../address-map.js';
 import { parseHaproxyCfg, splitHostPort, type CfgLine, type ParsedCfg } from './parse.js';
 import { hasCertificateParams, mapCertificateParams, type CertificateMap } from './cert-params.js';
@@ -47,6 +49,8 @@ export interface MappedHaproxyConfig {
   statsSocket: string;
   /** server-template servers whose node address is set through the runtime API after every start. */
   runtimeAddresses: RuntimeServerAddress[];
+  /** Settings scaled to the machine (`MapOptions.machine`); absent when no limits were given. */
+  machineFit?: MachineFit;
 }
 
 export interface MapOptions {
@@ -66,6 +70,11 @@ export interface MapOptions {
   socketDir?: string;
   /** Host name HAProxy uses to find its local peer (no `localpeer`); default: this machine's. */
   hostname?: string;
+  /**
+   * What the HAProxy process may use (open-files hard limit, CPUs): production-sized settings above it are scaled
+   * down on their line (./fit-machine.ts). Absent: the config's sizing is kept.
+   */
+  machine?: MachineLimits;
 }
 
 const PROCESS_KEYWORDS = new Set([
@@ -296,6 +305,15 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
       file,
     );
 
+  const fitted = opts.machine ? fitHaproxyToMachine(parsed, opts.machine) : undefined;
+  for (const r of fitted ?? []) out[r.line - 1] = r.text;
+  const machineFit = opts.machine
+    ? machineFitOf(
+        opts.machine,
+        (fitted ?? []).map(({ line, original, asRun, reason }) => ({ line, original, asRun, reason })),
+      )
+    : undefined;
+
   out.push(
     '',
     '# --- appended by mqtt-lb-harness: observation only (runtime API). Lines above are yours, mapped. ---',
@@ -303,7 +321,16 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
     `    stats socket ${opts.statsSocket} mode 600 level admin expose-fd listeners`,
     '',
   );
-  return { parsed, text: out.join('\n'), mapping, binds, rewrites, statsSocket: opts.statsSocket, runtimeAddresses };
+  return {
+    parsed,
+    text: out.join('\n'),
+    mapping,
+    binds,
+    rewrites,
+    statsSocket: opts.statsSocket,
+    runtimeAddresses,
+    ...(machineFit ? { machineFit } : {}),
+  };
 }
 
 function quoteIfNeeded(p: string): string {

@@ -9,6 +9,7 @@ import type { ExplicitMap } from '../address-map.js';
 import { mapHaproxyConfig, type MappedHaproxyConfig } from './map-config.js';
 import { validateHaproxyConfig } from './binary.js';
 import { certificateMapOf } from './local.js';
+import { hostMachineLimits } from '../machine-limits.js';
 import type { BalancerTls } from '../../tls/run-tls.js';
 
 export async function preflightHaproxy(
@@ -28,6 +29,7 @@ export async function preflightHaproxy(
       placeBind: async () => ({ host: '127.0.1.10', port: next++ }),
       statsSocket: path.join(dir, 'runtime-api.sock'),
       certificates: certificateMapOf(tls),
+      machine: hostMachineLimits(),
     });
     const file = path.join(dir, 'haproxy.cfg');
     writeFileSync(file, mapped.text);

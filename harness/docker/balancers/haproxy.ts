@@ -21,6 +21,11 @@ import { waitFor } from '../../util/wait.js';
 import type { ContainerFile } from '../brokers/types.js';
 import type { DockerBalancerStartSpec } from './index.js';
 import { containerMapping } from './container-mapping.js';
+import { containerLimits, fallbackContainerLimits, isUlimitRefusal, type ContainerLimits } from './container-limits.js';
+import { haproxyFdNeeds } from '../../balancer/haproxy/fit-machine.js';
+import { parseHaproxyCfg } from '../../balancer/haproxy/parse.js';
+import { describeMachineFit, type MachineLimits } from '../../balancer/machine-limits.js';
+import { progress } from '../../util/progress.js';
 
 /** Container port of the appended runtime API. */
 export const HAPROXY_API_PORT = 19999;
@@ -28,12 +33,20 @@ export const HAPROXY_API_PORT = 19999;
 /** Maps the user's config for a container: upstreams → `<alias>:<port>`, binds keep their port unless taken. */
 export async function mapForContainer(
   spec: Pick<DockerBalancerStartSpec, 'configFile' | 'explicitMap' | 'nodes' | 'tls'>,
+  machine?: MachineLimits,
 ): Promise<MappedHaproxyConfig> {
   return mapHaproxyConfig(readFileSync(spec.configFile, 'utf8'), spec.configFile, {
     ...containerMapping(spec, HAPROXY_API_PORT),
     statsSocket: `ipv4@0.0.0.0:${HAPROXY_API_PORT}`,
     certificates: certificateMapOf(spec.tls),
+    ...(machine ? { machine } : {}),
   });
+}
+
+/** The container's `nofile` and the limits the config is fitted to, from what the user's config asks for. */
+export function haproxyContainerLimits(configFile: string, fallback = false): ContainerLimits {
+  const needs = haproxyFdNeeds(parseHaproxyCfg(readFileSync(configFile, 'utf8'), configFile));
+  return fallback ? fallbackContainerLimits(needs) : containerLimits(needs);
 }
 
 /** The run's TLS files, at the same absolute paths inside the container (the mapped config names them). */
@@ -64,7 +77,18 @@ async function showInfo(api: string): Promise<{ pid: string; version: string } |
 }
 
 export async function startDockerHaproxy(spec: DockerBalancerStartSpec): Promise<BalancerHandle> {
-  const mapped = await mapForContainer(spec);
+  try {
+    return await startWithLimits(spec, haproxyContainerLimits(spec.configFile));
+  } catch (err) {
+    if (!isUlimitRefusal(err as Error)) throw err;
+    return startWithLimits(spec, haproxyContainerLimits(spec.configFile, true));
+  }
+}
+
+async function startWithLimits(spec: DockerBalancerStartSpec, box: ContainerLimits): Promise<BalancerHandle> {
+  const mapped = await mapForContainer(spec, box.limits);
+  const fitted = mapped.machineFit && describeMachineFit('HAProxy (container)', mapped.machineFit);
+  if (fitted) progress(fitted);
   const containerPorts = [...new Set([...mapped.binds.map((b) => b.port), HAPROXY_API_PORT])];
   const container = await startRunContainer(
     {
@@ -74,6 +98,7 @@ export async function startDockerHaproxy(spec: DockerBalancerStartSpec): Promise
       files: [{ content: mapped.text, target: HAPROXY_CFG_PATH, mode: 0o644 }, ...tlsFiles(spec.tls)],
       ports: containerPorts,
       extraHosts: spec.nodeHosts,
+      ...(box.nofile ? { nofile: box.nofile } : {}),
       wait: new ProbeWaitStrategy(
         'the HAProxy runtime API to answer',
         async (bound) => (await showInfo(`ipv4@${PUBLISH_HOST}:${bound.getBinding(HAPROXY_API_PORT)}`)) !== undefined,
@@ -94,6 +119,7 @@ export async function startDockerHaproxy(spec: DockerBalancerStartSpec): Promise
       configFile: spec.configFile,
       configAsRun: mapped.text,
       mapping: mapped.mapping,
+      ...(mapped.machineFit ? { machineFit: mapped.machineFit } : {}),
     },
     view: new HaproxyView(api, mapped.mapping),
     facts: haproxyFacts(mapped.parsed, mapped.mapping),

@@ -85,6 +85,7 @@ function configLines(d: DeploymentSummary, findings: Finding[]): string {
     .replace(/\n$/, '')
     .split('\n');
   const mappedByLine = new Map(d.balancer.mapping.map((m) => [m.line, m]));
+  const fittedByLine = new Map((d.balancer.machineFit?.rewrites ?? []).map((r) => [r.line, r]));
   const flaggedByLine = new Map<number, Finding>();
   for (const f of findings) {
     const applies =
@@ -96,9 +97,11 @@ function configLines(d: DeploymentSummary, findings: Finding[]): string {
     const n = i + 1;
     const mapped = mappedByLine.get(n);
     const flagged = flaggedByLine.get(n);
-    const cls = flagged ? ' class="flagged"' : mapped ? ' class="mapped"' : '';
+    const fitted = fittedByLine.get(n);
+    const cls = flagged ? ' class="flagged"' : mapped || fitted ? ' class="mapped"' : '';
     const notes = [
       mapped ? `<span class="map">→ ${escapeHtml(mapped.node)} <code>${escapeHtml(mapped.mapped)}</code></span>` : '',
+      fitted ? `<span class="map">scaled to the machine, was <code>${escapeHtml(fitted.original)}</code></span>` : '',
       flagged ? `<span class="flag">⚠ ${escapeHtml(flagged.title)}</span>` : '',
     ];
     const note = notes.filter(Boolean).join('<br>');
@@ -122,14 +125,30 @@ function mappingTable(d: DeploymentSummary): string {
   );
 }
 
+/** Sizing lines scaled to the machine: the user's value, the value run, and the limit that forced it. */
+function machineFitTable(d: DeploymentSummary): string {
+  const fit = d.balancer.machineFit;
+  if (!fit?.rewrites.length) return '';
+  const limits = `open-files hard limit ${fit.openFilesLimit}, ${fit.cpus} CPU${fit.cpus === 1 ? '' : 's'}`;
+  return `<h3>Scaled to the machine</h3><p class="note">Settings that size the balancer for production hardware were scaled to what ${escapeHtml(fit.where)} allows (${escapeHtml(limits)}), each on its own line. Per-server limits, weights, checks, timeouts and algorithms — what the suites judge — are never changed.</p>${dataTable(
+    ['#Line', 'As written', 'As run', 'Reason'],
+    fit.rewrites.map((r) => [
+      `<a href="#${configLineAnchor(r.line)}">${r.line}</a>`,
+      `<code>${escapeHtml(r.original)}</code>`,
+      `<code>${escapeHtml(r.asRun)}</code>`,
+      escapeHtml(r.reason),
+    ]),
+  )}`;
+}
+
 function balancerConfig(d: DeploymentSummary, findings: Finding[]): string {
   if (d.balancer.kind === 'external') {
     return `<p class="note">An external balancer (<code>${escapeHtml(d.balancer.version)}</code>): the harness did not start it, did not rewrite any address and does not know its config. Test traffic went to the endpoints listed under Deployment; tests that need the balancer’s config, its server states or a fault verb without a command in the profile were skipped with that reason.</p>`;
   }
   const file = d.balancer.configFile ? ` <code>${escapeHtml(d.balancer.configFile)}</code>` : '';
-  const mapping = `<h3>Address mapping</h3><p class="note">Upstream addresses in the config are production addresses; the harness rewrote each to a harness node and test traffic never left the run’s own nodes.</p>${mappingTable(d)}`;
+  const mapping = `<h3>Address mapping</h3><p class="note">Upstream addresses in the config are production addresses; the harness rewrote each to a harness node and test traffic never left the run’s own nodes.</p>${mappingTable(d)}${machineFitTable(d)}`;
   if (d.balancer.config === undefined) return `${mapping}<p class="note">The balancer config was not recorded.</p>`;
-  return `${mapping}<h3>Balancer config as run${file}</h3><p class="note">Secrets (passwords, tokens, <code>stats auth</code> credentials, private keys) are redacted. Blue lines were mapped to harness nodes; red lines have findings.</p>${configLines(d, findings)}`;
+  return `${mapping}<h3>Balancer config as run${file}</h3><p class="note">Secrets (passwords, tokens, <code>stats auth</code> credentials, private keys) are redacted. Blue lines were mapped to harness nodes or scaled to the machine; red lines have findings.</p>${configLines(d, findings)}`;
 }
 
 export function deploymentSection(summary: Summary): string {

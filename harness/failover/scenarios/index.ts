@@ -1,0 +1,23 @@
+/**
+ * The failover scenarios, in the order the suite runs them, and how one begins on a suite's deployment.
+ */
+import type { SuiteHarness } from '../../suite/context.js';
+import { failoverThresholds } from '../thresholds.js';
+import { FailoverScenario, type FailoverScenarioDef, type ScenarioContext } from '../scenario.js';
+import { kill } from './kill.js';
+import { hang } from './hang.js';
+import { returns } from './return.js';
+import { gracefulStop } from './stop.js';
+import { reload } from './reload.js';
+
+export const FAILOVER_SCENARIOS: FailoverScenarioDef[] = [kill, hang, returns, gracefulStop, reload];
+
+/** Begins a scenario on the suite's deployment; one run id per suite run, part of every client id and topic. */
+export function failoverBegin(h: SuiteHarness): (def: FailoverScenarioDef) => Promise<FailoverScenario> {
+  const thresholds = failoverThresholds(h.profile.thresholds.failover);
+  const runId = `${process.pid}-${Date.now().toString(36)}`;
+  return (def) => {
+    const ctx: ScenarioContext = { deployment: h.deployment, pool: h.pool, thresholds, runId };
+    return FailoverScenario.begin(ctx, def.name, def.options?.(ctx));
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Kill a node: detection, what the balancer routed to the dead node before it noticed, the reconnect
+ * of every client, loss per QoS and persistent sessions.
+ */
+import type { FailoverScenarioDef } from '../scenario.js';
+import { Judgement } from '../../suite/scenario-def.js';
+import { describeCheck } from '../check-facts.js';
+import { judgeDetection, judgeReconnect } from '../verdicts.js';
+import { reconnectWindowMs } from '../windows.js';
+import { attemptSummary, failoverMetrics, reconnectTimes } from '../measure.js';
+import { assessLoss, faultBusiestNode, routedByBalancer, routedFinding, warmUp } from '../steps.js';
+
+export const kill: FailoverScenarioDef = {
+  name: 'kill',
+  title:
+    'kill a node: detection, routing to the dead node, reconnect of every client, loss per QoS, persistent sessions',
+  timeoutMs: 90_000,
+  async run(s) {
+    const t = s.ctx.thresholds;
+    const { facts, target, server, affected, t0, bound, detectionMs } = await faultBusiestNode(s, {
+      verb: 'kill',
+      mode: 'crash',
+      thresholdMs: t.detectionMs,
+      reconnectWindowMs: reconnectWindowMs(t),
+    });
+    const detectedAt = detectionMs === null ? Date.now() : t0 + detectionMs;
+    const routed = routedByBalancer(s, target, t0, detectedAt);
+    const attempts = attemptSummary(affected, t0, detectedAt);
+    await Promise.all([warmUp(s), s.settle()]);
+    await s.traffic!.stop();
+    const back = reconnectTimes(affected, t0);
+    const loss = assessLoss(s.ctx.deployment, s, affected, t);
+    const metrics = failoverMetrics({
+      detectionMs,
+      reconnectMs: back.ms,
+      traffic: s.traffic!.totals(),
+      timeline: s.timeline,
+      extra: {
+        node: target,
+        affected: affected.length,
+        worst_case_detection_ms: Number.isFinite(bound.worstMs) ? bound.worstMs : null,
+        routed_before_detection: { balancer_sessions: routed, client_attempts: attempts },
+        persistent_sessions: loss.persistent,
+      },
+    });
+    const how = `${describeCheck(server)}; clients retry every ${t.reconnectPeriodMs} ms`;
+    return new Judgement()
+      .verdict(judgeDetection(facts, server, 'crash', detectionMs, t.detectionMs, 'kill'))
+      .note(routedFinding(facts, target, routed, attempts, describeCheck(server)))
+      .verdict(judgeReconnect(target, back, t.reconnectAllMs, how))
+      .verdict(loss)
+      .outcome(metrics);
+  },
+};

@@ -1,0 +1,55 @@
+/**
+ * Weights: a weighted config gets shares proportional to its weights. Does not apply when every
+ * server has the same weight.
+ */
+import type { Finding } from '../../report/summary-types.js';
+import type { BalancerFacts } from '../../balancer/facts.js';
+import { byBalancer, judgedByFindings } from '../../suite/scenario-def.js';
+import { evaluate } from '../evaluate.js';
+import { measureSpread, releaseSpread } from '../spread.js';
+import { sourceAddress } from '../connect.js';
+import { connectFailureFindings, distributionMiss, noVerdict, weightsObserved } from '../findings.js';
+import { algorithmOf, range, type FairnessScenarioDef } from './context.js';
+
+/** Why a config with equal weights has nothing to verify here, or false. */
+export function equalWeights(f: BalancerFacts): string | false {
+  const ws = f.mqttBackend.servers.map((s) => s.weight.value);
+  return (
+    ws.every((w) => w === ws[0]) &&
+    `every server of backend ${f.mqttBackend.name} has weight ${ws[0]}: there are no weights to verify ` +
+      `(run a weighted config, e.g. fixtures/profiles/haproxy-weighted.yaml)`
+  );
+}
+
+export const weights: FairnessScenarioDef = {
+  name: 'weights',
+  title: 'weights: a weighted config gets shares proportional to its weights',
+  timeoutMs: 90_000,
+  skip: byBalancer(equalWeights),
+  async run({ deployment: d, pool, settings, runId, expected }) {
+    const exp = await expected();
+    const prefix = `fw-${runId}-`;
+    const specs = range(settings.clients).map((i) => ({
+      clientId: `${prefix}${i}`,
+      localAddress: sourceAddress(i, settings.sourceAddresses),
+    }));
+    const spread = await measureSpread(d, pool, prefix, specs, settings.concurrency);
+    try {
+      const ev = evaluate({
+        algorithm: algorithmOf(d.balancerFacts),
+        counts: spread.counts,
+        shares: exp.shares,
+        balancerCounts: spread.balancer,
+        criteria: settings.criteria,
+        reportOnly: !exp.modelled,
+      });
+      const findings: Finding[] = [weightsObserved(exp, spread.counts)];
+      findings.push(...connectFailureFindings(spread.failures, specs.length, d.balancerFacts), ...noVerdict(ev));
+      if (exp.modelled && !ev.fits && !ev.noData)
+        findings.push(distributionMiss(d.balancerFacts.file, d.balancerFacts.mqttBackend, ev, exp));
+      return judgedByFindings({ ...ev.metrics, weights: exp.weights, basis: exp.basis }, findings);
+    } finally {
+      await releaseSpread(d, spread.clients.values());
+    }
+  },
+};

@@ -1,0 +1,147 @@
+/**
+ * The scenario skeleton (begin → run → finish → record → problems) with small fake scenarios, the
+ * Judgement's order of findings and problems, and the fairness scenarios' applicability on real fixture configs.
+ */
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import type { Finding } from '../report/summary-types.js';
+import { loadProfile } from '../profile/load.js';
+import { staticBalancerFacts } from '../balancer/static-facts.js';
+import { projectRoot } from '../util/project-root.js';
+import { Judgement, judgedByFindings, type ScenarioDef, type ScenarioFacts } from './scenario-def.js';
+import { NOT_APPLICABLE, runScenario, type ScenarioSink } from './scenarios.js';
+import { weights } from '../fairness/scenarios/weights.js';
+import { sourceAffinity } from '../fairness/scenarios/affinity.js';
+import { clientIdStickiness } from '../fairness/scenarios/stickiness.js';
+import { rebalance } from '../fairness/scenarios/rebalance.js';
+
+/** A run that logs what happened to it, in order. */
+class FakeRun {
+  readonly log: string[] = [];
+  async finish(): Promise<void> {
+    this.log.push('finish');
+    return Promise.resolve();
+  }
+}
+
+/** A sink that keeps what the skeleton reports, as the suite recorder would. */
+class Sink implements ScenarioSink {
+  readonly findings: Finding[] = [];
+  readonly metrics: Record<string, unknown> = {};
+  finding(f: Finding): void {
+    this.findings.push(f);
+  }
+  metric(key: string, value: unknown): void {
+    this.metrics[key] = structuredClone(value);
+  }
+}
+
+const profileOf = (name: string) => loadProfile(path.join(projectRoot(), 'fixtures/profiles', name));
+const noFacts = { profile: profileOf('haproxy-roundrobin.yaml'), balancer: undefined };
+
+function scenario(
+  name: string,
+  run: (r: FakeRun) => Promise<{ metrics: number; findings: Finding[]; problems: string[] }>,
+  skip?: (f: ScenarioFacts) => string | false,
+): ScenarioDef<FakeRun, number> {
+  return { name, title: `${name}: a fake`, skip, run };
+}
+
+describe('runScenario', () => {
+  test('begins, runs, finishes, then records the metrics under the name and attaches the findings in order', async () => {
+    const sink = new Sink();
+    const fake = new FakeRun();
+    const metrics: Record<string, number> = { earlier: 1 };
+    const def = scenario('one', async (r) => {
+      r.log.push('run');
+      return new Judgement()
+        .note({ severity: 'info', title: 'first' })
+        .verdict({ findings: [{ severity: 'error', title: 'second' }], problems: ['too slow'] })
+        .note(undefined)
+        .problem(false)
+        .problem('dropped 2')
+        .outcome(42);
+    });
+    const begin = (d: ScenarioDef<FakeRun, number>): Promise<FakeRun> => {
+      fake.log.push(`begin ${d.name}`);
+      return Promise.resolve(fake);
+    };
+    const problems = await runScenario(sink, def, noFacts, begin, metrics);
+    expect(fake.log).toEqual(['begin one', 'run', 'finish']);
+    expect(problems).toEqual(['too slow', 'dropped 2']);
+    expect(sink.metrics).toEqual({ scenarios: { earlier: 1, one: 42 } });
+    expect(sink.findings.map((f) => f.title)).toEqual(['first', 'second']);
+  });
+
+  test('finishes a run that throws, and records nothing of it', async () => {
+    const sink = new Sink();
+    const fake = new FakeRun();
+    const def = scenario('boom', () => Promise.reject(new Error('the node never came back')));
+    await expect(runScenario(sink, def, noFacts, () => Promise.resolve(fake), {})).rejects.toThrow('never came back');
+    expect(fake.log).toEqual(['finish']);
+    expect(sink.metrics).toEqual({});
+    expect(sink.findings).toEqual([]);
+  });
+
+  test('a scenario that does not apply to the running config passes with an info finding, without beginning', async () => {
+    const sink = new Sink();
+    let begun = false;
+    const def = scenario(
+      'na',
+      () => Promise.resolve(judgedByFindings(0, [])),
+      () => 'no weights here',
+    );
+    const begin = (): Promise<FakeRun> => {
+      begun = true;
+      return Promise.resolve(new FakeRun());
+    };
+    expect(await runScenario(sink, def, noFacts, begin, {})).toEqual([]);
+    expect(begun).toBe(false);
+    expect(sink.findings).toEqual([{ severity: 'info', title: `${NOT_APPLICABLE}no weights here` }]);
+  });
+});
+
+test('judgedByFindings fails on the error findings only, by title', () => {
+  const findings: Finding[] = [
+    { severity: 'info', title: 'spread 100:100:100' },
+    { severity: 'error', title: 'node3 got nothing' },
+    { severity: 'warning', title: 'counters disagree' },
+  ];
+  expect(judgedByFindings({ jain: 0.5 }, findings)).toEqual({
+    metrics: { jain: 0.5 },
+    findings,
+    problems: ['node3 got nothing'],
+  });
+});
+
+describe('fairness scenarios: when they apply (fixture configs, read statically)', () => {
+  const factsOf = async (name: string): Promise<ScenarioFacts> => {
+    const profile = profileOf(name);
+    return { profile, balancer: await staticBalancerFacts(profile) };
+  };
+
+  test('unknown balancer facts never skip', () => {
+    for (const def of [weights, sourceAffinity, clientIdStickiness]) expect(def.skip?.(noFacts)).toBe(false);
+  });
+
+  test('round robin with equal weights: weights, source affinity and stickiness do not apply', async () => {
+    const facts = await factsOf('haproxy-roundrobin.yaml');
+    expect(weights.skip?.(facts)).toMatch(
+      /^every server of backend \S+ has weight \d+: there are no weights to verify/,
+    );
+    expect(sourceAffinity.skip?.(facts)).toMatch(/^`balance roundrobin`.* does not hash the client's source address$/);
+    expect(clientIdStickiness.skip?.(facts)).toMatch(/has no stickiness on the MQTT client id/);
+    expect(rebalance.skip?.(facts)).toBe(false);
+  });
+
+  test('each applies to the config made for it', async () => {
+    expect(weights.skip?.(await factsOf('haproxy-weighted.yaml'))).toBe(false);
+    expect(sourceAffinity.skip?.(await factsOf('haproxy-source.yaml'))).toBe(false);
+    expect(clientIdStickiness.skip?.(await factsOf('haproxy-clientid-sticky.yaml'))).toBe(false);
+  });
+
+  test('rebalance needs at least 2 nodes', () => {
+    const one = { ...noFacts, profile: { ...noFacts.profile, broker: { ...noFacts.profile.broker, nodes: 1 } } };
+    expect(rebalance.skip?.(one)).toBe('needs at least 2 nodes');
+  });
+});
