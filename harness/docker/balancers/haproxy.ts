@@ -38,6 +38,8 @@ export async function mapForContainer(
   return mapHaproxyConfig(readFileSync(spec.configFile, 'utf8'), spec.configFile, {
     ...containerMapping(spec, HAPROXY_API_PORT),
     statsSocket: `ipv4@0.0.0.0:${HAPROXY_API_PORT}`,
+    // socket binds move to the container's /tmp (the user's paths do not exist there and are never touched)
+    socketDir: '/tmp',
     certificates: certificateMapOf(spec.tls),
     ...(machine ? { machine } : {}),
   });
