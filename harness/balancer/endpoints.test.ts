@@ -94,3 +94,13 @@ describe('endpoints from binds', () => {
     );
   });
 });
+
+describe('endpoints of a listen section', () => {
+  test('broken/05: a listen with default_backend sends its plain bind to that backend (1883)', async () => {
+    expect(await endpointsOf('real-world/broken/05-emqx4-timeout-server-50s.cfg')).toEqual({
+      mqtt: 'mqtt-ssl@*:1883',
+      mqtts: 'mqtt-ssl@*:8883',
+      dashboard: undefined,
+    });
+  });
+});

@@ -13,6 +13,7 @@ import { hasCertificateParams, mapCertificateParams, type CertificateMap } from 
 import { mapServerTemplate, type RuntimeServerAddress } from './server-template.js';
 import { isInheritedSocketBind, isMovableSocketBind, runSocketFor } from './socket-binds.js';
 import { localPeerName, mapPeersLine } from './peers.js';
+import { frontendBackends } from './frontend-backends.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -126,20 +127,7 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
   for (const section of parsed.sections) {
     let serverIndex = 0;
     const mode = section.lines.find((l) => l.tokens[0] === 'mode')?.tokens[1] ?? 'tcp';
-    const backend =
-      section.kind === 'listen'
-        ? section.name
-        : section.lines.find((l) => l.tokens[0] === 'default_backend')?.tokens[1];
-    const backends =
-      section.kind === 'listen'
-        ? [section.name]
-        : [
-            ...new Set(
-              [backend, ...section.lines.filter((l) => l.tokens[0] === 'use_backend').map((l) => l.tokens[1])].filter(
-                (b): b is string => !!b,
-              ),
-            ),
-          ];
+    const { backend, backends } = frontendBackends(section);
     for (const l of section.lines) {
       const [kw, ...args] = l.tokens;
       if (section.kind === 'peers') {
