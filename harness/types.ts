@@ -142,6 +142,16 @@ export interface BalancerInfo {
   mapping: MappingEntry[];
   /** Production-sized settings scaled to what this machine (or the balancer's container) allows; absent: none. */
   machineFit?: MachineFit;
+  /** Other lines moved onto the machine (server-template, socket binds, peers), one per line; absent: none. */
+  addressRewrites?: AddressRewrite[];
+}
+
+/** A production-shaped line the harness kept on the machine, on the user's line. */
+export interface AddressRewrite {
+  line: number;
+  original: string;
+  asRun: string;
+  reason: string;
 }
 
 /** One setting of the user's config scaled to the machine, on the user's line. */

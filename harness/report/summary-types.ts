@@ -63,6 +63,8 @@ export interface DeploymentSummary {
       cpus: number;
       rewrites: Array<{ line: number; original: string; asRun: string; reason: string }>;
     };
+    /** server-template, socket binds and peers kept on the machine, each on its line (absent: none). */
+    addressRewrites?: Array<{ line: number; original: string; asRun: string; reason: string }>;
   };
   endpoints: Record<string, string>;
   startup_ms: number;

@@ -31,6 +31,9 @@ export function summarizeDeployment(d: Deployment): DeploymentSummary {
       ...(d.balancer.machineFit
         ? { machineFit: { ...d.balancer.machineFit, rewrites: d.balancer.machineFit.rewrites.map((r) => ({ ...r })) } }
         : {}),
+      ...(d.balancer.addressRewrites?.length
+        ? { addressRewrites: d.balancer.addressRewrites.map((r) => ({ ...r })) }
+        : {}),
     },
     endpoints,
     startup_ms: d.startupMs,

@@ -4,7 +4,7 @@ import { ManagedProcess } from '../../proc/child.js';
 import { ConfigError } from '../../errors.js';
 import { canBind, freePort } from '../../net/ports.js';
 import { endpointsFromBinds, type BalancerHandle, type BalancerStartSpec } from '../balancer.js';
-import { mapHaproxyConfig, type CertificateMap, type MappedHaproxyConfig } from './map-config.js';
+import { addressRewritesOf, mapHaproxyConfig, type CertificateMap, type MappedHaproxyConfig } from './map-config.js';
 import { haproxyVersion, validateHaproxyConfig } from './binary.js';
 import { HaproxyView, runtimeCommand } from './runtime-api.js';
 import { haproxyFacts } from './facts.js';
@@ -119,6 +119,7 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
       configAsRun: mapped.text,
       mapping: mapped.mapping,
       ...(mapped.machineFit ? { machineFit: mapped.machineFit } : {}),
+      ...(addressRewritesOf(mapped).length ? { addressRewrites: addressRewritesOf(mapped) } : {}),
     },
     view,
     facts: haproxyFacts(mapped.parsed, mapped.mapping),

@@ -4,7 +4,7 @@
  * management lines neutralised, and an observation-only runtime API appended at the end.
  */
 import { ConfigError } from '../../errors.js';
-import type { MachineFit, MappingEntry, NodeName } from '../../types.js';
+import type { AddressRewrite, MachineFit, MappingEntry, NodeName } from '../../types.js';
 import { machineFitOf, type MachineLimits } from '../machine-limits.js';
 import { fitHaproxyToMachine } from './fit-machine.js';
 import { mapUpstream, isLocalAddress, type ExplicitMap, type UpstreamResolver } from '../address-map.js';
@@ -39,6 +39,8 @@ export interface Rewrite {
   from: string;
   to: string;
   why: string;
+  /** Set for the production shapes the report lists apart from the server mapping. */
+  shape?: 'server-template' | 'socket-bind' | 'peers';
 }
 
 export interface MappedHaproxyConfig {
@@ -105,10 +107,10 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
     usedBinds.add(`${at.host}:${at.port}`);
     return at;
   };
-  const replace = (l: CfgLine, to: string, why: string): void => {
+  const replace = (l: CfgLine, to: string, why: string, shape?: Rewrite['shape']): void => {
     const indent = /^\s*/.exec(l.text)![0];
     out[l.line - 1] = indent + to;
-    rewrites.push({ line: l.line, from: l.text.trim(), to, why });
+    rewrites.push({ line: l.line, from: l.text.trim(), to, why, ...(shape ? { shape } : {}) });
   };
   /** Maps certificate paths in a line's parameters, recording each change as a rewrite of that line. */
   const mapCerts = (kind: 'bind' | 'server', l: CfgLine, params: string[]): string[] => {
@@ -131,8 +133,8 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
     for (const l of section.lines) {
       const [kw, ...args] = l.tokens;
       if (section.kind === 'peers') {
-        const r = await mapPeersLine(l, localPeer, placePeer);
-        if (r) replace(l, r.text, r.why);
+        const r = await mapPeersLine(l, localPeer, placePeer, section);
+        if (r) replace(l, r.text, r.why, 'peers');
         continue;
       }
       if (kw === 'server-template' && (section.kind === 'backend' || section.kind === 'listen')) {
@@ -142,6 +144,7 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
           l,
           t.text,
           `server-template: ${t.entries.map((e) => `${e.server} → ${e.node}`).join(', ')} (addresses after the first set through the runtime API${t.droppedParams.length ? `; DNS parameters dropped: ${t.droppedParams.join(' ')}` : ''})`,
+          'server-template',
         );
         mapping.push(...t.entries);
         runtimeAddresses.push(...t.runtime);
@@ -232,6 +235,7 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
           sockets.length
             ? `socket bind moved to the run directory (${sockets.join(', ')}); not an MQTT endpoint`
             : 'frontend moved to a run-owned loopback address',
+          sockets.length ? 'socket-bind' : undefined,
         );
       } else if (kw === 'default-server' && opts.certificates && hasCertificateParams('server', args)) {
         replace(
@@ -319,6 +323,13 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
     runtimeAddresses,
     ...(machineFit ? { machineFit } : {}),
   };
+}
+
+/** The production-shaped lines kept on the machine, for the report (BalancerInfo.addressRewrites). */
+export function addressRewritesOf(mapped: Pick<MappedHaproxyConfig, 'rewrites'>): AddressRewrite[] {
+  return mapped.rewrites
+    .filter((r) => r.shape)
+    .map((r) => ({ line: r.line, original: r.from, asRun: r.to, reason: r.why }));
 }
 
 function quoteIfNeeded(p: string): string {

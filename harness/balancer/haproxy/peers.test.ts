@@ -29,6 +29,14 @@ describe('peers', () => {
     expect(m.binds.map((b) => b.port)).toEqual([30002]);
   });
 
+  test('no peer named after this host: every peer is remote and the reason says HAProxy drops the section', async () => {
+    const { text, file } = fixture('real-world/good/15-peers-ha-pair-sticky.cfg');
+    const m = await mapHaproxyConfig(text, file, mapOptions({ hostname: 'ci-box' }));
+    expect(m.rewrites.find((r) => r.line === 11)?.why).toMatch(
+      /^remote peer 'lb-a'.*no peer here is named 'ci-box': HAProxy drops the section/,
+    );
+  });
+
   test('peers written as bind + server lines are mapped too', async () => {
     const text =
       'peers p\n  bind 10.0.0.1:10000\n  server me\n  server other 10.0.0.2:10000\nfrontend f\n  bind :1883\n  default_backend b\nbackend b\n  server s x:1883\n';

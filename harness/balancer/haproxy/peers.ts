@@ -4,7 +4,7 @@
  * (another HAProxy in production) is pointed at a run-owned loopback port where nothing listens. When no peer is
  * local, HAProxy 2.6 itself drops the section ("Removing incomplete section") and stick tables stay unreplicated.
  */
-import { splitHostPort, type CfgLine, type ParsedCfg } from './parse.js';
+import { splitHostPort, type CfgLine, type CfgSection, type ParsedCfg } from './parse.js';
 
 /** The peer name HAProxy treats as itself: global `localpeer` (when written before the peers sections), else hostname. */
 export function localPeerName(parsed: ParsedCfg, hostname: string): string {
@@ -28,7 +28,12 @@ export interface PeerRewrite {
  * The rewrite of one line of a peers section, or undefined when it names no address (e.g. `server <local>` without
  * one, `disabled`, `table …`). `peer <name> <addr>`, `server <name> <addr>` and `bind <addr>` are rewritten.
  */
-export async function mapPeersLine(l: CfgLine, localPeer: string, place: PlacePeer): Promise<PeerRewrite | undefined> {
+export async function mapPeersLine(
+  l: CfgLine,
+  localPeer: string,
+  place: PlacePeer,
+  section?: CfgSection,
+): Promise<PeerRewrite | undefined> {
   const [kw, ...args] = l.tokens;
   if (kw === 'bind' && args[0]) {
     const at = await place(splitHostPort(args[0]).port ?? 10000);
@@ -41,10 +46,15 @@ export async function mapPeersLine(l: CfgLine, localPeer: string, place: PlacePe
   const [name = '', addr = '', ...rest] = args;
   const at = await place(splitHostPort(addr).port ?? 10000);
   const local = name === localPeer;
+  const noLocal =
+    section &&
+    !section.lines.some((p) => (p.tokens[0] === 'peer' || p.tokens[0] === 'server') && p.tokens[1] === localPeer)
+      ? ` (no peer here is named '${localPeer}': HAProxy drops the section, stick tables stay unreplicated)`
+      : '';
   return {
     text: [kw, name, `${at.host}:${at.port}`, ...rest].join(' '),
     why: local
       ? `local peer '${name}' (${addr}) listens on a run-owned loopback address`
-      : `remote peer '${name}' (${addr}) is another HAProxy in production: pointed at a run-owned loopback port where nothing listens`,
+      : `remote peer '${name}' (${addr}) is another HAProxy in production: pointed at a run-owned loopback port where nothing listens${noLocal}`,
   };
 }

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../errors.js';
 import { endpointsFromBinds, type BalancerHandle } from '../../balancer/balancer.js';
-import { mapHaproxyConfig, type MappedHaproxyConfig } from '../../balancer/haproxy/map-config.js';
+import { addressRewritesOf, mapHaproxyConfig, type MappedHaproxyConfig } from '../../balancer/haproxy/map-config.js';
 import { certificateMapOf } from '../../balancer/haproxy/local.js';
 import { HaproxyView, runtimeCommand } from '../../balancer/haproxy/runtime-api.js';
 import { haproxyFacts } from '../../balancer/haproxy/facts.js';
@@ -122,6 +122,7 @@ async function startWithLimits(spec: DockerBalancerStartSpec, box: ContainerLimi
       configAsRun: mapped.text,
       mapping: mapped.mapping,
       ...(mapped.machineFit ? { machineFit: mapped.machineFit } : {}),
+      ...(addressRewritesOf(mapped).length ? { addressRewrites: addressRewritesOf(mapped) } : {}),
     },
     view: new HaproxyView(api, mapped.mapping),
     facts: haproxyFacts(mapped.parsed, mapped.mapping),

@@ -86,6 +86,7 @@ function configLines(d: DeploymentSummary, findings: Finding[]): string {
     .split('\n');
   const mappedByLine = new Map(d.balancer.mapping.map((m) => [m.line, m]));
   const fittedByLine = new Map((d.balancer.machineFit?.rewrites ?? []).map((r) => [r.line, r]));
+  const keptByLine = new Map((d.balancer.addressRewrites ?? []).map((r) => [r.line, r]));
   const flaggedByLine = new Map<number, Finding>();
   for (const f of findings) {
     const applies =
@@ -98,10 +99,12 @@ function configLines(d: DeploymentSummary, findings: Finding[]): string {
     const mapped = mappedByLine.get(n);
     const flagged = flaggedByLine.get(n);
     const fitted = fittedByLine.get(n);
-    const cls = flagged ? ' class="flagged"' : mapped || fitted ? ' class="mapped"' : '';
+    const kept = mapped ? undefined : keptByLine.get(n);
+    const cls = flagged ? ' class="flagged"' : mapped || fitted || kept ? ' class="mapped"' : '';
     const notes = [
       mapped ? `<span class="map">→ ${escapeHtml(mapped.node)} <code>${escapeHtml(mapped.mapped)}</code></span>` : '',
       fitted ? `<span class="map">scaled to the machine, was <code>${escapeHtml(fitted.original)}</code></span>` : '',
+      kept ? `<span class="map">kept on the machine, was <code>${escapeHtml(kept.original)}</code></span>` : '',
       flagged ? `<span class="flag">⚠ ${escapeHtml(flagged.title)}</span>` : '',
     ];
     const note = notes.filter(Boolean).join('<br>');
@@ -125,6 +128,21 @@ function mappingTable(d: DeploymentSummary): string {
   );
 }
 
+/** server-template, socket binds and peers: the line as written, as run, and why. */
+function addressRewritesTable(d: DeploymentSummary): string {
+  const kept = d.balancer.addressRewrites;
+  if (!kept?.length) return '';
+  return `<h3>Other lines kept on the machine</h3><p class="note">Templates, socket binds and peers of the config, rewritten on their own line so no traffic leaves the machine and no path of the user's is touched.</p>${dataTable(
+    ['#Line', 'As written', 'As run', 'Reason'],
+    kept.map((r) => [
+      `<a href="#${configLineAnchor(r.line)}">${r.line}</a>`,
+      `<code>${escapeHtml(r.original)}</code>`,
+      `<code>${escapeHtml(r.asRun)}</code>`,
+      escapeHtml(r.reason),
+    ]),
+  )}`;
+}
+
 /** Sizing lines scaled to the machine: the user's value, the value run, and the limit that forced it. */
 function machineFitTable(d: DeploymentSummary): string {
   const fit = d.balancer.machineFit;
@@ -146,7 +164,7 @@ function balancerConfig(d: DeploymentSummary, findings: Finding[]): string {
     return `<p class="note">An external balancer (<code>${escapeHtml(d.balancer.version)}</code>): the harness did not start it, did not rewrite any address and does not know its config. Test traffic went to the endpoints listed under Deployment; tests that need the balancer’s config, its server states or a fault verb without a command in the profile were skipped with that reason.</p>`;
   }
   const file = d.balancer.configFile ? ` <code>${escapeHtml(d.balancer.configFile)}</code>` : '';
-  const mapping = `<h3>Address mapping</h3><p class="note">Upstream addresses in the config are production addresses; the harness rewrote each to a harness node and test traffic never left the run’s own nodes.</p>${mappingTable(d)}${machineFitTable(d)}`;
+  const mapping = `<h3>Address mapping</h3><p class="note">Upstream addresses in the config are production addresses; the harness rewrote each to a harness node and test traffic never left the run’s own nodes.</p>${mappingTable(d)}${addressRewritesTable(d)}${machineFitTable(d)}`;
   if (d.balancer.config === undefined) return `${mapping}<p class="note">The balancer config was not recorded.</p>`;
   return `${mapping}<h3>Balancer config as run${file}</h3><p class="note">Secrets (passwords, tokens, <code>stats auth</code> credentials, private keys) are redacted. Blue lines were mapped to harness nodes or scaled to the machine; red lines have findings.</p>${configLines(d, findings)}`;
 }
