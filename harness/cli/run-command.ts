@@ -138,6 +138,8 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   const out = path.resolve(values.out!);
   const summaries: Summary[] = [];
+  /** Profiles a stop signal cut short or kept from starting: reported as STOP, their suites skipped. */
+  const stopped = new Set<string>();
   const signals = new RunSignals(newRunId(), progress);
   progress(`run ${signals.runId}: ${profiles.length} profile(s), report in ${out}`);
   signals.install();
@@ -145,6 +147,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   for (const [i, profile] of profiles.entries()) {
     const suites = suitesOverride ?? profile.suites;
     if (signals.signal) {
+      stopped.add(profile.name);
       summaries.push(skippedSummary(profile, suites, `not run: the run was stopped by ${signals.signal}`));
       continue;
     }
@@ -164,6 +167,7 @@ export async function runCommand(argv: string[]): Promise<number> {
           onChild: (pid) => signals.jestStarted(pid),
         }).catch((err: unknown) => {
           if (!signals.signal) throw err;
+          stopped.add(profile.name);
           return skippedSummary(profile, suites, `interrupted by ${signals.signal}`);
         });
     signals.jestEnded();
@@ -179,7 +183,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     const t = s.totals;
     const bad = t.failed > 0 || Object.values(s.suites).some((x) => x.error);
     process.stdout.write(
-      `${signals.signal ? 'STOP' : bad ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms)` : ''}\n`,
+      `${stopped.has(s.run.profileName) ? 'STOP' : bad ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms)` : ''}\n`,
     );
   }
   for (const l of baselineLines(verdict, values.baseline)) process.stdout.write(`${l}\n`);
