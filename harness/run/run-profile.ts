@@ -12,6 +12,7 @@ import type { Summary } from '../report/summary-types.js';
 import { mergeResults, readRecords, type JestJson } from './merge.js';
 import { projectRoot } from '../util/project-root.js';
 import { newRunId } from '../proc/run-dir.js';
+import { withParentDeathSignal } from '../proc/child.js';
 import { progress } from '../util/progress.js';
 import { runStopReason, watchRunStop } from '../suite/run-stop.js';
 
@@ -21,6 +22,9 @@ export interface RunProfileOptions {
   runtime?: string;
   /** Extra Jest CLI args (e.g. -t <pattern>). */
   jestArgs?: string[];
+  /** Extra environment for the Jest child (the CLI passes the run's MQTT_LB_RUN_ID). */
+  env?: Record<string, string>;
+  /** The Jest child's pid, which is also its process group (see harness/run/stop-run.ts). */
   onChild?: (pid: number) => void;
 }
 
@@ -72,11 +76,16 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
     ];
     progress(`profile ${profile.name}: running ${opts.suites.join(', ')}`);
     const code = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, args, {
+      // Its own process group (a signal reaches it only through the CLI, which stops the whole group), and dead
+      // with the CLI even when that is SIGKILLed.
+      const jestCommand = withParentDeathSignal(process.execPath, args);
+      const child = spawn(jestCommand.command, jestCommand.args, {
         cwd: projectRoot(),
+        detached: true,
         stdio: ['ignore', 'inherit', 'inherit'],
         env: {
           ...process.env,
+          ...opts.env,
           NODE_NO_WARNINGS: '1',
           MQTT_LB_PROFILE: profile.file,
           MQTT_LB_RESULTS_DIR: recordsDir,
@@ -87,7 +96,12 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
       // A balancer with no UP server stops the run: the remaining suites would only fail the same way.
       const stopWatch = watchRunStop(recordsDir, function onRunStopped(reason) {
         process.stderr.write(`[mqtt-lb] run stopped: ${reason}\n`);
-        child.kill('SIGTERM');
+        // The whole group: Jest and anything it started (its deployments also die with it by their death signal).
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          child.kill('SIGTERM'); // the group is gone already or was never formed
+        }
       });
       child.once('exit', (c, signal) => {
         stopWatch();
