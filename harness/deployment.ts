@@ -15,7 +15,7 @@ import { chooseRuntime } from './runtime/choose.js';
 import './docker/register.js';
 import { progress as defaultProgress } from './util/progress.js';
 import { waitFor } from './util/wait.js';
-import { prepareRunTls, type RunTls } from './tls/run-tls.js';
+import { prepareRunTls, type RunTls } from './pki/run-tls.js';
 import { startExternalDeployment } from './external/deployment.js';
 
 export interface StartOptions {

@@ -150,9 +150,9 @@ export interface Deployment {
   readonly balancer: BalancerInfo;
   readonly balancerView: BalancerView;
   /** What the balancer config says (algorithm, weights, checks, timeouts, with lines). */
-  readonly balancerFacts: import('./balancer/facts.js').BalancerFacts;
+  readonly balancerFacts: import('./facts.js').BalancerFacts;
   /** The run's TLS set-up (profile `tls:`): topology, trust anchor, client certificates, policy. Absent without TLS. */
-  readonly tls?: import('./tls/run-tls.js').RunTls;
+  readonly tls?: import('./pki/run-tls.js').RunTls;
   readonly startupMs: number;
   nodeApi(node: NodeName): NodeApi;
   fault(node: NodeName, verb: FaultVerb): Promise<void>;

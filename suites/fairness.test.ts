@@ -9,7 +9,7 @@ import { describe, expect } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
 import { useDeployment } from '../harness/suite/context.js';
 import { staticBalancerFacts } from '../harness/balancer/static-facts.js';
-import type { BalancerFacts } from '../harness/balancer/facts.js';
+import type { BalancerFacts } from '../harness/facts.js';
 import type { Finding } from '../harness/report/summary-types.js';
 import { fairnessSettings } from '../harness/fairness/settings.js';
 import {

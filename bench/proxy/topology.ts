@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { redisCommand } from '../../harness/local/redis.js';
 import { canConnect, freePort } from '../../harness/net/ports.js';
-import { generatePki, type KeyType, type Pki } from '../../harness/tls/pki.js';
+import { generatePki, type KeyType, type Pki } from '../../harness/pki/pki.js';
 import { builtFile } from '../../harness/util/project-root.js';
 import { waitFor } from '../../harness/util/wait.js';
 import { killProcess, startNode, startProcess, type Proc } from '../../standin/testing/processes.js';

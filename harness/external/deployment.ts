@@ -17,7 +17,7 @@ import type {
   NodeInfo,
   NodeName,
 } from '../types.js';
-import type { BalancerFacts } from '../balancer/facts.js';
+import type { BalancerFacts } from '../facts.js';
 import type { Profile } from '../profile/schema.js';
 import { HttpNodeApi, type NodeApiAuth } from '../observe/node-api.js';
 import { capabilitiesOf } from '../brokers/capabilities.js';

@@ -1,7 +1,7 @@
 /**
  * Fairness findings: what was observed, why in config terms (the line), and the remedy.
  */
-import type { BackendFacts } from '../balancer/facts.js';
+import type { BackendFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 import { formatShares, type ExpectedShares } from './expected.js';
 import { formatCounts, type Evaluation } from './evaluate.js';

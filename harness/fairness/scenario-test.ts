@@ -4,7 +4,7 @@
  * skipped with the reason; otherwise the test decides from the running deployment's facts and records
  * "not applicable" as an info finding — never a silent pass.
  */
-import type { BalancerFacts } from '../balancer/facts.js';
+import type { BalancerFacts } from '../facts.js';
 import type { SuiteHarness } from '../suite/context.js';
 
 /** Returns why the test does not apply to these facts, or false when it does. */

@@ -17,8 +17,7 @@ import { waitStrategyOf } from '../../harness/docker/waits.js';
 import { chooseImage, rolesFor, NODE_BASE_DEFAULT } from '../../harness/docker/image-choice.js';
 import { IMAGES } from '../../harness/docker/images.js';
 import { parseNodeArgs } from '../../standin/args.js';
-import { EMQX_CAPABILITIES } from '../../harness/brokers/capabilities.js';
-import { STANDIN_CAPABILITIES } from '../../standin/capabilities.js';
+import { EMQX_CAPABILITIES, STANDIN_CAPABILITIES } from '../../harness/brokers/capabilities.js';
 
 const base: ClusterDefInput = {
   runId: 'r1',

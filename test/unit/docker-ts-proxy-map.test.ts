@@ -10,7 +10,7 @@ import { standinKind } from '../../harness/docker/brokers/standin.js';
 import { ConfigError } from '../../harness/errors.js';
 import { containerNodes } from './helpers/container-nodes.js';
 import { tmpFile } from './helpers/files.js';
-import type { BalancerTls } from '../../harness/tls/run-tls.js';
+import type { BalancerTls } from '../../harness/pki/run-tls.js';
 
 const nodes = containerNodes(
   standinKind.define({ runId: 'r', nodes: 3, image: 'x', trustProxy: false, heartbeatMs: 2000, serviceImage: 'redis' })

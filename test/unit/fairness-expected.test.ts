@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { loadProfile } from '../../harness/profile/load.js';
 import { staticBalancerFacts } from '../../harness/balancer/static-facts.js';
-import type { BalancerFacts } from '../../harness/balancer/facts.js';
+import type { BalancerFacts } from '../../harness/facts.js';
 import type { BalancerServerState } from '../../harness/types.js';
 import { expectedShares, intendedShares, shareDistance } from '../../harness/fairness/expected.js';
 import { evaluate, DEFAULT_CRITERIA } from '../../harness/fairness/evaluate.js';

@@ -2,7 +2,7 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePki, type Pki } from '../../harness/tls/pki.js';
+import { generatePki, type Pki } from '../../harness/pki/pki.js';
 import { tryHandshake } from '../../harness/tls/handshake.js';
 import { isRefusal } from '../../harness/tls/handshake-errors.js';
 import { startAedes, startSilent, startTlsEcho, type RunningServer } from '../../harness/tls/testing/backends.js';

@@ -6,9 +6,9 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePki, type Pki } from '../../harness/tls/pki.js';
+import { generatePki, type Pki } from '../../harness/pki/pki.js';
 import { tryHandshake } from '../../harness/tls/handshake.js';
-import { certFindings, certificateMetric } from '../../harness/tls/cert-facts.js';
+import { certFindings, certificateMetric } from '../../harness/tls/cert-findings.js';
 import {
   findMosquittoPub,
   mosquittoPubArgs,

@@ -10,7 +10,7 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePki, type Pki } from '../../harness/tls/pki.js';
+import { generatePki, type Pki } from '../../harness/pki/pki.js';
 import {
   localClientCapabilities,
   probeProtocolVersions,

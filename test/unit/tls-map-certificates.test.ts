@@ -6,7 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { mapHaproxyConfig } from '../../harness/balancer/haproxy/map-config.js';
 import { preflightHaproxy } from '../../harness/balancer/haproxy/preflight.js';
-import { withPreflightTls } from '../../harness/tls/run-tls.js';
+import { withPreflightTls } from '../../harness/pki/run-tls.js';
 import { tlsSchema } from '../../harness/profile/tls-schema.js';
 import { ConfigError } from '../../harness/errors.js';
 import { fixture } from './helpers/files.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { generatePki, type Pki } from '../../harness/tls/pki.js';
+import { generatePki, type Pki } from '../../harness/pki/pki.js';
 import { clientHello, parseServerAnswer, probeSuites, WEAK_SUITES } from '../../harness/tls/raw-hello.js';
 import { startAedes, type RunningServer } from '../../harness/tls/testing/backends.js';
 import { freePort, startHaproxy, type HaproxyProcess } from '../../harness/tls/testing/haproxy-process.js';

@@ -4,7 +4,7 @@
  * manual: balance roundrobin, inter 2000 ms, fall 3, rise 2, weight 1, timeouts infinite.
  */
 import type { MappingEntry } from '../../types.js';
-import type { BackendFacts, BalancerFacts, HealthCheckFacts, Located, ServerFacts, TimeoutFacts } from '../facts.js';
+import type { BackendFacts, BalancerFacts, HealthCheckFacts, Located, ServerFacts, TimeoutFacts } from '../../facts.js';
 import { SERVICE_PORTS } from '../balancer.js';
 import type { CfgLine, CfgSection, ParsedCfg } from './parse.js';
 

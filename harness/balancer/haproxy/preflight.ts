@@ -9,7 +9,7 @@ import type { ExplicitMap } from '../address-map.js';
 import { mapHaproxyConfig, type MappedHaproxyConfig } from './map-config.js';
 import { validateHaproxyConfig } from './binary.js';
 import { certificateMapOf } from './local.js';
-import type { BalancerTls } from '../../tls/run-tls.js';
+import type { BalancerTls } from '../../pki/run-tls.js';
 
 export async function preflightHaproxy(
   configFile: string,

@@ -5,7 +5,7 @@
 import { mapHaproxyConfig, type MapOptions } from '../../../harness/balancer/haproxy/map-config.js';
 import { parseHaproxyCfg } from '../../../harness/balancer/haproxy/parse.js';
 import { haproxyFacts } from '../../../harness/balancer/haproxy/facts.js';
-import type { BalancerFacts } from '../../../harness/balancer/facts.js';
+import type { BalancerFacts } from '../../../harness/facts.js';
 import { fixture } from './files.js';
 
 /** node<i> at 127.0.9.<i> on the written port; binds placed on 127.0.9.10 from port 30000 up, in bind order. */

@@ -8,9 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { TlsProfile, UserPkiProfile } from '../profile/tls-schema.js';
-import type { ProtocolVersion } from './policy.js';
 import { generatePki, type CertKeyPaths, type Pki, type ServerCertPaths } from './pki.js';
 import { loadUserPki } from './user-pki.js';
+
+/** TLS protocol versions as Node names them, oldest first (a policy's min/max, the probes' order). */
+export const PROTOCOL_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
 
 /** What a balancer needs for TLS offload (balancer-neutral: HAProxy uses `combined`, TS-proxy `cert`/`key`). */
 export interface BalancerTls {

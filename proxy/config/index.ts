@@ -4,13 +4,13 @@
  * `<file>:<line>: <key>: <message>`.
  */
 import { LineCounter, parseDocument, stringify } from 'yaml';
-import { proxyConfigSchema, type ParsedConfig } from './config/schema.js';
-import { lineResolver, type LineResolver } from './config/yaml-lines.js';
-import { checkSemantics } from './config/semantics.js';
-import type { ConfigIssue, ProxyConfig } from './config/types.js';
-import { loadTlsMaterial, TlsMaterialError } from './runtime/tls-material.js';
+import { proxyConfigSchema, type ParsedConfig } from './schema.js';
+import { lineResolver, type LineResolver } from './yaml-lines.js';
+import { checkSemantics } from './semantics.js';
+import type { ConfigIssue, ProxyConfig } from './types.js';
+import { loadTlsMaterial, TlsMaterialError } from '../runtime/tls-material.js';
 
-export type * from './config/types.js';
+export type * from './types.js';
 
 export class ConfigError extends Error {
   constructor(readonly issues: ConfigIssue[]) {
