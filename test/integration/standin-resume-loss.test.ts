@@ -11,8 +11,8 @@ import { Redis } from 'ioredis';
 import persistenceRedis from 'aedes-persistence-redis';
 import { delay, waitFor } from '../../harness/util/wait.js';
 import { withExactOutgoingRefCount } from '../../standin/outgoing-refcount.js';
-import { killProcess, startNode, startRedis, type NodeProc, type RedisProc } from '../../standin/testing/processes.js';
-import { closeAllClients, openClient, openConnected, type TestClient } from '../../standin/testing/mqtt-clients.js';
+import { killProcess, startNode, startRedis, type NodeProc, type RedisProc } from '../helpers/standin-processes.js';
+import { closeAllClients, openClient, openConnected, type TestClient } from '../helpers/mqtt-clients.js';
 
 const IPS = ['127.0.251.1', '127.0.251.2', '127.0.251.3'] as const;
 const run = `${process.pid}-${Date.now().toString(36)}`;

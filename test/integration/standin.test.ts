@@ -17,7 +17,7 @@ import {
   startRedis,
   type NodeProc,
   type RedisProc,
-} from '../../standin/testing/processes.js';
+} from '../helpers/standin-processes.js';
 import {
   CONNACK_ACCEPTED,
   closeAllClients,
@@ -29,7 +29,7 @@ import {
   proxyV2Header,
   rawExchange,
   waitForMessages,
-} from '../../standin/testing/mqtt-clients.js';
+} from '../helpers/mqtt-clients.js';
 import type { ClientRow } from '../../standin/client-info.js';
 import type { NodeRow } from '../../standin/cluster-view.js';
 

@@ -9,8 +9,8 @@ import { mapForContainer, HAPROXY_API_PORT } from '../../harness/docker/balancer
 import { defineEmqxCluster } from '../../harness/docker/brokers/emqx.js';
 import { ConfigError } from '../../harness/errors.js';
 import { parseMapEntries } from '../../harness/balancer/address-map.js';
-import { containerNodes } from './helpers/container-nodes.js';
-import { tmpFile } from './helpers/files.js';
+import { containerNodes } from '../helpers/container-nodes.js';
+import { tmpFile } from '../helpers/files.js';
 
 const nodes = containerNodes(
   defineEmqxCluster({ runId: 'r', nodes: 3, image: 'emqx/emqx:5.8.9', trustProxy: false, heartbeatMs: 2000 }).nodes,

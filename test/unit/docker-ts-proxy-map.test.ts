@@ -8,8 +8,8 @@ import path from 'node:path';
 import { mapTsProxyForContainer, tlsFilesOf, TS_PROXY_ADMIN_PORT } from '../../harness/docker/balancers/ts-proxy.js';
 import { standinKind } from '../../harness/docker/brokers/standin.js';
 import { ConfigError } from '../../harness/errors.js';
-import { containerNodes } from './helpers/container-nodes.js';
-import { tmpFile } from './helpers/files.js';
+import { containerNodes } from '../helpers/container-nodes.js';
+import { tmpFile } from '../helpers/files.js';
 import type { BalancerTls } from '../../harness/pki/run-tls.js';
 
 const nodes = containerNodes(

@@ -4,8 +4,8 @@ import { parseHaproxyCfg, tokenize, splitHostPort } from '../../harness/balancer
 import { haproxyFacts, parseHaproxyTime } from '../../harness/balancer/haproxy/facts.js';
 import { parseMapEntries } from '../../harness/balancer/address-map.js';
 import { ConfigError } from '../../harness/errors.js';
-import { fixture } from './helpers/files.js';
-import { mapOptions as opts } from './helpers/haproxy.js';
+import { fixture } from '../helpers/files.js';
+import { mapOptions as opts } from '../helpers/haproxy.js';
 
 describe('haproxy.cfg reading', () => {
   test('tokenizes quotes, escapes and comments like HAProxy', () => {

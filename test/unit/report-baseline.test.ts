@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { compareToBaseline } from '../../harness/report/baseline.js';
 import type { FailoverMetrics, FairnessMetrics, Summary, TlsMetrics } from '../../harness/report/summary-types.js';
-import { roundrobinSummary } from './report-fixtures.js';
+import { roundrobinSummary } from '../helpers/report-fixtures.js';
 
 const failover = (s: Summary) =>
   (s.metrics.failover as { scenarios: Record<string, FailoverMetrics> }).scenarios['kill-node2']!;

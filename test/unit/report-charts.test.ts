@@ -6,7 +6,7 @@ import {
   reconnectHistogramChart,
 } from '../../harness/report/charts/failover-charts.js';
 import { pubsubLatencyChart, tlsHandshakeChart } from '../../harness/report/charts/latency-charts.js';
-import { failoverMetrics, fairnessMetrics, tlsMetrics } from './report-fixtures.js';
+import { failoverMetrics, fairnessMetrics, tlsMetrics } from '../helpers/report-fixtures.js';
 
 /** Every attribute and style in an SVG; no URL may appear there (namespace declarations aside). */
 function externalReferences(svg: string): string[] {

@@ -8,7 +8,7 @@ import {
   SKIP_REASON,
   SOURCE_FINDING,
   sourceSummary,
-} from './report-fixtures.js';
+} from '../helpers/report-fixtures.js';
 
 const PAGES = {
   'haproxy-roundrobin': 'profiles/haproxy-roundrobin.html',

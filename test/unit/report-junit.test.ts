@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { renderJunit } from '../../harness/report/junit.js';
 import type { Summary } from '../../harness/report/summary-types.js';
-import { roundrobinSummary, SKIP_REASON, SOURCE_FINDING, sourceSummary } from './report-fixtures.js';
+import { roundrobinSummary, SKIP_REASON, SOURCE_FINDING, sourceSummary } from '../helpers/report-fixtures.js';
 
 type Node = Record<string, unknown>;
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

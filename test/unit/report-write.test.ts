@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSummaryFile } from '../../harness/report/summary-file.js';
 import { profileFileNames, writeReport } from '../../harness/report/write-report.js';
-import { roundrobinSummary, sourceSummary } from './report-fixtures.js';
+import { roundrobinSummary, sourceSummary } from '../helpers/report-fixtures.js';
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'report-write-'));

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { generatePki, type Pki } from '../../harness/pki/pki.js';
 import { tryHandshake } from '../../harness/tls/handshake.js';
 import { isRefusal } from '../../harness/tls/handshake-errors.js';
-import { startAedes, startSilent, startTlsEcho, type RunningServer } from '../../harness/tls/testing/backends.js';
-import { freePort } from '../../harness/tls/testing/haproxy-process.js';
+import { startAedes, startSilent, startTlsEcho, type RunningServer } from '../helpers/tls-backends.js';
+import { freePort } from '../helpers/haproxy-process.js';
 
 let dir: string;
 let pki: Pki;

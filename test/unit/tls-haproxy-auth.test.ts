@@ -15,9 +15,9 @@ import {
   parseMosquittoOutput,
   runMosquittoPub,
 } from '../../harness/tls/mosquitto.js';
-import { startAedes } from '../../harness/tls/testing/backends.js';
-import { freePort, startHaproxy, type HaproxyProcess } from '../../harness/tls/testing/haproxy-process.js';
-import { haproxyTlsConfig } from '../../harness/tls/testing/haproxy-tls-config.js';
+import { startAedes } from '../helpers/tls-backends.js';
+import { freePort, startHaproxy, type HaproxyProcess } from '../helpers/haproxy-process.js';
+import { haproxyTlsConfig } from '../helpers/haproxy-tls-config.js';
 
 let dir: string;
 let pki: Pki;

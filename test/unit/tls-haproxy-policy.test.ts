@@ -19,9 +19,9 @@ import {
 } from '../../harness/tls/policy.js';
 import { cipherFindings, protocolFindings } from '../../harness/tls/policy-findings.js';
 import { measureHandshakes } from '../../harness/tls/handshake-bench.js';
-import { startAedes, type RunningServer } from '../../harness/tls/testing/backends.js';
-import { freePort, startHaproxy, type HaproxyProcess } from '../../harness/tls/testing/haproxy-process.js';
-import { haproxyTlsConfig } from '../../harness/tls/testing/haproxy-tls-config.js';
+import { startAedes, type RunningServer } from '../helpers/tls-backends.js';
+import { freePort, startHaproxy, type HaproxyProcess } from '../helpers/haproxy-process.js';
+import { haproxyTlsConfig } from '../helpers/haproxy-tls-config.js';
 
 let dir: string;
 let pki: Pki;

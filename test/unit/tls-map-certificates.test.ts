@@ -9,8 +9,8 @@ import { preflightHaproxy } from '../../harness/balancer/haproxy/preflight.js';
 import { withPreflightTls } from '../../harness/pki/run-tls.js';
 import { tlsSchema } from '../../harness/profile/tls-schema.js';
 import { ConfigError } from '../../harness/errors.js';
-import { fixture } from './helpers/files.js';
-import { mapOptions as opts } from './helpers/haproxy.js';
+import { fixture } from '../helpers/files.js';
+import { mapOptions as opts } from '../helpers/haproxy.js';
 
 const certificates = {
   crt: '/run/tls/server.pem',

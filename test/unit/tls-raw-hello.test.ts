@@ -10,9 +10,9 @@ import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { generatePki, type Pki } from '../../harness/pki/pki.js';
 import { clientHello, parseServerAnswer, probeSuites, WEAK_SUITES } from '../../harness/tls/raw-hello.js';
-import { startAedes, type RunningServer } from '../../harness/tls/testing/backends.js';
-import { freePort, startHaproxy, type HaproxyProcess } from '../../harness/tls/testing/haproxy-process.js';
-import { haproxyTlsConfig } from '../../harness/tls/testing/haproxy-tls-config.js';
+import { startAedes, type RunningServer } from '../helpers/tls-backends.js';
+import { freePort, startHaproxy, type HaproxyProcess } from '../helpers/haproxy-process.js';
+import { haproxyTlsConfig } from '../helpers/haproxy-tls-config.js';
 
 let dir: string;
 let pki: Pki;

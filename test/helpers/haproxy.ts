@@ -2,10 +2,10 @@
  * For the unit tests that map and read a haproxy.cfg the way a run does, without starting anything:
  * the mapping options of a three-node run on 127.0.9.x, and the facts a run derives.
  */
-import { mapHaproxyConfig, type MapOptions } from '../../../harness/balancer/haproxy/map-config.js';
-import { parseHaproxyCfg } from '../../../harness/balancer/haproxy/parse.js';
-import { haproxyFacts } from '../../../harness/balancer/haproxy/facts.js';
-import type { BalancerFacts } from '../../../harness/facts.js';
+import { mapHaproxyConfig, type MapOptions } from '../../harness/balancer/haproxy/map-config.js';
+import { parseHaproxyCfg } from '../../harness/balancer/haproxy/parse.js';
+import { haproxyFacts } from '../../harness/balancer/haproxy/facts.js';
+import type { BalancerFacts } from '../../harness/facts.js';
 import { fixture } from './files.js';
 
 /** node<i> at 127.0.9.<i> on the written port; binds placed on 127.0.9.10 from port 30000 up, in bind order. */

@@ -1,6 +1,6 @@
 /** For the docker-runtime unit tests (no engine needed): NodeInfo the way the docker cluster builds it. */
-import type { NodeContainerDef } from '../../../harness/docker/brokers/types.js';
-import type { NodeInfo } from '../../../harness/types.js';
+import type { NodeContainerDef } from '../../harness/docker/brokers/types.js';
+import type { NodeInfo } from '../../harness/types.js';
 
 /** Host side on published ports (MQTT 40000+i, HTTP 41000+i on 127.0.0.1), upstreams by alias on the run network. */
 export function containerNodes(defs: readonly NodeContainerDef[]): NodeInfo[] {

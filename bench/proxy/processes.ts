@@ -1,29 +1,16 @@
 /**
- * Test support: a real redis-server and real stand-in node processes on loopback, started and
- * stopped with deadlines. Used by test/integration/standin.test.ts.
+ * Plain child processes for the bench (and the stand-in tests): spawn with captured output, kill with a deadline,
+ * and a stand-in node from dist/ started up to its READY line. Lighter than harness/proc/child.ts (no run
+ * directory, pid files or process group): the bench owns its processes for one measurement only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { projectRoot } from '../../harness/util/project-root.js';
 import { waitFor, withTimeout } from '../../harness/util/wait.js';
 
-/** dist/standin/node.js, whether this module runs from source (jest) or from dist. */
+/** dist/standin/node.js of this package (built by `npm run build`). */
 export function nodeScriptPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  const root = here.replace(/\/(dist\/)?standin\/testing\/processes\.(ts|js)$/, '');
-  return `${root}/dist/standin/node.js`;
-}
-
-export async function freePort(host: string): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port from listen(0)');
-  return address.port;
+  return path.join(projectRoot(), 'dist/standin/node.js');
 }
 
 export interface Proc {
@@ -60,52 +47,6 @@ export async function killProcess(p: Proc | undefined, signal: NodeJS.Signals = 
   if (!p || !p.isRunning()) return;
   p.proc.kill(signal);
   await withTimeout(p.exited, 5000, `pid ${p.proc.pid} to exit`);
-}
-
-async function redisPing(port: number): Promise<boolean> {
-  const socket = new Socket();
-  try {
-    return await withTimeout(
-      new Promise<boolean>((resolve) => {
-        socket.once('error', () => resolve(false));
-        socket.once('data', (d: Buffer) => resolve(d.toString().startsWith('+PONG')));
-        socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
-      }),
-      1000,
-      'redis PING',
-    );
-  } finally {
-    socket.destroy();
-  }
-}
-
-export interface RedisProc extends Proc {
-  port: number;
-}
-
-/** redis-server as the harness runs it: no persistence, no pubsub output-buffer limit (P4). */
-export async function startRedis(): Promise<RedisProc> {
-  const port = await freePort('127.0.0.1');
-  const p = startProcess('redis-server', [
-    '--bind',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--client-output-buffer-limit',
-    'pubsub 0 0 0',
-  ]);
-  await waitFor(
-    () => (p.isRunning() ? redisPing(port) : Promise.reject(new Error(`redis-server exited: ${p.stdout()}`))),
-    {
-      timeoutMs: 5000,
-      what: `redis-server on 127.0.0.1:${port}`,
-    },
-  );
-  return Object.assign(p, { port });
 }
 
 export interface NodeProc extends Proc {
