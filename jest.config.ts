@@ -19,7 +19,12 @@ const config: Config = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/proxy/test/**/*.test.ts'],
+      // Unit tests sit beside the code they test (harness/, standin/); proxy/ keeps its own test/ (per deployable).
+      testMatch: [
+        '<rootDir>/harness/**/*.test.ts',
+        '<rootDir>/standin/**/*.test.ts',
+        '<rootDir>/proxy/test/**/*.test.ts',
+      ],
     },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'suites', testMatch: ['<rootDir>/suites/**/*.test.ts'] },

@@ -5,10 +5,10 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generatePki, loadUserPki, WRONG_HOST_NAME, type Pki } from '../../harness/pki/pki.js';
-import { certFacts, nameCovered } from '../../harness/pki/cert-facts.js';
-import { certFindings } from '../../harness/tls/cert-findings.js';
-import { issueCertificate } from '../../harness/pki/x509-issue.js';
+import { generatePki, loadUserPki, WRONG_HOST_NAME, type Pki } from './pki.js';
+import { certFacts, nameCovered } from './cert-facts.js';
+import { certFindings } from '../tls/cert-findings.js';
+import { issueCertificate } from './x509-issue.js';
 
 const run = promisify(execFile);
 /** `openssl verify` is an independent oracle for the generated chains. */

@@ -6,15 +6,15 @@ import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, rm, stat, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareRunTls } from '../../harness/pki/run-tls.js';
-import { tlsSchema } from '../../harness/profile/tls-schema.js';
-import { certFacts } from '../../harness/pki/cert-facts.js';
-import { expectedVerdict, protocolPolicyFindings } from '../../harness/tls/policy-check.js';
-import { remediesFor, type TlsTarget } from '../../harness/tls/tls-target.js';
-import { tlsSkipReasons } from '../../harness/tls/suite-support.js';
-import { ConfigError } from '../../harness/errors.js';
-import type { Profile } from '../../harness/profile/schema.js';
-import type { ProtocolProbe } from '../../harness/tls/policy.js';
+import { prepareRunTls } from '../pki/run-tls.js';
+import { tlsSchema } from '../profile/tls-schema.js';
+import { certFacts } from '../pki/cert-facts.js';
+import { expectedVerdict, protocolPolicyFindings } from './policy-check.js';
+import { remediesFor, type TlsTarget } from './tls-target.js';
+import { tlsSkipReasons } from './suite-support.js';
+import { ConfigError } from '../errors.js';
+import type { Profile } from '../profile/schema.js';
+import type { ProtocolProbe } from './policy.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -6,18 +6,13 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePki, type Pki } from '../../harness/pki/pki.js';
-import { tryHandshake } from '../../harness/tls/handshake.js';
-import { certFindings, certificateMetric } from '../../harness/tls/cert-findings.js';
-import {
-  findMosquittoPub,
-  mosquittoPubArgs,
-  parseMosquittoOutput,
-  runMosquittoPub,
-} from '../../harness/tls/mosquitto.js';
-import { startAedes } from '../helpers/tls-backends.js';
-import { freePort, startHaproxy, type HaproxyProcess } from '../helpers/haproxy-process.js';
-import { haproxyTlsConfig } from '../helpers/haproxy-tls-config.js';
+import { generatePki, type Pki } from '../pki/pki.js';
+import { tryHandshake } from './handshake.js';
+import { certFindings, certificateMetric } from './cert-findings.js';
+import { findMosquittoPub, mosquittoPubArgs, parseMosquittoOutput, runMosquittoPub } from './mosquitto.js';
+import { startAedes } from '../../test/helpers/tls-backends.js';
+import { freePort, startHaproxy, type HaproxyProcess } from '../../test/helpers/haproxy-process.js';
+import { haproxyTlsConfig } from '../../test/helpers/haproxy-tls-config.js';
 
 let dir: string;
 let pki: Pki;

@@ -5,19 +5,14 @@
  * shape), and the image choice order (profile > environment > local build > official).
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import {
-  defineEmqxCluster,
-  emqxKind,
-  EMQX_API_KEY_FILE,
-  EMQX_DEFAULT_IMAGE,
-} from '../../harness/docker/brokers/emqx.js';
-import { standinKind, REDIS_COMMAND } from '../../harness/docker/brokers/standin.js';
-import type { ClusterDefInput, NodeContainerDef } from '../../harness/docker/brokers/types.js';
-import { waitStrategyOf } from '../../harness/docker/waits.js';
-import { chooseImage, rolesFor, NODE_BASE_DEFAULT } from '../../harness/docker/image-choice.js';
-import { IMAGES } from '../../harness/docker/images.js';
+import { defineEmqxCluster, emqxKind, EMQX_API_KEY_FILE, EMQX_DEFAULT_IMAGE } from './brokers/emqx.js';
+import { standinKind, REDIS_COMMAND } from './brokers/standin.js';
+import type { ClusterDefInput, NodeContainerDef } from './brokers/types.js';
+import { waitStrategyOf } from './waits.js';
+import { chooseImage, rolesFor, NODE_BASE_DEFAULT } from './image-choice.js';
+import { IMAGES } from './images.js';
 import { parseNodeArgs } from '../../standin/args.js';
-import { EMQX_CAPABILITIES, STANDIN_CAPABILITIES } from '../../harness/brokers/capabilities.js';
+import { EMQX_CAPABILITIES, STANDIN_CAPABILITIES } from '../brokers/capabilities.js';
 
 const base: ClusterDefInput = {
   runId: 'r1',

@@ -10,18 +10,13 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePki, type Pki } from '../../harness/pki/pki.js';
-import {
-  localClientCapabilities,
-  probeProtocolVersions,
-  probeWeakCiphers,
-  type ProbeTarget,
-} from '../../harness/tls/policy.js';
-import { cipherFindings, protocolFindings } from '../../harness/tls/policy-findings.js';
-import { measureHandshakes } from '../../harness/tls/handshake-bench.js';
-import { startAedes, type RunningServer } from '../helpers/tls-backends.js';
-import { freePort, startHaproxy, type HaproxyProcess } from '../helpers/haproxy-process.js';
-import { haproxyTlsConfig } from '../helpers/haproxy-tls-config.js';
+import { generatePki, type Pki } from '../pki/pki.js';
+import { localClientCapabilities, probeProtocolVersions, probeWeakCiphers, type ProbeTarget } from './policy.js';
+import { cipherFindings, protocolFindings } from './policy-findings.js';
+import { measureHandshakes } from './handshake-bench.js';
+import { startAedes, type RunningServer } from '../../test/helpers/tls-backends.js';
+import { freePort, startHaproxy, type HaproxyProcess } from '../../test/helpers/haproxy-process.js';
+import { haproxyTlsConfig } from '../../test/helpers/haproxy-tls-config.js';
 
 let dir: string;
 let pki: Pki;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { renderJunit } from '../../harness/report/junit.js';
-import type { Summary } from '../../harness/report/summary-types.js';
-import { roundrobinSummary, SKIP_REASON, SOURCE_FINDING, sourceSummary } from '../helpers/report-fixtures.js';
+import { renderJunit } from './junit.js';
+import type { Summary } from './summary-types.js';
+import { roundrobinSummary, SKIP_REASON, SOURCE_FINDING, sourceSummary } from '../../test/helpers/report-fixtures.js';
 
 type Node = Record<string, unknown>;
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { compareToBaseline } from '../../harness/report/baseline.js';
-import type { FailoverMetrics, FairnessMetrics, Summary, TlsMetrics } from '../../harness/report/summary-types.js';
-import { roundrobinSummary } from '../helpers/report-fixtures.js';
+import { compareToBaseline } from './baseline.js';
+import type { FailoverMetrics, FairnessMetrics, Summary, TlsMetrics } from './summary-types.js';
+import { roundrobinSummary } from '../../test/helpers/report-fixtures.js';
 
 const failover = (s: Summary) =>
   (s.metrics.failover as { scenarios: Record<string, FailoverMetrics> }).scenarios['kill-node2']!;

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { generatePki, type Pki } from '../../harness/pki/pki.js';
-import { clientHello, parseServerAnswer, probeSuites, WEAK_SUITES } from '../../harness/tls/raw-hello.js';
-import { startAedes, type RunningServer } from '../helpers/tls-backends.js';
-import { freePort, startHaproxy, type HaproxyProcess } from '../helpers/haproxy-process.js';
-import { haproxyTlsConfig } from '../helpers/haproxy-tls-config.js';
+import { generatePki, type Pki } from '../pki/pki.js';
+import { clientHello, parseServerAnswer, probeSuites, WEAK_SUITES } from './raw-hello.js';
+import { startAedes, type RunningServer } from '../../test/helpers/tls-backends.js';
+import { freePort, startHaproxy, type HaproxyProcess } from '../../test/helpers/haproxy-process.js';
+import { haproxyTlsConfig } from '../../test/helpers/haproxy-tls-config.js';
 
 let dir: string;
 let pki: Pki;

@@ -5,12 +5,12 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { mapForContainer, HAPROXY_API_PORT } from '../../harness/docker/balancers/haproxy.js';
-import { defineEmqxCluster } from '../../harness/docker/brokers/emqx.js';
-import { ConfigError } from '../../harness/errors.js';
-import { parseMapEntries } from '../../harness/balancer/address-map.js';
-import { containerNodes } from '../helpers/container-nodes.js';
-import { tmpFile } from '../helpers/files.js';
+import { mapForContainer, HAPROXY_API_PORT } from './haproxy.js';
+import { defineEmqxCluster } from '../brokers/emqx.js';
+import { ConfigError } from '../../errors.js';
+import { parseMapEntries } from '../../balancer/address-map.js';
+import { containerNodes } from '../../../test/helpers/container-nodes.js';
+import { tmpFile } from '../../../test/helpers/files.js';
 
 const nodes = containerNodes(
   defineEmqxCluster({ runId: 'r', nodes: 3, image: 'emqx/emqx:5.8.9', trustProxy: false, heartbeatMs: 2000 }).nodes,

@@ -1,11 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { mapHaproxyConfig } from '../../harness/balancer/haproxy/map-config.js';
-import { parseHaproxyCfg, tokenize, splitHostPort } from '../../harness/balancer/haproxy/parse.js';
-import { haproxyFacts, parseHaproxyTime } from '../../harness/balancer/haproxy/facts.js';
-import { parseMapEntries } from '../../harness/balancer/address-map.js';
-import { ConfigError } from '../../harness/errors.js';
-import { fixture } from '../helpers/files.js';
-import { mapOptions as opts } from '../helpers/haproxy.js';
+import { mapHaproxyConfig } from './map-config.js';
+import { parseHaproxyCfg, tokenize, splitHostPort } from './parse.js';
+import { haproxyFacts, parseHaproxyTime } from './facts.js';
+import { parseMapEntries } from '../address-map.js';
+import { ConfigError } from '../../errors.js';
+import { fixture } from '../../../test/helpers/files.js';
+import { mapOptions as opts } from '../../../test/helpers/haproxy.js';
 
 describe('haproxy.cfg reading', () => {
   test('tokenizes quotes, escapes and comments like HAProxy', () => {

@@ -2,9 +2,9 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSummaryFile } from '../../harness/report/summary-file.js';
-import { profileFileNames, writeReport } from '../../harness/report/write-report.js';
-import { roundrobinSummary, sourceSummary } from '../helpers/report-fixtures.js';
+import { parseSummaryFile } from './summary-file.js';
+import { profileFileNames, writeReport } from './write-report.js';
+import { roundrobinSummary, sourceSummary } from '../../test/helpers/report-fixtures.js';
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'report-write-'));

@@ -2,11 +2,11 @@ import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generatePki, type Pki } from '../../harness/pki/pki.js';
-import { tryHandshake } from '../../harness/tls/handshake.js';
-import { isRefusal } from '../../harness/tls/handshake-errors.js';
-import { startAedes, startSilent, startTlsEcho, type RunningServer } from '../helpers/tls-backends.js';
-import { freePort } from '../helpers/haproxy-process.js';
+import { generatePki, type Pki } from '../pki/pki.js';
+import { tryHandshake } from './handshake.js';
+import { isRefusal } from './handshake-errors.js';
+import { startAedes, startSilent, startTlsEcho, type RunningServer } from '../../test/helpers/tls-backends.js';
+import { freePort } from '../../test/helpers/haproxy-process.js';
 
 let dir: string;
 let pki: Pki;

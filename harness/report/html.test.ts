@@ -1,14 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { compareToBaseline } from '../../harness/report/baseline.js';
-import { renderIndex } from '../../harness/report/html/index-page.js';
-import { renderProfilePage } from '../../harness/report/html/profile-page.js';
+import { compareToBaseline } from './baseline.js';
+import { renderIndex } from './html/index-page.js';
+import { renderProfilePage } from './html/profile-page.js';
 import {
   HAPROXY_SOURCE_CONFIG,
   roundrobinSummary,
   SKIP_REASON,
   SOURCE_FINDING,
   sourceSummary,
-} from '../helpers/report-fixtures.js';
+} from '../../test/helpers/report-fixtures.js';
 
 const PAGES = {
   'haproxy-roundrobin': 'profiles/haproxy-roundrobin.html',

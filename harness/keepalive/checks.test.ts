@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { loadProfile } from '../../harness/profile/load.js';
-import { staticBalancerFacts } from '../../harness/balancer/static-facts.js';
-import { checkIdleTimeout } from '../../harness/keepalive/static-check.js';
-import { planIdle } from '../../harness/keepalive/plan.js';
+import { loadProfile } from '../profile/load.js';
+import { staticBalancerFacts } from '../balancer/static-facts.js';
+import { checkIdleTimeout } from './static-check.js';
+import { planIdle } from './plan.js';
 
 async function timeoutsOf(profile: string) {
   const p = loadProfile(path.resolve('fixtures', profile));

@@ -1,13 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { loadProfile } from '../../harness/profile/load.js';
-import { staticBalancerFacts } from '../../harness/balancer/static-facts.js';
-import type { BalancerFacts } from '../../harness/facts.js';
-import type { BalancerServerState } from '../../harness/types.js';
-import { expectedShares, intendedShares, shareDistance } from '../../harness/fairness/expected.js';
-import { evaluate, DEFAULT_CRITERIA } from '../../harness/fairness/evaluate.js';
-import { sourceAddress } from '../../harness/fairness/connect.js';
-import { fairnessSettings } from '../../harness/fairness/settings.js';
+import { loadProfile } from '../profile/load.js';
+import { staticBalancerFacts } from '../balancer/static-facts.js';
+import type { BalancerFacts } from '../facts.js';
+import type { BalancerServerState } from '../types.js';
+import { expectedShares, intendedShares, shareDistance } from './expected.js';
+import { evaluate, DEFAULT_CRITERIA } from './evaluate.js';
+import { sourceAddress } from './connect.js';
+import { fairnessSettings } from './settings.js';
 
 async function factsOf(profile: string): Promise<BalancerFacts> {
   const facts = await staticBalancerFacts(loadProfile(path.resolve('fixtures', profile)));

@@ -5,12 +5,12 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { mapTsProxyForContainer, tlsFilesOf, TS_PROXY_ADMIN_PORT } from '../../harness/docker/balancers/ts-proxy.js';
-import { standinKind } from '../../harness/docker/brokers/standin.js';
-import { ConfigError } from '../../harness/errors.js';
-import { containerNodes } from '../helpers/container-nodes.js';
-import { tmpFile } from '../helpers/files.js';
-import type { BalancerTls } from '../../harness/pki/run-tls.js';
+import { mapTsProxyForContainer, tlsFilesOf, TS_PROXY_ADMIN_PORT } from './ts-proxy.js';
+import { standinKind } from '../brokers/standin.js';
+import { ConfigError } from '../../errors.js';
+import { containerNodes } from '../../../test/helpers/container-nodes.js';
+import { tmpFile } from '../../../test/helpers/files.js';
+import type { BalancerTls } from '../../pki/run-tls.js';
 
 const nodes = containerNodes(
   standinKind.define({ runId: 'r', nodes: 3, image: 'x', trustProxy: false, heartbeatMs: 2000, serviceImage: 'redis' })

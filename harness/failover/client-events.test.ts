@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
-import { ClientPool } from '../../harness/clients/mqtt.js';
-import { ClientEvents } from '../../harness/failover/client-events.js';
-import { attemptSummary, reconnectTimes, spread, stuckTimes } from '../../harness/failover/measure.js';
-import type { FleetMember } from '../../harness/failover/fleet.js';
-import { waitFor } from '../../harness/util/wait.js';
+import { ClientPool } from '../clients/mqtt.js';
+import { ClientEvents } from './client-events.js';
+import { attemptSummary, reconnectTimes, spread, stuckTimes } from './measure.js';
+import type { FleetMember } from './fleet.js';
+import { waitFor } from '../util/wait.js';
 
 let broker: Aedes;
 let server: net.Server;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { TimeoutError, waitFor, withTimeout } from '../../harness/util/wait.js';
+import { TimeoutError, waitFor, withTimeout } from './wait.js';
 
 describe('waitFor', () => {
   test('resolves with the first truthy probe value', async () => {

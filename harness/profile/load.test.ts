@@ -2,8 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadProfile } from '../../harness/profile/load.js';
-import { ConfigError } from '../../harness/errors.js';
+import { loadProfile } from './load.js';
+import { ConfigError } from '../errors.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-profile-test-'));
 writeFileSync(path.join(dir, 'lb.cfg'), 'backend b\n  server s x:1883\n');

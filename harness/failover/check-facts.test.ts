@@ -11,11 +11,11 @@ import {
   serverOf,
   shutdownSessionsFinding,
   worstCaseFinding,
-} from '../../harness/failover/check-facts.js';
-import { detectionWindowMs, hangReconnectWindowMs } from '../../harness/failover/windows.js';
-import { FAILOVER_DEFAULTS, failoverThresholds } from '../../harness/failover/thresholds.js';
-import { algorithmNote } from '../../harness/failover/steps.js';
-import { haproxyFactsOf as factsOf } from '../helpers/haproxy.js';
+} from './check-facts.js';
+import { detectionWindowMs, hangReconnectWindowMs } from './windows.js';
+import { FAILOVER_DEFAULTS, failoverThresholds } from './thresholds.js';
+import { algorithmNote } from './steps.js';
+import { haproxyFactsOf as factsOf } from '../../test/helpers/haproxy.js';
 
 describe('worst-case detection from the config', () => {
   test('hardened config: crash 1 s × 2 + 2 s = 4 s, hang 2 × (1 s + 2 s) = 6 s, within the defaults', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { REDACTED, redactConfig, redactSummary } from '../../harness/report/redact.js';
-import { sourceSummary } from '../helpers/report-fixtures.js';
+import { REDACTED, redactConfig, redactSummary } from './redact.js';
+import { sourceSummary } from '../../test/helpers/report-fixtures.js';
 
 const CONFIG = `userlist admins
     user admin password $6$saltsalt$hashhashhash

@@ -4,13 +4,13 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { mapHaproxyConfig } from '../../harness/balancer/haproxy/map-config.js';
-import { preflightHaproxy } from '../../harness/balancer/haproxy/preflight.js';
-import { withPreflightTls } from '../../harness/pki/run-tls.js';
-import { tlsSchema } from '../../harness/profile/tls-schema.js';
-import { ConfigError } from '../../harness/errors.js';
-import { fixture } from '../helpers/files.js';
-import { mapOptions as opts } from '../helpers/haproxy.js';
+import { mapHaproxyConfig } from './map-config.js';
+import { preflightHaproxy } from './preflight.js';
+import { withPreflightTls } from '../../pki/run-tls.js';
+import { tlsSchema } from '../../profile/tls-schema.js';
+import { ConfigError } from '../../errors.js';
+import { fixture } from '../../../test/helpers/files.js';
+import { mapOptions as opts } from '../../../test/helpers/haproxy.js';
 
 const certificates = {
   crt: '/run/tls/server.pem',

@@ -1,7 +1,7 @@
 /** PeriodicLoop: the observers' background loop ends at its tick bound, its time bound or stop(), and keeps its pace. */
 import { describe, expect, test } from '@jest/globals';
-import { PeriodicLoop } from '../../harness/util/periodic.js';
-import { delay, waitFor } from '../../harness/util/wait.js';
+import { PeriodicLoop } from './periodic.js';
+import { delay, waitFor } from './wait.js';
 
 describe('PeriodicLoop', () => {
   test('stops by itself after maxTicks, passing each tick its index', async () => {

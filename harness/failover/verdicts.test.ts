@@ -3,9 +3,9 @@
  * names the config line; figures within the thresholds give none.
  */
 import { describe, expect, test } from '@jest/globals';
-import { serverOf } from '../../harness/failover/check-facts.js';
-import { judgeDetection, judgeReconnect, judgeReturn, stuckFinding } from '../../harness/failover/verdicts.js';
-import { haproxyFactsOf as factsOf } from '../helpers/haproxy.js';
+import { serverOf } from './check-facts.js';
+import { judgeDetection, judgeReconnect, judgeReturn, stuckFinding } from './verdicts.js';
+import { haproxyFactsOf as factsOf } from '../../test/helpers/haproxy.js';
 
 describe('failover verdicts', () => {
   test('detection: quick on a sound config passes; quick on the guide config still fails on its worst case', async () => {

@@ -1,12 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import {
-  chiSquare,
-  coefficientOfVariation,
-  fairnessStats,
-  jainIndex,
-  maxOverMean,
-  normalizeShares,
-} from '../../harness/fairness/stats.js';
+import { chiSquare, coefficientOfVariation, fairnessStats, jainIndex, maxOverMean, normalizeShares } from './stats.js';
 
 const even = { node1: 1, node2: 1, node3: 1 };
 
