@@ -4,7 +4,7 @@
  * messages are published (live and from its offline queue); stock aedes-persistence-redis 11.2.2 then
  * decrements the message's shared reference count twice and deletes it while another session still has it
  * queued. First the mechanism on the persistence itself (real Redis, deterministic), then the race through
- * real stand-in nodes on 127.0.251.1-3. Build first: npx tsc -p tsconfig.json.
+ * real stand-in nodes on 127.0.251.1-3. Build first: npm run build.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';

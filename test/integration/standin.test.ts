@@ -1,7 +1,7 @@
 /**
  * The stand-in cluster for real: one redis-server and three node processes from dist/standin/node.js
  * on 127.0.250.1-3 (node3 with --trust-proxy, node1 with a TLS listener), checked with real MQTT clients,
- * raw sockets and the EMQX-v5-shaped HTTP API. Build first: npx tsc -p tsconfig.json.
+ * raw sockets and the EMQX-v5-shaped HTTP API. Build first: npm run build.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
