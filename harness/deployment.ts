@@ -16,7 +16,7 @@ import './docker/register.js';
 import { progress as defaultProgress } from './util/progress.js';
 import type { Finding } from './report/summary-types.js';
 import { awaitFirstChecks, requireAnUpServer, startupFindings } from './balancer/startup-checks.js';
-import { prepareRunTls, type RunTls } from './tls/run-tls.js';
+import { prepareRunTls, type RunTls } from './pki/run-tls.js';
 import { startExternalDeployment } from './external/deployment.js';
 
 export interface StartOptions {

@@ -178,9 +178,9 @@ export interface Deployment {
   readonly balancer: BalancerInfo;
   readonly balancerView: BalancerView;
   /** What the balancer config says (algorithm, weights, checks, timeouts, with lines). */
-  readonly balancerFacts: import('./balancer/facts.js').BalancerFacts;
+  readonly balancerFacts: import('./facts.js').BalancerFacts;
   /** The run's TLS set-up (profile `tls:`): topology, trust anchor, client certificates, policy. Absent without TLS. */
-  readonly tls?: import('./tls/run-tls.js').RunTls;
+  readonly tls?: import('./pki/run-tls.js').RunTls;
   readonly startupMs: number;
   /** Errors seen while starting (e.g. a server the balancer never reported UP): shown in every suite's report. */
   readonly startupFindings?: readonly import('./report/summary-types.js').Finding[];

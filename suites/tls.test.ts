@@ -33,9 +33,8 @@ import {
 } from '../harness/tls/policy-check.js';
 import { locationOf, tlsTarget, type TlsTarget } from '../harness/tls/tls-target.js';
 import { mosquittoPubMissing, refusalFinding, tlsSkipReasons } from '../harness/tls/suite-support.js';
-import type { RunTls } from '../harness/tls/run-tls.js';
+import { PROTOCOL_VERSIONS, type RunTls } from '../harness/pki/run-tls.js';
 import type { HostPort, MappingEntry } from '../harness/types.js';
-import { PROTOCOL_VERSIONS } from '../harness/tls/policy.js';
 
 const h = useDeployment('tls');
 const run = `${process.pid}-${Date.now().toString(36)}`;

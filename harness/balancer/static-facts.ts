@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Profile } from '../profile/schema.js';
 import { parseMapEntries } from './address-map.js';
-import type { BalancerFacts } from './facts.js';
+import type { BalancerFacts } from '../facts.js';
 import { haproxyFacts } from './haproxy/facts.js';
 import { mapHaproxyConfig } from './haproxy/map-config.js';
 import { tsProxyStaticFacts } from './ts-proxy/preflight.js';

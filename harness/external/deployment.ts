@@ -17,7 +17,7 @@ import type {
   NodeInfo,
   NodeName,
 } from '../types.js';
-import type { BalancerFacts } from '../balancer/facts.js';
+import type { BalancerFacts } from '../facts.js';
 import type { Profile } from '../profile/schema.js';
 import { HttpNodeApi, type NodeApiAuth } from '../observe/node-api.js';
 import { capabilitiesOf } from '../brokers/capabilities.js';
@@ -152,6 +152,7 @@ export async function startExternalDeployment(
   const apis = new Map<string, NodeApi>(target.nodes.map((n) => [n.name, new HttpNodeApi(n.api, auth)]));
   const nodes = await Promise.all(target.nodes.map((n) => describeNode(n, apis.get(n.name)!, profile.file)));
   let version = 'unknown';
+  // The version stays as it is when the node API does not answer.
   if (nodes.length)
     version =
       (
@@ -159,8 +160,7 @@ export async function startExternalDeployment(
           .get(nodes[0]!.name)!
           .nodes()
           .catch(() => [])
-      ) // version stays 'unknown' when the node API does not answer
-      [0]?.version ?? version;
+      )[0]?.version ?? version;
   const base = capabilitiesOf(profile.broker.kind);
   const capabilities: Capabilities = {
     ...base,

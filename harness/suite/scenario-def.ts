@@ -2,7 +2,7 @@
  * A scenario as data: its name, its test title, when it does not apply, and a run that returns plain
  * data (an Outcome) — no Jest, no recorder — so a fake run can drive it in a unit test.
  */
-import type { BalancerFacts } from '../balancer/facts.js';
+import type { BalancerFacts } from '../facts.js';
 import type { Profile } from '../profile/schema.js';
 import type { Finding } from '../report/summary-types.js';
 

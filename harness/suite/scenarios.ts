@@ -3,7 +3,7 @@
  * and findings → fail on the problems. Written once, used by the failover and fairness suites.
  */
 import { describe, expect } from '@jest/globals';
-import type { BalancerFacts } from '../balancer/facts.js';
+import type { BalancerFacts } from '../facts.js';
 import type { SuiteHarness } from './context.js';
 import type { Finishable, Outcome, ScenarioDef, ScenarioFacts } from './scenario-def.js';
 

@@ -12,7 +12,7 @@ import type {
   Located,
   ServerFacts,
   TimeoutFacts,
-} from '../facts.js';
+} from '../../facts.js';
 import { SERVICE_PORTS } from '../balancer.js';
 import type { CfgLine, CfgSection, ParsedCfg } from './parse.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Deployment } from '../../types.js';
 import type { ClientPool } from '../../clients/mqtt.js';
-import type { BalancerFacts } from '../../balancer/facts.js';
+import type { BalancerFacts } from '../../facts.js';
 import type { SuiteHarness } from '../../suite/context.js';
 import type { ScenarioDef } from '../../suite/scenario-def.js';
 import { fairnessSettings, type FairnessSettings } from '../settings.js';

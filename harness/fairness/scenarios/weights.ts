@@ -3,7 +3,7 @@
  * server has the same weight.
  */
 import type { Finding } from '../../report/summary-types.js';
-import type { BalancerFacts } from '../../balancer/facts.js';
+import type { BalancerFacts } from '../../facts.js';
 import { byBalancer, judgedByFindings } from '../../suite/scenario-def.js';
 import { evaluate } from '../evaluate.js';
 import { measureSpread, releaseSpread } from '../spread.js';
