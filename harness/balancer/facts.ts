@@ -20,6 +20,8 @@ export interface ServerFacts {
   line: number;
   /** Health check configured for this server. */
   check: HealthCheckFacts;
+  /** PROXY protocol header sent to the node (HAProxy `send-proxy` / `send-proxy-v2`), with its line. */
+  sendProxy?: Located<'v1' | 'v2'>;
 }
 
 export interface HealthCheckFacts {
@@ -54,10 +56,32 @@ export interface BackendFacts {
   timeouts: TimeoutFacts;
 }
 
+export interface FrontendBindFacts {
+  /** 1-based line of the bind. */
+  line: number;
+  source: string;
+  /** `bind … ssl`: the port speaks TLS. */
+  ssl: boolean;
+  /** `bind … accept-proxy`: the port expects a PROXY protocol header from clients. */
+  acceptProxy: boolean;
+}
+
+export interface FrontendFacts {
+  name: string;
+  /** 1-based line of the section header (`frontend <name>` / `listen <name>`). */
+  line: number;
+  /** 'tcp' or 'http', with the line it came from (the frontend's own `mode`, else its defaults'). */
+  mode: Located<string>;
+  binds: FrontendBindFacts[];
+  backend?: string;
+}
+
 export interface BalancerFacts {
   kind: string;
   file: string;
   /** The backend behind the plain MQTT frontend. */
   mqttBackend: BackendFacts;
   backends: BackendFacts[];
+  /** Frontends (and listen sections) with their mode and binds; absent for kinds that do not read them. */
+  frontends?: FrontendFacts[];
 }
