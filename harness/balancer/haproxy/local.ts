@@ -66,6 +66,16 @@ function explainStartupFailure(err: Error, mapped: MappedHaproxyConfig, userFile
   return err;
 }
 
+/** A ConfigError that names a line but not the file gets the user's config file. */
+function withConfigFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ConfigError && !err.file) throw new ConfigError(err.message, file, err.line, err.fix);
+    throw err;
+  }
+}
+
 function hardFdLimit(): string {
   try {
     return /Max open files\s+\S+\s+(\S+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 'unknown';
@@ -81,6 +91,10 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
   const cfgFile = spec.runDir.file('haproxy', 'haproxy.cfg');
   writeFileSync(cfgFile, mapped.text);
   await validateHaproxyConfig(cfgFile, spec.configFile);
+  // Before launching: a config without a usable MQTT frontend is refused without leaving a process behind.
+  const endpoints = withConfigFile(spec.configFile, () =>
+    endpointsFromBinds(mapped.binds, mapped.mapping, { kind: 'haproxy-runtime-api', address: statsSocket }),
+  );
 
   const processes: ManagedProcess[] = [];
   const launch = async (extra: string[]): Promise<ManagedProcess> => {
@@ -116,7 +130,7 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
     info: { kind: 'haproxy', version, configFile: spec.configFile, configAsRun: mapped.text, mapping: mapped.mapping },
     view,
     facts: haproxyFacts(mapped.parsed, mapped.mapping),
-    endpoints: endpointsFromBinds(mapped.binds, mapped.mapping, { kind: 'haproxy-runtime-api', address: statsSocket }),
+    endpoints,
     async reload() {
       const old = processes.filter((p) => !p.exited).map((p) => String(p.pid));
       await launch(['-x', statsSocket, '-sf', ...old]);
