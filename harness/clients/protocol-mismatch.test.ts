@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import net from 'node:net';
 import path from 'node:path';
 import { ClientPool } from './mqtt.js';
+import { probeConnect } from './connect-probe.js';
 import { isProtocolMismatch, ProtocolMismatchError } from './protocol-mismatch.js';
 import { protocolDiagnostics } from './protocol-diagnostics.js';
 import { loadProfile } from '../profile/load.js';
@@ -67,6 +68,11 @@ describe('ClientPool.connect against servers that do not speak MQTT', () => {
     expect(err).toMatchObject({ seen: 'http', firstLine: 'HTTP/1.1 400 Bad request' });
     expect((err as Error).message).toMatch(/answered MQTT CONNECT with HTTP \(HTTP\/1\.1 400 Bad request\)/);
     expect(ms).toBeLessThan(2000);
+  });
+
+  test('probeConnect (for mosquitto checks) reads the same HTTP answer; nothing from a silent close', async () => {
+    expect(await probeConnect(http.target)).toMatchObject({ seen: 'http', firstLine: 'HTTP/1.1 400 Bad request' });
+    expect(await probeConnect(closer.target)).toBeUndefined();
   });
 
   test('a close before any byte rejects at once (not at the connect deadline) with seen: nothing', async () => {

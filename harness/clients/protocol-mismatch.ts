@@ -24,7 +24,7 @@ export class ProtocolMismatchError extends Error {
     const where = `${target.host}:${target.port}`;
     super(
       first
-        ? `${where} answered MQTT CONNECT with ${describeSeen(first)}${mqttError ? ` (MQTT.js: ${mqttError.message})` : ''}`
+        ? `${where} answered MQTT CONNECT with ${describeSeen(first)}${mqttError ? ` (the client said: ${mqttError.message})` : ''}`
         : `${where} closed the connection without answering MQTT CONNECT (no byte received)`,
     );
     this.name = 'ProtocolMismatchError';
