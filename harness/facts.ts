@@ -26,6 +26,8 @@ export interface ServerFacts {
   maxconn?: Located<number>;
   /** Connections that may wait for this server before the balancer refuses (HAProxy `maxqueue`). */
   maxqueue?: Located<number>;
+  /** PROXY protocol header sent to the node (HAProxy `send-proxy` / `send-proxy-v2`), with its line. */
+  sendProxy?: Located<'v1' | 'v2'>;
 }
 
 export interface HealthCheckFacts {
@@ -74,10 +76,32 @@ export interface ConnectLimitFacts {
   queueTimeoutMs?: Located<number>;
 }
 
+export interface FrontendBindFacts {
+  /** 1-based line of the bind. */
+  line: number;
+  source: string;
+  /** `bind … ssl`: the port speaks TLS. */
+  ssl: boolean;
+  /** `bind … accept-proxy`: the port expects a PROXY protocol header from clients. */
+  acceptProxy: boolean;
+}
+
+export interface FrontendFacts {
+  name: string;
+  /** 1-based line of the section header (`frontend <name>` / `listen <name>`). */
+  line: number;
+  /** 'tcp' or 'http', with the line it came from (the frontend's own `mode`, else its defaults'). */
+  mode: Located<string>;
+  binds: FrontendBindFacts[];
+  backend?: string;
+}
+
 export interface BalancerFacts {
   kind: string;
   file: string;
   /** The backend behind the plain MQTT frontend. */
   mqttBackend: BackendFacts;
   backends: BackendFacts[];
+  /** Frontends (and listen sections) with their mode and binds; absent for kinds that do not read them. */
+  frontends?: FrontendFacts[];
 }

@@ -4,6 +4,7 @@ import type { ExplicitMap } from './address-map.js';
 import type { RunDir } from '../proc/run-dir.js';
 import type { BalancerFacts } from '../facts.js';
 import type { BalancerTls } from '../pki/run-tls.js';
+import { ConfigError } from '../errors.js';
 
 export interface BalancerHandle {
   info: BalancerInfo;
@@ -39,6 +40,24 @@ export interface BindLike {
   backend?: string;
   /** 1-based line of the bind in the user's config. */
   line?: number;
+  /** The address as the user wrote it (e.g. `*:1883`), when known. */
+  original?: string;
+}
+
+const NO_PLAIN_MQTT = 'no plain MQTT frontend found in the balancer config (a frontend whose backend serves port 1883)';
+
+/** No plain frontend because `ssl` sits on a bind of the MQTT port 1883: name that bind line. */
+function sslOnPlainPort(binds: BindLike[], mapping: readonly MappingEntry[]): ConfigError | undefined {
+  const servesMqtt = (b: BindLike): boolean =>
+    mapping.some((m) => m.backend === b.backend && m.mapped.endsWith(`:${SERVICE_PORTS.mqtt}`));
+  const b = binds.find((x) => x.ssl && servesMqtt(x) && x.original !== undefined && /:1883$/.test(x.original));
+  if (!b) return undefined;
+  return new ConfigError(
+    `${NO_PLAIN_MQTT}: frontend ${b.frontend} binds the plain MQTT port (${b.original}, line ${b.line ?? '?'}) with \`ssl\`, so plain MQTT clients cannot connect to it`,
+    undefined,
+    b.line,
+    `remove \`ssl crt …\` from that bind (serve MQTT over TLS on its own frontend, e.g. :8883)`,
+  );
 }
 
 /** Classifies frontends by what their backend's servers serve (mqtt/http/mqtts port) and TLS. */
@@ -71,7 +90,6 @@ export function endpointsFromBinds(
     else if (upstreamPort === SERVICE_PORTS.http) dashboard ??= hp;
     else mqtt ??= hp;
   }
-  if (!mqtt)
-    throw new Error('no plain MQTT frontend found in the balancer config (a frontend whose backend serves port 1883)');
+  if (!mqtt) throw sslOnPlainPort(binds, mapping) ?? new Error(NO_PLAIN_MQTT);
   return { mqtt, mqtts, dashboard, balancerAdmin: admin, frontends };
 }

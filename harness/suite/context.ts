@@ -12,6 +12,7 @@ import type { Profile } from '../profile/schema.js';
 import { startDeployment } from '../deployment.js';
 import { capabilitiesOf } from '../brokers/capabilities.js';
 import { ClientPool } from '../clients/mqtt.js';
+import { protocolDiagnostics } from '../clients/protocol-diagnostics.js';
 import { SuiteRecorder } from './records.js';
 import { summarizeDeployment } from './deployment-summary.js';
 import { projectRoot } from '../util/project-root.js';
@@ -48,11 +49,18 @@ export function useDeployment(suite: string): SuiteHarness {
   const recorder = new SuiteRecorder(suite, profile.name);
   const pool = new ClientPool();
   let deployment: Deployment | undefined;
+  const testName = (): string => expect.getState().currentTestName ?? '(suite)';
 
   beforeAll(async () => {
     try {
       throwIfRunStopped();
       deployment = await startDeployment(profile);
+      pool.diagnostics = protocolDiagnostics(
+        deployment,
+        profile.broker.trust_proxy,
+        (f) => recorder.addFinding(testName(), f),
+        testName,
+      );
       recorder.record.deployment = summarizeDeployment(deployment);
       recorder.flush();
     } catch (err) {
@@ -82,7 +90,7 @@ export function useDeployment(suite: string): SuiteHarness {
       return deployment;
     },
     finding(f) {
-      recorder.addFinding(expect.getState().currentTestName ?? '(suite)', f);
+      recorder.addFinding(testName(), f);
     },
     metric(key, value) {
       recorder.metric(key, value);
