@@ -264,53 +264,56 @@ describe('payloads and frontends', () => {
     expect(inbox.messages[1]!.payload.equals(payload)).toBe(true);
   });
 
-  test('dashboard frontend: GET /status through the balancer answers like EMQX', async () => {
-    const ep = h.deployment.endpoints.dashboard;
-    expect(ep).toBeDefined();
-    const res = await fetch(`http://${ep!.host}:${ep!.port}/status`, { signal: AbortSignal.timeout(5000) });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/is started[\s\S]*is running/);
-  });
-
-  test("the guide's check: mosquitto_pub -d through the balancer, received by mosquitto_sub", async () => {
-    const r = await runMosquittoCheck(h.deployment.endpoints.mqtt, topicFor('mosquitto'));
-    expect(r.pubLines).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/sending CONNECT/),
-        expect.stringMatching(/received CONNACK/),
-        expect.stringMatching(/sending PUBLISH \(d0, q0, r0, m1, '.*', \.\.\. \(2 bytes\)\)/),
-        expect.stringMatching(/sending DISCONNECT/),
-      ]),
-    );
-    expect(r.received).toEqual(['bb']);
-  });
-});
-
-describe('MQTT 5 and shared subscriptions', () => {
-  h.testUnless(
-    !h.capabilities.mqtt5 && `${h.profile.broker.kind} broker: MQTT 5 not supported (${h.capabilities.notes[0] ?? ''})`,
-    'MQTT 5 connect with user properties across nodes',
+  h.test(
+    'dashboard frontend: GET /status through the balancer answers like EMQX',
+    { needs: ['dashboard-frontend'] },
     async () => {
-      const d = h.deployment;
-      const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `v5-${run}`, { protocolVersion: 5 });
-      const topic = topicFor('v5');
-      const inbox = new Inbox(sub!.client, (t) => t === topic);
-      await subscribe(sub!.client, topic, 1);
-      await waitForRoute(pub!.client, inbox, topic);
-      await new Promise<void>((resolve, reject) =>
-        pub!.client.publish(topic, 'v5', { qos: 1, properties: { userProperties: { k: 'v' } } }, (e) =>
-          e ? reject(e) : resolve(),
-        ),
-      );
-      await inbox.waitFor(2, 5000);
-      expect(inbox.messages[1]!.packet.properties?.userProperties).toEqual({ k: 'v' });
+      const ep = h.deployment.endpoints.dashboard;
+      expect(ep).toBeDefined();
+      const res = await fetch(`http://${ep!.host}:${ep!.port}/status`, { signal: AbortSignal.timeout(5000) });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/is started[\s\S]*is running/);
     },
   );
 
-  h.testUnless(
-    !h.capabilities.sharedSubscriptions &&
-      `${h.profile.broker.kind} broker: no shared subscriptions ($share/<group>/<topic> is a literal topic there)`,
+  h.test(
+    "the guide's check: mosquitto_pub -d through the balancer, received by mosquitto_sub",
+    { needs: [{ tool: 'mosquitto_pub' }] },
+    async () => {
+      const r = await runMosquittoCheck(h.deployment.endpoints.mqtt, topicFor('mosquitto'));
+      expect(r.pubLines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/sending CONNECT/),
+          expect.stringMatching(/received CONNACK/),
+          expect.stringMatching(/sending PUBLISH \(d0, q0, r0, m1, '.*', \.\.\. \(2 bytes\)\)/),
+          expect.stringMatching(/sending DISCONNECT/),
+        ]),
+      );
+      expect(r.received).toEqual(['bb']);
+    },
+  );
+});
+
+describe('MQTT 5 and shared subscriptions', () => {
+  h.test('MQTT 5 connect with user properties across nodes', { needs: ['mqtt5'] }, async () => {
+    const d = h.deployment;
+    const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `v5-${run}`, { protocolVersion: 5 });
+    const topic = topicFor('v5');
+    const inbox = new Inbox(sub!.client, (t) => t === topic);
+    await subscribe(sub!.client, topic, 1);
+    await waitForRoute(pub!.client, inbox, topic);
+    await new Promise<void>((resolve, reject) =>
+      pub!.client.publish(topic, 'v5', { qos: 1, properties: { userProperties: { k: 'v' } } }, (e) =>
+        e ? reject(e) : resolve(),
+      ),
+    );
+    await inbox.waitFor(2, 5000);
+    expect(inbox.messages[1]!.packet.properties?.userProperties).toEqual({ k: 'v' });
+  });
+
+  h.test(
     '$share group: each message goes to exactly one member across nodes',
+    { needs: ['shared-subscriptions'] },
     async () => {
       const d = h.deployment;
       const [a, b, pub] = await connectOnDistinctNodes(d, h.pool, 3, `share-${run}`, { protocolVersion: 5 });

@@ -10,7 +10,9 @@ import path from 'node:path';
 import { loadProfile } from '../../harness/profile/load.js';
 import { startDeployment } from '../../harness/deployment.js';
 import { resolveExternalTarget } from '../../harness/external/target.js';
-import { externalSkipReason, FaultNotAvailableError, NotAvailableError } from '../../harness/external/faults.js';
+import { FaultNotAvailableError, NotAvailableError } from '../../harness/external/faults.js';
+import { resolveAbilities } from '../../harness/abilities.js';
+import { unmet } from '../../harness/needs.js';
 import { ClientPool } from '../../harness/clients/mqtt.js';
 import { connectPlaced } from '../../harness/clients/placement.js';
 import { parseSummaryFile } from '../../harness/report/index.js';
@@ -87,19 +89,16 @@ describe('external target', () => {
   test('without fault commands, suites get a skip reason and fault() a clear error', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-ext-'));
     const file = path.join(dir, 'external-nofaults.yaml');
-    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/\n    faults:[\s\S]*?(?=\nsuites:)/, ''));
+    writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/\n {4}faults:[\s\S]*?(?=\nsuites:)/, ''));
     const profile = loadProfile(file);
     expect(profile.balancer.target?.faults).toEqual({});
-    expect(externalSkipReason(profile, ['kill'])).toMatch(
+    const { abilities } = await resolveAbilities(profile);
+    expect(unmet(['kill'], abilities)).toMatch(
       /fault verb kill not available on the external target: the profile gives no balancer\.target\.faults\.kill command/,
     );
-    expect(externalSkipReason(profile, ['balancer-view'])).toMatch(/server states are not visible/);
-    expect(
-      externalSkipReason(loadProfile(path.join(ROOT, 'fixtures/profiles/haproxy-roundrobin.yaml')), [
-        'kill',
-        'balancer-view',
-      ]),
-    ).toBe(false);
+    expect(unmet(['balancer-view'], abilities)).toMatch(/server states are not visible/);
+    const started = await resolveAbilities(loadProfile(path.join(ROOT, 'fixtures/profiles/haproxy-roundrobin.yaml')));
+    expect(unmet(['kill', 'balancer-view'], started.abilities)).toBe(false);
     const d = await startDeployment(profile);
     try {
       await expect(d.fault('node1', 'kill')).rejects.toThrow(/faults\.kill/);
