@@ -148,15 +148,18 @@ export interface Deployment {
   readonly nodes: readonly NodeInfo[];
   readonly endpoints: Endpoints;
   readonly balancer: BalancerInfo;
-  readonly balancerView: BalancerView;
-  /** What the balancer config says (algorithm, weights, checks, timeouts, with lines). */
-  readonly balancerFacts: import('./balancer/facts.js').BalancerFacts;
+  /** The balancer's server states (runtime/admin API); absent for a balancer the harness does not run (need 'balancer-view'). */
+  readonly balancerView?: BalancerView;
+  /** What the balancer config says (algorithm, weights, checks, timeouts, with lines); absent when the config is unknown
+   *  to the harness (an external target; need 'balancer-facts'). */
+  readonly balancerFacts?: import('./balancer/facts.js').BalancerFacts;
   /** The run's TLS set-up (profile `tls:`): topology, trust anchor, client certificates, policy. Absent without TLS. */
   readonly tls?: import('./tls/run-tls.js').RunTls;
   readonly startupMs: number;
   nodeApi(node: NodeName): NodeApi;
   fault(node: NodeName, verb: FaultVerb): Promise<void>;
-  /** Reload the balancer with its current config (HAProxy -sf / TS-proxy SIGHUP). */
-  reloadBalancer(): Promise<void>;
+  /** Reload the balancer with its current config (HAProxy -sf / TS-proxy SIGHUP); absent when the harness does not run
+   *  the balancer (need 'reload'). */
+  reloadBalancer?(): Promise<void>;
   stop(): Promise<void>;
 }
