@@ -4,7 +4,7 @@
  * (via `mqtt-lb status --env`); its fault commands call `mqtt-lb fault` on that deployment.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadProfile } from '../../harness/profile/load.js';
@@ -124,6 +124,29 @@ describe('external target', () => {
       /An external balancer \(<code>mqtt:\/\/127\.0\.\d+\.10:\d+<\/code>\): the harness did not start it/,
     );
   }, 90_000);
+
+  test('pubsub and keepalive through an external target: what needs the balancer config is skipped with the reason', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-ext-needs-'));
+    const file = path.join(path.dirname(FIXTURE), `external-needs-${process.pid}.yaml`);
+    writeFileSync(
+      file,
+      `${readFileSync(FIXTURE, 'utf8').replace(/\nsuites:.*\n?/, '\n')}\nsuites: [pubsub]\nthresholds:\n  keepalive: { keepalive_s: 2, max_idle_wait_s: 6 }\n`,
+    );
+    try {
+      const out = path.join(dir, 'report');
+      const r = await runCli(['run', '-p', file, '--suites', 'pubsub,keepalive', '--out', out], { env });
+      const [s] = parseSummaryFile(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+      const failed = Object.values(s!.suites).flatMap((x) => x.tests.filter((t) => t.status === 'failed'));
+      expect(failed.map((t) => t.name)).toEqual([]);
+      expect(s!.suites.keepalive!.tests.find((t) => t.name.startsWith('static'))).toMatchObject({
+        status: 'skipped',
+        skipReason: expect.stringMatching(/config is unknown to the harness/),
+      });
+      expect(r.code).toBe(0);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }, 150_000);
 
   test('an unconfigured external profile: exit 2 when named, skipped with the reason when found in a folder', async () => {
     const bare = Object.fromEntries(Object.keys(env).map((k) => [k, '']));
