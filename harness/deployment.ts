@@ -108,7 +108,7 @@ export async function startDeployment(
   opts: StartOptions = {},
 ): Promise<Deployment & { runDir: RunDir }> {
   const say = opts.progress ?? defaultProgress;
-  if (profile.balancer.kind === 'external') return startExternalDeployment(profile, { ...opts, progress: say });
+  if (profile.balancer.target) return startExternalDeployment(profile, { ...opts, progress: say });
   const swept = sweepStaleRuns();
   if (swept.length) say(`removed leftovers of ${swept.length} crashed run(s): ${swept.join(', ')}`);
   const runDir = new RunDir(opts.runId ?? newRunId()).create(opts.mode ?? 'run');

@@ -14,7 +14,7 @@ export function idleCuts(
   total: number,
   plan: IdlePlan,
   effective: Located<number> | undefined,
-  file: string,
+  file: string | undefined,
 ): Finding {
   const times = cuts.map((c) => c.afterMs).sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)]!;

@@ -15,6 +15,7 @@ import { newRunId } from '../proc/run-dir.js';
 import { withParentDeathSignal } from '../proc/child.js';
 import { progress } from '../util/progress.js';
 import { runStopReason, watchRunStop } from '../suite/run-stop.js';
+import { buildRunPlan, RUN_PLAN_ENV, writeRunPlan } from '../suite/plan.js';
 
 export interface RunProfileOptions {
   suites: SuiteName[];
@@ -42,6 +43,9 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
   const recordsDir = path.join(opts.workDir, 'records', profile.name);
   rmSync(recordsDir, { recursive: true, force: true });
   mkdirSync(recordsDir, { recursive: true });
+  // The run plan: the profile as resolved here (CLI overrides applied), read by every suite instead of the YAML.
+  const plan = await buildRunPlan(profile, { runId, resultsDir: recordsDir });
+  const planFile = writeRunPlan(plan, path.join(opts.workDir, `plan-${profile.name}.json`));
   const jestOut = path.join(opts.workDir, `jest-${profile.name}.json`);
   rmSync(jestOut, { force: true });
   const unavailable: Record<string, string> = {};
@@ -87,9 +91,7 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
           ...process.env,
           ...opts.env,
           NODE_NO_WARNINGS: '1',
-          MQTT_LB_PROFILE: profile.file,
-          MQTT_LB_RESULTS_DIR: recordsDir,
-          ...(opts.runtime ? { MQTT_LB_RUNTIME: opts.runtime } : {}),
+          [RUN_PLAN_ENV]: planFile,
         },
       });
       opts.onChild?.(child.pid!);

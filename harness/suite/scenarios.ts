@@ -63,7 +63,7 @@ export function scenarioTests<C extends Finishable, M, D extends ScenarioDef<C, 
           const problems = await runScenario(h, def, live, (d) => begin(d as D), metrics);
           expect(problems).toEqual([]);
         };
-        h.testUnless(def.skip?.(before), def.title, body, def.timeoutMs);
+        h.testUnless(h.unmet(def.needs ?? []) || def.skip?.(before), def.title, body, def.timeoutMs);
       }
     });
 }

@@ -11,7 +11,7 @@ import { tlsSchema } from '../profile/tls-schema.js';
 import { certFacts } from '../pki/cert-facts.js';
 import { expectedVerdict, protocolPolicyFindings } from './policy-check.js';
 import { remediesFor, type TlsTarget } from './tls-target.js';
-import { tlsSkipReasons } from './suite-support.js';
+import { tlsAbilities } from './abilities.js';
 import { ConfigError } from '../errors.js';
 import type { Profile } from '../profile/schema.js';
 import type { ProtocolProbe } from './policy.js';
@@ -137,15 +137,18 @@ describe('skip reasons', () => {
       broker: { kind: broker },
     }) as unknown as Profile;
   test('no tls section skips everything; passthrough with the stand-in cannot check mTLS; user PKI without a client certificate', () => {
-    expect(tlsSkipReasons(profile(undefined)).all).toMatch(/no `tls:` section/);
-    expect(tlsSkipReasons(profile({}))).toEqual({
-      notPassthrough: expect.any(String),
-      noMtls: expect.stringMatching(/tls\.mtls: false/),
+    expect(tlsAbilities(profile(undefined)).any).toMatch(/no `tls:` section/);
+    expect(tlsAbilities(profile({}))).toEqual({
+      any: true,
+      offload: true,
+      passthrough: expect.any(String),
+      mtls: expect.stringMatching(/tls\.mtls: false/),
+      'client-cert': true,
     });
-    expect(tlsSkipReasons(profile({ topology: 'passthrough', mtls: 'required' })).noMtls).toMatch(
+    expect(tlsAbilities(profile({ topology: 'passthrough', mtls: 'required' })).mtls).toMatch(
       /stand-in's TLS listener does not require them/,
     );
-    expect(tlsSkipReasons(profile({ topology: 'passthrough', mtls: 'required' }, 'emqx')).noMtls).toBeUndefined();
-    expect(tlsSkipReasons(profile({ mtls: 'required', pki: { ca: 'a' } })).noClientCert).toMatch(/client_cert/);
+    expect(tlsAbilities(profile({ topology: 'passthrough', mtls: 'required' }, 'emqx')).mtls).toBe(true);
+    expect(tlsAbilities(profile({ mtls: 'required', pki: { ca: 'a' } }))['client-cert']).toMatch(/client_cert/);
   });
 });

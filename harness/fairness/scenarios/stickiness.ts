@@ -26,6 +26,7 @@ export function notSticky(f: BalancerFacts): string | false {
 export const clientIdStickiness: FairnessScenarioDef = {
   name: 'client-id stickiness',
   title: 'client-id stickiness: the same client id reconnecting lands on the same node every time',
+  needs: ['balancer-facts', 'balancer-view'],
   timeoutMs: 120_000,
   skip: byBalancer(notSticky),
   async run({ deployment: d, pool, settings, runId, expected }) {

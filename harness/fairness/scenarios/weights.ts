@@ -24,6 +24,7 @@ export function equalWeights(f: BalancerFacts): string | false {
 export const weights: FairnessScenarioDef = {
   name: 'weights',
   title: 'weights: a weighted config gets shares proportional to its weights',
+  needs: ['balancer-facts', 'balancer-view'],
   timeoutMs: 90_000,
   skip: byBalancer(equalWeights),
   async run({ deployment: d, pool, settings, runId, expected }) {
