@@ -19,9 +19,10 @@ const config: Config = {
     {
       ...common,
       displayName: 'unit',
+      // Unit tests sit beside the code they test (harness/, standin/); proxy/ keeps its own test/ (per deployable).
       testMatch: [
-        '<rootDir>/test/unit/**/*.test.ts',
         '<rootDir>/harness/**/*.test.ts',
+        '<rootDir>/standin/**/*.test.ts',
         '<rootDir>/proxy/test/**/*.test.ts',
       ],
     },

@@ -16,7 +16,7 @@ import './docker/register.js';
 import { progress as defaultProgress } from './util/progress.js';
 import type { Finding } from './report/summary-types.js';
 import { awaitFirstChecks, requireAnUpServer, startupFindings } from './balancer/startup-checks.js';
-import { prepareRunTls, type RunTls } from './tls/run-tls.js';
+import { prepareRunTls, type RunTls } from './pki/run-tls.js';
 import { startExternalDeployment } from './external/deployment.js';
 
 export interface StartOptions {
@@ -108,7 +108,7 @@ export async function startDeployment(
   opts: StartOptions = {},
 ): Promise<Deployment & { runDir: RunDir }> {
   const say = opts.progress ?? defaultProgress;
-  if (profile.balancer.kind === 'external') return startExternalDeployment(profile, { ...opts, progress: say });
+  if (profile.balancer.target) return startExternalDeployment(profile, { ...opts, progress: say });
   const swept = sweepStaleRuns();
   if (swept.length) say(`removed leftovers of ${swept.length} crashed run(s): ${swept.join(', ')}`);
   const runDir = new RunDir(opts.runId ?? newRunId()).create(opts.mode ?? 'run');

@@ -186,17 +186,33 @@ export interface Deployment {
   readonly nodes: readonly NodeInfo[];
   readonly endpoints: Endpoints;
   readonly balancer: BalancerInfo;
-  readonly balancerView: BalancerView;
-  /** What the balancer config says (algorithm, weights, checks, timeouts, with lines). */
-  readonly balancerFacts: import('./balancer/facts.js').BalancerFacts;
+  /** The balancer's server states (runtime/admin API); absent for a balancer the harness does not run (need 'balancer-view'). */
+  readonly balancerView?: BalancerView;
+  /** What the balancer config says (algorithm, weights, checks, timeouts, with lines); absent when the config is unknown
+   *  to the harness (an external target; need 'balancer-facts'). */
+  readonly balancerFacts?: import('./facts.js').BalancerFacts;
   /** The run's TLS set-up (profile `tls:`): topology, trust anchor, client certificates, policy. Absent without TLS. */
-  readonly tls?: import('./tls/run-tls.js').RunTls;
+  readonly tls?: import('./pki/run-tls.js').RunTls;
   readonly startupMs: number;
   /** Errors seen while starting (e.g. a server the balancer never reported UP): shown in every suite's report. */
-  readonly startupFindings?: readonly import('./report/summary-types.js').Finding[];
+  readonly startupFindings?: readonly import('./finding.js').Finding[];
   nodeApi(node: NodeName): NodeApi;
   fault(node: NodeName, verb: FaultVerb): Promise<void>;
-  /** Reload the balancer with its current config (HAProxy -sf / TS-proxy SIGHUP). */
-  reloadBalancer(): Promise<void>;
+  /** Reload the balancer with its current config (HAProxy -sf / TS-proxy SIGHUP); absent when the harness does not run
+   *  the balancer (need 'reload'). */
+  reloadBalancer?(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** A deployment whose balancer the harness runs and reads (facts and view present): what failover and fairness need. */
+export type BalancedDeployment = Deployment & {
+  readonly balancerView: BalancerView;
+  readonly balancerFacts: import('./facts.js').BalancerFacts;
+};
+
+/** The deployment as a BalancedDeployment; tests that need it declare 'balancer-facts' and 'balancer-view'. */
+export function asBalanced(d: Deployment): BalancedDeployment {
+  if (!d.balancerFacts || !d.balancerView)
+    throw new Error('this test needs the balancer config and its view of the servers, which this deployment lacks');
+  return d as BalancedDeployment;
 }

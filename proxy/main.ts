@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatConfigIssue, validateProxyConfig } from './config.js';
+import { formatConfigIssue, validateProxyConfig } from './config/index.js';
 import type { ProxyConfig } from './config/types.js';
 import { TsProxy } from './runtime/proxy.js';
 import { errorText, LOG_LEVELS, Logger, type LogLevel } from './util/log.js';

@@ -7,7 +7,14 @@ import { describe, expect, test } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
 import { useDeployment } from '../harness/suite/context.js';
 import { Inbox, publish, subscribe } from '../harness/clients/mqtt.js';
-import { connectOnDistinctNodes, connectPlaced, nodeOfClient } from '../harness/clients/placement.js';
+import {
+  connectOnDistinctNodes,
+  connectPlaced,
+  connectUntilCovered,
+  nodeOfClient,
+  upServers,
+} from '../harness/clients/placement.js';
+import { expectedPlacement } from '../harness/clients/placement-expectation.js';
 import { DeliveryLedger, percentile, stampPayload } from '../harness/metrics/delivery.js';
 import { waitFor } from '../harness/util/wait.js';
 import { runMosquittoCheck } from '../harness/clients/mosquitto-check.js';
@@ -20,12 +27,15 @@ const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(tru
 describe('placement', () => {
   test('connections through the balancer land on every node (per the node API)', async () => {
     const d = h.deployment;
-    const n = d.nodes.length * 3;
-    const placed = await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        connectPlaced(d, h.pool, { clientId: `place-${run}-${i}`, localAddress: `127.0.2.${i + 1}` }),
-      ),
+    // The nodes the algorithm, the weights, backup flags and the UP servers say get clients, and how many connects
+    // it takes to see the lightest of them (weights 80/10/10 need more than three per node).
+    const expected = expectedPlacement(
+      d.balancerFacts,
+      d.nodes.map((x) => x.name),
+      await upServers(d),
     );
+    const placed = await connectUntilCovered(d, h.pool, expected.nodes, expected.budget, `place-${run}`);
+    const n = placed.length;
     const counts = Object.fromEntries(d.nodes.map((x) => [x.name, placed.filter((p) => p.node === x.name).length]));
     // Cross-check with the per-node counters (`live_connections`), which peers publish asynchronously.
     const liveTotal = await waitFor(
@@ -36,22 +46,17 @@ describe('placement', () => {
       { timeoutMs: 5000, what: `live_connections to add up to ${n}` },
     );
     expect(liveTotal).toBeGreaterThanOrEqual(n);
-    // Nodes whose server the balancer never reported UP are a startup finding already, not expected here.
-    const down = new Set(
-      h.startupFindings.length
-        ? (await d.balancerView.servers())
-            .filter((s) => s.backend === d.balancerFacts.mqttBackend.name && s.status !== 'UP')
-            .map((s) => s.node)
-        : [],
-    );
-    const empty = d.nodes.filter((x) => !counts[x.name] && !down.has(x.name));
-    if (empty.length) {
+    const empty = expected.nodes.filter((x) => !counts[x]);
+    if (empty.length || expected.nodes.length === 0) {
       h.finding({
         severity: 'error',
-        title: `no client landed on ${empty.map((x) => x.name).join(', ')}`,
-        detail: `${n} clients from ${n} source addresses: ${JSON.stringify(counts)}`,
+        title: expected.nodes.length
+          ? `no client landed on ${empty.join(', ')}`
+          : `no node can receive clients: ${expected.basis}`,
+        detail: `${n} clients from ${n} source addresses: ${JSON.stringify(counts)}; expected: ${expected.basis}`,
       });
     }
+    expect(expected.nodes).not.toHaveLength(0);
     expect(empty).toEqual([]);
     await Promise.all(placed.map((p) => endClient(p.client)));
   });
@@ -272,53 +277,56 @@ describe('payloads and frontends', () => {
     expect(inbox.messages[1]!.payload.equals(payload)).toBe(true);
   });
 
-  test('dashboard frontend: GET /status through the balancer answers like EMQX', async () => {
-    const ep = h.deployment.endpoints.dashboard;
-    expect(ep).toBeDefined();
-    const res = await fetch(`http://${ep!.host}:${ep!.port}/status`, { signal: AbortSignal.timeout(5000) });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/is started[\s\S]*is running/);
-  });
-
-  test("the guide's check: mosquitto_pub -d through the balancer, received by mosquitto_sub", async () => {
-    const r = await runMosquittoCheck(h.deployment.endpoints.mqtt, topicFor('mosquitto'));
-    expect(r.pubLines).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/sending CONNECT/),
-        expect.stringMatching(/received CONNACK/),
-        expect.stringMatching(/sending PUBLISH \(d0, q0, r0, m1, '.*', \.\.\. \(2 bytes\)\)/),
-        expect.stringMatching(/sending DISCONNECT/),
-      ]),
-    );
-    expect(r.received).toEqual(['bb']);
-  });
-});
-
-describe('MQTT 5 and shared subscriptions', () => {
-  h.testUnless(
-    !h.capabilities.mqtt5 && `${h.profile.broker.kind} broker: MQTT 5 not supported (${h.capabilities.notes[0] ?? ''})`,
-    'MQTT 5 connect with user properties across nodes',
+  h.test(
+    'dashboard frontend: GET /status through the balancer answers like EMQX',
+    { needs: ['dashboard-frontend'] },
     async () => {
-      const d = h.deployment;
-      const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `v5-${run}`, { protocolVersion: 5 });
-      const topic = topicFor('v5');
-      const inbox = new Inbox(sub!.client, (t) => t === topic);
-      await subscribe(sub!.client, topic, 1);
-      await waitForRoute(pub!.client, inbox, topic);
-      await new Promise<void>((resolve, reject) =>
-        pub!.client.publish(topic, 'v5', { qos: 1, properties: { userProperties: { k: 'v' } } }, (e) =>
-          e ? reject(e) : resolve(),
-        ),
-      );
-      await inbox.waitFor(2, 5000);
-      expect(inbox.messages[1]!.packet.properties?.userProperties).toEqual({ k: 'v' });
+      const ep = h.deployment.endpoints.dashboard;
+      expect(ep).toBeDefined();
+      const res = await fetch(`http://${ep!.host}:${ep!.port}/status`, { signal: AbortSignal.timeout(5000) });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/is started[\s\S]*is running/);
     },
   );
 
-  h.testUnless(
-    !h.capabilities.sharedSubscriptions &&
-      `${h.profile.broker.kind} broker: no shared subscriptions ($share/<group>/<topic> is a literal topic there)`,
+  h.test(
+    "the guide's check: mosquitto_pub -d through the balancer, received by mosquitto_sub",
+    { needs: [{ tool: 'mosquitto_pub' }] },
+    async () => {
+      const r = await runMosquittoCheck(h.deployment.endpoints.mqtt, topicFor('mosquitto'));
+      expect(r.pubLines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/sending CONNECT/),
+          expect.stringMatching(/received CONNACK/),
+          expect.stringMatching(/sending PUBLISH \(d0, q0, r0, m1, '.*', \.\.\. \(2 bytes\)\)/),
+          expect.stringMatching(/sending DISCONNECT/),
+        ]),
+      );
+      expect(r.received).toEqual(['bb']);
+    },
+  );
+});
+
+describe('MQTT 5 and shared subscriptions', () => {
+  h.test('MQTT 5 connect with user properties across nodes', { needs: ['mqtt5'] }, async () => {
+    const d = h.deployment;
+    const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `v5-${run}`, { protocolVersion: 5 });
+    const topic = topicFor('v5');
+    const inbox = new Inbox(sub!.client, (t) => t === topic);
+    await subscribe(sub!.client, topic, 1);
+    await waitForRoute(pub!.client, inbox, topic);
+    await new Promise<void>((resolve, reject) =>
+      pub!.client.publish(topic, 'v5', { qos: 1, properties: { userProperties: { k: 'v' } } }, (e) =>
+        e ? reject(e) : resolve(),
+      ),
+    );
+    await inbox.waitFor(2, 5000);
+    expect(inbox.messages[1]!.packet.properties?.userProperties).toEqual({ k: 'v' });
+  });
+
+  h.test(
     '$share group: each message goes to exactly one member across nodes',
+    { needs: ['shared-subscriptions'] },
     async () => {
       const d = h.deployment;
       const [a, b, pub] = await connectOnDistinctNodes(d, h.pool, 3, `share-${run}`, { protocolVersion: 5 });

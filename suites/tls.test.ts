@@ -32,16 +32,15 @@ import {
   protocolPolicyFindings,
 } from '../harness/tls/policy-check.js';
 import { locationOf, tlsTarget, type TlsTarget } from '../harness/tls/tls-target.js';
-import { mosquittoPubMissing, refusalFinding, tlsSkipReasons } from '../harness/tls/suite-support.js';
-import type { RunTls } from '../harness/tls/run-tls.js';
+import { refusalFinding } from '../harness/tls/suite-support.js';
+import type { RunTls } from '../harness/pki/run-tls.js';
 import type { HostPort, MappingEntry } from '../harness/types.js';
-import { PROTOCOL_VERSIONS } from '../harness/tls/policy.js';
+import { PROTOCOL_VERSIONS } from '../harness/pki/run-tls.js';
 
 const h = useDeployment('tls');
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const topicFor = (name: string): string => `mqtt-lb/tls/${run}/${name}`;
 const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(true, {}, () => r()));
-const skip = tlsSkipReasons(h.profile);
 /** A name no certificate of the run covers (host-name check must fail). */
 const OTHER_NAME = 'not-the-balancer.invalid';
 
@@ -93,7 +92,7 @@ function reachableUpstream(u: MappingEntry): HostPort {
 }
 
 describe('topology', () => {
-  h.testUnless(skip.all ?? skip.notOffload, 'offload: TLS ends at the balancer, plain TCP to the nodes', async () => {
+  h.test('offload: TLS ends at the balancer, plain TCP to the nodes', { needs: [{ tls: 'offload' }] }, async () => {
     const { t } = ctx();
     const fe = h.deployment.endpoints.frontends[t.frontend ?? ''];
     expect(fe?.tls).toBe(true);
@@ -124,9 +123,9 @@ describe('topology', () => {
     }
   });
 
-  h.testUnless(
-    skip.all ?? skip.notPassthrough,
+  h.test(
     'passthrough: the nodes terminate TLS, the balancer relays TCP',
+    { needs: [{ tls: 'passthrough' }] },
     async () => {
       const { tls, t } = ctx();
       const fe = h.deployment.endpoints.frontends[t.frontend ?? ''];
@@ -159,7 +158,7 @@ describe('topology', () => {
 });
 
 describe('connect and verify', () => {
-  h.testUnless(skip.all, 'mqtts with the CA: connect and publish/subscribe across nodes', async () => {
+  h.test('mqtts with the CA: connect and publish/subscribe across nodes', { needs: [{ tls: 'any' }] }, async () => {
     const { tls, t } = ctx();
     const d = h.deployment;
     const placed = await connectMqttsOnDistinctNodes(d, h.pool, tls, 2, `tls-x-${run}`).catch((err: Error) => {
@@ -195,9 +194,9 @@ describe('connect and verify', () => {
     await Promise.all(placed.map((p) => endClient(p.client)));
   });
 
-  h.testUnless(
-    skip.all,
+  h.test(
     'unknown CA → refused by the client; wrong host name → refused, accepted with host-name checking off',
+    { needs: [{ tls: 'any' }] },
     async () => {
       const { tls, t } = ctx();
       const unknown = await handshake({ ca: tls.unknownCa });
@@ -248,9 +247,9 @@ describe('connect and verify', () => {
     },
   );
 
-  h.testUnless(
-    skip.all ?? mosquittoPubMissing(),
+  h.test(
     "mosquitto_pub --cafile [--insecure] (the guide's check): unknown CA and host name refused, published with --insecure",
+    { needs: [{ tls: 'any' }, { tool: 'mosquitto_pub' }] },
     async () => {
       const { tls, t } = ctx();
       const base = { host: t.host, port: t.port, timeoutMs: 10_000, ...clientCert(tls) };
@@ -338,9 +337,9 @@ describe('policy', () => {
         'accept',
   );
   const refused = PROTOCOL_VERSIONS.filter((v) => !accepted.includes(v));
-  h.testUnless(
-    skip.all,
+  h.test(
     `protocol versions: ${refused.join(', ') || 'none'} refused, ${accepted.join(', ')} accepted`,
+    { needs: [{ tls: 'any' }] },
     async () => {
       const { tls, t } = ctx();
       const probes = await probeProtocols();
@@ -359,9 +358,9 @@ describe('policy', () => {
     },
   );
 
-  h.testUnless(
-    skip.all,
+  h.test(
     `cipher suites: no ${h.profile.tls?.policy.forbidden_ciphers.join('/') ?? 'weak'} suite accepted; negotiated cipher per protocol version`,
+    { needs: [{ tls: 'any' }] },
     async () => {
       const { tls, t } = ctx();
       const families = await probeCipherFamilies(
@@ -415,15 +414,15 @@ describe('mutual TLS', () => {
       ),
     ).rejects.toThrow();
   };
-  h.testUnless(skip.all ?? skip.noMtls, 'no client certificate → refused', () =>
+  h.test('no client certificate → refused', { needs: [{ tls: 'mtls' }] }, () =>
     refusedWithout('without a certificate', 'none', undefined),
   );
-  h.testUnless(skip.all ?? skip.noMtls, 'client certificate from an unknown CA → refused', () =>
+  h.test('client certificate from an unknown CA → refused', { needs: [{ tls: 'mtls' }] }, () =>
     refusedWithout('with a certificate from an unknown CA', 'unknown', h.deployment.tls!.unknownClient),
   );
-  h.testUnless(
-    skip.all ?? skip.noMtls ?? skip.noClientCert,
+  h.test(
     'valid client certificate → accepted (MQTT CONNACK)',
+    { needs: [{ tls: 'mtls' }, { tls: 'client-cert' }] },
     async () => {
       const { tls } = ctx();
       const r = await handshake({ cert: tls.client!.cert, key: tls.client!.key });
@@ -436,7 +435,7 @@ describe('mutual TLS', () => {
 });
 
 describe('certificate and cost', () => {
-  h.testUnless(skip.all, 'certificate: subject, SANs, issuer, expiry, key type and size', async () => {
+  h.test('certificate: subject, SANs, issuer, expiry, key type and size', { needs: [{ tls: 'any' }] }, async () => {
     const { tls, t } = ctx();
     const r = await handshake();
     const served = r.peerCertificate;
@@ -471,71 +470,75 @@ describe('certificate and cost', () => {
     expect(findings.filter((f) => f.severity === 'error').map((f) => f.title)).toEqual([]);
   });
 
-  h.testUnless(skip.all, 'handshake cost: full handshakes/s, p50 and p99 at bounded concurrency', async () => {
-    const { tls, t } = ctx();
-    const concurrency = h.threshold('handshake_concurrency', 4);
-    // Measured like a verifying client; when the certificate itself is refused (the certificate test says why), the
-    // cost is measured without verification so the figures still describe the balancer.
-    const verified = await handshake({ confirmMs: 0 });
-    const verify = verified.outcome !== 'refused-by-client';
-    if (!verify)
-      h.finding({
-        severity: 'warning',
-        title: `Measured without certificate verification: clients refuse the certificate (${verified.error?.code}).`,
-        ...locationOf(t),
+  h.test(
+    'handshake cost: full handshakes/s, p50 and p99 at bounded concurrency',
+    { needs: [{ tls: 'any' }] },
+    async () => {
+      const { tls, t } = ctx();
+      const concurrency = h.thresholds.handshake_concurrency;
+      // Measured like a verifying client; when the certificate itself is refused (the certificate test says why), the
+      // cost is measured without verification so the figures still describe the balancer.
+      const verified = await handshake({ confirmMs: 0 });
+      const verify = verified.outcome !== 'refused-by-client';
+      if (!verify)
+        h.finding({
+          severity: 'warning',
+          title: `Measured without certificate verification: clients refuse the certificate (${verified.error?.code}).`,
+          ...locationOf(t),
+        });
+      const bench = await measureHandshakes({
+        host: t.host,
+        port: t.port,
+        servername: t.servername,
+        ca: tls.ca,
+        ...clientCert(tls),
+        verify,
+        concurrency,
+        maxHandshakes: h.thresholds.handshake_count,
+        maxMs: h.thresholds.handshake_max_ms,
       });
-    const bench = await measureHandshakes({
-      host: t.host,
-      port: t.port,
-      servername: t.servername,
-      ca: tls.ca,
-      ...clientCert(tls),
-      verify,
-      concurrency,
-      maxHandshakes: h.threshold('handshake_count', 2000),
-      maxMs: h.threshold('handshake_max_ms', 3000),
-    });
-    for (const key of ['handshakes_per_s', 'p50_ms', 'p99_ms', 'concurrency', 'latencies_ms'] as const)
-      h.metric(key, bench[key]);
-    h.metric('handshakes', {
-      completed: bench.completed,
-      failed: bench.failed,
-      elapsed_ms: bench.elapsed_ms,
-      errors: bench.errors,
-      negotiated: bench.negotiated,
-      verified: verify,
-      terminated_by: t.terminatedBy,
-    });
-    h.finding({
-      severity: 'info',
-      title:
-        `${bench.completed} full handshakes in ${bench.elapsed_ms} ms at concurrency ${concurrency}: ` +
-        `${bench.handshakes_per_s}/s, p50 ${bench.p50_ms} ms, p99 ${bench.p99_ms} ms ` +
-        `(${bench.negotiated.map((n) => `${n.version} ${n.cipher}`).join(', ')}).`,
-    });
-    if (bench.failed)
-      h.finding({
-        severity: bench.completed ? 'warning' : 'error',
-        title: `${bench.failed} of ${bench.completed + bench.failed} handshakes failed: ${JSON.stringify(bench.errors)}.`,
-        ...locationOf(t),
+      for (const key of ['handshakes_per_s', 'p50_ms', 'p99_ms', 'concurrency', 'latencies_ms'] as const)
+        h.metric(key, bench[key]);
+      h.metric('handshakes', {
+        completed: bench.completed,
+        failed: bench.failed,
+        elapsed_ms: bench.elapsed_ms,
+        errors: bench.errors,
+        negotiated: bench.negotiated,
+        verified: verify,
+        terminated_by: t.terminatedBy,
       });
-    const minRate = h.threshold<number | undefined>('min_handshakes_per_s', undefined);
-    const maxP99 = h.threshold<number | undefined>('max_p99_ms', undefined);
-    if (minRate !== undefined && bench.handshakes_per_s < minRate)
       h.finding({
-        severity: 'error',
-        title: `${bench.handshakes_per_s} handshakes/s is below thresholds.tls.min_handshakes_per_s ${minRate}.`,
-        ...locationOf(t),
+        severity: 'info',
+        title:
+          `${bench.completed} full handshakes in ${bench.elapsed_ms} ms at concurrency ${concurrency}: ` +
+          `${bench.handshakes_per_s}/s, p50 ${bench.p50_ms} ms, p99 ${bench.p99_ms} ms ` +
+          `(${bench.negotiated.map((n) => `${n.version} ${n.cipher}`).join(', ')}).`,
       });
-    if (maxP99 !== undefined && bench.p99_ms > maxP99)
-      h.finding({
-        severity: 'error',
-        title: `Handshake p99 ${bench.p99_ms} ms is above thresholds.tls.max_p99_ms ${maxP99}.`,
-        ...locationOf(t),
-      });
-    expect(bench.completed).toBeGreaterThan(0);
-    expect(bench.failed).toBeLessThanOrEqual(Math.ceil(0.01 * (bench.completed + bench.failed)));
-    if (minRate !== undefined) expect(bench.handshakes_per_s).toBeGreaterThanOrEqual(minRate);
-    if (maxP99 !== undefined) expect(bench.p99_ms).toBeLessThanOrEqual(maxP99);
-  });
+      if (bench.failed)
+        h.finding({
+          severity: bench.completed ? 'warning' : 'error',
+          title: `${bench.failed} of ${bench.completed + bench.failed} handshakes failed: ${JSON.stringify(bench.errors)}.`,
+          ...locationOf(t),
+        });
+      const minRate = h.thresholds.min_handshakes_per_s;
+      const maxP99 = h.thresholds.max_p99_ms;
+      if (minRate !== undefined && bench.handshakes_per_s < minRate)
+        h.finding({
+          severity: 'error',
+          title: `${bench.handshakes_per_s} handshakes/s is below thresholds.tls.min_handshakes_per_s ${minRate}.`,
+          ...locationOf(t),
+        });
+      if (maxP99 !== undefined && bench.p99_ms > maxP99)
+        h.finding({
+          severity: 'error',
+          title: `Handshake p99 ${bench.p99_ms} ms is above thresholds.tls.max_p99_ms ${maxP99}.`,
+          ...locationOf(t),
+        });
+      expect(bench.completed).toBeGreaterThan(0);
+      expect(bench.failed).toBeLessThanOrEqual(Math.ceil(0.01 * (bench.completed + bench.failed)));
+      if (minRate !== undefined) expect(bench.handshakes_per_s).toBeGreaterThanOrEqual(minRate);
+      if (maxP99 !== undefined) expect(bench.p99_ms).toBeLessThanOrEqual(maxP99);
+    },
+  );
 });

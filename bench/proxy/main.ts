@@ -7,7 +7,7 @@
  * BENCH_KEY_TYPE (rsa2048 | ec-p256, default rsa2048), BENCH_BROKER_NODELAY (default 1: TCP_NODELAY on the
  * stand-in's sockets like EMQX; 0 = Nagle), BENCH_TS_PROXY_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
-import type { KeyType } from '../../harness/tls/pki.js';
+import type { KeyType } from '../../harness/pki/pki.js';
 import { connectCase, cpuCase, throughputCase, tlsCase } from './cases.js';
 import { idleMemory } from './loads.js';
 import { PairedLatency } from './latency.js';

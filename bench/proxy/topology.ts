@@ -7,13 +7,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { redisCommand } from '../../harness/local/redis.js';
 import { canConnect, freePort } from '../../harness/net/ports.js';
-import { generatePki, type KeyType, type Pki } from '../../harness/tls/pki.js';
+import { generatePki, type KeyType, type Pki } from '../../harness/pki/pki.js';
 import { builtFile } from '../../harness/util/project-root.js';
 import { waitFor } from '../../harness/util/wait.js';
-import { killProcess, startNode, startProcess, type Proc } from '../../standin/testing/processes.js';
+import { killProcess, startNode, startProcess, type Proc } from './processes.js';
 import type { Endpoint } from './clients.js';
 
 export const BLOCK = '127.0.240';

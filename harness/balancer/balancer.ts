@@ -2,8 +2,8 @@
 import type { BalancerInfo, BalancerView, Endpoints, NodeInfo } from '../types.js';
 import type { ExplicitMap } from './address-map.js';
 import type { RunDir } from '../proc/run-dir.js';
-import type { BalancerFacts } from './facts.js';
-import type { BalancerTls } from '../tls/run-tls.js';
+import type { BalancerFacts } from '../facts.js';
+import type { BalancerTls } from '../pki/run-tls.js';
 
 export interface BalancerHandle {
   info: BalancerInfo;

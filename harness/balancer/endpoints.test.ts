@@ -4,8 +4,8 @@ import { endpointsFromBinds } from './endpoints.js';
 import { mapHaproxyConfig } from './haproxy/map-config.js';
 import { ConfigError } from '../errors.js';
 import type { Endpoints } from '../types.js';
-import { fixture } from '../../test/unit/helpers/files.js';
-import { mapOptions } from '../../test/unit/helpers/haproxy.js';
+import { fixture } from '../../test/helpers/files.js';
+import { mapOptions } from '../../test/helpers/haproxy.js';
 
 /** Endpoints of a config as a run maps it: `frontend@written-port` for mqtt, mqtts, dashboard. */
 async function endpointsOfText(text: string, file: string): Promise<Record<string, string | undefined>> {
@@ -77,11 +77,11 @@ describe('endpoints from binds', () => {
     });
   });
 
-  test('broken/10: `bind :1883 ssl` in front of 1883 and no plain frontend is the MQTT endpoint (clients meet TLS)', async () => {
-    expect(await endpointsOf('real-world/broken/10-ssl-on-plain-port.cfg')).toMatchObject({
-      mqtt: expect.stringMatching(/@.*:1883$/),
-      mqtts: undefined,
-    });
+  test('broken/10: `bind :1883 ssl` in front of 1883 and no plain frontend is refused, naming the bind line', async () => {
+    const err = await endpointsOf('real-world/broken/10-ssl-on-plain-port.cfg').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).line).toBe(25);
+    expect((err as ConfigError).message).toMatch(/binds the plain MQTT port \(.*:1883, line 25\) with `ssl`/);
   });
 
   test('no frontend can serve plain MQTT: ConfigError naming the file and the fix', async () => {

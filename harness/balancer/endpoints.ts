@@ -82,10 +82,18 @@ export function endpointsFromBinds(
       (c) => c.main.has(M),
       (c) => c.any.has(M),
     ) ??
-    // `bind :1883 ssl` in front of 1883: the user meant the plain port; the clients meet TLS there and say so.
-    pick(tls, (c) => writtenPort(c.bind) === M && c.any.has(M)) ??
     // servers on a port the nodes do not serve (e.g. a 1884 typo): still the MQTT frontend, startup checks name it
     pick(plain, (c) => [...c.main].some((p) => !known(p) && p !== 8083 && p !== 8084));
+  // `bind :1883 ssl` in front of 1883 and no plain frontend: the user meant the plain port. HAProxy holds a plain
+  // CONNECT there until its handshake timeout, so every client would just time out: refuse, naming the bind.
+  const sslOnPlain = mqttC ? undefined : pick(tls, (c) => writtenPort(c.bind) === M && c.any.has(M));
+  if (sslOnPlain)
+    throw new ConfigError(
+      `no plain MQTT frontend: frontend ${sslOnPlain.bind.frontend} binds the plain MQTT port (${sslOnPlain.bind.original ?? sslOnPlain.bind.port}, line ${sslOnPlain.bind.line ?? '?'}) with \`ssl\`, so plain MQTT clients cannot connect to it`,
+      file,
+      sslOnPlain.bind.line,
+      'remove `ssl crt …` from that bind (serve MQTT over TLS on its own frontend, e.g. :8883)',
+    );
   if (!mqttC)
     throw new ConfigError(
       'no frontend can serve plain MQTT: none has a backend whose servers serve port 1883',

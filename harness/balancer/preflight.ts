@@ -4,7 +4,7 @@ import { parseMapEntries, type ExplicitMap } from './address-map.js';
 import { preflightHaproxy } from './haproxy/preflight.js';
 import { preflightTsProxy } from './ts-proxy/preflight.js';
 import { MissingBinaryError } from '../errors.js';
-import { withPreflightTls, type BalancerTls } from '../tls/run-tls.js';
+import { withPreflightTls, type BalancerTls } from '../pki/run-tls.js';
 
 /** `tls`: throw-away files standing in for the run's PKI (profile `tls:`), so certificate paths can be checked too. */
 export type Preflight = (

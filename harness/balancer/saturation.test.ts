@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { haproxyFactsOfText } from '../../test/unit/helpers/haproxy.js';
+import { haproxyFactsOfText } from '../../test/helpers/haproxy.js';
 import { connectLimits, saturationFinding } from './saturation.js';
 
 const cfg = (serverOpts: string, extra = ''): string => `global

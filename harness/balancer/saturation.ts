@@ -4,7 +4,7 @@
  * test ran into, with its line and the numbers.
  */
 import type { Finding } from '../report/summary-types.js';
-import type { BackendFacts, Located } from './facts.js';
+import type { BackendFacts, Located } from '../facts.js';
 
 export interface ConnectLimit {
   /** What the limit is, in the config's words: "maxconn 50 on each of 3 servers". */

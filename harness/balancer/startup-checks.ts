@@ -5,7 +5,7 @@
  */
 import type { BalancerServerState, BalancerView, MappingEntry } from '../types.js';
 import type { Finding } from '../report/summary-types.js';
-import type { BalancerFacts, ServerFacts } from './facts.js';
+import type { BalancerFacts, ServerFacts } from '../facts.js';
 import { delay } from '../util/wait.js';
 import { SERVICE_PORTS } from './balancer.js';
 

@@ -6,14 +6,23 @@
 import { readFileSync } from 'node:fs';
 import type { Profile } from '../profile/schema.js';
 import { parseMapEntries } from './address-map.js';
-import type { BalancerFacts } from './facts.js';
+import type { BalancerFacts } from '../facts.js';
 import { haproxyFacts } from './haproxy/facts.js';
 import { mapHaproxyConfig } from './haproxy/map-config.js';
-import { tsProxyStaticFacts } from './ts-proxy/preflight.js';
+import { dryMapTsProxy } from './ts-proxy/preflight.js';
+import { tsProxyFacts } from './ts-proxy/facts.js';
+import { endpointsFromBinds } from './balancer.js';
+import type { Endpoints } from '../types.js';
 
-type StaticFactsReader = (profile: Profile) => Promise<BalancerFacts>;
+/** What a balancer config says, read without starting it: its facts and its frontends (addresses are placeholders). */
+export interface StaticBalancer {
+  facts: BalancerFacts;
+  endpoints: Endpoints;
+}
 
-async function haproxyStaticFacts(profile: Profile): Promise<BalancerFacts> {
+type StaticReader = (profile: Profile) => Promise<StaticBalancer>;
+
+async function haproxyStatic(profile: Profile): Promise<StaticBalancer> {
   const nodeNames = Array.from({ length: profile.broker.nodes }, (_, i) => `node${i + 1}`);
   let port = 20000;
   const mapped = await mapHaproxyConfig(readFileSync(profile.balancerConfigFile, 'utf8'), profile.balancerConfigFile, {
@@ -23,18 +32,27 @@ async function haproxyStaticFacts(profile: Profile): Promise<BalancerFacts> {
     placeBind: async () => ({ host: '127.0.1.10', port: port++ }),
     statsSocket: '/nonexistent/static-facts.sock',
   });
-  return haproxyFacts(mapped.parsed, mapped.mapping);
+  return {
+    facts: haproxyFacts(mapped.parsed, mapped.mapping),
+    endpoints: endpointsFromBinds(mapped.binds, mapped.mapping),
+  };
 }
 
-export const staticFactsReaders: Record<string, StaticFactsReader> = {
-  haproxy: haproxyStaticFacts,
-  'ts-proxy': (profile) =>
-    tsProxyStaticFacts(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map)),
-};
+async function tsProxyStatic(profile: Profile): Promise<StaticBalancer> {
+  const { balancerConfigFile: file, broker } = profile;
+  const m = await dryMapTsProxy(file, broker.nodes, parseMapEntries(profile.balancer.map));
+  return { facts: tsProxyFacts(m.config, m.mapping, file), endpoints: endpointsFromBinds(m.binds, m.mapping) };
+}
+
+export const staticReaders: Record<string, StaticReader> = { haproxy: haproxyStatic, 'ts-proxy': tsProxyStatic };
+
+/** The profile's balancer config read statically, or undefined when the kind has no static reader or it fails. */
+export async function staticBalancer(profile: Profile): Promise<StaticBalancer | undefined> {
+  const read = staticReaders[profile.balancer.kind];
+  return read ? read(profile).catch(() => undefined) : undefined;
+}
 
 /** The profile's balancer facts, or undefined when the kind has no static reader or the config cannot be read. */
 export async function staticBalancerFacts(profile: Profile): Promise<BalancerFacts | undefined> {
-  const read = staticFactsReaders[profile.balancer.kind];
-  // preflight has already reported an unreadable config with its line; here no facts means "not judged"
-  return read ? read(profile).catch(() => undefined) : undefined;
+  return (await staticBalancer(profile))?.facts;
 }

@@ -75,6 +75,6 @@ export function loadProfileEntries(
 
 /** Everything that can be checked before starting: the balancer config (haproxy -c, mapping) or the external target. */
 export async function preflight(profile: Profile): Promise<void> {
-  if (profile.balancer.kind === 'external') resolveExternalTarget(profile);
+  if (profile.balancer.target) resolveExternalTarget(profile);
   else await preflightProfile(profile);
 }

@@ -2,6 +2,7 @@
  * What `mqtt-lb status` shows, gathered by the keeper: each node (process state, node API, live connections, the
  * last fault injected) and the balancer's view of its servers (state, health check, current/total sessions).
  */
+import { NOT_AVAILABLE_REASONS } from '../external/faults.js';
 import type { BalancerServerState, Deployment, FaultVerb } from '../types.js';
 import type { RunDir } from '../proc/run-dir.js';
 import { procState } from '../proc/identity.js';
@@ -103,7 +104,11 @@ export async function keeperStatus(
 ): Promise<StatusResult> {
   const [nodes, servers] = await Promise.all([
     Promise.all(d.nodes.map((n) => nodeRow(d, d.runDir, n.name, faults))),
-    withTimeout(d.balancerView.servers(), 3000, 'the balancer view').then(
+    withTimeout(
+      d.balancerView?.servers() ?? Promise.reject(new Error(NOT_AVAILABLE_REASONS['balancer-view'])),
+      3000,
+      'the balancer view',
+    ).then(
       (s) => ({ servers: s }),
       (err: Error) => ({ servers: [] as BalancerServerState[], error: err.message }),
     ),

@@ -22,6 +22,7 @@ import { keeperStatus, type FaultRecord } from './keeper-status.js';
 import { validateFault } from './fault-command.js';
 import { startDeployment } from '../deployment.js';
 import { RunDir } from '../proc/run-dir.js';
+import { signalExitCode, STOP_SIGNALS } from '../proc/signals.js';
 import { isConfigError } from '../errors.js';
 import { summarizeDeployment } from '../suite/deployment-summary.js';
 import type { Deployment } from '../types.js';
@@ -118,10 +119,11 @@ async function main(): Promise<void> {
     setCurrent(runId);
     const onSignal = (signal: NodeJS.Signals): void => {
       log(`${signal}: stopping`);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(signalExitCode(signal));
     };
-    // Registered after startDeployment: its own handler (kill every run process) runs first.
-    for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(s, onSignal);
+    // Registered after startDeployment: its own handler (harness/proc/signals.ts: kill every process of the run,
+    // remove its containers, exit 128 + signal) runs first; this one covers deployments without processes (external).
+    for (const s of STOP_SIGNALS) process.on(s, onSignal);
     log(`ready: run ${runId}, control socket ${info.socket}`);
     await tell({ type: 'ready', info });
   } catch (err) {

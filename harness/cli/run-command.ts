@@ -1,4 +1,4 @@
-/** `mqtt-lb run`: profiles → preflight → suites (Jest) → report; exit 0/1/2. */
+/** `mqtt-lb run`: profiles → preflight → suites (Jest) → report; exit 0/1/2, or 128 + signal when stopped by one. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { writeReport, parseSummaryFile, startupErrors } from '../report/index.js
 import { findingLocation } from '../report/finding-text.js';
 import type { Summary } from '../report/summary-types.js';
 import { sweepStaleRuns } from '../proc/sweep.js';
+import { RunSignals } from '../run/stop-run.js';
 import { progress } from '../util/progress.js';
 import { loadProfileEntries, preflight, UsageError } from './args.js';
 import { baselineLines, decideRun } from './run-verdict.js';
@@ -138,21 +139,19 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   const out = path.resolve(values.out!);
   const summaries: Summary[] = [];
-  let child: number | undefined;
-  const onSigint = (): void => {
-    progress('interrupted: stopping the running suite and its deployment…');
-    if (child)
-      setTimeout(() => {
-        const swept = sweepStaleRuns();
-        if (swept.length) progress(`swept ${swept.length} run(s)`);
-        process.exit(130);
-      }, 1500).unref();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  /** Profiles a stop signal cut short or kept from starting: reported as STOP, their suites skipped. */
+  const stopped = new Set<string>();
+  const signals = new RunSignals(newRunId(), progress);
+  progress(`run ${signals.runId}: ${profiles.length} profile(s), report in ${out}`);
+  signals.install();
   const jestArgs = [...progressReporterArgs(), ...(values.t ? ['-t', values.t] : [])];
   for (const [i, profile] of profiles.entries()) {
     const suites = suitesOverride ?? profile.suites;
+    if (signals.signal) {
+      stopped.add(profile.name);
+      summaries.push(skippedSummary(profile, suites, `not run: the run was stopped by ${signals.signal}`));
+      continue;
+    }
     progress(
       `profile ${i + 1}/${profiles.length}: ${profile.name} (${profile.balancer.kind}, ${profile.broker.kind} × ${profile.broker.nodes})`,
     );
@@ -165,10 +164,17 @@ export async function runCommand(argv: string[]): Promise<number> {
           workDir: path.join(out, '.work'),
           runtime: values.runtime,
           jestArgs,
-          onChild: (pid) => (child = pid),
+          env: signals.env,
+          onChild: (pid) => signals.jestStarted(pid),
+        }).catch((err: unknown) => {
+          if (!signals.signal) throw err;
+          stopped.add(profile.name);
+          return skippedSummary(profile, suites, `interrupted by ${signals.signal}`);
         });
+    signals.jestEnded();
     summaries.push(values.t ? explainFilteredSkips(summary, values.t) : summary);
   }
+  await signals.stopped();
   sweepStaleRuns();
   progress('writing the report');
   const { index } = await writeReport(out, summaries, { baseline });
@@ -179,11 +185,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     const bad = verdict.profiles.find((p) => p.profileName === s.run.profileName)?.failed ?? false;
     const startup = startupErrors(s);
     process.stdout.write(
-      `${bad ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms${startup.length ? `, ${startup.length} startup error(s)` : ''})` : ''}\n`,
+      `${stopped.has(s.run.profileName) ? 'STOP' : bad ? 'FAIL' : 'PASS'}  ${s.run.profileName}: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped${s.deployment ? ` (startup ${s.deployment.startup_ms} ms${startup.length ? `, ${startup.length} startup error(s)` : ''})` : ''}
+`,
     );
     for (const f of startup) process.stdout.write(`  startup ERROR ${findingLocation(f) ?? ''}: ${f.title}\n`);
   }
   for (const l of baselineLines(verdict, values.baseline)) process.stdout.write(`${l}\n`);
   process.stdout.write(`report: ${index}\n`);
-  return verdict.code;
+  signals.uninstall();
+  return signals.exitCode ?? verdict.code;
 }

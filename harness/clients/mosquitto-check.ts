@@ -8,6 +8,8 @@ import type { HostPort } from '../types.js';
 import { runMosquittoPub } from '../tls/mosquitto.js';
 import { withTimeout } from '../util/wait.js';
 import { MissingBinaryError } from '../errors.js';
+import { probeConnect } from './connect-probe.js';
+import { ProtocolMismatchError } from './protocol-mismatch.js';
 
 export interface MosquittoCheck {
   pubLines: string[];
@@ -59,7 +61,7 @@ export async function runMosquittoCheck(
   });
   const exited = new Promise<void>((resolve) => sub.once('close', () => resolve()));
   try {
-    await withTimeout(subscribed, timeoutMs, 'mosquitto_sub to subscribe');
+    await withTimeout(subscribed, timeoutMs, 'mosquitto_sub to subscribe').catch(explainFailure(target, tls));
     const pub = await runMosquittoPub({
       host: target.host,
       port: target.port,
@@ -77,4 +79,13 @@ export async function runMosquittoCheck(
   } finally {
     sub.kill('SIGKILL');
   }
+}
+
+/** mosquitto only says "protocol error": on a plain endpoint, find out with one CONNECT what the balancer answers. */
+function explainFailure(target: HostPort, tls: { cafile?: string }): (err: Error) => Promise<never> {
+  return async (err) => {
+    const first = tls.cafile ? undefined : await probeConnect(target);
+    if (first && first.seen !== 'mqtt') throw new ProtocolMismatchError(target, first, err);
+    throw err;
+  };
 }

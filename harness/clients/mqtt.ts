@@ -6,6 +6,9 @@ import net from 'node:net';
 import mqtt, { MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
 import type { HostPort } from '../types.js';
 import { withTimeout } from '../util/wait.js';
+import type { Finding } from '../report/summary-types.js';
+import { FirstBytesSniffer } from './first-bytes-sniffer.js';
+import { isProtocolMismatch, ProtocolMismatchError } from './protocol-mismatch.js';
 
 export interface Received {
   topic: string;
@@ -14,36 +17,74 @@ export interface Received {
   at: number;
 }
 
+/** Explains a connect that met something other than MQTT, from the balancer config (and reports the finding). */
+export interface ConnectDiagnostics {
+  onMismatch(err: ProtocolMismatchError): Finding | undefined;
+}
+
 export class ClientPool {
   private readonly clients = new Set<MqttClient>();
+  /** Set by the suite harness once the deployment runs: turns protocol mismatches into findings naming a config line. */
+  diagnostics?: ConnectDiagnostics;
 
-  /** Connects and resolves after CONNACK; rejects on error/timeout (and ends the client). */
+  /**
+   * Connects and resolves after CONNACK; rejects on error/timeout (and ends the client). When the server answered
+   * with something other than MQTT (HTTP, TLS, a PROXY header) or closed before any byte (without auto-reconnect),
+   * rejects at once with a ProtocolMismatchError saying what came back, explained by `diagnostics` when set.
+   */
   async connect(
     target: HostPort,
     opts: IClientOptions & { localAddress?: string } = {},
     timeoutMs = 10_000,
   ): Promise<MqttClient> {
     const client = this.create(target, { reconnectPeriod: 0, connectTimeout: timeoutMs, ...opts });
+    const sniffer = new FirstBytesSniffer(client.stream);
+    const mismatchOr = (err: Error): Error => {
+      const first = sniffer.result();
+      return first && first.seen !== 'mqtt' ? new ProtocolMismatchError(target, first, err) : err;
+    };
     try {
       await withTimeout(
         new Promise<void>((resolve, reject) => {
-          const onConnect = (): void => {
+          const settle = (): void => {
+            client.off('connect', onConnect);
             client.off('error', onError);
+            client.off('close', onClose);
+          };
+          const onConnect = (): void => {
+            settle();
             resolve();
           };
           const onError = (err: Error): void => {
-            client.off('connect', onConnect);
-            reject(err);
+            settle();
+            reject(mismatchOr(err));
+          };
+          const onClose = (): void => {
+            if (client.options.reconnectPeriod) return; // MQTT.js will retry: wait for CONNACK or the deadline
+            settle();
+            reject(
+              sniffer.received
+                ? mismatchOr(new Error(`${target.host}:${target.port} closed the connection before CONNACK`))
+                : new ProtocolMismatchError(target, undefined),
+            );
           };
           client.once('connect', onConnect);
           client.once('error', onError);
+          client.once('close', onClose);
         }),
         timeoutMs,
         `MQTT CONNACK from ${target.host}:${target.port} (client ${opts.clientId ?? '?'})`,
       );
     } catch (err) {
       client.end(true);
-      throw err;
+      const e = isProtocolMismatch(err) ? err : mismatchOr(err as Error);
+      if (isProtocolMismatch(e)) {
+        const finding = this.diagnostics?.onMismatch(e);
+        if (finding) e.explain(finding);
+      }
+      throw e;
+    } finally {
+      sniffer.stop();
     }
     return client;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { haproxyFactsOfText } from '../../test/unit/helpers/haproxy.js';
+import { haproxyFactsOfText } from '../../test/helpers/haproxy.js';
 import { expectedPlacement } from './placement-expectation.js';
 
 const NODES = ['node1', 'node2', 'node3'];

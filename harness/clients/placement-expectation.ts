@@ -2,7 +2,7 @@
  * Which nodes should receive clients through this balancer config, and how many connections it takes to see
  * each of them at least once: derived from the algorithm, the weights, backup flags and the servers that are UP.
  */
-import type { BalancerFacts, ServerFacts } from '../balancer/facts.js';
+import type { BalancerFacts, ServerFacts } from '../facts.js';
 import type { NodeName } from '../types.js';
 
 export interface PlacementExpectation {

@@ -95,3 +95,11 @@ export async function connectUntilCovered(
   }
   return placed;
 }
+
+/** Names of the MQTT backend's servers the balancer reports UP; undefined when the balancer cannot be asked. */
+export async function upServers(d: Deployment): Promise<Set<string> | undefined> {
+  if (!d.balancerView || !d.balancerFacts) return undefined;
+  const backend = d.balancerFacts.mqttBackend.name;
+  const servers = await d.balancerView.servers();
+  return new Set(servers.filter((s) => s.backend === backend && s.status === 'UP').map((s) => s.name));
+}

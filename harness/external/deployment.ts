@@ -2,13 +2,12 @@
  * `balancer.kind: external`: an existing balancer (the guide's AWS ELB case) and, optionally, the nodes' REST APIs.
  * Nothing is started. The Deployment interface is served from what the profile gives: endpoints from its URLs,
  * nodeApi from the node API URLs, fault verbs from its shell commands (else FaultNotAvailableError). The balancer's
- * view and config facts are unknown (NotAvailableError). Suites skip such tests at collection time with
- * externalSkipReason(profile, needs).
+ * view, config facts and reload are absent; tests that need them are skipped with the reason at collection time
+ * (harness/needs.ts, abilities from harness/external/abilities.ts).
  */
 import path from 'node:path';
 import type {
   BalancerInfo,
-  BalancerView,
   Capabilities,
   Deployment,
   Endpoints,
@@ -17,7 +16,6 @@ import type {
   NodeInfo,
   NodeName,
 } from '../types.js';
-import type { BalancerFacts } from '../balancer/facts.js';
 import type { Profile } from '../profile/schema.js';
 import { HttpNodeApi, type NodeApiAuth } from '../observe/node-api.js';
 import { capabilitiesOf } from '../brokers/capabilities.js';
@@ -25,14 +23,7 @@ import { RunDir, newRunId } from '../proc/run-dir.js';
 import { ConfigError } from '../errors.js';
 import { progress as defaultProgress } from '../util/progress.js';
 import { resolveExternalTarget, type ExternalNode, type ExternalTarget } from './target.js';
-import { notAvailable, runFaultCommand, NotAvailableError, NOT_AVAILABLE_REASONS } from './faults.js';
-
-/** No view into a balancer we do not run: asking for its servers is a NotAvailableError (suites skip). */
-const NO_VIEW: BalancerView = {
-  servers: async () => {
-    throw new NotAvailableError('balancer-view', NOT_AVAILABLE_REASONS['balancer-view']);
-  },
-};
+import { notAvailable, runFaultCommand } from './faults.js';
 
 /** "Node emqx@10.0.0.1 is started" (EMQX and the stand-in answer /status like this). */
 export function brokerNodeFromStatus(body: string): string | undefined {
@@ -79,12 +70,9 @@ function endpointsOf(t: ExternalTarget): Endpoints {
   };
 }
 
+/** No balancer view, facts or reload: the harness does not run this balancer (tests needing them are skipped). */
 export class ExternalDeployment implements Deployment {
   readonly runtime = 'external' as const;
-  readonly balancerView = NO_VIEW;
-  readonly reloadBalancer = async (): Promise<void> => {
-    throw new NotAvailableError('reload', NOT_AVAILABLE_REASONS.reload);
-  };
   private stopped = false;
 
   constructor(
@@ -112,10 +100,6 @@ export class ExternalDeployment implements Deployment {
   /** CA bundle for the mqtts endpoint, when the profile gives one. */
   get ca(): string | undefined {
     return this.target.ca;
-  }
-
-  get balancerFacts(): BalancerFacts {
-    throw new NotAvailableError('balancer-facts', NOT_AVAILABLE_REASONS['balancer-facts']);
   }
 
   nodeApi(node: NodeName): NodeApi {
@@ -152,6 +136,7 @@ export async function startExternalDeployment(
   const apis = new Map<string, NodeApi>(target.nodes.map((n) => [n.name, new HttpNodeApi(n.api, auth)]));
   const nodes = await Promise.all(target.nodes.map((n) => describeNode(n, apis.get(n.name)!, profile.file)));
   let version = 'unknown';
+  // The version stays as it is when the node API does not answer.
   if (nodes.length)
     version =
       (
@@ -159,8 +144,7 @@ export async function startExternalDeployment(
           .get(nodes[0]!.name)!
           .nodes()
           .catch(() => [])
-      ) // version stays 'unknown' when the node API does not answer
-      [0]?.version ?? version;
+      )[0]?.version ?? version;
   const base = capabilitiesOf(profile.broker.kind);
   const capabilities: Capabilities = {
     ...base,

@@ -1,10 +1,9 @@
 /**
  * Fault verbs on an external target: the harness cannot signal processes it did not start, so a verb works only
  * when the profile gives a shell command for it (`balancer.target.faults.kill: "ssh … systemctl kill emqx"`).
- * Suites decide at collection time with `faultSkipReason(profile, verbs)` and skip with that reason.
+ * Suites decide at collection time with `unmet(needs, abilities)` (harness/needs.ts, external/abilities.ts).
  */
 import { spawn } from 'node:child_process';
-import type { Profile } from '../profile/schema.js';
 import type { FaultVerb } from '../types.js';
 
 /** What a test may need from a deployment that an external target can lack. */
@@ -30,7 +29,7 @@ export function isNotAvailable(err: unknown): err is NotAvailableError {
   return err instanceof NotAvailableError;
 }
 
-function missingVerbReason(verbs: readonly string[]): string {
+export function missingVerbReason(verbs: readonly string[]): string {
   const list = verbs.join(', ');
   return `fault verb${verbs.length === 1 ? '' : 's'} ${list} not available on the external target: the profile gives no balancer.target.faults.${verbs[0]} command (the harness does not control those nodes)`;
 }
@@ -41,24 +40,6 @@ export const NOT_AVAILABLE_REASONS: Record<Exclude<ExternalNeed, FaultVerb>, str
     "the external balancer's config is unknown to the harness (no algorithm, weights, health checks or timeouts to check against)",
   'balancer-view': "the external balancer's server states are not visible to the harness (no runtime/admin API)",
 };
-
-/**
- * A skip reason when the profile's deployment cannot provide everything in `needs`, else false. Deployments the
- * harness starts (local, docker) provide everything. Use at collection time: `h.testUnless(externalSkipReason(h.profile, ['kill', 'balancer-view']), …)`.
- */
-export function externalSkipReason(profile: Profile, needs: readonly ExternalNeed[]): string | false {
-  if (profile.balancer.kind !== 'external') return false;
-  const commands = profile.balancer.target?.faults ?? {};
-  const verbs = needs.filter((n): n is FaultVerb => !(n in NOT_AVAILABLE_REASONS) && !commands[n as FaultVerb]);
-  if (verbs.length) return missingVerbReason(verbs);
-  const other = needs.find((n): n is Exclude<ExternalNeed, FaultVerb> => n in NOT_AVAILABLE_REASONS);
-  return other ? NOT_AVAILABLE_REASONS[other] : false;
-}
-
-/** Fault verbs only: `externalSkipReason` for verbs. */
-export function faultSkipReason(profile: Profile, verbs: readonly FaultVerb[]): string | false {
-  return externalSkipReason(profile, verbs);
-}
 
 export function notAvailable(verb: FaultVerb): FaultNotAvailableError {
   return new FaultNotAvailableError(verb, missingVerbReason([verb]));

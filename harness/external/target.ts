@@ -79,8 +79,7 @@ function parseUrl(raw: string, key: string, schemes: string[], file: string): Ho
 export function resolveExternalTarget(profile: Profile, env: NodeJS.ProcessEnv = process.env): ExternalTarget {
   const t = profile.balancer.target;
   const file = profile.file;
-  if (profile.balancer.kind !== 'external' || !t)
-    throw new ConfigError('balancer.target is only read for balancer.kind external', file);
+  if (!t) throw new ConfigError('balancer.target is only read for balancer.kind external', file);
   const x = (v: string, key: string): string => expandEnv(v, `balancer.target.${key}`, file, env);
   const hp = (v: string, key: string, schemes: string[]) => {
     const { host, port } = parseUrl(x(v, key), `balancer.target.${key}`, schemes, file);

@@ -3,7 +3,7 @@
  * the balancer marks a crashed or hung node DOWN (with the formula and the line), and the findings that
  * explain a slow or missing detection with the remedy. Balancer-neutral: only BalancerFacts.
  */
-import type { BalancerFacts, HealthCheckFacts, Located, ServerFacts } from '../balancer/facts.js';
+import type { BalancerFacts, HealthCheckFacts, Located, ServerFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 
 export type FaultMode = 'crash' | 'hang';

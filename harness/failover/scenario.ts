@@ -3,7 +3,7 @@
  * observers (balancer view at 10 Hz, per-node counts), the fleet and the steady stream, injects the
  * fault with a timestamp, waits (bounded) for detection and reconnects, and undoes the fault at the end.
  */
-import type { Deployment, FaultVerb, NodeName } from '../types.js';
+import type { BalancedDeployment, FaultVerb, NodeName } from '../types.js';
 import type { ClientPool } from '../clients/mqtt.js';
 import type { FailoverThresholds } from './thresholds.js';
 import type { FailoverMetrics } from '../report/summary-types.js';
@@ -17,7 +17,7 @@ import { riseBound, seconds } from './check-facts.js';
 import { waitFor } from '../util/wait.js';
 
 export interface ScenarioContext {
-  deployment: Deployment;
+  deployment: BalancedDeployment;
   pool: ClientPool;
   thresholds: FailoverThresholds;
   /** Unique per suite run, part of every client id and topic. */
@@ -38,7 +38,7 @@ export interface FailoverScenarioDef extends ScenarioDef<FailoverScenario, Failo
 const UNDO: Partial<Record<FaultVerb, FaultVerb>> = { kill: 'restart', stop: 'restart', pause: 'resume' };
 
 /** Bounded wait until every server of the MQTT backend is in rotation; false when the bound passed. */
-export async function waitAllInRotation(d: Deployment, capMs: number): Promise<boolean> {
+export async function waitAllInRotation(d: BalancedDeployment, capMs: number): Promise<boolean> {
   const check = d.balancerFacts.mqttBackend.servers[0]?.check;
   const bound = Math.min(capMs, (check ? riseBound(check).worstMs : 0) + 3000);
   const backend = d.balancerFacts.mqttBackend.name;

@@ -10,7 +10,7 @@ import { connectPlaced } from '../clients/placement.js';
 import type { FailoverScenario } from './scenario.js';
 import type { FleetMember } from './fleet.js';
 import type { FailoverThresholds } from './thresholds.js';
-import type { BalancerFacts } from '../balancer/facts.js';
+import type { BalancerFacts } from '../facts.js';
 import { describeAttempts, type AttemptSummary } from './measure.js';
 import { detectionBound, serverOf, type FaultMode } from './check-facts.js';
 import { detectionWindowMs } from './windows.js';

@@ -1,7 +1,10 @@
 /**
- * Failover thresholds and parameters (profile `thresholds.failover.*`), with defaults that a
- * reasonable production config meets (fixtures/haproxy/production: HTTP check, inter 1s fall 2 rise 2).
+ * Failover thresholds and parameters (profile `thresholds.failover.*`): one zod schema (snake_case as written in
+ * YAML, with defaults that a reasonable production config meets: fixtures/haproxy/production, HTTP check, inter 1s
+ * fall 2 rise 2), referenced from the profile schema so a typo is refused at its file:line.
  */
+import { z } from 'zod';
+import { parseThresholds } from '../suite/threshold-parse.js';
 
 export interface FailoverThresholds {
   /** Crash or graceful stop → balancer marks the node DOWN. */
@@ -44,37 +47,53 @@ export const FAILOVER_DEFAULTS: FailoverThresholds = {
   connectTimeoutMs: 3000,
 };
 
-/** Profile key (snake_case, as written in YAML) for each field. */
-const KEYS: Record<keyof FailoverThresholds, string> = {
-  detectionMs: 'detection_ms',
-  hangDetectionMs: 'hang_detection_ms',
-  reconnectAllMs: 'reconnect_all_ms',
-  returnMs: 'return_ms',
-  qos1Lost: 'qos1_lost',
-  capMs: 'cap_ms',
-  clients: 'clients',
-  publishers: 'publishers',
-  subscribers: 'subscribers',
-  ratePerQos: 'rate_per_qos',
-  keepaliveS: 'keepalive_s',
-  reconnectPeriodMs: 'reconnect_period_ms',
-  connectTimeoutMs: 'connect_timeout_ms',
-};
+const MESSAGE = 'must be a non-negative number';
+const nonNegative = (fallback: number) =>
+  z.number({ error: MESSAGE }).min(0, { error: MESSAGE }).refine(Number.isFinite, { error: MESSAGE }).default(fallback);
 
-/** Reads `thresholds.failover` of a profile; unknown keys and wrong types are refused with the key. */
+/** `thresholds.failover` as written in the profile (snake_case), with the defaults. */
+export const failoverSchema = z
+  .object({
+    detection_ms: nonNegative(FAILOVER_DEFAULTS.detectionMs),
+    hang_detection_ms: nonNegative(FAILOVER_DEFAULTS.hangDetectionMs),
+    reconnect_all_ms: nonNegative(FAILOVER_DEFAULTS.reconnectAllMs),
+    return_ms: nonNegative(FAILOVER_DEFAULTS.returnMs),
+    qos1_lost: nonNegative(FAILOVER_DEFAULTS.qos1Lost),
+    cap_ms: nonNegative(FAILOVER_DEFAULTS.capMs),
+    clients: nonNegative(FAILOVER_DEFAULTS.clients),
+    publishers: nonNegative(FAILOVER_DEFAULTS.publishers),
+    subscribers: nonNegative(FAILOVER_DEFAULTS.subscribers),
+    rate_per_qos: nonNegative(FAILOVER_DEFAULTS.ratePerQos),
+    keepalive_s: nonNegative(FAILOVER_DEFAULTS.keepaliveS),
+    reconnect_period_ms: nonNegative(FAILOVER_DEFAULTS.reconnectPeriodMs),
+    connect_timeout_ms: nonNegative(FAILOVER_DEFAULTS.connectTimeoutMs),
+  })
+  .strict()
+  .refine((t) => t.publishers + t.subscribers <= t.clients, {
+    error: (i) => {
+      const t = i.input as { publishers: number; subscribers: number; clients: number };
+      return `publishers + subscribers (${t.publishers + t.subscribers}) exceed clients (${t.clients})`;
+    },
+  });
+
+export type FailoverThresholdsInput = z.input<typeof failoverSchema>;
+
+/** Reads `thresholds.failover` (raw or already schema-parsed); unknown keys and wrong types are refused with the key. */
 export function failoverThresholds(raw: Record<string, unknown> | undefined): FailoverThresholds {
-  const out = { ...FAILOVER_DEFAULTS };
-  const known = new Map(Object.entries(KEYS).map(([field, key]) => [key, field as keyof FailoverThresholds]));
-  for (const [key, v] of Object.entries(raw ?? {})) {
-    const field = known.get(key);
-    if (!field) throw new Error(`thresholds.failover.${key}: unknown key (known: ${[...known.keys()].join(', ')})`);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-      throw new Error(`thresholds.failover.${key} must be a non-negative number, got ${JSON.stringify(v)}`);
-    out[field] = v;
-  }
-  if (out.publishers + out.subscribers > out.clients)
-    throw new Error(
-      `thresholds.failover: publishers + subscribers (${out.publishers + out.subscribers}) exceed clients (${out.clients})`,
-    );
-  return out;
+  const t = parseThresholds('failover', failoverSchema, raw);
+  return {
+    detectionMs: t.detection_ms,
+    hangDetectionMs: t.hang_detection_ms,
+    reconnectAllMs: t.reconnect_all_ms,
+    returnMs: t.return_ms,
+    qos1Lost: t.qos1_lost,
+    capMs: t.cap_ms,
+    clients: t.clients,
+    publishers: t.publishers,
+    subscribers: t.subscribers,
+    ratePerQos: t.rate_per_qos,
+    keepaliveS: t.keepalive_s,
+    reconnectPeriodMs: t.reconnect_period_ms,
+    connectTimeoutMs: t.connect_timeout_ms,
+  };
 }

@@ -2,7 +2,7 @@
  * Pass/fail of a scenario's figures against the thresholds, each failure with the finding that
  * explains it in config terms. A verdict is data: the suite attaches the findings and fails on problems.
  */
-import type { BalancerFacts, ServerFacts } from '../balancer/facts.js';
+import type { BalancerFacts, ServerFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 import { detectionFinding, seconds, worstCaseFinding, type FaultMode } from './check-facts.js';
 import { spread } from './measure.js';

@@ -2,7 +2,7 @@
  * Expected shares per node, derived — never hard-coded — from what the balancer config says
  * (algorithm, per-server weights, with their lines) and which servers the balancer reports UP.
  */
-import type { BackendFacts } from '../balancer/facts.js';
+import type { BackendFacts } from '../facts.js';
 import type { BalancerServerState } from '../types.js';
 import { normalizeShares, type Shares } from './stats.js';
 

@@ -1,7 +1,7 @@
 /**
  * Fairness findings: what was observed, why in config terms (the line), and the remedy.
  */
-import type { BackendFacts, BalancerFacts } from '../balancer/facts.js';
+import type { BackendFacts, BalancerFacts } from '../facts.js';
 import { saturationFinding } from '../balancer/saturation.js';
 import type { Finding } from '../report/summary-types.js';
 import { formatShares, type ExpectedShares } from './expected.js';

@@ -68,8 +68,8 @@ export async function waitForPlacement(
 
 /** The balancer's current connections per node on the MQTT backend (`scur` for HAProxy). */
 export async function balancerCounts(d: Deployment): Promise<Counts | undefined> {
-  const backend = d.balancerFacts.mqttBackend.name;
-  const servers = await d.balancerView.servers().catch(() => undefined); // view unavailable: no cross-check
+  const backend = d.balancerFacts?.mqttBackend.name;
+  const servers = await d.balancerView?.servers().catch(() => undefined); // view unavailable: no cross-check
   if (!servers) return undefined;
   const counts: Counts = {};
   for (const s of servers) if (s.backend === backend && s.node) counts[s.node] = s.current;

@@ -40,10 +40,10 @@ export interface RebalanceResult {
 }
 
 async function waitUp(d: Deployment, node: string): Promise<void> {
-  const backend = d.balancerFacts.mqttBackend.name;
+  const backend = d.balancerFacts?.mqttBackend.name;
   await waitFor(
     async () => {
-      const servers = (await d.balancerView.servers()).filter((s) => s.backend === backend && s.node === node);
+      const servers = ((await d.balancerView?.servers()) ?? []).filter((s) => s.backend === backend && s.node === node);
       if (servers.length === 0) return (await d.nodeApi(node).status()).ok;
       return servers.every((s) => s.status === 'UP');
     },

@@ -1,7 +1,7 @@
 /**
  * Findings of the affinity, stickiness, churn and rebalance scenarios.
  */
-import type { BackendFacts } from '../balancer/facts.js';
+import type { BackendFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 import { formatCounts } from './evaluate.js';
 import type { Counts } from './stats.js';

@@ -1,5 +1,6 @@
 /**
- * The fairness suite's parameters and thresholds, from the profile's `thresholds.fairness` (all optional):
+ * The fairness suite's parameters and thresholds: `thresholds.fairness` in the profile (all optional), one zod
+ * schema referenced from the profile schema so a typo is refused at its file:line.
  *
  *   clients: 300               clients per spread scenario
  *   concurrency: 20            connects in flight
@@ -13,12 +14,14 @@
  *   churn_clients: 90          live population during churn
  *   churn_lifetime_ms: [300, 3000]
  *   rebalance_clients: 150     clients before the node is killed
- *   rebalance_new_clients: 75  clients connected after it is back
+ *   rebalance_new_clients: 75  clients connected after it is back (default: half of rebalance_clients)
  *   rebalance_observe_s: 3     how long the remaining imbalance is watched
  *   rebalance_jain_min:        optional: fail the rebalance scenario below this Jain index
  */
+import { z } from 'zod';
 import { MAX_SOURCE_ADDRESSES } from './connect.js';
 import type { Criteria } from './evaluate.js';
+import { parseThresholds } from '../suite/threshold-parse.js';
 
 export interface FairnessSettings {
   clients: number;
@@ -32,51 +35,75 @@ export interface FairnessSettings {
   rebalance: { clients: number; newClients: number; observeMs: number; jainMin?: number };
 }
 
+const inRange = (min: number, max: number) => {
+  const error = `: expected a number in [${min}, ${max}]`;
+  return z.number({ error }).min(min, { error }).max(max, { error });
+};
+
+/** `thresholds.fairness` as written in the profile (snake_case), with the defaults. */
+export const fairnessSchema = z
+  .object({
+    clients: inRange(3, 5000).default(300),
+    concurrency: inRange(1, 200).default(20),
+    jain_min: inRange(0, 1).default(0.98),
+    p_min: inRange(0, 1).default(0.001),
+    intended_shares: z
+      .union([z.literal('even'), z.record(z.string(), z.number().min(0))], {
+        error: ': expected "even" or { node1: <share>, … }',
+      })
+      .optional(),
+    source_addresses: inRange(1, MAX_SOURCE_ADDRESSES).default(250),
+    affinity_rounds: inRange(2, 20).default(3),
+    stickiness_ids: inRange(3, 500).default(30),
+    churn_s: inRange(1, 120).default(8),
+    churn_clients: inRange(3, 2000).default(90),
+    churn_lifetime_ms: z
+      .tuple([z.number().positive(), z.number().positive()], { error: ': expected [min, max] in ms' })
+      .refine(([a, b]) => a <= b, { error: ': expected [min, max] in ms (min ≤ max)' })
+      .default([300, 3000]),
+    rebalance_clients: inRange(3, 2000).default(150),
+    rebalance_new_clients: inRange(1, 2000).optional(),
+    rebalance_observe_s: inRange(0, 120).default(3),
+    rebalance_jain_min: z
+      .number({ error: ': expected a number in (0, 1]' })
+      .gt(0, { error: ': expected a number in (0, 1]' })
+      .max(1, { error: ': expected a number in (0, 1]' })
+      .optional(),
+  })
+  .strict();
+
+export type FairnessThresholds = z.output<typeof fairnessSchema>;
+
 type Threshold = <T>(key: string, fallback: T) => T;
 
-function num(threshold: Threshold, key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const v = threshold<unknown>(key, fallback);
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
-    throw new Error(`thresholds.fairness.${key}: expected a number in [${min}, ${max}], got ${JSON.stringify(v)}`);
-  return v;
-}
-
-export function fairnessSettings(threshold: Threshold): FairnessSettings {
-  const lifetime = threshold<unknown>('churn_lifetime_ms', [300, 3000]);
-  if (
-    !Array.isArray(lifetime) ||
-    lifetime.length !== 2 ||
-    !lifetime.every((x) => typeof x === 'number' && x > 0) ||
-    lifetime[0] > lifetime[1]
-  ) {
-    throw new Error(
-      `thresholds.fairness.churn_lifetime_ms: expected [min, max] in ms, got ${JSON.stringify(lifetime)}`,
-    );
-  }
-  const rebalanceJain = threshold<unknown>('rebalance_jain_min', undefined);
-  if (rebalanceJain !== undefined && (typeof rebalanceJain !== 'number' || rebalanceJain <= 0 || rebalanceJain > 1))
-    throw new Error(
-      `thresholds.fairness.rebalance_jain_min: expected a number in (0, 1], got ${JSON.stringify(rebalanceJain)}`,
-    );
-  const rebalanceClients = num(threshold, 'rebalance_clients', 150, 3, 2000);
+/**
+ * The suite's settings from `thresholds.fairness`: either the section itself (raw or schema-parsed) or, as before,
+ * a `(key, fallback) => value` reader such as `h.threshold`. Wrong values are refused naming the key.
+ */
+export function fairnessSettings(source: Threshold | Record<string, unknown> | undefined): FairnessSettings {
+  let raw: Record<string, unknown> | undefined;
+  if (typeof source === 'function') {
+    raw = {};
+    for (const key of Object.keys(fairnessSchema.shape)) {
+      const v = source<unknown>(key, undefined);
+      if (v !== undefined) raw[key] = v;
+    }
+  } else raw = source;
+  const t = parseThresholds('fairness', fairnessSchema, raw);
   return {
-    clients: num(threshold, 'clients', 300, 3, 5000),
-    concurrency: num(threshold, 'concurrency', 20, 1, 200),
-    criteria: { jainMin: num(threshold, 'jain_min', 0.98, 0, 1), pMin: num(threshold, 'p_min', 0.001, 0, 1) },
-    intendedShares: threshold<unknown>('intended_shares', undefined),
-    sourceAddresses: num(threshold, 'source_addresses', 250, 1, MAX_SOURCE_ADDRESSES),
-    affinityRounds: num(threshold, 'affinity_rounds', 3, 2, 20),
-    stickinessIds: num(threshold, 'stickiness_ids', 30, 3, 500),
-    churn: {
-      durationMs: num(threshold, 'churn_s', 8, 1, 120) * 1000,
-      clients: num(threshold, 'churn_clients', 90, 3, 2000),
-      lifetimeMs: lifetime as [number, number],
-    },
+    clients: t.clients,
+    concurrency: t.concurrency,
+    criteria: { jainMin: t.jain_min, pMin: t.p_min },
+    intendedShares: t.intended_shares,
+    sourceAddresses: t.source_addresses,
+    affinityRounds: t.affinity_rounds,
+    stickinessIds: t.stickiness_ids,
+    churn: { durationMs: t.churn_s * 1000, clients: t.churn_clients, lifetimeMs: t.churn_lifetime_ms },
     rebalance: {
-      clients: rebalanceClients,
-      newClients: num(threshold, 'rebalance_new_clients', Math.round(rebalanceClients / 2), 1, 2000),
-      observeMs: num(threshold, 'rebalance_observe_s', 3, 0, 120) * 1000,
-      jainMin: rebalanceJain as number | undefined,
+      clients: t.rebalance_clients,
+      newClients: t.rebalance_new_clients ?? Math.round(t.rebalance_clients / 2),
+      observeMs: t.rebalance_observe_s * 1000,
+      jainMin: t.rebalance_jain_min,
     },
   };
 }

@@ -2,7 +2,7 @@
  * Findings of the dynamic keepalive check: which idle clients were cut, when, and what in the config
  * explains it.
  */
-import type { Located } from '../balancer/facts.js';
+import type { Located } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 import type { Cut } from './idle-watch.js';
 import type { IdlePlan } from './plan.js';
@@ -14,7 +14,7 @@ export function idleCuts(
   total: number,
   plan: IdlePlan,
   effective: Located<number> | undefined,
-  file: string,
+  file: string | undefined,
 ): Finding {
   const times = cuts.map((c) => c.afterMs).sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)]!;

@@ -6,7 +6,7 @@
  * be the first to cut. EMQX's guide asks for > 1.2 × keepalive; `thresholds.keepalive.factor: 1.2`
  * applies that rule instead.
  */
-import type { Located, TimeoutFacts } from '../balancer/facts.js';
+import type { Located, TimeoutFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 
 export const DEFAULT_FACTOR = 1.5;

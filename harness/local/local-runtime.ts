@@ -12,7 +12,7 @@ import { acquireBlock, type LoopbackBlock } from '../net/loopback-block.js';
 import { startRedis, redisCommand, type RedisHandle } from './redis.js';
 import { LocalStandinNode } from './standin-node.js';
 import { HttpNodeApi } from '../observe/node-api.js';
-import { STANDIN_CAPABILITIES } from '../../standin/capabilities.js';
+import { STANDIN_CAPABILITIES } from '../brokers/capabilities.js';
 import { projectRoot } from '../util/project-root.js';
 import { ConfigError } from '../errors.js';
 import type { RunDir } from '../proc/run-dir.js';

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
-import { RUN_ID_ENV, signalGroup, isAlive } from './identity.js';
+import { PARENT_RUN_ID_ENV, RUN_ID_ENV, signalGroup, isAlive } from './identity.js';
 import type { RunDir } from './run-dir.js';
 import { MissingBinaryError } from '../errors.js';
 import { TimeoutError, waitFor } from '../util/wait.js';
@@ -23,6 +23,12 @@ export interface ChildSpec {
 }
 
 const SETPRIV = '/usr/bin/setpriv';
+
+/** `command args` run through setpriv so the kernel SIGKILLs it when this process dies (as is without setpriv). */
+export function withParentDeathSignal(command: string, args: string[]): { command: string; args: string[] } {
+  if (!existsSync(SETPRIV)) return { command, args };
+  return { command: SETPRIV, args: ['--pdeathsig', 'KILL', '--', command, ...args] };
+}
 
 export class ManagedProcess {
   private child: ChildProcess | undefined;
@@ -58,7 +64,7 @@ export class ManagedProcess {
     const child = spawn(command, args, {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...this.spec.env, [RUN_ID_ENV]: this.runDir.runId },
+      env: { ...process.env, ...this.spec.env, ...this.runIdEnv() },
     });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
@@ -99,10 +105,15 @@ export class ManagedProcess {
     });
   }
 
+  /** This deployment's run id, and the enclosing run's (the `mqtt-lb run` whose Jest child started it) if any. */
+  private runIdEnv(): Record<string, string> {
+    const enclosing = process.env[RUN_ID_ENV];
+    const own = this.runDir.runId;
+    return { [RUN_ID_ENV]: own, ...(enclosing && enclosing !== own ? { [PARENT_RUN_ID_ENV]: enclosing } : {}) };
+  }
+
   private wrapped(): { command: string; args: string[] } {
-    if (this.spec.dieWithParent !== false && existsSync(SETPRIV)) {
-      return { command: SETPRIV, args: ['--pdeathsig', 'KILL', '--', this.spec.command, ...this.spec.args] };
-    }
+    if (this.spec.dieWithParent !== false) return withParentDeathSignal(this.spec.command, this.spec.args);
     return { command: this.spec.command, args: this.spec.args };
   }
 

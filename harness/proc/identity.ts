@@ -2,9 +2,15 @@
  * Process identity checks through /proc, so the harness only ever signals processes it started:
  * each child carries MQTT_LB_RUN_ID=<runId> in its environment.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export const RUN_ID_ENV = 'MQTT_LB_RUN_ID';
+/**
+ * The enclosing run of a deployment process: an `mqtt-lb run` gives its Jest child (and so everything that child
+ * starts) MQTT_LB_RUN_ID=<the run's id>; a deployment started there gives its own processes MQTT_LB_RUN_ID=<the
+ * deployment's id> and MQTT_LB_PARENT_RUN_ID=<the run's id>, so both ids find them.
+ */
+export const PARENT_RUN_ID_ENV = 'MQTT_LB_PARENT_RUN_ID';
 
 export function isAlive(pid: number): boolean {
   try {
@@ -20,6 +26,24 @@ export function belongsToRun(pid: number, runId: string): boolean {
   try {
     const env = readFileSync(`/proc/${pid}/environ`, 'latin1');
     return env.split('\0').includes(`${RUN_ID_ENV}=${runId}`);
+  } catch {
+    return false;
+  }
+}
+
+/** Pids of live (non-zombie) processes other than this one whose MQTT_LB_RUN_ID or MQTT_LB_PARENT_RUN_ID is `runId`. */
+export function processesOfRun(runId: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+    .map(Number)
+    .filter((pid) => carriesRun(pid, runId) && procState(pid) !== 'Z');
+}
+
+/** True when `pid` carries `runId` as its MQTT_LB_RUN_ID or MQTT_LB_PARENT_RUN_ID. */
+export function carriesRun(pid: number, runId: string): boolean {
+  try {
+    const env = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+    return env.includes(`${RUN_ID_ENV}=${runId}`) || env.includes(`${PARENT_RUN_ID_ENV}=${runId}`);
   } catch {
     return false;
   }

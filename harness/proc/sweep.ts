@@ -2,7 +2,9 @@
  * Cleanup of runs: stop the processes of a run (by its pid files, only processes proven to belong
  * to it), and sweep leftovers of runs whose owner died (crash, SIGKILL, power loss).
  */
-import { listRunDirs, type RunDir } from './run-dir.js';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { listRunDirs, stateRoot, type RunDir } from './run-dir.js';
 import { belongsToRun, isAlive, signalGroup } from './identity.js';
 
 /** SIGKILLs every recorded process group of the run (synchronous: usable from signal handlers). */
@@ -18,6 +20,19 @@ export function killRunProcessesSync(run: RunDir): number {
   return killed;
 }
 
+/** Removes the loopback block locks (harness/net/loopback-block.ts) still naming `runId`. */
+function removeBlockLocks(runId: string): void {
+  const dir = path.join(stateRoot(), 'blocks');
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) {
+    try {
+      if (readFileSync(path.join(dir, f), 'utf8').trim() === runId) rmSync(path.join(dir, f), { force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}
+
 /** Removes leftovers of runs whose owner process is gone; returns the run ids swept. */
 export function sweepStaleRuns(): string[] {
   const swept: string[] = [];
@@ -27,6 +42,7 @@ export function sweepStaleRuns(): string[] {
     if (owner?.pid === process.pid) continue;
     killRunProcessesSync(run);
     run.remove();
+    removeBlockLocks(run.runId);
     swept.push(run.runId);
   }
   return swept;

@@ -75,7 +75,7 @@ export function loadProfile(file: string, overrides: { runtime?: string } = {}):
     );
   }
   const name = parsed.data.name ?? path.basename(abs).replace(/\.ya?ml$/, '');
-  if (parsed.data.balancer.kind === 'external') return { ...parsed.data, file: abs, balancerConfigFile: '', name };
+  if (!parsed.data.balancer.config) return { ...parsed.data, file: abs, balancerConfigFile: '', name };
   const balancerConfigFile = path.resolve(path.dirname(abs), parsed.data.balancer.config!);
   if (!existsSync(balancerConfigFile)) {
     throw new ConfigError(

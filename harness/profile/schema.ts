@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { tlsSchema } from './tls-schema.js';
+import { suiteThresholds } from '../suite/thresholds.js';
 
 export const SUITES = ['pubsub', 'tls', 'failover', 'fairness', 'keepalive'] as const;
 export type SuiteName = (typeof SUITES)[number];
@@ -95,8 +96,8 @@ export const profileSchema = z
           ctx.addIssue({ code: 'custom', path: ['target'], message: 'target is only for kind external' });
       }),
     suites: z.array(z.enum(SUITES)).min(1).default(['pubsub']),
-    /** Per-suite thresholds and parameters; each suite documents and validates its own keys. */
-    thresholds: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    /** Per-suite thresholds and parameters: one schema per suite (harness/suite/thresholds.ts), unknown keys refused. */
+    thresholds: suiteThresholds.prefault({}),
     clients: z
       .object({ keepalive_s: z.number().int().positive().default(60) })
       .strict()

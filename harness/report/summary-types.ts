@@ -5,19 +5,8 @@
 
 export type TestStatus = 'passed' | 'failed' | 'skipped';
 
-export interface Finding {
-  /** 'error' fails the test, 'warning' is shown but does not fail, 'info' is context. */
-  severity: 'error' | 'warning' | 'info';
-  /** What was observed, in one sentence. */
-  title: string;
-  /** Why: usually a config line and what it means. */
-  detail?: string;
-  /** The config file and 1-based line the finding is about, when there is one. */
-  file?: string;
-  line?: number;
-  /** What to change. */
-  remedy?: string;
-}
+export type { Finding } from '../finding.js';
+import type { Finding } from '../finding.js';
 
 export interface TestResult {
   name: string;

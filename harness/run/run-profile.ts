@@ -12,8 +12,10 @@ import type { Summary } from '../report/summary-types.js';
 import { mergeResults, readRecords, type JestJson } from './merge.js';
 import { projectRoot } from '../util/project-root.js';
 import { newRunId } from '../proc/run-dir.js';
+import { withParentDeathSignal } from '../proc/child.js';
 import { progress } from '../util/progress.js';
 import { runStopReason, watchRunStop } from '../suite/run-stop.js';
+import { buildRunPlan, RUN_PLAN_ENV, writeRunPlan } from '../suite/plan.js';
 
 export interface RunProfileOptions {
   suites: SuiteName[];
@@ -21,6 +23,9 @@ export interface RunProfileOptions {
   runtime?: string;
   /** Extra Jest CLI args (e.g. -t <pattern>). */
   jestArgs?: string[];
+  /** Extra environment for the Jest child (the CLI passes the run's MQTT_LB_RUN_ID). */
+  env?: Record<string, string>;
+  /** The Jest child's pid, which is also its process group (see harness/run/stop-run.ts). */
   onChild?: (pid: number) => void;
 }
 
@@ -38,6 +43,9 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
   const recordsDir = path.join(opts.workDir, 'records', profile.name);
   rmSync(recordsDir, { recursive: true, force: true });
   mkdirSync(recordsDir, { recursive: true });
+  // The run plan: the profile as resolved here (CLI overrides applied), read by every suite instead of the YAML.
+  const plan = await buildRunPlan(profile, { runId, resultsDir: recordsDir });
+  const planFile = writeRunPlan(plan, path.join(opts.workDir, `plan-${profile.name}.json`));
   const jestOut = path.join(opts.workDir, `jest-${profile.name}.json`);
   rmSync(jestOut, { force: true });
   const unavailable: Record<string, string> = {};
@@ -72,22 +80,30 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
     ];
     progress(`profile ${profile.name}: running ${opts.suites.join(', ')}`);
     const code = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, args, {
+      // Its own process group (a signal reaches it only through the CLI, which stops the whole group), and dead
+      // with the CLI even when that is SIGKILLed.
+      const jestCommand = withParentDeathSignal(process.execPath, args);
+      const child = spawn(jestCommand.command, jestCommand.args, {
         cwd: projectRoot(),
+        detached: true,
         stdio: ['ignore', 'inherit', 'inherit'],
         env: {
           ...process.env,
+          ...opts.env,
           NODE_NO_WARNINGS: '1',
-          MQTT_LB_PROFILE: profile.file,
-          MQTT_LB_RESULTS_DIR: recordsDir,
-          ...(opts.runtime ? { MQTT_LB_RUNTIME: opts.runtime } : {}),
+          [RUN_PLAN_ENV]: planFile,
         },
       });
       opts.onChild?.(child.pid!);
       // A balancer with no UP server stops the run: the remaining suites would only fail the same way.
       const stopWatch = watchRunStop(recordsDir, function onRunStopped(reason) {
         process.stderr.write(`[mqtt-lb] run stopped: ${reason}\n`);
-        child.kill('SIGTERM');
+        // The whole group: Jest and anything it started (its deployments also die with it by their death signal).
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          child.kill('SIGTERM'); // the group is gone already or was never formed
+        }
       });
       child.once('exit', (c, signal) => {
         stopWatch();

@@ -1,33 +1,52 @@
 /**
  * The harness API for suites: one deployment per suite file (started in beforeAll, stopped in
  * afterAll, so a fault-injecting suite never shares a deployment), an MQTT client pool, findings,
- * metrics, and tests skipped with a reason when the backend lacks a capability.
+ * metrics, and tests declared with what they need (skipped with the reason when the run cannot provide it).
+ * Everything about the run comes from the run plan (harness/suite/plan.ts), resolved once by the CLI.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Capabilities, Deployment } from '../types.js';
 import type { Finding } from '../report/summary-types.js';
-import { loadProfile } from '../profile/load.js';
-import type { Profile } from '../profile/schema.js';
+import type { Profile, SuiteName } from '../profile/schema.js';
+import type { BalancerFacts } from '../facts.js';
 import { startDeployment } from '../deployment.js';
 import { capabilitiesOf } from '../brokers/capabilities.js';
 import { ClientPool } from '../clients/mqtt.js';
+import { protocolDiagnostics } from '../clients/protocol-diagnostics.js';
 import { SuiteRecorder } from './records.js';
 import { summarizeDeployment } from './deployment-summary.js';
-import { projectRoot } from '../util/project-root.js';
 import { NoServerUpError } from '../balancer/startup-checks.js';
 import { stopRun, throwIfRunStopped } from './run-stop.js';
+import { currentPlan, type RunPlan } from './plan.js';
+import type { SuiteThresholds } from './thresholds.js';
+import { unmet, type Abilities, type Need } from '../needs.js';
 
-export const DEFAULT_PROFILE = 'fixtures/profiles/haproxy-roundrobin.yaml';
+export { DEFAULT_PROFILE } from './plan.js';
 
+/** The plan of this Jest process, resolved once when the first suite module loads. */
+const plan: RunPlan = await currentPlan();
+
+/** The profile of this run, with the CLI's overrides applied (from the run plan). */
 export function currentProfile(): Profile {
-  const file = process.env.MQTT_LB_PROFILE ?? path.join(projectRoot(), DEFAULT_PROFILE);
-  return loadProfile(file, { runtime: process.env.MQTT_LB_RUNTIME });
+  return plan.profile;
 }
 
-export interface SuiteHarness {
+export interface TestOptions {
+  /** What the test needs; the first unmet need skips it with its reason (harness/needs.ts). */
+  needs?: readonly Need[];
+  /** Why the test does not apply to this balancer config, or false. Checked on the static facts before the run
+   *  (skip), and on the running deployment's facts (an info finding "not applicable", never a silent pass). */
+  appliesTo?: (facts: BalancerFacts) => string | false;
+  timeoutMs?: number;
+}
+
+export interface SuiteHarness<S extends SuiteName = SuiteName> {
+  readonly plan: RunPlan;
   readonly profile: Profile;
+  readonly abilities: Abilities;
   readonly capabilities: Capabilities;
+  /** This suite's `thresholds.<suite>`, parsed with its schema (defaults applied). */
+  readonly thresholds: SuiteThresholds[S];
   readonly deployment: Deployment;
   readonly pool: ClientPool;
   readonly recorder: SuiteRecorder;
@@ -36,23 +55,35 @@ export interface SuiteHarness {
   /** Attaches a finding to the running test. */
   finding(f: Finding): void;
   metric(key: string, value: unknown): void;
+  /** A test, skipped with the reason recorded for the report when a need is unmet or it does not apply. */
+  test(name: string, opts: TestOptions, fn: () => Promise<void>): void;
+  /** Why this run cannot meet `needs` (the skip reason), or false. */
+  unmet(needs: readonly Need[]): string | false;
   /** `test`, or `test.skip` with the reason recorded for the report when `skipReason` is a string. */
   testUnless(skipReason: string | false | undefined, name: string, fn: () => Promise<void>, timeoutMs?: number): void;
-  /** Suite-specific thresholds from the profile (`thresholds.<suite>`), with defaults. */
+  /** One key of `thresholds.<suite>` (prefer `thresholds`, which is typed). */
   threshold<T>(key: string, fallback: T): T;
 }
 
-export function useDeployment(suite: string): SuiteHarness {
-  const profile = currentProfile();
+export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
+  const profile = plan.profile;
   const capabilities = capabilitiesOf(profile.broker.kind);
-  const recorder = new SuiteRecorder(suite, profile.name);
+  const recorder = new SuiteRecorder(suite, profile.name, plan.resultsDir);
   const pool = new ClientPool();
+  const thresholds = plan.thresholds[suite];
   let deployment: Deployment | undefined;
+  const testName = (): string => expect.getState().currentTestName ?? '(suite)';
 
   beforeAll(async () => {
     try {
       throwIfRunStopped();
       deployment = await startDeployment(profile);
+      pool.diagnostics = protocolDiagnostics(
+        deployment,
+        profile.broker.trust_proxy,
+        (f) => recorder.addFinding(testName(), f),
+        testName,
+      );
       recorder.record.deployment = summarizeDeployment(deployment);
       recorder.flush();
     } catch (err) {
@@ -68,9 +99,12 @@ export function useDeployment(suite: string): SuiteHarness {
     await deployment?.stop();
   }, 60_000);
 
-  return {
+  const h: SuiteHarness<S> = {
+    plan,
     profile,
+    abilities: plan.abilities,
     capabilities,
+    thresholds,
     pool,
     recorder,
     get startupFindings(): readonly Finding[] {
@@ -82,10 +116,29 @@ export function useDeployment(suite: string): SuiteHarness {
       return deployment;
     },
     finding(f) {
-      recorder.addFinding(expect.getState().currentTestName ?? '(suite)', f);
+      recorder.addFinding(testName(), f);
     },
     metric(key, value) {
       recorder.metric(key, value);
+    },
+    unmet(needs) {
+      return unmet(needs, plan.abilities);
+    },
+    test(name, opts, fn) {
+      const { appliesTo } = opts;
+      const reason =
+        unmet(opts.needs ?? [], plan.abilities) ||
+        (appliesTo && plan.balancerFacts ? appliesTo(plan.balancerFacts) : false);
+      const body = async (): Promise<void> => {
+        const facts = appliesTo ? h.deployment.balancerFacts : undefined;
+        const late = appliesTo && facts ? appliesTo(facts) : false;
+        if (late) {
+          h.finding({ severity: 'info', title: `Not applicable to this config: ${late}` });
+          return;
+        }
+        await fn();
+      };
+      h.testUnless(reason, name, body, opts.timeoutMs);
     },
     testUnless(skipReason, name, fn, timeoutMs) {
       if (typeof skipReason === 'string' && skipReason) {
@@ -94,8 +147,9 @@ export function useDeployment(suite: string): SuiteHarness {
       } else test(name, fn, timeoutMs);
     },
     threshold<T>(key: string, fallback: T): T {
-      const v = profile.thresholds[suite]?.[key];
+      const v = (thresholds as Record<string, unknown> | undefined)?.[key];
       return v === undefined ? fallback : (v as T);
     },
   };
+  return h;
 }

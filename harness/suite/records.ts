@@ -1,6 +1,6 @@
 /**
  * What a suite records beside Jest's pass/fail: findings per test, skip reasons, metrics and the
- * deployment it ran on. Written as JSON into MQTT_LB_RESULTS_DIR/<suite>.json for the report.
+ * deployment it ran on. Written as JSON into <results dir>/<suite>.json (run plan, else MQTT_LB_RESULTS_DIR) for the report.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +19,12 @@ export interface SuiteRecord {
 export class SuiteRecorder {
   readonly record: SuiteRecord;
 
-  constructor(suite: string, profile: string) {
+  constructor(
+    suite: string,
+    profile: string,
+    /** Where `<suite>.json` goes (the run plan's results dir); nothing is written without one. */
+    private readonly dir: string | undefined = process.env.MQTT_LB_RESULTS_DIR,
+  ) {
     this.record = { suite, profile, findings: {}, skipReasons: {}, metrics: {} };
   }
 
@@ -40,7 +45,7 @@ export class SuiteRecorder {
   }
 
   flush(): void {
-    const dir = process.env.MQTT_LB_RESULTS_DIR;
+    const dir = this.dir;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, `${this.record.suite}.json`), JSON.stringify(this.record, null, 1));

@@ -2,9 +2,10 @@
  * A scenario as data: its name, its test title, when it does not apply, and a run that returns plain
  * data (an Outcome) — no Jest, no recorder — so a fake run can drive it in a unit test.
  */
-import type { BalancerFacts } from '../balancer/facts.js';
+import type { BalancerFacts } from '../facts.js';
 import type { Profile } from '../profile/schema.js';
-import type { Finding } from '../report/summary-types.js';
+import type { Finding } from '../finding.js';
+import type { Need } from '../needs.js';
 
 /** What a scenario hands back: its figures, the findings that explain them, and why it fails (empty: it passes). */
 export interface Outcome<M> {
@@ -26,6 +27,8 @@ export interface ScenarioDef<C, M> {
   /** The test name, exactly: reports and baselines match on it. */
   title: string;
   timeoutMs?: number;
+  /** What the deployment must offer (fault verbs, the balancer's facts and view, a reload…); unmet → skipped with the reason. */
+  needs?: readonly Need[];
   /**
    * Why the scenario does not apply, or false. Asked before the deployment starts (a reason skips the test and is
    * recorded) and again on the running deployment's facts (a reason passes the test with an info finding).

@@ -14,6 +14,7 @@ import { weights } from '../fairness/scenarios/weights.js';
 import { sourceAffinity } from '../fairness/scenarios/affinity.js';
 import { clientIdStickiness } from '../fairness/scenarios/stickiness.js';
 import { rebalance } from '../fairness/scenarios/rebalance.js';
+import { allAbilities, unmet } from '../needs.js';
 
 /** A run that logs what happened to it, in order. */
 class FakeRun {
@@ -131,7 +132,7 @@ describe('fairness scenarios: when they apply (fixture configs, read statically)
     );
     expect(sourceAffinity.skip?.(facts)).toMatch(/^`balance roundrobin`.* does not hash the client's source address$/);
     expect(clientIdStickiness.skip?.(facts)).toMatch(/has no stickiness on the MQTT client id/);
-    expect(rebalance.skip?.(facts)).toBe(false);
+    expect(rebalance.skip).toBeUndefined();
   });
 
   test('each applies to the config made for it', async () => {
@@ -140,8 +141,9 @@ describe('fairness scenarios: when they apply (fixture configs, read statically)
     expect(clientIdStickiness.skip?.(await factsOf('haproxy-clientid-sticky.yaml'))).toBe(false);
   });
 
-  test('rebalance needs at least 2 nodes', () => {
-    const one = { ...noFacts, profile: { ...noFacts.profile, broker: { ...noFacts.profile.broker, nodes: 1 } } };
-    expect(rebalance.skip?.(one)).toBe('needs at least 2 nodes');
+  test('rebalance needs at least 2 nodes, and kill/restart with the balancer view (declared needs)', () => {
+    const abilities = (nodes: number) => allAbilities(nodes);
+    expect(unmet(rebalance.needs ?? [], abilities(1))).toBe('needs at least 2 nodes (the deployment has 1)');
+    expect(unmet(rebalance.needs ?? [], abilities(3))).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * and findings → fail on the problems. Written once, used by the failover and fairness suites.
  */
 import { describe, expect } from '@jest/globals';
-import type { BalancerFacts } from '../balancer/facts.js';
+import type { BalancerFacts } from '../facts.js';
 import type { SuiteHarness } from './context.js';
 import type { Finishable, Outcome, ScenarioDef, ScenarioFacts } from './scenario-def.js';
 
@@ -63,7 +63,7 @@ export function scenarioTests<C extends Finishable, M, D extends ScenarioDef<C, 
           const problems = await runScenario(h, def, live, (d) => begin(d as D), metrics);
           expect(problems).toEqual([]);
         };
-        h.testUnless(def.skip?.(before), def.title, body, def.timeoutMs);
+        h.testUnless(h.unmet(def.needs ?? []) || def.skip?.(before), def.title, body, def.timeoutMs);
       }
     });
 }

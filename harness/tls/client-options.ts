@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import type tls from 'node:tls';
-import { pemListOrPath, pemOrPath } from './pem.js';
+import { pemListOrPath, pemOrPath } from '../pki/pem.js';
 
 /** PEM text or a file path. */
 export type PemInput = string | Buffer;

@@ -3,7 +3,7 @@
  * Can offer TLS 1.0/1.1 and weak ciphers (OpenSSL 3 needs `@SECLEVEL=0` for those; see policy.ts).
  */
 import tls from 'node:tls';
-import { certFacts, type CertFacts } from './cert-facts.js';
+import { certFacts, type CertFacts } from '../pki/cert-facts.js';
 import { classifyError, type HandshakeError, type HandshakeOutcome } from './handshake-errors.js';
 import { clientPems, servernameOf, type TlsClientOptions } from './client-options.js';
 

@@ -1,6 +1,6 @@
 /**
- * TLS building blocks for the suites: run-time PKI, certificate facts and findings, handshake verdicts,
- * policy probes, handshake bench, and the real mosquitto_pub. (Test fixtures live in ./testing/.)
+ * TLS building blocks for the suites: certificate findings, handshake verdicts, policy probes, handshake bench,
+ * and the real mosquitto_pub; re-exports the run-time PKI of ../pki/. (Test fixtures live in test/helpers/.)
  */
 export {
   generatePki,
@@ -13,16 +13,9 @@ export {
   type KeyType,
   type UserPki,
   type UserPkiPaths,
-} from './pki.js';
-export {
-  certFacts,
-  certFindings,
-  certificateMetric,
-  nameCovered,
-  parseCertificate,
-  type CertFacts,
-  type CertFindingOptions,
-} from './cert-facts.js';
+} from '../pki/pki.js';
+export { certFacts, nameCovered, parseCertificate, type CertFacts } from '../pki/cert-facts.js';
+export { certFindings, certificateMetric, type CertFindingOptions } from './cert-findings.js';
 export {
   tryHandshake,
   type HandshakeOptions,
@@ -37,14 +30,12 @@ export {
   probeWeakCiphers,
   localClientCapabilities,
   clientCanOffer,
-  PROTOCOL_VERSIONS,
   WEAK_CIPHER_FAMILIES,
   type ProbeTarget,
   type ProbeVerdict,
   type ProtocolProbe,
   type CipherProbe,
   type CipherFamily,
-  type ProtocolVersion,
 } from './policy.js';
 export { protocolFindings, cipherFindings } from './policy-findings.js';
 export { measureHandshakes, percentile, type BenchOptions, type BenchResult } from './handshake-bench.js';
@@ -59,7 +50,15 @@ export {
 } from './mosquitto.js';
 export { probeSuites, clientHello, parseServerAnswer, WEAK_SUITES, type RawHelloResult } from './raw-hello.js';
 export { probeCipherFamilies, type FamilyVerdict } from './cipher-families.js';
-export { prepareRunTls, withPreflightTls, type RunTls, type BalancerTls, type PreparedTls } from './run-tls.js';
+export {
+  prepareRunTls,
+  withPreflightTls,
+  PROTOCOL_VERSIONS,
+  type ProtocolVersion,
+  type RunTls,
+  type BalancerTls,
+  type PreparedTls,
+} from '../pki/run-tls.js';
 export { tlsTarget, remediesFor, locationOf, type TlsTarget, type TlsRemedies } from './tls-target.js';
 export { expectedVerdict, protocolPolicyFindings, cipherPolicyFindings, ciphersByVersion } from './policy-check.js';
 export { mqttsOptions, connectMqttsPlaced, connectMqttsOnDistinctNodes, type MqttsChoice } from './mqtts-clients.js';

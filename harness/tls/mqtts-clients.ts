@@ -7,8 +7,8 @@ import type { IClientOptions } from 'mqtt';
 import type { Deployment, NodeName } from '../types.js';
 import type { ClientPool } from '../clients/mqtt.js';
 import { nodeOfClient, type PlacedClient } from '../clients/placement.js';
-import type { CertKeyPaths } from './pki.js';
-import type { RunTls } from './run-tls.js';
+import type { CertKeyPaths } from '../pki/pki.js';
+import type { RunTls } from '../pki/run-tls.js';
 
 export interface MqttsChoice {
   /** Trust anchor (path); default the run's CA. */

@@ -3,9 +3,9 @@
  * frontend's config line and the setting to change.
  */
 import type { Finding } from '../report/summary-types.js';
-import { PROTOCOL_VERSIONS, type ProtocolProbe, type ProtocolVersion } from './policy.js';
+import type { ProtocolProbe } from './policy.js';
 import type { FamilyVerdict } from './cipher-families.js';
-import type { RunTls } from './run-tls.js';
+import { PROTOCOL_VERSIONS, type ProtocolVersion, type RunTls } from '../pki/run-tls.js';
 import { locationOf, type TlsTarget } from './tls-target.js';
 
 export type Expectation = 'accept' | 'refuse';

@@ -4,10 +4,8 @@
  * refuses them on the client side (and the probe would measure this client, not the server).
  */
 import tls from 'node:tls';
+import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../pki/run-tls.js';
 import { tryHandshake, type HandshakeOptions, type HandshakeResult } from './handshake.js';
-
-export const PROTOCOL_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
-export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number];
 
 /**
  * accepted: the server completed a handshake with it. refused: the server said no (alert or close).

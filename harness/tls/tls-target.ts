@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Deployment, HostPort } from '../types.js';
-import type { RunTls } from './run-tls.js';
+import type { RunTls } from '../pki/run-tls.js';
 import { tsProxyTlsBlock } from './ts-proxy-tls-block.js';
 
 export interface TlsRemedies {

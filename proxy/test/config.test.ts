@@ -1,6 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { stringify } from 'yaml';
-import { ConfigError, parseProxyConfig, serializeProxyConfig, toPlainConfig, validateProxyConfig } from '../config.js';
+import {
+  ConfigError,
+  parseProxyConfig,
+  serializeProxyConfig,
+  toPlainConfig,
+  validateProxyConfig,
+} from '../config/index.js';
 import { parseDuration } from '../util/duration.js';
 import { parseHostPort } from '../util/address.js';
 

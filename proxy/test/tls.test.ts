@@ -7,7 +7,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import mqtt from 'mqtt';
-import { parseProxyConfig } from '../config.js';
+import { parseProxyConfig } from '../config/index.js';
 import { PP2_SUBTYPE_SSL_CN, PP2_TYPE_SSL } from '../proxy-protocol.js';
 import { startBroker, type TestBroker } from './helpers/brokers.js';
 import { createPki, type TestPki } from './helpers/certs.js';

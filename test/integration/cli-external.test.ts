@@ -4,13 +4,15 @@
  * (via `mqtt-lb status --env`); its fault commands call `mqtt-lb fault` on that deployment.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadProfile } from '../../harness/profile/load.js';
 import { startDeployment } from '../../harness/deployment.js';
 import { resolveExternalTarget } from '../../harness/external/target.js';
-import { externalSkipReason, FaultNotAvailableError, NotAvailableError } from '../../harness/external/faults.js';
+import { FaultNotAvailableError } from '../../harness/external/faults.js';
+import { resolveAbilities } from '../../harness/abilities.js';
+import { unmet } from '../../harness/needs.js';
 import { ClientPool } from '../../harness/clients/mqtt.js';
 import { connectPlaced } from '../../harness/clients/placement.js';
 import { parseSummaryFile } from '../../harness/report/index.js';
@@ -76,9 +78,7 @@ describe('external target', () => {
       await d.fault('node2', 'resume');
       expect(await nodeState('node2')).toBe('running');
       await expect(d.fault('node2', 'stop')).rejects.toBeInstanceOf(FaultNotAvailableError); // no stop command in the profile
-      await expect(d.balancerView.servers()).rejects.toBeInstanceOf(NotAvailableError);
-      await expect(d.reloadBalancer()).rejects.toThrow(/not available/);
-      expect(() => d.balancerFacts).toThrow(/config is unknown/);
+      expect([d.balancerView, d.reloadBalancer, d.balancerFacts]).toEqual([undefined, undefined, undefined]);
     } finally {
       await d.stop();
     }
@@ -90,16 +90,13 @@ describe('external target', () => {
     writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/\n {4}faults:[\s\S]*?(?=\nsuites:)/, ''));
     const profile = loadProfile(file);
     expect(profile.balancer.target?.faults).toEqual({});
-    expect(externalSkipReason(profile, ['kill'])).toMatch(
+    const { abilities } = await resolveAbilities(profile);
+    expect(unmet(['kill'], abilities)).toMatch(
       /fault verb kill not available on the external target: the profile gives no balancer\.target\.faults\.kill command/,
     );
-    expect(externalSkipReason(profile, ['balancer-view'])).toMatch(/server states are not visible/);
-    expect(
-      externalSkipReason(loadProfile(path.join(ROOT, 'fixtures/profiles/haproxy-roundrobin.yaml')), [
-        'kill',
-        'balancer-view',
-      ]),
-    ).toBe(false);
+    expect(unmet(['balancer-view'], abilities)).toMatch(/server states are not visible/);
+    const started = await resolveAbilities(loadProfile(path.join(ROOT, 'fixtures/profiles/haproxy-roundrobin.yaml')));
+    expect(unmet(['kill', 'balancer-view'], started.abilities)).toBe(false);
     const d = await startDeployment(profile);
     try {
       await expect(d.fault('node1', 'kill')).rejects.toThrow(/faults\.kill/);
@@ -127,6 +124,29 @@ describe('external target', () => {
       /An external balancer \(<code>mqtt:\/\/127\.0\.\d+\.10:\d+<\/code>\): the harness did not start it/,
     );
   }, 90_000);
+
+  test('pubsub and keepalive through an external target: what needs the balancer config is skipped with the reason', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-ext-needs-'));
+    const file = path.join(path.dirname(FIXTURE), `external-needs-${process.pid}.yaml`);
+    writeFileSync(
+      file,
+      `${readFileSync(FIXTURE, 'utf8').replace(/\nsuites:.*\n?/, '\n')}\nsuites: [pubsub]\nthresholds:\n  keepalive: { keepalive_s: 2, max_idle_wait_s: 6 }\n`,
+    );
+    try {
+      const out = path.join(dir, 'report');
+      const r = await runCli(['run', '-p', file, '--suites', 'pubsub,keepalive', '--out', out], { env });
+      const [s] = parseSummaryFile(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+      const failed = Object.values(s!.suites).flatMap((x) => x.tests.filter((t) => t.status === 'failed'));
+      expect(failed.map((t) => t.name)).toEqual([]);
+      expect(s!.suites.keepalive!.tests.find((t) => t.name.startsWith('static'))).toMatchObject({
+        status: 'skipped',
+        skipReason: expect.stringMatching(/config is unknown to the harness/),
+      });
+      expect(r.code).toBe(0);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  }, 150_000);
 
   test('an unconfigured external profile: exit 2 when named, skipped with the reason when found in a folder', async () => {
     const bare = Object.fromEntries(Object.keys(env).map((k) => [k, '']));

@@ -125,7 +125,7 @@ suite(title('docker runtime: fault verbs observed through HAProxy, stand-in on a
   const saved = { ...process.env };
   const staleRun = `crashed-${newRunId()}`;
   const status = async (node: NodeName): Promise<string | undefined> =>
-    (await d.balancerView.servers()).find((s) => s.backend === 'emqx_tcp_back' && s.node === node)?.status;
+    (await d.balancerView!.servers()).find((s) => s.backend === 'emqx_tcp_back' && s.node === node)?.status;
   const until = (node: NodeName, want: string, timeoutMs = 15_000): Promise<string> =>
     waitFor(async () => ((await status(node)) === want ? want : undefined), {
       timeoutMs,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { writeReport } from '../../harness/report/index.js';
-import { roundrobinSummary, sourceSummary } from '../unit/report-fixtures.js';
+import { roundrobinSummary, sourceSummary } from '../helpers/report-fixtures.js';
 import { ROOT } from './cli-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -4,15 +4,15 @@
  * messages are published (live and from its offline queue); stock aedes-persistence-redis 11.2.2 then
  * decrements the message's shared reference count twice and deletes it while another session still has it
  * queued. First the mechanism on the persistence itself (real Redis, deterministic), then the race through
- * real stand-in nodes on 127.0.251.1-3. Build first: npx tsc -p tsconfig.json.
+ * real stand-in nodes on 127.0.251.1-3. Build first: npm run build.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
 import persistenceRedis from 'aedes-persistence-redis';
 import { delay, waitFor } from '../../harness/util/wait.js';
 import { withExactOutgoingRefCount } from '../../standin/outgoing-refcount.js';
-import { killProcess, startNode, startRedis, type NodeProc, type RedisProc } from '../../standin/testing/processes.js';
-import { closeAllClients, openClient, openConnected, type TestClient } from '../../standin/testing/mqtt-clients.js';
+import { killProcess, startNode, startRedis, type NodeProc, type RedisProc } from '../helpers/standin-processes.js';
+import { closeAllClients, openClient, openConnected, type TestClient } from '../helpers/mqtt-clients.js';
 
 const IPS = ['127.0.251.1', '127.0.251.2', '127.0.251.3'] as const;
 const run = `${process.pid}-${Date.now().toString(36)}`;

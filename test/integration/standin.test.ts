@@ -1,7 +1,7 @@
 /**
  * The stand-in cluster for real: one redis-server and three node processes from dist/standin/node.js
  * on 127.0.250.1-3 (node3 with --trust-proxy, node1 with a TLS listener), checked with real MQTT clients,
- * raw sockets and the EMQX-v5-shaped HTTP API. Build first: npx tsc -p tsconfig.json.
+ * raw sockets and the EMQX-v5-shaped HTTP API. Build first: npm run build.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import {
   startRedis,
   type NodeProc,
   type RedisProc,
-} from '../../standin/testing/processes.js';
+} from '../helpers/standin-processes.js';
 import {
   CONNACK_ACCEPTED,
   closeAllClients,
@@ -29,7 +29,7 @@ import {
   proxyV2Header,
   rawExchange,
   waitForMessages,
-} from '../../standin/testing/mqtt-clients.js';
+} from '../helpers/mqtt-clients.js';
 import type { ClientRow } from '../../standin/client-info.js';
 import type { NodeRow } from '../../standin/cluster-view.js';
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { byName, errorFindings, failedTests, ROOT, runCli, skippedTests } from './cli-helpers.js';
 import { runTls, tlsMetrics } from './tls-cli.js';
-import { generatePki } from '../../harness/tls/pki.js';
+import { generatePki } from '../../harness/pki/pki.js';
 
 describe('tls suite through the CLI: broken fixtures fail the right test', () => {
   test('a frontend allowing TLS 1.0/1.1 → the protocol-version test fails naming the bind line; nothing else fails', async () => {

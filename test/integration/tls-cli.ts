@@ -5,7 +5,7 @@ import { runSuiteCli, type SuiteRun } from './cli-helpers.js';
 /** The TLS sources these tests are about: dist/ must be built from them. */
 const TLS_SOURCES = [
   'suites/tls.test.ts',
-  'harness/tls/run-tls.ts',
+  'harness/pki/run-tls.ts',
   'harness/tls/tls-target.ts',
   'harness/balancer/haproxy/cert-params.ts',
   'harness/balancer/ts-proxy/map-config.ts',

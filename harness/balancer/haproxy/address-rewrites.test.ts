@@ -1,8 +1,8 @@
 /** The production shapes the report lists apart from the server mapping: one row per rewritten line. */
 import { describe, expect, test } from '@jest/globals';
 import { addressRewritesOf, mapHaproxyConfig } from './map-config.js';
-import { fixture } from '../../../test/unit/helpers/files.js';
-import { mapOptions } from '../../../test/unit/helpers/haproxy.js';
+import { fixture } from '../../../test/helpers/files.js';
+import { mapOptions } from '../../../test/helpers/haproxy.js';
 
 describe('address rewrites for the report', () => {
   test('server-template, socket bind and peers lines are listed; ordinary binds, servers and process lines are not', async () => {

@@ -8,11 +8,12 @@ import type {
   BackendFacts,
   BalancerFacts,
   ConnectLimitFacts,
+  FrontendFacts,
   HealthCheckFacts,
   Located,
   ServerFacts,
   TimeoutFacts,
-} from '../facts.js';
+} from '../../facts.js';
 import { SERVICE_PORTS } from '../balancer.js';
 import type { CfgLine, CfgSection, ParsedCfg } from './parse.js';
 
@@ -144,6 +145,7 @@ function backendFacts(
       backup: backup.present ? located(true, backup.line) : undefined,
       maxconn: positiveParam(cfg, section, l, 'maxconn'),
       maxqueue: positiveParam(cfg, section, l, 'maxqueue'),
+      sendProxy: sendProxyOf(cfg, section, l),
     };
   });
   const stick = section.lines.find((l) => l.tokens[0] === 'stick' && l.text.includes('client_identifier'));
@@ -195,6 +197,43 @@ function connectLimits(cfg: ParsedCfg, backend: CfgSection, frontend?: CfgSectio
   };
 }
 
+/** `send-proxy` / `send-proxy-v2` (and their `-ssl` variants) on the server line or a default-server line. */
+function sendProxyOf(cfg: ParsedCfg, section: CfgSection, server: CfgLine): Located<'v1' | 'v2'> | undefined {
+  for (const [param, version] of [
+    ['send-proxy-v2', 'v2'],
+    ['send-proxy-v2-ssl', 'v2'],
+    ['send-proxy-v2-ssl-cn', 'v2'],
+    ['send-proxy', 'v1'],
+  ] as const) {
+    const p = serverParam(cfg, section, server, param);
+    if (p.present && !serverParam(cfg, section, server, `no-${param}`).present) return located(version, p.line);
+  }
+  return undefined;
+}
+
+/** Mode and binds of each frontend / listen section (HAProxy's default mode is tcp). */
+function frontendFacts(cfg: ParsedCfg): FrontendFacts[] {
+  return cfg.sections
+    .filter((s) => s.kind === 'frontend' || s.kind === 'listen')
+    .map((s) => {
+      const mode = lookup(cfg, s, 'mode');
+      return {
+        name: s.name,
+        line: s.line,
+        mode: mode ? located(mode.tokens[1] ?? 'tcp', mode) : { value: 'tcp' },
+        binds: s.lines
+          .filter((l) => l.tokens[0] === 'bind')
+          .map((l) => ({
+            line: l.line,
+            source: l.text.trim(),
+            ssl: l.tokens.slice(2).includes('ssl'),
+            acceptProxy: l.tokens.slice(2).includes('accept-proxy'),
+          })),
+        backend: s.kind === 'listen' ? s.name : lookup(cfg, s, 'default_backend')?.tokens[1],
+      };
+    });
+}
+
 export function haproxyFacts(cfg: ParsedCfg, mapping: readonly MappingEntry[]): BalancerFacts {
   const proxies = cfg.sections.filter((s) => s.kind === 'backend' || s.kind === 'listen');
   const frontendOf = (backend: string): CfgSection | undefined =>
@@ -208,5 +247,5 @@ export function haproxyFacts(cfg: ParsedCfg, mapping: readonly MappingEntry[]): 
     mapping.some((m) => m.backend === b.name && m.mapped.endsWith(`:${SERVICE_PORTS.mqtt}`));
   const mqttBackend = backends.find(isMqtt) ?? backends[0];
   if (!mqttBackend) throw new Error(`${cfg.file}: no backend with servers`);
-  return { kind: 'haproxy', file: cfg.file, mqttBackend, backends };
+  return { kind: 'haproxy', file: cfg.file, mqttBackend, backends, frontends: frontendFacts(cfg) };
 }

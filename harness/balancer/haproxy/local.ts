@@ -70,6 +70,16 @@ function explainStartupFailure(err: Error, mapped: MappedHaproxyConfig, userFile
   return err;
 }
 
+/** A ConfigError that names a line but not the file gets the user's config file. */
+function withConfigFile<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ConfigError && !err.file) throw new ConfigError(err.message, file, err.line, err.fix);
+    throw err;
+  }
+}
+
 export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<BalancerHandle> {
   const version = await haproxyVersion();
   const statsSocket = spec.runDir.file('haproxy', 'runtime-api.sock');
@@ -79,6 +89,15 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
   await validateHaproxyConfig(cfgFile, spec.configFile);
   const fitted = mapped.machineFit && describeMachineFit('HAProxy', mapped.machineFit);
   if (fitted) progress(fitted);
+  // Before launching: a config without a usable MQTT frontend is refused without leaving a process behind.
+  const endpoints = withConfigFile(spec.configFile, () =>
+    endpointsFromBinds(
+      mapped.binds,
+      mapped.mapping,
+      { kind: 'haproxy-runtime-api', address: statsSocket },
+      spec.configFile,
+    ),
+  );
 
   const processes: ManagedProcess[] = [];
   const launch = async (extra: string[]): Promise<ManagedProcess> => {
@@ -123,12 +142,7 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
     },
     view,
     facts: haproxyFacts(mapped.parsed, mapped.mapping),
-    endpoints: endpointsFromBinds(
-      mapped.binds,
-      mapped.mapping,
-      { kind: 'haproxy-runtime-api', address: statsSocket },
-      spec.configFile,
-    ),
+    endpoints,
     async reload() {
       const old = processes.filter((p) => !p.exited).map((p) => String(p.pid));
       await launch(['-x', statsSocket, '-sf', ...old]);

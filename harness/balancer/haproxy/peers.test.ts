@@ -3,8 +3,8 @@ import { describe, expect, test } from '@jest/globals';
 import { mapHaproxyConfig } from './map-config.js';
 import { localPeerName } from './peers.js';
 import { parseHaproxyCfg } from './parse.js';
-import { fixture } from '../../../test/unit/helpers/files.js';
-import { mapOptions } from '../../../test/unit/helpers/haproxy.js';
+import { fixture } from '../../../test/helpers/files.js';
+import { mapOptions } from '../../../test/helpers/haproxy.js';
 
 describe('peers', () => {
   test('the local peer is `localpeer` written before the peers section, else the hostname', () => {

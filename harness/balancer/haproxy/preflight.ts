@@ -10,7 +10,7 @@ import { mapHaproxyConfig, type MappedHaproxyConfig } from './map-config.js';
 import { validateHaproxyConfig } from './binary.js';
 import { certificateMapOf } from './local.js';
 import { hostMachineLimits } from '../machine-limits.js';
-import type { BalancerTls } from '../../tls/run-tls.js';
+import type { BalancerTls } from '../../pki/run-tls.js';
 
 export async function preflightHaproxy(
   configFile: string,

@@ -5,8 +5,8 @@ import { templateServerNames, withoutDnsParams, runtimeAddressCommands } from '.
 import { haproxyFacts } from './facts.js';
 import { parseMapEntries } from '../address-map.js';
 import { ConfigError } from '../../errors.js';
-import { fixture } from '../../../test/unit/helpers/files.js';
-import { mapOptions } from '../../../test/unit/helpers/haproxy.js';
+import { fixture } from '../../../test/helpers/files.js';
+import { mapOptions } from '../../../test/helpers/haproxy.js';
 
 const cfg = (template: string): string =>
   ['frontend f', '  bind :1883', '  default_backend b', 'backend b', `  ${template}`, ''].join('\n');

@@ -3,8 +3,8 @@ import { describe, expect, test } from '@jest/globals';
 import { mapHaproxyConfig } from './map-config.js';
 import { runSocketFor } from './socket-binds.js';
 import { ConfigError } from '../../errors.js';
-import { fixture } from '../../../test/unit/helpers/files.js';
-import { mapOptions } from '../../../test/unit/helpers/haproxy.js';
+import { fixture } from '../../../test/helpers/files.js';
+import { mapOptions } from '../../../test/helpers/haproxy.js';
 
 describe('socket binds', () => {
   test('unix@, plain paths and abns@ get run-owned replacements', () => {

@@ -1,7 +1,7 @@
 /** BalancerFacts from a TS-proxy config (values already in ms, defaults filled in by the proxy's schema). */
-import type { ProxyConfig, BackendConfig, FrontendConfig } from '../../../proxy/config.js';
+import type { ProxyConfig, BackendConfig, FrontendConfig } from '../../../proxy/config/index.js';
 import type { MappingEntry } from '../../types.js';
-import type { BackendFacts, BalancerFacts, HealthCheckFacts } from '../facts.js';
+import type { BackendFacts, BalancerFacts, HealthCheckFacts } from '../../facts.js';
 import { SERVICE_PORTS } from '../balancer.js';
 
 function health(b: BackendConfig): HealthCheckFacts {

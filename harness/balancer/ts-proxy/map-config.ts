@@ -5,12 +5,12 @@
  * the user's line.
  */
 import path from 'node:path';
-import { validateProxyConfig, serializeProxyConfig, type ProxyConfig } from '../../../proxy/config.js';
+import { validateProxyConfig, serializeProxyConfig, type ProxyConfig } from '../../../proxy/config/index.js';
 import { ConfigError } from '../../errors.js';
 import type { MappingEntry, NodeName } from '../../types.js';
 import { mapUpstream, type ExplicitMap, type UpstreamResolver } from '../address-map.js';
 import { splitHostPort } from '../haproxy/parse.js';
-import type { BalancerTls } from '../../tls/run-tls.js';
+import type { BalancerTls } from '../../pki/run-tls.js';
 
 export interface TsProxyBind {
   frontend: string;

@@ -1,7 +1,7 @@
 /** Checks a TS-proxy config before anything starts: schema (errors name the line) and the address mapping. */
 import { readFileSync } from 'node:fs';
 import type { ExplicitMap } from '../address-map.js';
-import type { BalancerFacts } from '../facts.js';
+import type { BalancerFacts } from '../../facts.js';
 import { mapTsProxyConfig, type MappedTsProxyConfig } from './map-config.js';
 import { tsProxyFacts } from './facts.js';
 

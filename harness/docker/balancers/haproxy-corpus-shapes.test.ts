@@ -4,7 +4,7 @@ import path from 'node:path';
 import { mapForContainer } from './haproxy.js';
 import { defineEmqxCluster } from '../brokers/emqx.js';
 import { ConfigError } from '../../errors.js';
-import { containerNodes } from '../../../test/unit/helpers/container-nodes.js';
+import { containerNodes } from '../../../test/helpers/container-nodes.js';
 
 const nodes = containerNodes(
   defineEmqxCluster({ runId: 'r', nodes: 3, image: 'emqx/emqx:5.8.9', trustProxy: false, heartbeatMs: 2000 }).nodes,

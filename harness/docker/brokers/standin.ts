@@ -2,7 +2,7 @@
  * The stand-in broker kind in containers: aedes nodes (standin/node.ts) sharing one Redis, each node reachable on
  * the run network by its plain name (`node1`…), serving the EMQX v5 API subset without auth.
  */
-import { STANDIN_CAPABILITIES } from '../../../standin/capabilities.js';
+import { STANDIN_CAPABILITIES } from '../../brokers/capabilities.js';
 import type {
   BrokerKindDefinition,
   ClusterDef,

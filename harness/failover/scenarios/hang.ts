@@ -14,6 +14,7 @@ import { hungReconnectWhy } from '../findings.js';
 export const hang: FailoverScenarioDef = {
   name: 'hang',
   title: 'hang a node (pause): the balancer takes it out; its clients notice via keepalive',
+  needs: ['pause', 'resume', 'balancer-facts', 'balancer-view'],
   timeoutMs: 90_000,
   async run(s) {
     const t = s.ctx.thresholds;

@@ -2,6 +2,7 @@
  * The failover scenarios, in the order the suite runs them, and how one begins on a suite's deployment.
  */
 import type { SuiteHarness } from '../../suite/context.js';
+import { asBalanced } from '../../types.js';
 import { failoverThresholds } from '../thresholds.js';
 import { FailoverScenario, type FailoverScenarioDef, type ScenarioContext } from '../scenario.js';
 import { kill } from './kill.js';
@@ -17,7 +18,7 @@ export function failoverBegin(h: SuiteHarness): (def: FailoverScenarioDef) => Pr
   const thresholds = failoverThresholds(h.profile.thresholds.failover);
   const runId = `${process.pid}-${Date.now().toString(36)}`;
   return (def) => {
-    const ctx: ScenarioContext = { deployment: h.deployment, pool: h.pool, thresholds, runId };
+    const ctx: ScenarioContext = { deployment: asBalanced(h.deployment), pool: h.pool, thresholds, runId };
     return FailoverScenario.begin(ctx, def.name, def.options?.(ctx));
   };
 }

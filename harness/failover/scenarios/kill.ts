@@ -14,6 +14,7 @@ export const kill: FailoverScenarioDef = {
   name: 'kill',
   title:
     'kill a node: detection, routing to the dead node, reconnect of every client, loss per QoS, persistent sessions',
+  needs: ['kill', 'restart', 'balancer-facts', 'balancer-view'],
   timeoutMs: 90_000,
   async run(s) {
     const t = s.ctx.thresholds;

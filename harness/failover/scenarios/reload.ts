@@ -13,6 +13,7 @@ import { waitFor } from '../../util/wait.js';
 export const reload: FailoverScenarioDef = {
   name: 'reload',
   title: 'balancer reload under load: established connections survive, no refused connects',
+  needs: ['reload', 'balancer-facts', 'balancer-view'],
   timeoutMs: 90_000,
   async run(s) {
     const { deployment: d, pool, thresholds: t, runId } = s.ctx;
@@ -29,7 +30,7 @@ export const reload: FailoverScenarioDef = {
       prober.start();
       await waitFor(() => prober.results.length >= 5, { timeoutMs: 5000, what: 'connections before the reload' });
       const t0 = Date.now();
-      await d.reloadBalancer();
+      await d.reloadBalancer!(); // declared in `needs`
       const reloadMs = Date.now() - t0;
       s.timeline.event('reload', { at: t0, detail: `balancer reloaded in ${reloadMs} ms` });
       await waitFor(() => prober.results.filter((r) => r.at >= t0 + reloadMs).length >= 20, {

@@ -13,6 +13,7 @@ import { freshConnections } from '../steps.js';
 export const returns: FailoverScenarioDef = {
   name: 'return',
   title: 'node returns (restart): marked UP after rise, new connections reach it, the imbalance left behind',
+  needs: ['kill', 'restart', 'balancer-facts', 'balancer-view'],
   timeoutMs: 90_000,
   options: () => ({ traffic: false }),
   async run(s) {

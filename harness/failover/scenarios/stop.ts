@@ -18,6 +18,7 @@ const willTopic = (ctx: ScenarioContext): string => `mqtt-lb/failover/${ctx.runI
 export const gracefulStop: FailoverScenarioDef = {
   name: 'stop',
   title: 'graceful stop: clients reconnect elsewhere, wills as the backend documents',
+  needs: ['stop', 'restart', 'balancer-facts', 'balancer-view'],
   timeoutMs: 90_000,
   options: (ctx) => ({
     fleet: {

@@ -3,7 +3,7 @@
  * across the nodes. Applies only under `balance source`.
  */
 import type { Finding } from '../../report/summary-types.js';
-import type { BalancerFacts } from '../../balancer/facts.js';
+import type { BalancerFacts } from '../../facts.js';
 import { byBalancer, judgedByFindings } from '../../suite/scenario-def.js';
 import { evaluate } from '../evaluate.js';
 import { repeatPlacement } from '../spread.js';
@@ -27,6 +27,7 @@ export function notSource(f: BalancerFacts): string | false {
 export const sourceAffinity: FairnessScenarioDef = {
   name: 'source affinity',
   title: 'source affinity: the same source address always lands on the same node, and sources spread across nodes',
+  needs: ['balancer-facts', 'balancer-view'],
   timeoutMs: 120_000,
   skip: byBalancer(notSource),
   async run({ deployment: d, pool, settings, runId, expected }) {

@@ -17,6 +17,7 @@ export const churn: FairnessScenarioDef = {
   name: 'churn',
   title:
     'churn: with random client lifetimes, leastconn keeps the live distribution balanced (other algorithms: report only)',
+  needs: ['balancer-facts', 'balancer-view'],
   timeoutMs: 90_000,
   async run({ deployment: d, pool, settings, runId, expected }) {
     const algorithm = algorithmOf(d.balancerFacts);

@@ -2,9 +2,9 @@
  * What a fairness scenario runs with: the deployment, the client pool, the settings, a run id for
  * client ids, and the shares the running balancer is expected to give.
  */
-import type { Deployment } from '../../types.js';
+import { asBalanced, type BalancedDeployment, type Deployment } from '../../types.js';
 import type { ClientPool } from '../../clients/mqtt.js';
-import type { BalancerFacts } from '../../balancer/facts.js';
+import type { BalancerFacts } from '../../facts.js';
 import type { SuiteHarness } from '../../suite/context.js';
 import type { ScenarioDef } from '../../suite/scenario-def.js';
 import { fairnessSettings, type FairnessSettings } from '../settings.js';
@@ -12,7 +12,7 @@ import { algorithmName, expectedShares, type ExpectedShares } from '../expected.
 import type { ScenarioMetrics } from '../evaluate.js';
 
 export interface FairnessRun {
-  deployment: Deployment;
+  deployment: BalancedDeployment;
   pool: ClientPool;
   settings: FairnessSettings;
   /** Unique per suite run, part of every client id. */
@@ -33,7 +33,7 @@ export function fairnessBegin(h: SuiteHarness): () => Promise<FairnessRun> {
   const settings = fairnessSettings((key, fallback) => h.threshold(key, fallback));
   const runId = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   return () => {
-    const deployment = h.deployment;
+    const deployment = asBalanced(h.deployment);
     return Promise.resolve({
       deployment,
       pool: h.pool,

@@ -15,8 +15,8 @@ export const rebalance: FairnessScenarioDef = {
   name: 'rebalance after recovery',
   title:
     'rebalance after recovery: the imbalance left after a node returns, and for how long (report; threshold optional)',
+  needs: [{ nodes: 2 }, 'kill', 'restart', 'balancer-facts', 'balancer-view'],
   timeoutMs: 120_000,
-  skip: ({ profile }) => profile.broker.nodes < 2 && 'needs at least 2 nodes',
   async run({ deployment: d, pool, settings, runId, expected }) {
     const exp = await expected();
     let clients: Iterable<MqttClient> = [];

@@ -22,6 +22,7 @@ import { algorithmOf, nodeNames, range, type FairnessScenarioDef } from './conte
 export const staticSpread: FairnessScenarioDef = {
   name: 'static spread',
   title: 'static spread: clients through the balancer fit the expected shares (ground truth: node API)',
+  needs: ['balancer-facts', 'balancer-view'],
   timeoutMs: 90_000,
   async run({ deployment: d, pool, settings, runId, expected }) {
     const backend = d.balancerFacts.mqttBackend;

@@ -3,7 +3,7 @@
  * lands on the same node every time; and the 32-character trap of truncated stick-table keys.
  */
 import type { Finding } from '../../report/summary-types.js';
-import type { BalancerFacts } from '../../balancer/facts.js';
+import type { BalancerFacts } from '../../facts.js';
 import { byBalancer, judgedByFindings } from '../../suite/scenario-def.js';
 import { evaluate } from '../evaluate.js';
 import { measureSpread, releaseSpread, repeatPlacement } from '../spread.js';
@@ -26,6 +26,7 @@ export function notSticky(f: BalancerFacts): string | false {
 export const clientIdStickiness: FairnessScenarioDef = {
   name: 'client-id stickiness',
   title: 'client-id stickiness: the same client id reconnecting lands on the same node every time',
+  needs: ['balancer-facts', 'balancer-view'],
   timeoutMs: 120_000,
   skip: byBalancer(notSticky),
   async run({ deployment: d, pool, settings, runId, expected }) {

@@ -3,7 +3,7 @@
  * server has the same weight.
  */
 import type { Finding } from '../../report/summary-types.js';
-import type { BalancerFacts } from '../../balancer/facts.js';
+import type { BalancerFacts } from '../../facts.js';
 import { byBalancer, judgedByFindings } from '../../suite/scenario-def.js';
 import { evaluate } from '../evaluate.js';
 import { measureSpread, releaseSpread } from '../spread.js';
@@ -24,6 +24,7 @@ export function equalWeights(f: BalancerFacts): string | false {
 export const weights: FairnessScenarioDef = {
   name: 'weights',
   title: 'weights: a weighted config gets shares proportional to its weights',
+  needs: ['balancer-facts', 'balancer-view'],
   timeoutMs: 90_000,
   skip: byBalancer(equalWeights),
   async run({ deployment: d, pool, settings, runId, expected }) {

@@ -1,7 +1,7 @@
 /** Starts TS-proxy in-process from YAML with logs captured as parsed JSON lines. */
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
-import { parseProxyConfig } from '../../config.js';
+import { parseProxyConfig } from '../../config/index.js';
 import { TsProxy } from '../../runtime/proxy.js';
 import { Logger, type LogLevel } from '../../util/log.js';
 import { waitFor } from './wait.js';

@@ -1,0 +1,73 @@
+/**
+ * What a run can do, resolved once before anything starts (the run plan carries it into the suites): the broker
+ * kind's capabilities, the balancer config's static facts (or an external target's declarations), the profile's TLS
+ * set-up and the tools on PATH.
+ */
+import type { Profile } from './profile/schema.js';
+import type { BalancerFacts } from './facts.js';
+import { staticBalancer } from './balancer/static-facts.js';
+import { SERVICE_PORTS } from './balancer/balancer.js';
+import { capabilitiesOf } from './brokers/capabilities.js';
+import { externalAbilities } from './external/abilities.js';
+import { tlsAbilities } from './tls/abilities.js';
+import { onPath } from './util/on-path.js';
+import { allAbilities, type Abilities } from './needs.js';
+
+type BalancerAbilities = Pick<
+  Abilities,
+  'faults' | 'balancer-facts' | 'balancer-view' | 'reload' | 'dashboard-frontend' | 'nodes'
+>;
+
+/** Balancer kinds the harness does not start, each with what its profile declares. */
+const declaredAbilities: Partial<Record<string, (profile: Profile) => BalancerAbilities>> = {
+  external: externalAbilities,
+};
+
+/** A balancer the harness starts: everything but what its config lacks (read statically, without starting it). */
+function startedAbilities(
+  profile: Profile,
+  facts: { endpoints: { dashboard?: unknown } } | undefined,
+): BalancerAbilities {
+  const { faults, reload } = allAbilities();
+  return {
+    faults,
+    'balancer-facts': true,
+    'balancer-view': true,
+    reload,
+    'dashboard-frontend':
+      !facts || facts.endpoints.dashboard
+        ? true
+        : `the config has no frontend for the nodes' dashboard port ${SERVICE_PORTS.http}`,
+    nodes: profile.broker.nodes,
+  };
+}
+
+export interface ResolvedAbilities {
+  abilities: Abilities;
+  /** The balancer config's facts read statically (undefined for an external target or a config that cannot be read). */
+  balancerFacts?: BalancerFacts;
+}
+
+export async function resolveAbilities(profile: Profile): Promise<ResolvedAbilities> {
+  const declared = declaredAbilities[profile.balancer.kind];
+  const read = declared ? undefined : await staticBalancer(profile);
+  const balancer = declared ? declared(profile) : startedAbilities(profile, read);
+  const caps = capabilitiesOf(profile.broker.kind);
+  const kind = profile.broker.kind;
+  return {
+    abilities: {
+      ...balancer,
+      mqtt5: caps.mqtt5 || `${kind} broker: MQTT 5 not supported (${caps.notes[0] ?? ''})`,
+      'shared-subscriptions':
+        caps.sharedSubscriptions ||
+        `${kind} broker: no shared subscriptions ($share/<group>/<topic> is a literal topic there)`,
+      tls: tlsAbilities(profile),
+      tools: {
+        mosquitto_pub:
+          onPath('mosquitto_pub', 'MOSQUITTO_PUB') ||
+          'mosquitto_pub is not installed (apt-get install mosquitto-clients)',
+      },
+    },
+    ...(read ? { balancerFacts: read.facts } : {}),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * One vocabulary for what a test needs from the system under test, and `unmet()`, which turns needs the run cannot
+ * meet into the skip reason. Abilities are known before anything starts (harness/abilities.ts): from the profile,
+ * the broker kind's capabilities, the balancer config's static facts, tools on PATH and an external target's
+ * declared fault commands.
+ */
+import type { FaultVerb } from './types.js';
+
+export const FAULT_VERBS: readonly FaultVerb[] = ['kill', 'pause', 'resume', 'restart', 'stop'];
+
+/** TLS set-ups a test can need: any TLS frontend, a topology, required client certificates, a client certificate. */
+export type TlsNeed = 'any' | 'offload' | 'passthrough' | 'mtls' | 'client-cert';
+export type ToolNeed = 'mosquitto_pub';
+
+export type Need =
+  | FaultVerb
+  | 'balancer-facts'
+  | 'balancer-view'
+  | 'reload'
+  | 'mqtt5'
+  | 'shared-subscriptions'
+  | 'dashboard-frontend'
+  | { nodes: number }
+  | { tls: TlsNeed }
+  | { tool: ToolNeed };
+
+/** `true`, or the reason the run does not have it (that reason becomes the skip reason). */
+export type Ability = true | string;
+
+/** The flag-like needs, each with its ability. */
+export type FlagNeed = Exclude<Need, FaultVerb | object>;
+
+/** What this run can do, known before anything starts; plain JSON (it travels in the run plan). */
+export interface Abilities extends Record<FlagNeed, Ability> {
+  faults: Record<FaultVerb, Ability>;
+  /** Broker nodes the deployment will have. */
+  nodes: number;
+  tls: Record<TlsNeed, Ability>;
+  tools: Record<ToolNeed, Ability>;
+}
+
+function reasonFor(need: Need, a: Abilities): string | false {
+  let ability: Ability;
+  if (typeof need === 'string')
+    ability = (FAULT_VERBS as readonly string[]).includes(need) ? a.faults[need as FaultVerb] : a[need as FlagNeed];
+  else if ('nodes' in need)
+    ability = a.nodes >= need.nodes || `needs at least ${need.nodes} nodes (the deployment has ${a.nodes})`;
+  else if ('tls' in need) ability = a.tls[need.tls];
+  else ability = a.tools[need.tool];
+  return ability === true ? false : ability;
+}
+
+/** The reason the first of `needs` that this run cannot meet is missing, or false when all are met. */
+export function unmet(needs: readonly Need[], abilities: Abilities): string | false {
+  for (const need of needs) {
+    const reason = reasonFor(need, abilities);
+    if (reason) return reason;
+  }
+  return false;
+}
+
+/** Everything available: a deployment the harness starts itself with a full TLS set-up. */
+export function allAbilities(nodes = 3): Abilities {
+  const yes = <K extends string>(keys: readonly K[]): Record<K, Ability> =>
+    Object.fromEntries(keys.map((k) => [k, true])) as Record<K, Ability>;
+  return {
+    faults: yes(FAULT_VERBS),
+    'balancer-facts': true,
+    'balancer-view': true,
+    reload: true,
+    mqtt5: true,
+    'shared-subscriptions': true,
+    'dashboard-frontend': true,
+    nodes,
+    tls: yes(['any', 'offload', 'passthrough', 'mtls', 'client-cert'] as const),
+    tools: yes(['mosquitto_pub'] as const),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Protocol mistakes in the balancer config, run like a user runs them: the pubsub suite fails at once, and both the
+ * failure message and a finding say what the balancer answered and name the config line that explains it.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { byName, errorFindings, runSuiteCli, type SuiteRun } from './cli-helpers.js';
+
+const runPubsub = (profile: string): Promise<SuiteRun> =>
+  runSuiteCli(profile, 'pubsub', [], {
+    built: ['harness/clients/mqtt.ts', 'harness/clients/protocol-findings.ts', 'harness/balancer/balancer.ts'],
+    timeoutMs: 100_000,
+  });
+
+const PLACEMENT = 'connections through the balancer land on every node';
+
+describe('protocol diagnostics through the CLI', () => {
+  test('mode http: "answered MQTT CONNECT with HTTP (HTTP/1.1 400 Bad request)", naming `mode http` (line 9), fast', async () => {
+    const { code, tests } = await runPubsub('fixtures/broken/mode-http.yaml');
+    expect(code).toBe(1);
+    const t = byName(tests, PLACEMENT);
+    expect(t.status).toBe('failed');
+    expect(errorFindings(t)[0]).toMatchObject({
+      line: 9,
+      file: expect.stringMatching(/fixtures\/broken\/mode-http\.cfg$/),
+      title:
+        'the balancer answered MQTT CONNECT with HTTP (HTTP/1.1 400 Bad request): frontend emqx_tcp runs in `mode http` (line 9)',
+      remedy: expect.stringMatching(/^mode tcp/),
+    });
+    expect(t.failureMessages?.[0]).toMatch(/answered MQTT CONNECT with HTTP \(HTTP\/1\.1 400 Bad request\)/);
+    expect(t.failureMessages?.[0]).toMatch(/mode-http\.cfg:9/);
+    // Fails at the first connect, not at a connect deadline.
+    expect(t.durationMs).toBeLessThan(5000);
+  }, 120_000);
+
+  test('send-proxy-v2 towards nodes without PROXY protocol: the silent close names the default-server line (23)', async () => {
+    const { code, tests } = await runPubsub('fixtures/broken/send-proxy-to-plain-node.yaml');
+    expect(code).toBe(1);
+    const t = byName(tests, PLACEMENT);
+    expect(t.status).toBe('failed');
+    const f = errorFindings(t)[0]!;
+    expect(f).toMatchObject({ line: 23, file: expect.stringMatching(/send-proxy-to-plain-node\.cfg$/) });
+    expect(f.title).toMatch(
+      /closed the connection without answering MQTT CONNECT: backend emqx_tcp_back sends a PROXY/,
+    );
+    expect(f.remedy).toMatch(/trust_proxy: true/);
+    expect(t.failureMessages?.[0]).toMatch(/send-proxy-to-plain-node\.cfg:23/);
+    expect(t.durationMs).toBeLessThan(5000);
+  }, 120_000);
+
+  test('ssl on the plain MQTT port: the run is refused naming the bind line (40), without hanging', async () => {
+    const { code, summary } = await runPubsub('fixtures/broken/ssl-on-plain-port.yaml');
+    expect(code).toBe(1);
+    expect(summary.suites.pubsub?.error).toMatch(
+      /frontend emqx_tcp binds the plain MQTT port \(\*:1883, line 40\) with `ssl`, so plain MQTT clients cannot connect/,
+    );
+  }, 120_000);
+});

@@ -1,0 +1,116 @@
+/**
+ * The real-world corpus (fixtures/real-world/): production-shaped HAProxy configs written elsewhere, run as they are
+ * through the CLI; each suite's verdict must match the table in corpus.yaml. `npm test` runs the entries marked
+ * `quick` with a cheap test selection; `npm run test:corpus` (MQTT_LB_CORPUS=all) runs every entry and every suite of
+ * its profile, for nightly use.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { Summary } from '../../harness/report/summary-types.js';
+import { ROOT, assertBuilt, runCli } from './cli-helpers.js';
+
+interface Entry {
+  file: string;
+  profile: string;
+  shape: string;
+  source: string;
+  quick?: boolean;
+  expect: Record<string, string>;
+}
+
+const CORPUS = path.join(ROOT, 'fixtures/real-world');
+const entries = (parse(readFileSync(path.join(CORPUS, 'corpus.yaml'), 'utf8')) as { configs: Entry[] }).configs;
+const ALL = process.env['MQTT_LB_CORPUS'] === 'all';
+/** The quick selection: placement and one delivery test of pubsub, the static keepalive check, the tls suite's basics. */
+const QUICK_PATTERN = 'land on every node|QoS 1: 200 messages|idle timeout|offload|passthrough|unknown CA|mqtts';
+
+/** What the table expects of a suite: run and pass, run and fail (at a line, when the table names one), or not run. */
+type Verdict = 'pass' | 'fail' | 'skip' | 'refused';
+
+export function expectation(text: string): { verdict: Verdict; line?: number } {
+  const verdict = text.split(/[:\s(]/)[0] as Verdict;
+  if (!['pass', 'fail', 'skip', 'refused'].includes(verdict)) throw new Error(`corpus.yaml: unknown verdict "${text}"`);
+  const line = /\bline (\d+)/.exec(text)?.[1];
+  return { verdict, ...(line ? { line: Number(line) } : {}) };
+}
+
+function suiteVerdict(summary: Summary, suite: string): 'pass' | 'fail' | 'skip' {
+  const s = summary.suites[suite];
+  if (!s) return 'skip';
+  if (s.failed > 0 || s.error) return 'fail';
+  return s.passed > 0 ? 'pass' : 'skip';
+}
+
+/** Every config line a suite's failure points at: its findings, its errors' startup findings, its failure messages. */
+function linesNamed(summary: Summary, suite: string): number[] {
+  const s = summary.suites[suite];
+  const findings = [...(s?.tests.flatMap((t) => t.findings) ?? []), ...(summary.deployment?.startup_findings ?? [])];
+  const fromText = [s?.error ?? '', ...(s?.tests.flatMap((t) => t.failureMessages ?? []) ?? [])]
+    .join('\n')
+    .matchAll(/\.cfg:(\d+)\b|\bline (\d+)\b/g);
+  return [
+    ...findings.filter((f) => f.severity === 'error').flatMap((f) => (f.line ? [f.line] : [])),
+    ...[...fromText].map((m) => Number(m[1] ?? m[2])),
+  ];
+}
+
+const selected = entries.filter((e) => ALL || e.quick);
+
+describe('real-world corpus: each config meets its expected verdicts', () => {
+  test('the table covers at least 25 good and 10 broken configs, each with a source', () => {
+    expect(entries.filter((e) => e.file.startsWith('good/')).length).toBeGreaterThanOrEqual(25);
+    expect(entries.filter((e) => e.file.startsWith('broken/')).length).toBeGreaterThanOrEqual(10);
+    for (const e of entries) {
+      expect(e.source).toBeTruthy();
+      for (const text of Object.values(e.expect)) expect(() => expectation(text)).not.toThrow();
+    }
+  });
+
+  test.each(selected.map((e) => [e.file, e] as const))(
+    '%s',
+    async (_name, entry) => {
+      assertBuilt('harness/cli/run-command.ts');
+      const run = Object.entries(entry.expect)
+        .map(([suite, text]) => [suite, expectation(text)] as const)
+        .filter(([, e]) => e.verdict !== 'skip');
+      const suites = run.map(([s]) => s);
+      const out = mkdtempSync(path.join(os.tmpdir(), 'mlb-corpus-'));
+      const args = ['run', '-p', path.join(CORPUS, entry.profile), '--suites', suites.join(','), '--out', out];
+      const r = await runCli(ALL ? args : [...args, '-t', QUICK_PATTERN], { timeoutMs: ALL ? 1_500_000 : 170_000 });
+      const refused = run.find(([, e]) => e.verdict === 'refused');
+      if (refused) {
+        // Refused before anything starts: exit 2, the message names the config line.
+        expect({
+          code: r.code,
+          namesLine: r.stderr.includes(`:${refused[1].line}:`) || r.stderr.includes(`line ${refused[1].line}`),
+        }).toEqual({
+          code: 2,
+          namesLine: true,
+        });
+        return;
+      }
+      const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+      const got = Object.fromEntries(suites.map((s) => [s, suiteVerdict(summary, s)]));
+      const want = Object.fromEntries(run.map(([s, e]) => [s, e.verdict]));
+      if (run.some(([s, e]) => got[s] !== e.verdict)) {
+        const errors = Object.values(summary.suites)
+          .flatMap((s) => [
+            s.error ?? '',
+            ...s.tests.flatMap((t) => t.findings.map((f) => `${f.severity}: ${f.title}`)),
+          ])
+          .filter(Boolean);
+        throw new Error(
+          `${entry.file}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}\n${errors.slice(0, 8).join('\n')}\nstderr: ${r.stderr.split('\n').slice(-15).join('\n')}`,
+        );
+      }
+      for (const [suite, e] of run) {
+        if (e.verdict === 'fail' && e.line !== undefined) expect(linesNamed(summary, suite)).toContain(e.line);
+      }
+      expect(r.code).toBe(run.some(([, e]) => e.verdict === 'fail') ? 1 : 0);
+    },
+    ALL ? 1_600_000 : 180_000,
+  );
+});
