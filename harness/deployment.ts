@@ -18,6 +18,7 @@ import type { Finding } from './report/summary-types.js';
 import { awaitFirstChecks, requireAnUpServer, startupFindings } from './balancer/startup-checks.js';
 import { prepareRunTls, type RunTls } from './pki/run-tls.js';
 import { startExternalDeployment } from './external/deployment.js';
+import { logFailure } from './util/best-effort.js';
 
 export interface StartOptions {
   runId?: string;
@@ -82,8 +83,8 @@ class RunningDeployment implements Deployment {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.lb.stop().catch(() => undefined);
-    await this.cluster.stop().catch(() => undefined);
+    await this.lb.stop().catch(logFailure('stopping the balancer'));
+    await this.cluster.stop().catch(logFailure('stopping the cluster'));
     await this.rt.stop();
     this.untrack();
     if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') this.rt.runDir.remove();
@@ -154,8 +155,8 @@ export async function startDeployment(
     );
     return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack, tls?.tls, startupFindings);
   } catch (err) {
-    await stopBalancer?.().catch(() => undefined);
-    await cluster?.stop().catch(() => undefined);
+    await stopBalancer?.().catch(logFailure('stopping the half-started balancer'));
+    await cluster?.stop().catch(logFailure('stopping the half-started cluster'));
     await runtime.stop();
     untrack();
     if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') runDir.remove();

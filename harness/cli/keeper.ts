@@ -26,6 +26,7 @@ import { signalExitCode, STOP_SIGNALS } from '../proc/signals.js';
 import { isConfigError } from '../errors.js';
 import { summarizeDeployment } from '../suite/deployment-summary.js';
 import type { Deployment } from '../types.js';
+import { logFailure } from '../util/best-effort.js';
 
 export type KeeperMessage =
   | { type: 'progress'; message: string }
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     const message = config ? err.format() : ((err as Error).stack ?? String(err));
     log(`failed to start: ${message}`);
     await tell({ type: 'error', message: config ? message : (err as Error).message, config });
-    await deployment?.stop().catch(() => undefined);
+    await deployment?.stop().catch(logFailure('stopping the deployment'));
     process.exitCode = config ? 2 : 1;
     process.disconnect?.();
   }

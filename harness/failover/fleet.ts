@@ -83,7 +83,7 @@ export class Fleet {
           const rows = await d
             .nodeApi(n.name)
             .clients({ limit: 1000 })
-            .catch(() => undefined);
+            .catch(() => undefined); // a faulted node's API is down: ask the next node
           if (!rows) continue;
           const placed = new Map<string, NodeName>();
           for (const r of rows)

@@ -53,7 +53,7 @@ export class NodeCountSampler {
       timeoutMs: n * this.intervalMs * 4,
       intervalMs: 20,
       what: `${n} more samples`,
-    }).catch(() => undefined);
+    }).catch(() => undefined); // fewer samples: the timeline shows the gap
   }
 
   current(): Record<string, number> {

@@ -15,6 +15,7 @@ import { Fleet, type FleetMember, type FleetOptions } from './fleet.js';
 import { TrafficStream } from './traffic.js';
 import { riseBound, seconds } from './check-facts.js';
 import { waitFor } from '../util/wait.js';
+import { logFailure } from '../util/best-effort.js';
 
 export interface ScenarioContext {
   deployment: BalancedDeployment;
@@ -123,6 +124,7 @@ export class FailoverScenario {
   async steady(timeoutMs = 3000): Promise<void> {
     const n = this.fleet.members.length;
     const sum = (): number => Object.values(this.sampler.current()).reduce((a, b) => a + b, 0);
+    // Not steady within the bound: the timeline then starts from what the counts show, which the chart makes visible.
     await waitFor(() => sum() >= n, { timeoutMs, intervalMs: 50, what: `node counts to show ${n} clients` }).catch(
       () => undefined,
     );
@@ -201,10 +203,12 @@ export class FailoverScenario {
 
   /** Stops the stream (drained), the observers and the fleet, and undoes the faults still in place. */
   async finish(): Promise<void> {
-    await this.traffic?.stop().catch(() => undefined);
+    await this.traffic
+      ?.stop()
+      .catch(logFailure('stopping the scenario traffic', 'its clients are closed with the pool'));
     await this.sampler.stop();
     await this.poller.stop();
-    await this.fleet?.close().catch(() => undefined);
+    await this.fleet?.close().catch(logFailure('closing the scenario fleet', 'its clients are closed with the pool'));
     await this.restore();
   }
 

@@ -142,7 +142,7 @@ export class TrafficStream {
       timeoutMs: drainMs,
       intervalMs: 50,
       what: 'the stream to drain',
-    }).catch(() => undefined);
+    }).catch(() => undefined); // what did not drain is counted as lost by the ledger
   }
 
   totals(subscriberIds?: Set<string>): Record<Qos, QosTotals> {

@@ -54,6 +54,7 @@ export async function watchIdleClients(d: Deployment, pool: ClientPool, o: IdleW
     client.once('close', onClose);
   }
   try {
+    // Placement is context for the finding; without it the clients are reported without their node.
     const placement = await waitForPlacement(d, o.prefix, [...clients.keys()], 10_000).catch(
       () => new Map<string, string>(),
     );

@@ -117,6 +117,7 @@ export async function startLocalHaproxy(spec: BalancerStartSpec): Promise<Balanc
     const pid = String(p.pid);
     await p
       .waitReady(
+        // not answering yet: not ready
         async () => (await runtimeCommand(statsSocket, 'show info', 500).catch(() => '')).includes(`Pid: ${pid}`),
         15_000,
         'answer on the runtime API',

@@ -26,6 +26,7 @@ import { haproxyFdNeeds } from '../../balancer/haproxy/fit-machine.js';
 import { parseHaproxyCfg } from '../../balancer/haproxy/parse.js';
 import { describeMachineFit, type MachineLimits } from '../../balancer/machine-limits.js';
 import { progress } from '../../util/progress.js';
+import { logFailure } from '../../util/best-effort.js';
 
 /** Container port of the appended runtime API. */
 export const HAPROXY_API_PORT = 19999;
@@ -73,7 +74,7 @@ function explainStartFailure(err: Error, userFile: string): Error {
 }
 
 async function showInfo(api: string): Promise<{ pid: string; version: string } | undefined> {
-  const info = await runtimeCommand(api, 'show info', 1000).catch(() => '');
+  const info = await runtimeCommand(api, 'show info', 1000).catch(() => ''); // not answering yet: not ready
   const pid = /^Pid: (\d+)/m.exec(info)?.[1];
   return pid ? { pid, version: /^Version: (\S+)/m.exec(info)?.[1] ?? 'unknown' } : undefined;
 }
@@ -148,7 +149,7 @@ async function startWithLimits(spec: DockerBalancerStartSpec, box: ContainerLimi
       await docker()
         .getContainer(container.id)
         .remove({ force: true, v: true })
-        .catch(() => undefined);
+        .catch(logFailure('removing the balancer container', "the run's label sweep removes it"));
     },
   };
 }

@@ -23,6 +23,7 @@ import { waitFor } from '../../util/wait.js';
 import type { ContainerFile } from '../brokers/types.js';
 import type { DockerBalancerStartSpec } from './index.js';
 import { containerMapping } from './container-mapping.js';
+import { logFailure } from '../../util/best-effort.js';
 
 /** Container port of the admin API. */
 export const TS_PROXY_ADMIN_PORT = 19404;
@@ -75,7 +76,7 @@ async function adminStatus(base: string, token: string | null): Promise<{ versio
   const res = await fetch(`${base}/api/status`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
     signal: AbortSignal.timeout(1000),
-  }).catch(() => undefined);
+  }).catch(() => undefined); // not answering yet: not ready
   if (!res?.ok) return undefined;
   return (await res.json()) as { version: string; pid: number };
 }
@@ -167,7 +168,7 @@ export async function startDockerTsProxy(spec: DockerBalancerStartSpec): Promise
       await docker()
         .getContainer(container.id)
         .remove({ force: true, v: true })
-        .catch(() => undefined);
+        .catch(logFailure('removing the balancer container', "the run's label sweep removes it"));
     },
   };
 }

@@ -44,6 +44,7 @@ export const gracefulStop: FailoverScenarioDef = {
     const allWills = (): boolean => wills.messages.length >= affected.length;
     await Promise.all([
       s.settle(),
+      // missing wills are counted and judged below
       expectWills === 'all' && waitFor(allWills, { timeoutMs: 3000, what: 'wills' }).catch(() => undefined),
     ]);
     await s.traffic!.stop();
