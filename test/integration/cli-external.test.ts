@@ -125,7 +125,7 @@ describe('external target', () => {
     );
   }, 90_000);
 
-  test('pubsub and keepalive through an external target: what needs the balancer config is skipped with the reason', async () => {
+  test('pubsub, keepalive and failover through an external target: what needs the balancer config is skipped with the reason', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-ext-needs-'));
     const file = path.join(path.dirname(FIXTURE), `external-needs-${process.pid}.yaml`);
     writeFileSync(
@@ -134,7 +134,7 @@ describe('external target', () => {
     );
     try {
       const out = path.join(dir, 'report');
-      const r = await runCli(['run', '-p', file, '--suites', 'pubsub,keepalive', '--out', out], { env });
+      const r = await runCli(['run', '-p', file, '--suites', 'pubsub,keepalive,failover', '--out', out], { env });
       const [s] = parseSummaryFile(readFileSync(path.join(out, 'summary.json'), 'utf8'));
       const failed = Object.values(s!.suites).flatMap((x) => x.tests.filter((t) => t.status === 'failed'));
       expect(failed.map((t) => t.name)).toEqual([]);
@@ -142,6 +142,10 @@ describe('external target', () => {
         status: 'skipped',
         skipReason: expect.stringMatching(/config is unknown to the harness/),
       });
+      // Every failover scenario needs the balancer's view (and fault verbs): skipped with the reason, none failed.
+      const failover = s!.suites.failover!.tests;
+      expect(failover.length).toBe(5);
+      for (const t of failover) expect(t).toMatchObject({ status: 'skipped', skipReason: expect.any(String) });
       expect(r.code).toBe(0);
     } finally {
       rmSync(file, { force: true });
