@@ -78,7 +78,9 @@ export class ClientPool {
     } catch (err) {
       client.end(true);
       const e = isProtocolMismatch(err) ? err : mismatchOr(err as Error);
-      if (isProtocolMismatch(e)) {
+      // A TLS client's failures are the tls suite's to explain (certificates, versions): the config-line diagnosis
+      // is for plain MQTT clients meeting something that is not MQTT.
+      if (isProtocolMismatch(e) && opts.protocol !== 'mqtts') {
         const finding = this.diagnostics?.onMismatch(e);
         if (finding) e.explain(finding);
       }
