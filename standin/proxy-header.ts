@@ -5,6 +5,8 @@
  * which would crash the node: we catch that and drop the connection instead. It also leaves
  * headers without addresses (v1 "PROXY UNKNOWN", v2 LOCAL as sent by HAProxy health checks) in
  * the stream, so the MQTT parser chokes on them: we strip those and keep the socket's own address.
+ * It also leaves a v2 header's TLVs (e.g. HAProxy's `send-proxy-v2-ssl-cn`: PP2_TYPE_SSL with the client
+ * certificate's CN) in front of the MQTT bytes: we cut the data at the header's own length.
  * The header stays optional, as in aedes-server-factory (EMQX would require it).
  */
 import type { Stream } from 'node:stream';
@@ -63,8 +65,8 @@ export function createSafeProxyDecoder(events: ProxyDecoderEvents): ProtocolDeco
     } catch (err) {
       return reject(`bad PROXY header: ${(err as Error).message}`);
     }
-    if (details.isProxy) return details;
     const headerLength = proxyHeaderLength(buffer);
+    if (details.isProxy) return headerLength > 0 ? { ...details, data: buffer.subarray(headerLength) } : details;
     if (headerLength === 0) return details; // plain MQTT, no header
     if (headerLength < 0) return reject('incomplete or malformed PROXY header');
     // A header without source address (v1 UNKNOWN, v2 LOCAL): keep the socket's address.
