@@ -15,7 +15,7 @@ import { allAbilities, type Abilities } from './needs.js';
 
 type BalancerAbilities = Pick<
   Abilities,
-  'faults' | 'balancer-facts' | 'balancer-view' | 'reload' | 'dashboard-frontend' | 'nodes'
+  'faults' | 'balancer-facts' | 'balancer-view' | 'reload' | 'dashboard-frontend' | 'spread-placement' | 'nodes'
 >;
 
 /** Balancer kinds the harness does not start, each with what its profile declares. */
@@ -26,8 +26,9 @@ const declaredAbilities: Partial<Record<string, (profile: Profile) => BalancerAb
 /** A balancer the harness starts: everything but what its config lacks (read statically, without starting it). */
 function startedAbilities(
   profile: Profile,
-  facts: { endpoints: { dashboard?: unknown } } | undefined,
+  facts: { endpoints: { dashboard?: unknown }; facts: BalancerFacts } | undefined,
 ): BalancerAbilities {
+  const algorithm = facts?.facts.mqttBackend.algorithm;
   const { faults, reload } = allAbilities();
   return {
     faults,
@@ -38,6 +39,9 @@ function startedAbilities(
       !facts || facts.endpoints.dashboard
         ? true
         : `the config has no frontend for the nodes' dashboard port ${SERVICE_PORTS.http}`,
+    'spread-placement':
+      algorithm?.value !== 'first' ||
+      `\`balance first\` (line ${algorithm.line ?? '?'}) sends every client to the first server until its maxconn: clients cannot be put on distinct nodes through the balancer`,
     nodes: profile.broker.nodes,
   };
 }

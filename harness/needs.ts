@@ -20,6 +20,8 @@ export type Need =
   | 'mqtt5'
   | 'shared-subscriptions'
   | 'dashboard-frontend'
+  /** Clients can be put on distinct nodes through the balancer (not under `balance first`). */
+  | 'spread-placement'
   | { nodes: number }
   | { tls: TlsNeed }
   | { tool: ToolNeed };
@@ -71,6 +73,7 @@ export function allAbilities(nodes = 3): Abilities {
     mqtt5: true,
     'shared-subscriptions': true,
     'dashboard-frontend': true,
+    'spread-placement': true,
     nodes,
     tls: yes(['any', 'offload', 'passthrough', 'mtls', 'client-cert'] as const),
     tools: yes(['mosquitto_pub'] as const),

@@ -23,6 +23,8 @@ const h = useDeployment('pubsub');
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const topicFor = (name: string): string => `mqtt-lb/pubsub/${run}/${name}`;
 const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(true, {}, () => r()));
+/** Tests that put clients on distinct nodes through the balancer (not possible under `balance first`). */
+const SPREAD = { needs: ['spread-placement'] } as const;
 
 describe('placement', () => {
   test('connections through the balancer land on every node (per the node API)', async () => {
@@ -64,52 +66,56 @@ describe('placement', () => {
 
 describe('cross-node delivery', () => {
   for (const qos of [0, 1, 2] as const) {
-    test(`QoS ${qos}: 200 messages from a publisher on one node to a subscriber on another, counted and in order`, async () => {
-      const d = h.deployment;
-      const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `x${qos}-${run}`);
-      expect(sub!.node).not.toBe(pub!.node);
-      const topic = topicFor(`qos${qos}`);
-      const ledger = new DeliveryLedger();
-      const inbox = new Inbox(sub!.client, (t) => t === topic);
-      await subscribe(sub!.client, topic, qos);
-      await waitForRoute(pub!.client, inbox, topic);
-      const onMessage = (t: string, payload: Buffer): void =>
-        void (t === topic && payload.toString() !== ROUTE_PROBE && ledger.recordReceived(payload));
-      sub!.client.on('message', onMessage);
-      const total = 200;
-      for (let s = 0; s < total; s++) {
-        ledger.recordSent('p1', s);
-        await publish(pub!.client, topic, stampPayload('p1', s), { qos });
-        if (qos > 0) ledger.recordAcked('p1', s);
-      }
-      await waitFor(() => ledger.report().ok >= total, { timeoutMs: 15_000, what: `${total} messages` }).catch(
-        () => undefined,
-      );
-      const r = ledger.report();
-      h.metric(`qos${qos}`, {
-        sub: sub!.node,
-        pub: pub!.node,
-        ...r,
-        latenciesMs: undefined,
-        p50_ms: percentile(r.latenciesMs, 50),
-        p99_ms: percentile(r.latenciesMs, 99),
-      });
-      if (qos === 1 && r.duplicated)
-        h.finding({ severity: 'info', title: `${r.duplicated} QoS 1 duplicates (allowed: at-least-once)` });
-      expect({ received: r.ok, unexpected: r.unexpected, reordered: r.reordered }).toEqual({
-        received: total,
-        unexpected: 0,
-        reordered: 0,
-      });
-      if (qos === 2) expect(r.duplicated).toBe(0);
-      if (qos === 1)
-        h.metric('latency_ms', {
-          p50: percentile(r.latenciesMs, 50),
-          p99: percentile(r.latenciesMs, 99),
-          max: Math.max(...r.latenciesMs),
-          samples: r.latenciesMs.slice(0, 500),
+    h.test(
+      `QoS ${qos}: 200 messages from a publisher on one node to a subscriber on another, counted and in order`,
+      SPREAD,
+      async () => {
+        const d = h.deployment;
+        const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `x${qos}-${run}`);
+        expect(sub!.node).not.toBe(pub!.node);
+        const topic = topicFor(`qos${qos}`);
+        const ledger = new DeliveryLedger();
+        const inbox = new Inbox(sub!.client, (t) => t === topic);
+        await subscribe(sub!.client, topic, qos);
+        await waitForRoute(pub!.client, inbox, topic);
+        const onMessage = (t: string, payload: Buffer): void =>
+          void (t === topic && payload.toString() !== ROUTE_PROBE && ledger.recordReceived(payload));
+        sub!.client.on('message', onMessage);
+        const total = 200;
+        for (let s = 0; s < total; s++) {
+          ledger.recordSent('p1', s);
+          await publish(pub!.client, topic, stampPayload('p1', s), { qos });
+          if (qos > 0) ledger.recordAcked('p1', s);
+        }
+        await waitFor(() => ledger.report().ok >= total, { timeoutMs: 15_000, what: `${total} messages` }).catch(
+          () => undefined,
+        );
+        const r = ledger.report();
+        h.metric(`qos${qos}`, {
+          sub: sub!.node,
+          pub: pub!.node,
+          ...r,
+          latenciesMs: undefined,
+          p50_ms: percentile(r.latenciesMs, 50),
+          p99_ms: percentile(r.latenciesMs, 99),
         });
-    });
+        if (qos === 1 && r.duplicated)
+          h.finding({ severity: 'info', title: `${r.duplicated} QoS 1 duplicates (allowed: at-least-once)` });
+        expect({ received: r.ok, unexpected: r.unexpected, reordered: r.reordered }).toEqual({
+          received: total,
+          unexpected: 0,
+          reordered: 0,
+        });
+        if (qos === 2) expect(r.duplicated).toBe(0);
+        if (qos === 1)
+          h.metric('latency_ms', {
+            p50: percentile(r.latenciesMs, 50),
+            p99: percentile(r.latenciesMs, 99),
+            max: Math.max(...r.latenciesMs),
+            samples: r.latenciesMs.slice(0, 500),
+          });
+      },
+    );
   }
 });
 
@@ -128,40 +134,44 @@ async function waitForRoute(pub: MqttClient, inbox: Inbox, topic: string): Promi
 }
 
 describe('retained messages', () => {
-  test('a retained message published via one node reaches a new subscriber on another; clearing it works', async () => {
-    const d = h.deployment;
-    const [pub, sub] = await connectOnDistinctNodes(d, h.pool, 2, `ret-${run}`);
-    const topic = topicFor('retained');
-    await publish(pub!.client, topic, 'kept', { qos: 1, retain: true });
-    const inbox = new Inbox(sub!.client, (t) => t === topic);
-    // The retained store is updated asynchronously (PUBACK precedes routing): re-subscribe until it is there.
-    const retained = await waitFor(
-      async () => {
-        await subscribe(sub!.client, topic, 1);
-        await inbox.waitFor(inbox.messages.length + 1, 300).catch(() => undefined);
-        return inbox.messages.find((m) => m.packet.retain);
-      },
-      { timeoutMs: 5000, what: 'the retained message on the other node' },
-    );
-    expect(retained.payload.toString()).toBe('kept');
-    await publish(pub!.client, topic, '', { qos: 1, retain: true });
-    const late = await connectPlaced(d, h.pool, { clientId: `ret-late-${run}` });
-    const lateInbox = new Inbox(late.client, (t) => t === topic);
-    await waitFor(
-      async () => {
-        const probe = new Inbox(late.client, (t) => t === topic);
-        await subscribe(late.client, topic, 1);
-        await probe.waitFor(1, 300).catch(() => undefined);
-        return probe.messages.length === 0;
-      },
-      { timeoutMs: 5000, what: 'the retained message to be cleared cluster-wide' },
-    );
-    expect(lateInbox.messages.filter((m) => m.packet.retain)).toEqual([]);
-  });
+  h.test(
+    'a retained message published via one node reaches a new subscriber on another; clearing it works',
+    SPREAD,
+    async () => {
+      const d = h.deployment;
+      const [pub, sub] = await connectOnDistinctNodes(d, h.pool, 2, `ret-${run}`);
+      const topic = topicFor('retained');
+      await publish(pub!.client, topic, 'kept', { qos: 1, retain: true });
+      const inbox = new Inbox(sub!.client, (t) => t === topic);
+      // The retained store is updated asynchronously (PUBACK precedes routing): re-subscribe until it is there.
+      const retained = await waitFor(
+        async () => {
+          await subscribe(sub!.client, topic, 1);
+          await inbox.waitFor(inbox.messages.length + 1, 300).catch(() => undefined);
+          return inbox.messages.find((m) => m.packet.retain);
+        },
+        { timeoutMs: 5000, what: 'the retained message on the other node' },
+      );
+      expect(retained.payload.toString()).toBe('kept');
+      await publish(pub!.client, topic, '', { qos: 1, retain: true });
+      const late = await connectPlaced(d, h.pool, { clientId: `ret-late-${run}` });
+      const lateInbox = new Inbox(late.client, (t) => t === topic);
+      await waitFor(
+        async () => {
+          const probe = new Inbox(late.client, (t) => t === topic);
+          await subscribe(late.client, topic, 1);
+          await probe.waitFor(1, 300).catch(() => undefined);
+          return probe.messages.length === 0;
+        },
+        { timeoutMs: 5000, what: 'the retained message to be cleared cluster-wide' },
+      );
+      expect(lateInbox.messages.filter((m) => m.packet.retain)).toEqual([]);
+    },
+  );
 });
 
 describe('sessions', () => {
-  test('will message is published when a client on another node drops its socket', async () => {
+  h.test('will message is published when a client on another node drops its socket', SPREAD, async () => {
     const d = h.deployment;
     const topic = topicFor('will');
     const [watcher] = await connectOnDistinctNodes(d, h.pool, 1, `will-watch-${run}`);
@@ -263,7 +273,7 @@ describe('sessions', () => {
 });
 
 describe('payloads and frontends', () => {
-  test('1 MB payload round trip across nodes', async () => {
+  h.test('1 MB payload round trip across nodes', SPREAD, async () => {
     const d = h.deployment;
     const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `big-${run}`);
     const topic = topicFor('big');
@@ -308,7 +318,7 @@ describe('payloads and frontends', () => {
 });
 
 describe('MQTT 5 and shared subscriptions', () => {
-  h.test('MQTT 5 connect with user properties across nodes', { needs: ['mqtt5'] }, async () => {
+  h.test('MQTT 5 connect with user properties across nodes', { needs: ['mqtt5', 'spread-placement'] }, async () => {
     const d = h.deployment;
     const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `v5-${run}`, { protocolVersion: 5 });
     const topic = topicFor('v5');
@@ -326,7 +336,7 @@ describe('MQTT 5 and shared subscriptions', () => {
 
   h.test(
     '$share group: each message goes to exactly one member across nodes',
-    { needs: ['shared-subscriptions'] },
+    { needs: ['shared-subscriptions', 'spread-placement'] },
     async () => {
       const d = h.deployment;
       const [a, b, pub] = await connectOnDistinctNodes(d, h.pool, 3, `share-${run}`, { protocolVersion: 5 });

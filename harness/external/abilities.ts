@@ -10,7 +10,10 @@ import { missingVerbReason, NOT_AVAILABLE_REASONS } from './faults.js';
 /** The balancer-side abilities of an external target (the broker, TLS and tool abilities are added by the caller). */
 export function externalAbilities(
   profile: Profile,
-): Pick<Abilities, 'faults' | 'balancer-facts' | 'balancer-view' | 'reload' | 'dashboard-frontend' | 'nodes'> {
+): Pick<
+  Abilities,
+  'faults' | 'balancer-facts' | 'balancer-view' | 'reload' | 'dashboard-frontend' | 'spread-placement' | 'nodes'
+> {
   const target = profile.balancer.target!;
   return {
     faults: Object.fromEntries(FAULT_VERBS.map((v) => [v, target.faults[v] ? true : missingVerbReason([v])])) as Record<
@@ -23,6 +26,7 @@ export function externalAbilities(
     'dashboard-frontend': target.dashboard
       ? true
       : 'the external target gives no dashboard URL (balancer.target.dashboard)',
+    'spread-placement': true,
     nodes: Object.keys(target.nodes).length,
   };
 }

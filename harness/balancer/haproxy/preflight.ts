@@ -10,6 +10,7 @@ import { mapHaproxyConfig, type MappedHaproxyConfig } from './map-config.js';
 import { validateHaproxyConfig } from './binary.js';
 import { certificateMapOf } from './local.js';
 import { hostMachineLimits } from '../machine-limits.js';
+import { requireExternalCheckScripts } from './external-check.js';
 import type { BalancerTls } from '../../pki/run-tls.js';
 
 export async function preflightHaproxy(
@@ -31,6 +32,7 @@ export async function preflightHaproxy(
       certificates: certificateMapOf(tls),
       machine: hostMachineLimits(),
     });
+    requireExternalCheckScripts(mapped.parsed, configFile);
     const file = path.join(dir, 'haproxy.cfg');
     writeFileSync(file, mapped.text);
     await validateHaproxyConfig(file, configFile);
