@@ -84,6 +84,13 @@ function skippedSummary(profile: Profile, suites: SuiteName[], reason: string): 
   });
 }
 
+/** A profile of a folder whose config is refused before it starts: its suites carry the refusal as their error (FAIL). */
+function refusedSummary(profile: Profile, suites: SuiteName[], message: string): Summary {
+  const summary = skippedSummary(profile, suites, message);
+  for (const s of Object.values(summary.suites)) s.error = `refused before it started: ${message}`;
+  return summary;
+}
+
 /** Jest args that add the live per-suite progress lines (dist/harness/cli/progress-reporter.js). */
 function progressReporterArgs(): string[] {
   const reporter = fileURLToPath(new URL('./progress-reporter.js', import.meta.url));
@@ -126,13 +133,19 @@ export async function runCommand(argv: string[]): Promise<number> {
   progress(`checking ${profiles.length} profile(s): ${names.join(', ')}`);
   /** External profiles listed from a folder whose target is not configured here: skipped with the reason. */
   const notConfigured = new Map<string, string>();
+  /** Profiles from a folder whose config is refused (file:line and fix): reported as failed, the others still run. */
+  const refused = new Map<string, string>();
   for (const { profile, fromFolder } of entries) {
     try {
       await preflight(profile);
     } catch (err) {
-      if (!(fromFolder && err instanceof TargetNotConfiguredError)) throw err;
-      notConfigured.set(profile.name, `external target not configured on this machine: ${err.message}`);
-      progress(`profile ${profile.name}: skipped (${err.message})`);
+      if (fromFolder && err instanceof TargetNotConfiguredError) {
+        notConfigured.set(profile.name, `external target not configured on this machine: ${err.message}`);
+        progress(`profile ${profile.name}: skipped (${err.message})`);
+      } else if (fromFolder && entries.length > 1 && err instanceof ConfigError) {
+        refused.set(profile.name, err.format());
+        progress(`profile ${profile.name}: REFUSED ${err.format()}`);
+      } else throw err;
     }
   }
   const baseline = readBaseline(values.baseline);
@@ -157,20 +170,23 @@ export async function runCommand(argv: string[]): Promise<number> {
     );
     process.env.MQTT_LB_PROFILE_NAME = profile.name;
     const reason = notConfigured.get(profile.name);
-    const summary = reason
-      ? skippedSummary(profile, suites, reason)
-      : await runProfile(profile, {
-          suites,
-          workDir: path.join(out, '.work'),
-          runtime: values.runtime,
-          jestArgs,
-          env: signals.env,
-          onChild: (pid) => signals.jestStarted(pid),
-        }).catch((err: unknown) => {
-          if (!signals.signal) throw err;
-          stopped.add(profile.name);
-          return skippedSummary(profile, suites, `interrupted by ${signals.signal}`);
-        });
+    const refusal = refused.get(profile.name);
+    const summary = refusal
+      ? refusedSummary(profile, suites, refusal)
+      : reason
+        ? skippedSummary(profile, suites, reason)
+        : await runProfile(profile, {
+            suites,
+            workDir: path.join(out, '.work'),
+            runtime: values.runtime,
+            jestArgs,
+            env: signals.env,
+            onChild: (pid) => signals.jestStarted(pid),
+          }).catch((err: unknown) => {
+            if (!signals.signal) throw err;
+            stopped.add(profile.name);
+            return skippedSummary(profile, suites, `interrupted by ${signals.signal}`);
+          });
     signals.jestEnded();
     summaries.push(values.t ? explainFilteredSkips(summary, values.t) : summary);
   }
