@@ -62,6 +62,8 @@ export interface BackendFacts {
   timeouts: TimeoutFacts;
   /** Limits in front of the servers that can hold back or refuse new connections. */
   limits?: ConnectLimitFacts;
+  /** HAProxy `hash-balance-factor`: bounded-load hashing moves a client off a server above this % of the mean load. */
+  hashBalanceFactor?: Located<number>;
 }
 
 /** Connection limits above the servers: where connects queue or are refused before a server is picked. */

@@ -23,6 +23,15 @@ export function affinityBroken(
   const stick = backend.clientIdStickiness;
   if (what === 'client id' && backend.algorithm.value === 'clientid')
     return clientIdHashBroken(broken, total, backend, file, examples);
+  const factor = backend.hashBalanceFactor;
+  if (what === 'source address' && factor)
+    return {
+      severity: 'info',
+      title: `${broken.length} of ${total} source addresses moved between reconnects, as \`hash-balance-factor ${factor.value}\` allows`,
+      detail: `Bounded-load consistent hashing${at(factor.line)} sends a connection to the next server when its own holds more than ${factor.value} % of the mean load, so affinity is kept for most sources, not all. Examples: ${examples}.`,
+      file,
+      line: factor.line,
+    };
   const why =
     what === 'client id'
       ? `${stick?.source ? `\`${stick.source}\`` : 'The client-id stickiness'}${at(stick?.line)} only works when the balancer has read the CONNECT packet before choosing a server: HAProxy needs \`tcp-request inspect-delay\` and a content rule (\`tcp-request content accept if { req.payload(0,0),mqtt_is_valid }\`) in the frontend, or it decides before the CONNECT arrives and falls back to \`balance\` (racy); the stick-table must not expire between reconnects.`

@@ -166,6 +166,7 @@ function backendFacts(
     servers,
     timeouts,
     limits: connectLimits(cfg, section, frontend),
+    hashBalanceFactor: numberOf(lookup(cfg, section, 'hash-balance-factor'), 1),
   };
 }
 

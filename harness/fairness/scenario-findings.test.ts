@@ -1,0 +1,36 @@
+import { describe, expect, test } from '@jest/globals';
+import { haproxyFactsOfText } from '../../test/helpers/haproxy.js';
+import { affinityBroken } from './scenario-findings.js';
+
+const cfg = (extra: string): string => `defaults
+  mode tcp
+frontend mqtt
+  bind :1883
+  default_backend emqx
+backend emqx
+  balance source
+${extra}
+  server emqx1 10.0.0.1:1883 check
+  server emqx2 10.0.0.2:1883 check
+  server emqx3 10.0.0.3:1883 check
+`;
+const broken: Array<[string, string[]]> = [['127.0.2.7', ['node1', 'node2']]];
+
+describe('source affinity that moved', () => {
+  test('plain `balance source`: an error at the balance line', async () => {
+    const facts = await haproxyFactsOfText(cfg(''), 'h.cfg');
+    expect(affinityBroken('source address', broken, 250, facts.mqttBackend, 'h.cfg')).toMatchObject({
+      severity: 'error',
+      line: 7,
+    });
+  });
+
+  test('`hash-balance-factor` moves some sources by design: info naming its line', async () => {
+    const facts = await haproxyFactsOfText(cfg('  hash-type consistent\n  hash-balance-factor 150'), 'h.cfg');
+    expect(affinityBroken('source address', broken, 250, facts.mqttBackend, 'h.cfg')).toMatchObject({
+      severity: 'info',
+      line: 9,
+      title: '1 of 250 source addresses moved between reconnects, as `hash-balance-factor 150` allows',
+    });
+  });
+});
