@@ -31,13 +31,13 @@ const cfg = (global: string, extra = ''): string =>
     '    default_backend mqtt_back',
   ].join('\n');
 
-const fit = (text: string, limits = HERE) => fitHaproxyToMachine(parseHaproxyCfg(text, 'x.cfg'), limits);
+const fitLines = (text: string, limits = HERE) => fitHaproxyToMachine(parseHaproxyCfg(text, 'x.cfg'), limits);
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 describe('haproxy machine fit', () => {
   test('global maxconn 20000 → what 20000 descriptors hold, with the reason', () => {
     const text = cfg('maxconn 20000');
-    const r = fit(text).find((x) => x.original === 'maxconn 20000');
+    const r = fitLines(text).find((x) => x.original === 'maxconn 20000');
     expect(r).toEqual(
       expect.objectContaining({
         line: 2,
@@ -50,7 +50,7 @@ describe('haproxy machine fit', () => {
   test('global maxconn 1000000 and ulimit-n 2000000 on a 1048576 container: both scaled to the container', () => {
     const text = cfg('maxconn 1000000\nulimit-n 2000000');
     const box: MachineLimits = { openFiles: 1048576, cpus: 8, where: 'the balancer container' };
-    const r = fit(text, box);
+    const r = fitLines(text, box);
     expect(r.map((x) => [x.line, x.original, x.asRun])).toEqual([
       [2, 'maxconn 1000000', 'maxconn 471859'],
       [3, 'ulimit-n 2000000', 'ulimit-n 1048576'],
@@ -61,13 +61,13 @@ describe('haproxy machine fit', () => {
 
   test('a config that fits is left alone', () => {
     const fits = (global: string): string => cfg(global).replace('maxconn 500000', 'maxconn 4000');
-    expect(fit(fits('maxconn 4096\nnbthread 2\ncpu-map auto:1/1-2 0-1\nulimit-n 20000'))).toEqual([]);
-    expect(fit(fits('maxconn 9000'))).toEqual([]);
+    expect(fitLines(fits('maxconn 4096\nnbthread 2\ncpu-map auto:1/1-2 0-1\nulimit-n 20000'))).toEqual([]);
+    expect(fitLines(fits('maxconn 9000'))).toEqual([]);
   });
 
   test('defaults and frontend maxconn above the budget are capped; per-server maxconn/maxqueue/weight never', async () => {
     const text = cfg('maxconn 200000', '    maxconn 300000');
-    const r = fit(text);
+    const r = fitLines(text);
     expect(r.map((x) => x.line)).toEqual([2, lineOf(text, 'maxconn 300000'), lineOf(text, 'maxconn 500000')]);
     const mapped = await mapHaproxyConfig(text, 'x.cfg', {
       nodeNames: ['node1', 'node2'],
@@ -110,12 +110,12 @@ describe('haproxy machine fit', () => {
 
   test('proxy maxconn stays when it sizes a minconn backend (default fullconn derives from it)', () => {
     const text = cfg('maxconn 200000').replace('maxconn 50000 maxqueue', 'minconn 10 maxconn 50000 maxqueue');
-    expect(fit(text).map((x) => x.line)).toEqual([2]);
+    expect(fitLines(text).map((x) => x.line)).toEqual([2]);
   });
 
   test('nbthread 64 → the CPUs here; cpu-map lines naming CPUs or threads that are not here are commented out', () => {
     const text = cfg('nbthread 64\ncpu-map auto:1/1-64 0-63\ncpu-map 1/1 0\ncpu-map 1/2 1\ncpu-map 1/3 2');
-    const r = fit(text);
+    const r = fitLines(text);
     expect(r.map((x) => [x.line, x.asRun])).toEqual([
       [2, 'nbthread 2'],
       [3, '# cpu-map auto:1/1-64 0-63'],
@@ -129,20 +129,20 @@ describe('haproxy machine fit', () => {
   });
 
   test('splice forwarding and maxpipes count in the descriptor budget', () => {
-    expect(fit(cfg('maxconn 200000', '    option splice-auto'))[0]!.asRun).toBe('maxconn 7200');
-    const r = fit(cfg('maxconn 200000\nmaxpipes 100000'));
+    expect(fitLines(cfg('maxconn 200000', '    option splice-auto'))[0]!.asRun).toBe('maxconn 7200');
+    const r = fitLines(cfg('maxconn 200000\nmaxpipes 100000'));
     expect(r.slice(0, 2).map((x) => x.asRun)).toEqual(['maxconn 7200', 'maxpipes 1800']);
   });
 
   test('fd-hard-limit lowers the budget; descriptors asked for by a config', () => {
-    expect(fit(cfg('maxconn 200000\nfd-hard-limit 10000'))[0]!.asRun).toBe('maxconn 4500');
+    expect(fitLines(cfg('maxconn 200000\nfd-hard-limit 10000'))[0]!.asRun).toBe('maxconn 4500');
     const needs = (global: string): number | undefined => haproxyFdNeeds(parseHaproxyCfg(cfg(global), 'x'));
     expect(needs('maxconn 200000')).toBe(444445);
     expect(needs('maxconn 1\nulimit-n 400000')).toBe(400000);
     expect(needs('ulimit-n 400000')).toBe(400000);
     for (const global of ['maxconn 200000', 'maxconn 20000\nmaxpipes 3000', 'maxconn 7']) {
       const limits = { ...HERE, openFiles: needs(global)! };
-      expect(fit(cfg(global).replace('maxconn 500000', 'maxconn 5'), limits)).toEqual([]);
+      expect(fitLines(cfg(global).replace('maxconn 500000', 'maxconn 5'), limits)).toEqual([]);
     }
     expect(haproxyFdNeeds(parseHaproxyCfg(cfg('nbthread 2'), 'x'))).toBeUndefined();
   });
