@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { waitFor, withTimeout } from '../../harness/util/wait.js';
 import { assertBuilt, ROOT } from './cli-helpers.js';
+import { NIGHTLY_REASON, quickFirst } from '../helpers/tier.js';
 
 /** Pids of live (non-zombie) processes whose environment holds one of `needles` (`NAME=value`). */
 function processesWithEnv(needles: string[]): number[] {
@@ -34,14 +35,17 @@ function runDirs(stateDir: string): string[] {
   return existsSync(dir) ? readdirSync(dir) : [];
 }
 
-const EXIT_CODES = [
-  ['SIGINT', 130],
+/** SIGTERM (process managers, CI runners) in the quick tier; SIGINT and SIGHUP in the nightly tier. */
+const EXIT_CODES = quickFirst([
   ['SIGTERM', 143],
+  ['SIGINT', 130],
   ['SIGHUP', 129],
-] as const;
+] as const);
 
 describe('signals to the mqtt-lb run process alone', () => {
-  test.each(EXIT_CODES)(
+  if (EXIT_CODES.skipped.length)
+    test.skip.each(EXIT_CODES.skipped)(`%s to the CLI pid … exit %i [${NIGHTLY_REASON}]`, () => undefined);
+  test.each(EXIT_CODES.run)(
     '%s to the CLI pid stops the Jest child and every deployment; exit %i',
     async (signal, expectedCode) => {
       assertBuilt('harness/cli/run-command.ts', 'harness/run/run-profile.ts', 'harness/run/stop-run.ts');

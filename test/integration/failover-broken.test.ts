@@ -6,6 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { FailoverMetrics, Summary } from '../../harness/report/summary-types.js';
 import { byName, errorFindings, runSuiteCli, type SuiteRun } from './cli-helpers.js';
+import { nightlyTest } from '../helpers/tier.js';
 
 /** The failover suite through the CLI, only the tests matching `testPattern` when given. */
 const runFailover = (profile: string, testPattern?: string): Promise<SuiteRun> =>
@@ -24,30 +25,35 @@ function scenario(s: Summary, name: string): FailoverMetrics & { node: string } 
 const serverLine = (first: number, node: string): number => first + Number(node.replace('node', '')) - 1;
 
 describe('failover suite against broken and hardened configs (CLI)', () => {
-  test('hardened production config: every scenario passes, figures in summary.json', async () => {
-    const r = await runFailover('fixtures/profiles/haproxy-roundrobin.yaml');
-    expect({
-      code: r.code,
-      failed: r.summary.suites.failover?.tests
-        .filter((t) => t.status !== 'passed')
-        .map((t) => `${t.name}: ${t.failureMessages?.join(' ')}`),
-    }).toEqual({ code: 0, failed: [] });
-    for (const name of ['kill', 'hang', 'stop']) {
-      const m = scenario(r.summary, name);
-      expect(m.detection_ms).toEqual(expect.any(Number));
-      expect(m.reconnect_p99_ms).toEqual(expect.any(Number));
-      expect(m.lost).toEqual(expect.any(Number));
-      expect(m.duplicated).toEqual(expect.any(Number));
-      expect(m.timeline?.samples.length).toBeGreaterThan(5);
-      expect(m.timeline?.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['fault', 'marked-down']));
-    }
-    expect(scenario(r.summary, 'kill').detection_ms).toBeLessThanOrEqual(5000);
-    expect(scenario(r.summary, 'return').timeline?.events.map((e) => e.kind)).toContain('marked-up');
-    expect(scenario(r.summary, 'reload')).toMatchObject({
-      established: { dropped: 0 },
-      new_connections: { failed: 0 },
-    });
-  }, 180_000);
+  // suites/failover.test.ts runs the same profile in the quick tier; this CLI pass checks the summary's figures.
+  nightlyTest(
+    'hardened production config: every scenario passes, figures in summary.json',
+    async () => {
+      const r = await runFailover('fixtures/profiles/haproxy-roundrobin.yaml');
+      expect({
+        code: r.code,
+        failed: r.summary.suites.failover?.tests
+          .filter((t) => t.status !== 'passed')
+          .map((t) => `${t.name}: ${t.failureMessages?.join(' ')}`),
+      }).toEqual({ code: 0, failed: [] });
+      for (const name of ['kill', 'hang', 'stop']) {
+        const m = scenario(r.summary, name);
+        expect(m.detection_ms).toEqual(expect.any(Number));
+        expect(m.reconnect_p99_ms).toEqual(expect.any(Number));
+        expect(m.lost).toEqual(expect.any(Number));
+        expect(m.duplicated).toEqual(expect.any(Number));
+        expect(m.timeline?.samples.length).toBeGreaterThan(5);
+        expect(m.timeline?.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['fault', 'marked-down']));
+      }
+      expect(scenario(r.summary, 'kill').detection_ms).toBeLessThanOrEqual(5000);
+      expect(scenario(r.summary, 'return').timeline?.events.map((e) => e.kind)).toContain('marked-up');
+      expect(scenario(r.summary, 'reload')).toMatchObject({
+        established: { dropped: 0 },
+        new_connections: { failed: 0 },
+      });
+    },
+    180_000,
+  );
 
   test("the EMQX guide's config (plain `check`) fails the hang scenario, naming its check line and the fix", async () => {
     const r = await runFailover('fixtures/profiles/guide-haproxy-roundrobin.yaml', 'hang a node');
