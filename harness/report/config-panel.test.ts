@@ -81,6 +81,10 @@ describe('findings box order', () => {
     expect(info).toBeGreaterThan(warning);
     expect(box.slice(0, info)).toContain('<details class="info-findings">');
     expect(box).toMatch(/fairness › <a href="#test-fairness-[^"]+">connections spread evenly<\/a> \(failed\)/);
+    // the finding quotes the config line it points at, as run
+    expect(box).toContain(
+      '<a href="#config-L23"><code>haproxy.cfg:23</code></a> <code class="quoted">balance source</code>',
+    );
   });
 
   test('matrix top findings: error before warning before info', () => {

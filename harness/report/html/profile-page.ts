@@ -2,6 +2,7 @@
 import type { BaselineDiff } from '../baseline.js';
 import type { Summary } from '../summary-types.js';
 import { escapeHtml } from '../text.js';
+import { redactConfig } from '../redact.js';
 import { rankedFindings, summaryVerdict, type LocatedFinding } from '../verdict.js';
 import { testAnchor } from './anchors.js';
 import { findingBlock, runTimes } from './components.js';
@@ -21,8 +22,11 @@ export interface ProfilePageOptions {
 function findingsSummary(summary: Summary): string {
   const findings = rankedFindings([summary]);
   if (findings.length === 0) return '';
+  const config = summary.deployment?.balancer.config;
   const configLink =
-    summary.deployment?.balancer.config !== undefined ? { file: summary.deployment.balancer.configFile } : undefined;
+    config !== undefined
+      ? { file: summary.deployment?.balancer.configFile, lines: redactConfig(config).split('\n') }
+      : undefined;
   const block = (f: LocatedFinding): string =>
     findingBlock(f.finding, {
       configLink,

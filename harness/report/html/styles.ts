@@ -66,6 +66,8 @@ table.matrix td.cell small { display: block; font-weight: 400; color: var(--mute
 .finding .title { font-weight: 600; }
 .finding .where { color: var(--muted); font-size: 12.5px; margin-top: 4px; }
 .finding .detail { margin-top: 4px; }
+.finding .where code.quoted { color: var(--fg); }
+.finding.error .where code.quoted { background: #fee2e2; } .finding.warning .where code.quoted { background: #fef3c7; }
 .finding .remedy { margin-top: 8px; background: #ecfdf5; border: 1px solid #bbf7d0; border-radius: 5px; padding: 6px 10px; }
 .finding .remedy b { color: var(--pass); }
 .finding .context { font-size: 12px; color: var(--muted); margin-bottom: 2px; }
