@@ -140,12 +140,15 @@ function latencyPanel(ctx: Ctx) {
   const rows = (['p50', 'p99'] as const).flatMap((p) =>
     (p === 'p50' ? s.latency_p50_ms : s.latency_p99_ms).map((v, i) => ({ t: mid(s, i), v, p: `latency ${p}` })),
   );
+  // A symlog axis labels only its far end by default: decades instead, up to the highest value.
+  const max = Math.max(1, ...rows.map((r) => r.v ?? 0));
+  const ticks = [0, 1, 10, 100, 1000, 10_000, 100_000].filter((v) => v <= max * 1.5);
   return panel(ctx, 'End-to-end latency per second (ms), all QoS', [
     {
       data: { values: rows },
       mark: { type: 'line', strokeWidth: 1.8, point: { size: 12 } },
       encoding: {
-        y: { field: 'v', type: 'quantitative', title: 'ms', scale: { type: 'symlog' } },
+        y: { field: 'v', type: 'quantitative', title: 'ms', scale: { type: 'symlog' }, axis: { values: ticks } },
         color: {
           field: 'p',
           type: 'nominal',
@@ -160,14 +163,17 @@ function latencyPanel(ctx: Ctx) {
 function connectionsPanel(ctx: Ctx, labelled: boolean) {
   const s = ctx.series;
   const nodes = Object.keys(s.connections).sort(naturalCompare);
-  const rows = nodes.flatMap((node) => s.connections[node]!.map((v, i) => ({ t: mid(s, i), v, node })));
+  // The bucket's last sample: drawn at the bucket's end, so a drop never appears before the fault that caused it.
+  const rows = nodes.flatMap((node) =>
+    s.connections[node]!.map((v, i) => ({ t: (s.t[i]! + s.step_ms) / 1000, v, node })),
+  );
   return panel(
     ctx,
     'Live connections per node',
     [
       {
         data: { values: rows },
-        mark: { type: 'line', strokeWidth: 2, interpolate: 'step-after' },
+        mark: { type: 'line', strokeWidth: 2 },
         encoding: {
           y: { field: 'v', type: 'quantitative', title: 'connections' },
           color: {
@@ -185,11 +191,17 @@ function connectionsPanel(ctx: Ctx, labelled: boolean) {
 
 function lossPanel(ctx: Ctx) {
   const s = ctx.series;
+  // Stacked by hand (a rect spans its second in x and [y0, y1] in y).
+  const stacked = new Array<number>(s.t.length).fill(0);
   const rows = (['lost', 'duplicated'] as const).flatMap((kind) =>
     Object.entries(s[kind]).flatMap(([q, values]) =>
-      values.flatMap((v, i) =>
-        v > 0 ? [{ from: s.t[i]! / 1000, to: (s.t[i]! + s.step_ms) / 1000, v, what: `${kind} QoS ${q}` }] : [],
-      ),
+      values.flatMap((v, i) => {
+        if (v <= 0) return [];
+        const y0 = stacked[i]!;
+        stacked[i] = y0 + v;
+        const from = s.t[i]! / 1000;
+        return [{ from, to: (s.t[i]! + s.step_ms) / 1000, y0, y1: y0 + v, v, what: `${kind} QoS ${q}` }];
+      }),
     ),
   );
   const total = (kind: 'lost' | 'duplicated') =>
@@ -199,11 +211,12 @@ function lossPanel(ctx: Ctx) {
     ? [
         {
           data: { values: rows },
-          mark: { type: 'rect', opacity: 0.85 },
+          mark: { type: 'rect', opacity: 0.85, stroke: '#ffffff', strokeWidth: 0.5 },
           encoding: {
             x: { field: 'from', type: 'quantitative' },
             x2: { field: 'to' },
-            y: { field: 'v', type: 'quantitative', title: 'deliveries', stack: 'zero' },
+            y: { field: 'y1', type: 'quantitative', title: 'deliveries' },
+            y2: { field: 'y0' },
             color: { field: 'what', type: 'nominal', title: null, scale: { scheme: 'darkred' } },
           },
         },
@@ -283,7 +296,7 @@ export async function failoverSeriesChart(
   const spec = {
     title: {
       text: scenario ? `Over time — ${scenario}` : 'Failover over time',
-      subtitle: `Shaded: the fault interval${faults.length ? ` (${faults.map((f) => f.label).join('; ')})` : ' (none recorded)'} · dashed rules: marked-down, reconnected, marked-up`,
+      subtitle: `Shaded: the fault interval${faults.length ? ` (${faults.map((f) => f.label).join('; ')})` : ' (none recorded)'} · dashed rules: amber marked-down, green reconnected, blue marked-up`,
     },
     vconcat: panels,
     spacing: 14,
