@@ -9,7 +9,7 @@ import { harnessVersion, runProfile } from '../run/run-profile.js';
 import { mergeResults } from '../run/merge.js';
 import { newRunId } from '../proc/run-dir.js';
 import { TargetNotConfiguredError } from '../external/target.js';
-import { writeReport, parseSummaryFile, startupErrors } from '../report/index.js';
+import { writeReport, parseSummaryFile, renderMarkdownSummary, startupErrors } from '../report/index.js';
 import { findingLocation } from '../report/finding-text.js';
 import type { Summary } from '../report/summary-types.js';
 import { sweepStaleRuns } from '../proc/sweep.js';
@@ -17,6 +17,7 @@ import { RunSignals } from '../run/stop-run.js';
 import { progress } from '../util/progress.js';
 import { loadProfileEntries, preflight, UsageError } from './args.js';
 import { baselineLines, decideRun } from './run-verdict.js';
+import { writeCiSummaries } from './ci-summary.js';
 
 export { expandProfiles } from './args.js';
 
@@ -107,6 +108,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       map: { type: 'string', multiple: true },
       out: { type: 'string', default: 'reports/latest' },
       baseline: { type: 'string' },
+      'summary-md': { type: 'string' },
       'fail-on-regression': { type: 'boolean', default: false },
       t: { type: 'string', short: 't' },
     },
@@ -207,6 +209,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     for (const f of startup) process.stdout.write(`  startup ERROR ${findingLocation(f) ?? ''}: ${f.title}\n`);
   }
   for (const l of baselineLines(verdict, values.baseline)) process.stdout.write(`${l}\n`);
+  const markdown = renderMarkdownSummary(summaries, {
+    baselines: Object.fromEntries(verdict.profiles.flatMap((p) => (p.diff ? [[p.profileName, p.diff]] : []))),
+    baselineFile: values.baseline,
+    reportPath: index,
+  });
+  for (const f of writeCiSummaries(markdown, { file: values['summary-md'], env: process.env }))
+    process.stdout.write(`summary: ${f}\n`);
   process.stdout.write(`report: ${index}\n`);
   signals.uninstall();
   return signals.exitCode ?? verdict.code;

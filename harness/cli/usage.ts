@@ -37,6 +37,8 @@ Options:
   --baseline <summary.json>  compare with an earlier run (same profile names); changes are marked in the report
   --fail-on-regression       exit 1 when the comparison finds a regression (a profile can ask for this too:
                              report: { fail_on_regression: true })
+  --summary-md <file>        also write the run as Markdown (profile × suite counts, top findings with their config
+                             line, regressions); appended to $GITHUB_STEP_SUMMARY automatically when that is set
   -t <pattern>               run only tests whose name matches (Jest's -t, a regular expression)
 
 Progress (phases, each suite's result as it finishes) goes to stderr; the verdict per profile and the report
@@ -49,6 +51,7 @@ Examples:
   mqtt-lb run -p fixtures/profiles --suites pubsub --out reports/nightly
   mqtt-lb run -p a.yaml -p b.yaml -t 'placement|QoS 1'
   mqtt-lb run -p nightly.yaml --baseline reports/last-night/summary.json --fail-on-regression
+  mqtt-lb run -p fixtures/profiles/haproxy-roundrobin.yaml --suites pubsub --summary-md reports/latest/summary.md
   mqtt-lb run -p my-lb.yaml --map mqtt-1.prod.example:1883=node1
 `;
 

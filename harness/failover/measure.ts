@@ -9,6 +9,7 @@ import type { FleetMember } from './fleet.js';
 import type { ScenarioTimeline } from './timeline.js';
 import type { Qos, QosTotals } from './traffic.js';
 import { seconds } from './check-facts.js';
+import { failoverSeries } from './series.js';
 
 export interface Spread {
   p50: number | null;
@@ -103,6 +104,7 @@ export function failoverMetrics(i: MetricsInput): FailoverMetrics & Record<strin
     duplicated: i.traffic ? i.traffic[1].duplicated + i.traffic[2].duplicated : 0,
     ...(perQos ? { perQos } : {}),
     timeline: i.timeline.toJSON(),
+    series: failoverSeries({ timeline: i.timeline.toJSON(), traffic: i.timeline.traffic.data() }),
     ...i.extra,
   };
 }

@@ -111,6 +111,7 @@ export class FailoverScenario {
         ends('publisher'),
         ends('subscriber'),
         t.ratePerQos,
+        this.timeline.traffic,
       );
       await this.traffic.subscribeAll();
       this.traffic.start();

@@ -1,10 +1,13 @@
 /** A scenario's clock and record for the report: events and sampled per-node counts, t = ms since its start. */
 import type { TimelineEvent, TimelineSample } from '../report/summary-types.js';
+import { TrafficRecord } from './traffic-record.js';
 
 export class ScenarioTimeline {
   readonly startedAt = Date.now();
   private readonly events: TimelineEvent[] = [];
   private readonly samples: TimelineSample[] = [];
+  /** The steady stream on this clock, message by message (filled by the scenario's TrafficStream). */
+  readonly traffic = new TrafficRecord((at) => this.t(at));
 
   t(at = Date.now()): number {
     return at - this.startedAt;

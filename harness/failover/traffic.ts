@@ -8,6 +8,7 @@ import type { MqttClient } from 'mqtt';
 import { publish, subscribe } from '../clients/mqtt.js';
 import { DeliveryLedger, stampPayload } from '../metrics/delivery.js';
 import { delay, waitFor } from '../util/wait.js';
+import type { TrafficRecord } from './traffic-record.js';
 
 export const QOS_LEVELS = [0, 1, 2] as const;
 export type Qos = (typeof QOS_LEVELS)[number];
@@ -45,6 +46,8 @@ export class TrafficStream {
     private readonly publishers: Endpoint[],
     subscribers: Endpoint[],
     private readonly ratePerQos: number,
+    /** Message-by-message record for the per-second series (the scenario timeline's). */
+    private readonly record?: TrafficRecord,
   ) {
     // One QoS per subscriber: aedes drops a delivery whose per-node counter is below one the client has
     // already seen, and QoS 0 (no session write) overtakes QoS 1/2 from the same node.
@@ -52,10 +55,12 @@ export class TrafficStream {
     for (const s of this.subscribers) {
       const ledger = new DeliveryLedger();
       this.ledgers.set(s.id, { qos: s.qos, ledger });
+      record?.subscriber(s.qos);
       const prefix = `${topicPrefix}/q${s.qos}/`;
       const onMessage = (topic: string, payload: Buffer): void => {
         if (!topic.startsWith(prefix) || payload.toString() === PROBE) return;
         ledger.recordReceived(payload);
+        record?.received(s.id, s.qos, payload);
       };
       s.client.on('message', onMessage);
     }
@@ -119,12 +124,14 @@ export class TrafficStream {
     const stream = `${p.id}/q${qos}`;
     const ledgers = [...this.ledgers.values()].filter((l) => l.qos === qos).map((l) => l.ledger);
     for (const l of ledgers) l.recordSent(stream, seq);
+    this.record?.sent(stream, seq, qos);
     this.published++;
     this.pendingAcks++;
     const onDone = (err?: Error): void => {
       this.pendingAcks--;
       if (err) return;
       for (const l of ledgers) l.recordAcked(stream, seq);
+      this.record?.acked(stream, seq);
     };
     p.client.publish(this.topic(qos, p.id), stampPayload(stream, seq), { qos }, onDone);
   }

@@ -112,8 +112,8 @@ describe('renderProfilePage', () => {
 
   test('an <svg> per chart with data, none loading anything external', async () => {
     const html = await renderProfilePage(sourceSummary());
-    // failover timeline + reconnect histogram, fairness bars, TLS histogram, pub/sub histogram
-    expect((html.match(/<svg /g) ?? []).length).toBe(5);
+    // failover time series + timeline + reconnect histogram, fairness bars, TLS histogram, pub/sub histogram
+    expect((html.match(/<svg /g) ?? []).length).toBe(6);
     expect(html).toContain('http://127.0.1.10:8404/stats'); // visible text may name a URL …
     expect(externalReferences(html)).toEqual([]); // … but nothing is loaded from anywhere
   });

@@ -18,3 +18,4 @@ export { fairnessChart } from './charts/fairness-chart.js';
 export { failoverTimelineChart, reconnectHistogramChart } from './charts/failover-charts.js';
 export { pubsubLatencyChart, tlsHandshakeChart } from './charts/latency-charts.js';
 export { overallVerdict, summaryVerdict, rankedFindings, startupErrors, type Verdict } from './verdict.js';
+export { renderMarkdownSummary, type MarkdownSummaryOptions } from './markdown-summary.js';

@@ -106,6 +106,34 @@ export interface TimelineEvent {
   detail?: string;
 }
 
+/**
+ * Per-second series of one failover scenario, built from its recorded timeline and message stream (bucket i covers
+ * [t[i], t[i] + step_ms) ms since the scenario's start). Message figures are deliveries (message × subscriber), as
+ * in `perQos`; keys of the per-QoS records are "0", "1", "2".
+ */
+export interface FailoverSeries {
+  step_ms: number;
+  /** Start of each bucket, ms since the scenario's start. */
+  t: number[];
+  /** Deliveries due from what was published in the bucket (published messages × subscribers of that QoS). */
+  sent: Record<string, number[]>;
+  /** Deliveries that arrived in the bucket, duplicates included. */
+  received: Record<string, number[]>;
+  /** Acknowledged messages published in the bucket that a subscriber never got (by send time). */
+  lost: Record<string, number[]>;
+  /** Extra copies that arrived in the bucket (by arrival time). */
+  duplicated: Record<string, number[]>;
+  /** End-to-end latency of first deliveries that arrived in the bucket, all QoS; null: none arrived. */
+  latency_p50_ms: Array<number | null>;
+  latency_p99_ms: Array<number | null>;
+  /** Live connections per node: the last sample in the bucket; null: no sample, or the node's API did not answer. */
+  connections: Record<string, Array<number | null>>;
+  /** Fault intervals: from the fault to its undo (restart, resume) or the end of the record; a reload for its duration. */
+  faults: Array<{ from_ms: number; to_ms: number; kind: string; node?: string }>;
+  /** The balancer's state of each node's server over time (UP, DOWN, MAINT, NOLB, …), as consecutive bands. */
+  states: Record<string, Array<{ from_ms: number; to_ms: number; state: string }>>;
+}
+
 /** metrics.failover = { scenarios: { [scenario]: FailoverMetrics } } */
 export interface FailoverMetrics {
   detection_ms: number | null;
@@ -121,6 +149,8 @@ export interface FailoverMetrics {
     { sent: number; received: number; lost: number; duplicated: number; reordered: number; unexpected: number }
   >;
   timeline?: { samples: TimelineSample[]; events: TimelineEvent[] };
+  /** Per-second series for the time-series chart (absent in summaries written before it existed). */
+  series?: FailoverSeries;
 }
 
 /** metrics.tls */

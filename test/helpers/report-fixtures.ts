@@ -6,6 +6,7 @@ import type {
   TestResult,
   TlsMetrics,
 } from '../../harness/report/summary-types.js';
+import { seriesFor } from './failover-series-fixture.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so fixtures and snapshots are stable. */
 function seeded(seed: number): () => number {
@@ -105,6 +106,7 @@ export function failoverMetrics(detectMs: number, seed = 7): FailoverMetrics {
       '1': { sent: 1000, received: 1003, lost: 0, duplicated: 3, reordered: 0, unexpected: 0 },
     },
     timeline: timeline(seed, detectMs),
+    series: seriesFor(timeline(seed, detectMs), detectMs),
   };
 }
 

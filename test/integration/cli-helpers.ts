@@ -30,10 +30,13 @@ export function assertBuilt(...sources: string[]): void {
 }
 
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  const env = { ...process.env, ...opts.env };
+  // Tests running inside a GitHub Actions job must not append their runs to the job's own summary.
+  if (opts.env?.GITHUB_STEP_SUMMARY === undefined) delete env.GITHUB_STEP_SUMMARY;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...opts.env },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -23,7 +23,11 @@ export interface FindingOptions {
    * Set when the balancer config is shown (on this page, or on `href`): a finding with a line in that file links to
    * the highlighted line. `file` undefined: the config's file name is unknown, any finding line links.
    */
-  configLink?: { file?: string; href?: string };
+  configLink?: {
+    file?: string;
+    href?: string;
+    /** The config as run (redacted), to quote the line the finding is at. */ lines?: string[];
+  };
   /** Already-escaped HTML shown above the title (e.g. "profile › suite › test" with a link). */
   contextHtml?: string;
 }
@@ -44,7 +48,8 @@ function locationHtml(finding: Finding, options: FindingOptions): string {
   const inner = linksToConfig
     ? `<a href="${escapeHtml(link?.href ?? '')}#${configLineAnchor(finding.line!)}">${code}</a>`
     : code;
-  return `<div class="where">at ${inner}</div>`;
+  const quoted = linksToConfig ? link?.lines?.[finding.line! - 1]?.trim() : undefined;
+  return `<div class="where">at ${inner}${quoted ? ` <code class="quoted">${escapeHtml(quoted)}</code>` : ''}</div>`;
 }
 
 /** "haproxy.cfg" matches "/etc/haproxy/haproxy.cfg": findings may name the file by its base name. */

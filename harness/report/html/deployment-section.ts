@@ -1,9 +1,9 @@
 /** Profile page: the deployment as it ran, capabilities, and the balancer config with its address mapping. */
-import type { DeploymentSummary, Finding, Summary } from '../summary-types.js';
-import { redactConfig } from '../redact.js';
+import type { DeploymentSummary, Summary } from '../summary-types.js';
 import { escapeHtml, formatDuration } from '../text.js';
 import { configLineAnchor } from './anchors.js';
-import { dataTable, keyValueTable, richText, sameFile } from './components.js';
+import { dataTable, keyValueTable, richText } from './components.js';
+import { CONFIG_LEGEND, configPanel } from './config-panel.js';
 
 const CAPABILITY_MEANINGS: Record<string, string> = {
   mqtt5: 'MQTT 5 protocol',
@@ -80,39 +80,6 @@ function overview(summary: Summary, d: DeploymentSummary): string {
   return `<div class="grid2"><div>${left}</div><div>${nodes}</div></div>`;
 }
 
-function configLines(d: DeploymentSummary, findings: Finding[]): string {
-  const lines = redactConfig(d.balancer.config ?? '')
-    .replace(/\n$/, '')
-    .split('\n');
-  const mappedByLine = new Map(d.balancer.mapping.map((m) => [m.line, m]));
-  const fittedByLine = new Map((d.balancer.machineFit?.rewrites ?? []).map((r) => [r.line, r]));
-  const keptByLine = new Map((d.balancer.addressRewrites ?? []).map((r) => [r.line, r]));
-  const flaggedByLine = new Map<number, Finding>();
-  for (const f of findings) {
-    const applies =
-      f.line !== undefined &&
-      (f.file === undefined || d.balancer.configFile === undefined || sameFile(f.file, d.balancer.configFile));
-    if (applies && !flaggedByLine.has(f.line!)) flaggedByLine.set(f.line!, f);
-  }
-  const rows = lines.map((text, i) => {
-    const n = i + 1;
-    const mapped = mappedByLine.get(n);
-    const flagged = flaggedByLine.get(n);
-    const fitted = fittedByLine.get(n);
-    const kept = mapped ? undefined : keptByLine.get(n);
-    const cls = flagged ? ' class="flagged"' : mapped || fitted || kept ? ' class="mapped"' : '';
-    const notes = [
-      mapped ? `<span class="map">→ ${escapeHtml(mapped.node)} <code>${escapeHtml(mapped.mapped)}</code></span>` : '',
-      fitted ? `<span class="map">scaled to the machine, was <code>${escapeHtml(fitted.original)}</code></span>` : '',
-      kept ? `<span class="map">kept on the machine, was <code>${escapeHtml(kept.original)}</code></span>` : '',
-      flagged ? `<span class="flag">⚠ ${escapeHtml(flagged.title)}</span>` : '',
-    ];
-    const note = notes.filter(Boolean).join('<br>');
-    return `<tr id="${configLineAnchor(n)}"${cls}><td class="ln">${n}</td><td>${escapeHtml(text)}</td><td class="ann">${note}</td></tr>`;
-  });
-  return `<div class="config"><table>${rows.join('')}</table></div>`;
-}
-
 function mappingTable(d: DeploymentSummary): string {
   if (d.balancer.mapping.length === 0) return '<p class="note">No upstream addresses needed mapping.</p>';
   return dataTable(
@@ -159,24 +126,20 @@ function machineFitTable(d: DeploymentSummary): string {
   )}`;
 }
 
-function balancerConfig(d: DeploymentSummary, findings: Finding[]): string {
+function balancerConfig(summary: Summary, d: DeploymentSummary): string {
   if (d.balancer.kind === 'external') {
     return `<p class="note">An external balancer (<code>${escapeHtml(d.balancer.version)}</code>): the harness did not start it, did not rewrite any address and does not know its config. Test traffic went to the endpoints listed under Deployment; tests that need the balancer’s config, its server states or a fault verb without a command in the profile were skipped with that reason.</p>`;
   }
   const file = d.balancer.configFile ? ` <code>${escapeHtml(d.balancer.configFile)}</code>` : '';
   const mapping = `<h3>Address mapping</h3><p class="note">Upstream addresses in the config are production addresses; the harness rewrote each to a harness node and test traffic never left the run’s own nodes.</p>${mappingTable(d)}${addressRewritesTable(d)}${machineFitTable(d)}`;
   if (d.balancer.config === undefined) return `${mapping}<p class="note">The balancer config was not recorded.</p>`;
-  return `${mapping}<h3>Balancer config as run${file}</h3><p class="note">Secrets (passwords, tokens, <code>stats auth</code> credentials, private keys) are redacted. Blue lines were mapped to harness nodes or scaled to the machine; red lines have findings.</p>${configLines(d, findings)}`;
+  return `${mapping}<h3>Balancer config as run${file}</h3><p class="note">Secrets (passwords, tokens, <code>stats auth</code> credentials, private keys) are redacted. ${escapeHtml(CONFIG_LEGEND)}</p>${configPanel(summary, d)}`;
 }
 
 export function deploymentSection(summary: Summary): string {
   const d = summary.deployment;
   if (!d)
     return `<section class="card" id="deployment"><h2>Deployment</h2><p class="note">No deployment was recorded (it may have failed to start; see the suite errors below).</p></section>`;
-  const findings = [
-    ...(d.startup_findings ?? []),
-    ...Object.values(summary.suites).flatMap((s) => s.tests.flatMap((t) => t.findings ?? [])),
-  ];
   return `<section class="card" id="deployment"><h2>Deployment</h2>${overview(summary, d)}${capabilities(d)}</section>
-<section class="card" id="balancer-config"><h2>Balancer configuration</h2>${balancerConfig(d, findings)}</section>`;
+<section class="card" id="balancer-config"><h2>Balancer configuration</h2>${balancerConfig(summary, d)}</section>`;
 }

@@ -1,5 +1,6 @@
 /** Profile page: failover scenarios (detection and reconnect times, message accounting, timeline, events). */
 import { eventLabel, failoverTimelineChart, reconnectHistogramChart } from '../charts/failover-charts.js';
+import { failoverSeriesChart } from '../charts/failover-series-chart.js';
 import type { FailoverMetrics } from '../summary-types.js';
 import { escapeHtml, formatDuration } from '../text.js';
 import { dataTable, inlineSvg, metricTile } from './components.js';
@@ -44,9 +45,14 @@ async function scenario(name: string, m: FailoverMetrics): Promise<string> {
     metricTile('Messages lost', String(m.lost), m.lost > 0),
     metricTile('Duplicated', String(m.duplicated)),
   ];
-  const [timeline, histogram] = await Promise.all([failoverTimelineChart(m, name), reconnectHistogramChart(m, name)]);
+  const [series, timeline, histogram] = await Promise.all([
+    failoverSeriesChart(m.series, name, m.timeline?.events),
+    failoverTimelineChart(m, name),
+    reconnectHistogramChart(m, name),
+  ]);
   return `<h3>Failover — ${escapeHtml(name)}</h3>
 <div class="metrics-row">${tiles.join('')}</div>
+${series ? `<div class="series">${inlineSvg(series)}</div>` : ''}
 <div class="charts">${inlineSvg(timeline)}${inlineSvg(histogram)}</div>
 ${perQosTable(m)}
 ${eventsTable(m)}`;

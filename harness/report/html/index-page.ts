@@ -2,6 +2,7 @@
 import type { BaselineDiff } from '../baseline.js';
 import type { SuiteResult, Summary } from '../summary-types.js';
 import { escapeHtml, formatDuration } from '../text.js';
+import { redactConfig } from '../redact.js';
 import { combinedTotals, overallVerdict, rankedFindings, suiteNames, summaryVerdict } from '../verdict.js';
 import { suiteAnchor, testAnchor } from './anchors.js';
 import { findingBlock, runTimes, statusBadge } from './components.js';
@@ -62,9 +63,9 @@ function topFindings(summaries: Summary[], options: IndexOptions): string {
   if (all.length === 0) return '<p class="note">No findings.</p>';
   const blocks = all.slice(0, limit).map((f) => {
     const href = options.profilePages[f.profile];
-    const configLink = href
-      ? { file: summaries.find((s) => s.run.profileName === f.profile)?.deployment?.balancer.configFile, href }
-      : undefined;
+    const balancer = summaries.find((s) => s.run.profileName === f.profile)?.deployment?.balancer;
+    const lines = balancer?.config !== undefined ? redactConfig(balancer.config).split('\n') : undefined;
+    const configLink = href ? { file: balancer?.configFile, href, lines } : undefined;
     const anchor = f.scope === 'deployment' ? 'deployment' : testAnchor(f.suite, f.test);
     const testLink = href
       ? `<a href="${escapeHtml(href)}#${anchor}">${escapeHtml(f.testDisplay)}</a>`

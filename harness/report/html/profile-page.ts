@@ -2,7 +2,8 @@
 import type { BaselineDiff } from '../baseline.js';
 import type { Summary } from '../summary-types.js';
 import { escapeHtml } from '../text.js';
-import { rankedFindings, summaryVerdict } from '../verdict.js';
+import { redactConfig } from '../redact.js';
+import { rankedFindings, summaryVerdict, type LocatedFinding } from '../verdict.js';
 import { testAnchor } from './anchors.js';
 import { findingBlock, runTimes } from './components.js';
 import { baselineSection } from './baseline-section.js';
@@ -17,22 +18,30 @@ export interface ProfilePageOptions {
   indexHref?: string;
 }
 
-/** Errors and warnings at the top, each linking to its test further down. */
+/** Errors, then warnings, then (folded) info at the top, each linking to its test further down. */
 function findingsSummary(summary: Summary): string {
-  const findings = rankedFindings([summary]).filter((f) => f.finding.severity !== 'info');
+  const findings = rankedFindings([summary]);
   if (findings.length === 0) return '';
+  const config = summary.deployment?.balancer.config;
   const configLink =
-    summary.deployment?.balancer.config !== undefined ? { file: summary.deployment.balancer.configFile } : undefined;
-  const blocks = findings.map((f) =>
+    config !== undefined
+      ? { file: summary.deployment?.balancer.configFile, lines: redactConfig(config).split('\n') }
+      : undefined;
+  const block = (f: LocatedFinding): string =>
     findingBlock(f.finding, {
       configLink,
       contextHtml:
         f.scope === 'deployment'
           ? `<a href="#deployment">deployment startup</a> (every suite ran with the servers that were UP)`
           : `${escapeHtml(f.suite)} › <a href="#${testAnchor(f.suite, f.test)}">${escapeHtml(f.testDisplay)}</a> (${escapeHtml(f.testStatus)})`,
-    }),
-  );
-  return `<section class="card" id="findings"><h2>Findings</h2>${blocks.join('')}</section>`;
+    });
+  const shown = findings.filter((f) => f.finding.severity !== 'info');
+  const info = findings.filter((f) => f.finding.severity === 'info');
+  const folded = info.length
+    ? `<details class="info-findings"><summary>${info.length} informational note${info.length === 1 ? '' : 's'} (checks that hold, context)</summary>${info.map(block).join('')}</details>`
+    : '';
+  const none = shown.length ? '' : '<p class="note">No errors or warnings.</p>';
+  return `<section class="card" id="findings"><h2>Findings</h2>${none}${shown.map(block).join('')}${folded}</section>`;
 }
 
 function subtitle(summary: Summary, options: ProfilePageOptions): string[] {

@@ -66,6 +66,8 @@ table.matrix td.cell small { display: block; font-weight: 400; color: var(--mute
 .finding .title { font-weight: 600; }
 .finding .where { color: var(--muted); font-size: 12.5px; margin-top: 4px; }
 .finding .detail { margin-top: 4px; }
+.finding .where code.quoted { color: var(--fg); }
+.finding.error .where code.quoted { background: #fee2e2; } .finding.warning .where code.quoted { background: #fef3c7; }
 .finding .remedy { margin-top: 8px; background: #ecfdf5; border: 1px solid #bbf7d0; border-radius: 5px; padding: 6px 10px; }
 .finding .remedy b { color: var(--pass); }
 .finding .context { font-size: 12px; color: var(--muted); margin-bottom: 2px; }
@@ -81,16 +83,23 @@ pre.failure { background: #fff5f5; border: 1px solid #fecaca; border-radius: 6px
 .suite-head h3 { margin: 0; }
 .suite-head .summary { color: var(--muted); font-size: 13px; }
 .suite-error { background: var(--fail-bg); color: var(--fail); border-radius: 6px; padding: 8px 12px; margin: 8px 0; white-space: pre-wrap; }
-.config { border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; background: #fbfcfd; }
+.config { border: 1px solid var(--line); border-radius: 6px; background: #fbfcfd; }
 .config table { font-family: var(--mono); font-size: 12.5px; }
-.config td { border: 0; padding: 0 10px; white-space: pre; line-height: 1.6; }
-.config td.ln { color: var(--faint); text-align: right; user-select: none; width: 1%; border-right: 1px solid var(--line); }
+.config td { border: 0; padding: 0 10px; line-height: 1.6; }
+.config td.ln { color: var(--muted); text-align: right; user-select: none; width: 1%; white-space: nowrap; border-right: 1px solid var(--line); }
+.config td.src .line { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0 16px; }
+.config td.src .text { flex: 1 1 auto; min-width: 0; white-space: pre-wrap; overflow-wrap: anywhere; color: var(--fg); }
+.config td.src .ann { flex: 0 1 auto; max-width: 100%; font-family: system-ui, sans-serif; font-size: 12px; white-space: normal; }
+.config td.src .ann > span { display: block; }
 .config tr.mapped td { background: #eff6ff; }
 .config tr.flagged td { background: #fee2e2; }
-.config td.ann { color: var(--accent); font-family: system-ui, sans-serif; font-size: 12px; white-space: nowrap; width: 1%; position: sticky; right: 0; background: #fbfcfd; }
-.config tr.mapped td.ann { background: #eff6ff; } .config tr.flagged td.ann { background: #fee2e2; }
+.config tr.warned td { background: #fef3c7; }
+.config tr.holds td { background: #f0fdf4; }
+.config .ann .map { color: var(--accent); }
+.config .ann .note-fail { color: var(--fail); font-weight: 600; }
+.config .ann .note-warn { color: #92400e; }
+.config .ann .note-holds { color: var(--pass); }
 ul.notes { margin: 4px 0 10px; padding-left: 20px; color: var(--fg); font-size: 13px; } ul.notes li { margin: 2px 0; }
-.config td.ann .flag { color: var(--fail); }
 .charts { display: flex; flex-wrap: wrap; gap: 8px 32px; align-items: flex-start; }
 .chart { margin: 12px 0 4px; overflow-x: auto; }
 .charts > .side { flex: 1 1 380px; margin-top: 48px; }
