@@ -21,6 +21,8 @@ const MAX_MESSAGES = 20_000;
 
 let redis: RedisProc | undefined;
 const survivors: NodeProc[] = [];
+/** Every victim node started (a failed round must not leave one running). */
+const victims: NodeProc[] = [];
 
 const nodeArgs = (name: string, ip: string): string[] => [
   '--name',
@@ -45,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   closeAllClients();
-  await Promise.all(survivors.map((n) => killProcess(n)));
+  await Promise.all([...survivors, ...victims].map((n) => killProcess(n)));
   await killProcess(redis);
 });
 
@@ -72,6 +74,7 @@ const missing = (acked: Set<number>, ...got: Array<Set<number>>): number =>
  */
 async function round(r: number): Promise<Round> {
   const victim = await startNode(nodeArgs(`p13-${run}-victim${r}`, IPS[0]), env);
+  victims.push(victim);
   const [s1, s2] = survivors as [NodeProc, NodeProc];
   const topic = `p13/${run}/${r}/t`;
   const probeTopic = `p13/${run}/${r}/probe`;
@@ -114,9 +117,8 @@ async function round(r: number): Promise<Round> {
       intervalMs: 5,
       what: 'PUBACKs before the kill',
     });
-    await killProcess(victim);
   } finally {
-    await killProcess(victim);
+    await killProcess(victim); // SIGKILL while the stream is still running
     publishing = false;
   }
   const published = await stream;
