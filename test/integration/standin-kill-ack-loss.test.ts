@@ -13,6 +13,7 @@ import { closeAllClients, openClient, openConnected, type TestClient } from '../
 const IPS = ['127.0.247.1', '127.0.247.2', '127.0.247.3'] as const;
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const ROUNDS = 8;
+const SURVIVOR_ROUNDS = 4;
 /** QoS 1 messages are published in bursts of BURST per millisecond (the victim's event loop lags behind them) */
 const BURST = 10;
 /** …and the victim is killed once the publisher holds this many PUBACKs (publishing goes on meanwhile). */
@@ -68,20 +69,23 @@ const missing = (acked: Set<number>, ...got: Array<Set<number>>): number =>
   [...acked].filter((s) => !got.some((g) => g.has(s))).length;
 
 /**
- * A publisher and a persistent subscriber on the victim node, a second persistent subscriber offline (its
- * session on a survivor). The publisher streams QoS 1 messages; the victim is SIGKILLed mid-stream. Both
- * sessions then resume on survivors: every message the publisher got a PUBACK for must arrive.
+ * A persistent subscriber on the victim node, a second persistent subscriber offline (its session on a
+ * survivor) and a publisher on the victim (or on a survivor). The publisher streams QoS 1 messages; the victim
+ * is SIGKILLed mid-stream. Both sessions then resume on survivors: every message the publisher got a PUBACK
+ * for must arrive.
  */
-async function round(r: number): Promise<Round> {
-  const victim = await startNode(nodeArgs(`p13-${run}-victim${r}`, IPS[0]), env);
+async function round(r: number, publisherOnVictim: boolean): Promise<Round> {
+  const victim = await startNode(nodeArgs(`p13-${run}-victim${victims.length}`, IPS[0]), env);
   victims.push(victim);
   const [s1, s2] = survivors as [NodeProc, NodeProc];
-  const topic = `p13/${run}/${r}/t`;
-  const probeTopic = `p13/${run}/${r}/probe`;
-  const [idCut, idOff] = [`p13-${run}-${r}-cut`, `p13-${run}-${r}-off`];
+  const at = `${r}${publisherOnVictim ? 'v' : 's'}`;
+  const topic = `p13/${run}/${at}/t`;
+  const probeTopic = `p13/${run}/${at}/probe`;
+  const [idCut, idOff] = [`p13-${run}-${at}-cut`, `p13-${run}-${at}-off`];
   const cut = await openConnected(victim.mqtt.host, victim.mqtt.port, { clientId: idCut, clean: false });
   const off = await openConnected(s1.mqtt.host, s1.mqtt.port, { clientId: idOff, clean: false });
-  const pub = await openConnected(victim.mqtt.host, victim.mqtt.port, { clientId: `p13-${run}-${r}-p` });
+  const pubAt = publisherOnVictim ? victim : survivors[1]!;
+  const pub = await openConnected(pubAt.mqtt.host, pubAt.mqtt.port, { clientId: `p13-${run}-${at}-p` });
   pub.client.on('error', () => undefined);
   await Promise.all([
     cut.client.subscribeAsync(topic, { qos: 1 }),
@@ -122,7 +126,10 @@ async function round(r: number): Promise<Round> {
     publishing = false;
   }
   const published = await stream;
-  await waitFor(() => pub.closed() && cut.closed(), { timeoutMs: 3000, what: 'the victim clients to close' });
+  await waitFor(() => cut.closed() && (pub.closed() || acked.size === published), {
+    timeoutMs: 3000,
+    what: 'the victim clients to close and the PUBACKs of the others',
+  });
 
   const resumedCut = openClient(s1.mqtt.host, s1.mqtt.port, { clientId: idCut, clean: false });
   const resumedOff = openClient(s2.mqtt.host, s2.mqtt.port, { clientId: idOff, clean: false });
@@ -144,19 +151,30 @@ async function round(r: number): Promise<Round> {
   return result;
 }
 
-describe('stand-in: the publisher node is killed while it acknowledges QoS 1 messages', () => {
-  test(`${ROUNDS} kills mid-stream: every acknowledged QoS 1 message reaches both persistent sessions`, async () => {
-    const rounds: Round[] = [];
-    const started = Date.now();
-    for (let r = 0; r < ROUNDS && Date.now() - started < 45_000; r++) rounds.push(await round(r));
-    const lossy = rounds.filter((x) => x.missingCut + x.missingOffline > 0);
-    process.stderr.write(
-      `P13 rounds: ${rounds.length}, published/acked ${rounds.map((x) => `${x.published}/${x.acked}`).join(' ')}, lost (cut/offline) ${rounds.map((x) => `${x.missingCut}/${x.missingOffline}`).join(' ')}, rounds with loss ${lossy.length}\n`,
-    );
-    expect(rounds.length).toBeGreaterThanOrEqual(3);
-    expect(rounds.every((x) => x.sessionsPresent)).toBe(true);
+async function rounds(n: number, budgetMs: number, publisherOnVictim: boolean): Promise<Round[]> {
+  const done: Round[] = [];
+  const started = Date.now();
+  for (let r = 0; r < n && Date.now() - started < budgetMs; r++) done.push(await round(r, publisherOnVictim));
+  const lossy = done.filter((x) => x.missingCut + x.missingOffline > 0);
+  process.stderr.write(
+    `P13 rounds (publisher on the ${publisherOnVictim ? 'victim' : 'survivor'}): ${done.length}, published/acked ${done.map((x) => `${x.published}/${x.acked}`).join(' ')}, lost (cut/offline) ${done.map((x) => `${x.missingCut}/${x.missingOffline}`).join(' ')}, rounds with loss ${lossy.length}\n`,
+  );
+  expect(done.length).toBeGreaterThanOrEqual(3);
+  expect(done.every((x) => x.sessionsPresent)).toBe(true);
+  return done;
+}
+
+describe('stand-in: a node is killed while QoS 1 messages flow to persistent sessions', () => {
+  test(`${ROUNDS} kills of the publisher's node mid-stream: every acknowledged QoS 1 message reaches both persistent sessions`, async () => {
+    const done = await rounds(ROUNDS, 40_000, true);
     // The kill must land mid-stream: some messages acknowledged, some not.
-    expect(rounds.every((x) => x.acked >= ACKED_BEFORE_KILL && x.published > x.acked)).toBe(true);
-    expect(lossy).toEqual([]);
+    expect(done.every((x) => x.acked >= ACKED_BEFORE_KILL && x.published > x.acked)).toBe(true);
+    expect(done.filter((x) => x.missingCut + x.missingOffline > 0)).toEqual([]);
   }, 90_000);
+
+  test(`${SURVIVOR_ROUNDS} kills of the subscriber's node (publisher elsewhere): the messages in flight to it are in its queue`, async () => {
+    const done = await rounds(SURVIVOR_ROUNDS, 15_000, false);
+    expect(done.every((x) => x.acked >= ACKED_BEFORE_KILL)).toBe(true);
+    expect(done.filter((x) => x.missingCut + x.missingOffline > 0)).toEqual([]);
+  }, 60_000);
 });
