@@ -12,6 +12,7 @@ import { errorText, type Logger } from './log.js';
 import type { ClientFacts } from './client-info.js';
 import { ConnackGates } from './connack-gate.js';
 import { withExactOutgoingRefCount } from './outgoing-refcount.js';
+import { StoreBeforePuback } from './store-before-puback.js';
 
 export interface RedisAddress {
   host: string;
@@ -71,6 +72,7 @@ export async function createBroker(opts: BrokerOptions): Promise<Aedes> {
   });
   const persistenceConn = await connectRedis(opts.redis, 'persistence', log);
   const gates = new ConnackGates();
+  const storeFirst = new StoreBeforePuback();
 
   const broker = await Aedes.createBroker({
     id: opts.name,
@@ -78,6 +80,8 @@ export async function createBroker(opts: BrokerOptions): Promise<Aedes> {
     // P12: the stock outgoingClearMessageId lets a double acknowledgement delete a message other sessions still have queued.
     persistence: withExactOutgoingRefCount(persistenceRedis({ conn: persistenceConn }), persistenceConn),
     heartbeatInterval: opts.heartbeatMs,
+    // P13: stock aedes writes a QoS 1 PUBACK before it stores the message for the persistent subscribers.
+    authorizePublish: storeFirst.authorizePublish,
     preConnect: function notePacket(
       client: Client,
       packet: ConnectPacket,
@@ -89,6 +93,7 @@ export async function createBroker(opts: BrokerOptions): Promise<Aedes> {
     },
   });
 
+  storeFirst.install(broker);
   broker.on('connackSent', function onConnackSent(_packet: unknown, client: Client) {
     gates.connackSent(client);
   });
