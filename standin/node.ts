@@ -62,6 +62,7 @@ function wireClientEvents(broker: Aedes, registry: Registry, name: string, facts
       ip: row.ip_address,
       port: row.port,
       proxy: row.proxy,
+      listener: row.listener,
       clean: row.clean_start,
     });
     registry.clientUp(row);
