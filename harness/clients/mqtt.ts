@@ -47,6 +47,7 @@ export class ClientPool {
     // handshake (404, 502) never reaches it. WebSocket clients get plain errors (no config-line diagnosis yet).
     const wsUrlOf = viaWebSocket(client);
     const sniffer = wsUrlOf ? undefined : new FirstBytesSniffer(client.stream);
+    const handshake = wsUrlOf ? new WsHandshakeWatch(client) : undefined;
     const mismatchOr = (err: Error): Error => {
       const first = sniffer?.result();
       return first && first.seen !== 'mqtt' ? new ProtocolMismatchError(target, first, err) : err;
@@ -73,7 +74,7 @@ export class ClientPool {
             settle();
             reject(
               wsUrlOf
-                ? new Error(`${wsUrlOf} closed before CONNACK (WebSocket handshake refused, or the connection cut)`)
+                ? new Error(`${wsUrlOf} closed before CONNACK: ${handshake?.reason() ?? 'the connection was cut'}`)
                 : sniffer?.received
                   ? mismatchOr(new Error(`${where} closed the connection before CONNACK`))
                   : new ProtocolMismatchError(target, undefined),
@@ -98,6 +99,7 @@ export class ClientPool {
       throw e;
     } finally {
       sniffer?.stop();
+      handshake?.stop();
     }
     return client;
   }
@@ -152,6 +154,28 @@ function createWsClient(ws: WsTarget, rest: IClientOptions, localAddress: string
     protocol: ws.transport,
     wsOptions: { ...(localAddress ? { localAddress } : {}), ...tls },
   });
+}
+
+/** Remembers why a WebSocket client's stream failed (`Unexpected server response: 404` for a refused handshake). */
+class WsHandshakeWatch {
+  private error: Error | undefined;
+  private readonly onStreamError = (err: Error): void => {
+    this.error ??= err;
+  };
+
+  constructor(private readonly client: MqttClient) {
+    client.stream.on('error', this.onStreamError);
+  }
+
+  reason(): string | undefined {
+    const m = this.error?.message;
+    if (!m) return undefined;
+    return /Unexpected server response/.test(m) ? `WebSocket handshake refused (${m})` : m;
+  }
+
+  stop(): void {
+    this.client.stream.off('error', this.onStreamError);
+  }
 }
 
 /** The ws:// URL of a client that connects over WebSocket, else undefined. */
