@@ -162,7 +162,7 @@ export async function startDeployment(
     const startupFindings = await checkServersAtStartup(lb, say);
     const startupMs = Date.now() - started;
     say(
-      `${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port}${lb.endpoints.ws ? `, WebSocket ws://${lb.endpoints.ws.host}:${lb.endpoints.ws.port}/mqtt` : ''} (startup ${startupMs} ms; clients over ${transportList(profile.clients.transport).join('+')})`,
+      `${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port}${lb.endpoints.ws ? `, WebSocket ws://${lb.endpoints.ws.host}:${lb.endpoints.ws.port}/mqtt` : ''}${lb.endpoints.wss ? `, wss://${lb.endpoints.wss.host}:${lb.endpoints.wss.port}/mqtt` : ''} (startup ${startupMs} ms; clients over ${transportList(profile.clients.transport).join('+')})`,
     );
     return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack, tls?.tls, startupFindings);
   } catch (err) {
