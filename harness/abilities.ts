@@ -12,6 +12,7 @@ import { externalAbilities } from './external/abilities.js';
 import { tlsAbilities } from './tls/abilities.js';
 import { onPath } from './util/on-path.js';
 import { allAbilities, type Abilities } from './needs.js';
+import { requireTransportEndpoints, transportList } from './clients/transport.js';
 
 type BalancerAbilities = Pick<
   Abilities,
@@ -55,6 +56,9 @@ export interface ResolvedAbilities {
 export async function resolveAbilities(profile: Profile): Promise<ResolvedAbilities> {
   const declared = declaredAbilities[profile.balancer.kind];
   const read = declared ? undefined : await staticBalancer(profile);
+  // A transport the config has no frontend for stops the run before anything starts (ConfigError naming the file).
+  if (read)
+    requireTransportEndpoints(transportList(profile.clients.transport), read.endpoints, profile.balancerConfigFile);
   const balancer = declared ? declared(profile) : startedAbilities(profile, read);
   const caps = capabilitiesOf(profile.broker.kind);
   const kind = profile.broker.kind;
@@ -65,6 +69,9 @@ export async function resolveAbilities(profile: Profile): Promise<ResolvedAbilit
       'shared-subscriptions':
         caps.sharedSubscriptions ||
         `${kind} broker: no shared subscriptions ($share/<group>/<topic> is a literal topic there)`,
+      'tcp-clients': transportList(profile.clients.transport).includes('tcp')
+        ? true
+        : `the clients connect over ${transportList(profile.clients.transport).join(' and ')} only (clients.transport): no client uses the MQTT/TCP frontend this reads`,
       tls: tlsAbilities(profile),
       tools: {
         mosquitto_pub:

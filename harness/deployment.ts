@@ -19,6 +19,7 @@ import { awaitFirstChecks, requireAnUpServer, startupFindings } from './balancer
 import { prepareRunTls, type RunTls } from './pki/run-tls.js';
 import { startExternalDeployment } from './external/deployment.js';
 import { logFailure } from './util/best-effort.js';
+import { requireTransportEndpoints, transportList } from './clients/transport.js';
 
 export interface StartOptions {
   runId?: string;
@@ -109,7 +110,16 @@ export async function startDeployment(
   opts: StartOptions = {},
 ): Promise<Deployment & { runDir: RunDir }> {
   const say = opts.progress ?? defaultProgress;
-  if (profile.balancer.target) return startExternalDeployment(profile, { ...opts, progress: say });
+  if (profile.balancer.target) {
+    const external = await startExternalDeployment(profile, { ...opts, progress: say });
+    try {
+      requireTransportEndpoints(transportList(profile.clients.transport), external.endpoints, profile.file);
+    } catch (err) {
+      await external.stop();
+      throw err;
+    }
+    return external;
+  }
   const swept = sweepStaleRuns();
   if (swept.length) say(`removed leftovers of ${swept.length} crashed run(s): ${swept.join(', ')}`);
   const runDir = new RunDir(opts.runId ?? newRunId()).create(opts.mode ?? 'run');
@@ -148,10 +158,11 @@ export async function startDeployment(
       tls: tls?.balancer,
     });
     stopBalancer = () => lb.stop();
+    requireTransportEndpoints(transportList(profile.clients.transport), lb.endpoints, profile.balancerConfigFile);
     const startupFindings = await checkServersAtStartup(lb, say);
     const startupMs = Date.now() - started;
     say(
-      `${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port} (startup ${startupMs} ms)`,
+      `${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port}${lb.endpoints.ws ? `, WebSocket ws://${lb.endpoints.ws.host}:${lb.endpoints.ws.port}/mqtt` : ''}${lb.endpoints.wss ? `, wss://${lb.endpoints.wss.host}:${lb.endpoints.wss.port}/mqtt` : ''} (startup ${startupMs} ms; clients over ${transportList(profile.clients.transport).join('+')})`,
     );
     return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack, tls?.tls, startupFindings);
   } catch (err) {

@@ -23,6 +23,10 @@ export interface NodeInfo {
   http: HostPort;
   /** MQTT over TLS listener reachable from the harness (direct), when the node serves one (passthrough topology). */
   mqtts?: HostPort;
+  /** MQTT over WebSocket listener (path /mqtt) reachable from the harness (direct), when the node serves one. */
+  ws?: HostPort;
+  /** MQTT over secure WebSocket listener (path /mqtt) reachable from the harness (direct), when the node serves one. */
+  wss?: HostPort;
   /** Address the balancer uses to reach this node's MQTT listener. */
   upstreamMqtt: HostPort;
   /** Address the balancer uses to reach this node's HTTP API. */
@@ -55,6 +59,10 @@ export interface Endpoints {
   mqtts?: HostPort;
   /** Dashboard / node HTTP API through the balancer, when such a frontend exists. */
   dashboard?: HostPort;
+  /** MQTT over WebSocket through the balancer (`ws://host:port/mqtt`): a frontend whose servers are the nodes' port 8083. */
+  ws?: HostPort;
+  /** MQTT over secure WebSocket through the balancer (`wss://host:port/mqtt`): TLS in front of 8083, or 8084 passed through. */
+  wss?: HostPort;
   /** Balancer admin/stats interface (HAProxy runtime API, TS-proxy admin API). */
   balancerAdmin?: { kind: 'haproxy-runtime-api' | 'ts-proxy-admin'; address: string };
   /** Every frontend of the balancer config, keyed by frontend name. */

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 
 export const USAGE = `usage: node dist/standin/node.js --name <node> --bind <ip> --mqtt-port <port> --http-port <port>
          --redis <host:port> [--trust-proxy] [--heartbeat-ms <ms>] [--nagle]
-         [--tls-port <port> --tls-cert <pem> --tls-key <pem> [--tls-ca <pem>]]
+         [--tls-port <port> --tls-cert <pem> --tls-key <pem> [--tls-ca <pem>]] [--ws-port <port>] [--wss-port <port>]
 
   --name          node name (letters, digits, . _ - @), also the aedes broker id
   --bind          IP address both listeners bind to (e.g. 127.0.1.1)
@@ -19,6 +19,8 @@ export const USAGE = `usage: node dist/standin/node.js --name <node> --bind <ip>
   --nagle         leave Nagle's algorithm on for accepted sockets (default: TCP_NODELAY, as EMQX does)
   --tls-port      also listen for MQTT over TLS on this port (needs --tls-cert and --tls-key)
   --tls-ca        CA bundle (PEM) offered to clients; client certificates are not required
+  --ws-port       also serve MQTT over WebSocket on this port, path /mqtt (EMQX: 8083; PROXY header with --trust-proxy)
+  --wss-port      also serve MQTT over secure WebSocket on this port, path /mqtt (EMQX: 8084; needs the --tls-* files)
 
 env STANDIN_EXIT_WITH_PARENT=1: exit when the parent process dies.`;
 
@@ -47,6 +49,10 @@ export interface NodeArgs {
   /** TCP_NODELAY on accepted sockets (EMQX's default `tcp_options.nodelay = true`); false only with --nagle. */
   noDelay: boolean;
   tls?: TlsArgs;
+  /** MQTT over WebSocket (path /mqtt). */
+  wsPort?: number;
+  /** MQTT over secure WebSocket (path /mqtt), with the --tls-* certificate. */
+  wssPort?: number;
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -112,6 +118,8 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs | 'help' {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'tls-ca': { type: 'string' },
+        'ws-port': { type: 'string' },
+        'wss-port': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -129,6 +137,9 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs | 'help' {
   if (isIP(bind) === 0) throw new UsageError(`--bind must be an IP address, got "${bind}"`);
 
   const tls = parseTls(values);
+  const ws = values['ws-port'] as string | undefined;
+  const wss = values['wss-port'] as string | undefined;
+  if (wss !== undefined && !tls) throw new UsageError('--wss-port needs --tls-port, --tls-cert and --tls-key');
   return {
     name,
     bind,
@@ -139,5 +150,7 @@ export function parseNodeArgs(argv: readonly string[]): NodeArgs | 'help' {
     heartbeatMs: parseHeartbeat(values['heartbeat-ms'] as string | undefined),
     noDelay: values.nagle !== true,
     ...(tls ? { tls } : {}),
+    ...(ws !== undefined ? { wsPort: parsePort('ws-port', ws) } : {}),
+    ...(wss !== undefined ? { wssPort: parsePort('wss-port', wss) } : {}),
   };
 }

@@ -66,9 +66,15 @@ export function clientRow(client: Client, node: string, facts: ClientFacts): Cli
     keepalive: facts.keepalive(client),
     subscriptions_cnt: internals.subscriptions ? Object.keys(internals.subscriptions).length : 0,
     connected_at: new Date(facts.connectedAt(client)).toISOString(),
-    listener: details?.isTls ? 'ssl:default' : 'tcp:default',
+    listener: listenerOf(details),
     proxy: details?.isProxy ?? 0,
   };
+}
+
+/** EMQX's listener id for a connection: tcp:default, ssl:default, ws:default or wss:default. */
+function listenerOf(details: ConnectionDetails | undefined): string {
+  if (details?.isWebsocket) return details.isTls ? 'wss:default' : 'ws:default';
+  return details?.isTls ? 'ssl:default' : 'tcp:default';
 }
 
 /** Parses a row published by a peer; undefined when it is not a usable row. */

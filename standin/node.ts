@@ -1,9 +1,10 @@
 /**
  * Stand-in broker node: one aedes broker per process, nodes sharing one Redis behave like an EMQX cluster.
  *
- *   node dist/standin/node.js --name node1 --bind 127.0.1.1 --mqtt-port 1883 --http-port 18083 --redis 127.0.0.1:6390
+ *   node dist/standin/node.js --name node1 --bind 127.0.1.1 --mqtt-port 1883 --http-port 18083 --redis 127.0.0.1:6390 \
+ *     [--ws-port 8083]
  *
- * Prints `READY {"name":…,"mqtt":…,"http":…}` on stdout when all listeners are up; logs JSON lines on stderr.
+ * Prints `READY {"name":…,"mqtt":…,"http":…[,"tls"][,"ws"][,"wss"]}` on stdout when all listeners are up; logs JSON lines on stderr.
  * Exit codes: 0 after SIGTERM/SIGINT, 1 on startup failure (listen error, Redis unreachable), 2 on bad arguments.
  */
 import type { Server } from 'node:net';
@@ -17,6 +18,7 @@ import { clientRow, ClientFacts } from './client-info.js';
 import { ClusterView, clientsOf } from './cluster-view.js';
 import { createHttpApi, kickOnPeer } from './http-api.js';
 import { closeServer, createMqttServer, createTlsServer, listen, ListenError } from './listeners.js';
+import { createWsServer } from './ws-listener.js';
 import { Registry } from './registry.js';
 import { watchParent } from './parent-watch.js';
 
@@ -60,6 +62,7 @@ function wireClientEvents(broker: Aedes, registry: Registry, name: string, facts
       ip: row.ip_address,
       port: row.port,
       proxy: row.proxy,
+      listener: row.listener,
       clean: row.clean_start,
     });
     registry.clientUp(row);
@@ -119,11 +122,19 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
 
   const mqttServer = createMqttServer(broker, args.trustProxy, log, args.noDelay);
   const tlsServer = args.tls ? createTlsServer(broker, args.tls, args.noDelay) : undefined;
-  running.mqttServers = tlsServer ? [mqttServer, tlsServer] : [mqttServer];
+  const wsServer =
+    args.wsPort !== undefined
+      ? createWsServer(broker, { trustProxy: args.trustProxy, log, noDelay: args.noDelay })
+      : undefined;
+  const wssServer =
+    args.wssPort !== undefined && args.tls
+      ? createWsServer(broker, { trustProxy: args.trustProxy, log, noDelay: args.noDelay, tls: args.tls })
+      : undefined;
+  running.mqttServers = [mqttServer, tlsServer, wsServer, wssServer].filter((x): x is Server => x !== undefined);
   // Views need the registry and the registry needs the view's rows: the closures below break the cycle.
   // eslint-disable-next-line prefer-const -- read by the closures below before it is assigned
   let view: ClusterView | undefined;
-  const addresses = { mqtt: '', http: '', tls: '' };
+  const addresses = { mqtt: '', http: '', tls: '', ws: '', wss: '' };
   const registry = new Registry(
     running.redis,
     {
@@ -154,10 +165,12 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
   const httpServer = createHttpApi({ view, version, log });
   running.httpServer = httpServer;
 
-  const [mqttPort, httpPort, tlsPort] = await Promise.all([
+  const [mqttPort, httpPort, tlsPort, wsPort, wssPort] = await Promise.all([
     listen(mqttServer, 'MQTT', args.bind, args.mqttPort),
     listen(httpServer, 'HTTP API', args.bind, args.httpPort),
     tlsServer && args.tls ? listen(tlsServer, 'MQTT/TLS', args.bind, args.tls.port) : Promise.resolve(undefined),
+    wsServer ? listen(wsServer, 'MQTT/WebSocket', args.bind, args.wsPort ?? 0) : Promise.resolve(undefined),
+    wssServer ? listen(wssServer, 'MQTT/WebSocket TLS', args.bind, args.wssPort ?? 0) : Promise.resolve(undefined),
   ]);
   for (const server of [...running.mqttServers, httpServer]) {
     server.on('error', function onServerError(err: Error) {
@@ -167,6 +180,8 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
   addresses.mqtt = hostPort(args.bind, mqttPort);
   addresses.http = hostPort(args.bind, httpPort);
   if (tlsPort !== undefined) addresses.tls = hostPort(args.bind, tlsPort);
+  if (wsPort !== undefined) addresses.ws = hostPort(args.bind, wsPort);
+  if (wssPort !== undefined) addresses.wss = hostPort(args.bind, wssPort);
 
   wireClientEvents(broker, registry, args.name, facts, log);
   await registry.start();
@@ -176,6 +191,8 @@ async function start(args: NodeArgs, running: Running, log: Logger): Promise<str
     mqtt: addresses.mqtt,
     http: addresses.http,
     ...(addresses.tls ? { tls: addresses.tls } : {}),
+    ...(addresses.ws ? { ws: addresses.ws } : {}),
+    ...(addresses.wss ? { wss: addresses.wss } : {}),
   };
   log.important('node.ready', { ...ready, version, trust_proxy: args.trustProxy, heartbeat_ms: args.heartbeatMs });
   return `READY ${JSON.stringify(ready)}\n`;

@@ -36,7 +36,8 @@ function report(findings: Finding[]): string[] {
 describe('idle timeout vs MQTT keepalive', () => {
   h.test(
     "static: the balancer's effective idle timeout leaves room for the clients' MQTT keepalive",
-    { needs: ['balancer-facts'] },
+    // The facts are the MQTT/TCP frontend's: the WebSocket frontend's timeouts (`timeout tunnel`) are not read yet.
+    { needs: ['balancer-facts', 'tcp-clients'] },
     async () => {
       const facts = h.deployment.balancerFacts!;
       const t = facts.mqttBackend.timeouts;

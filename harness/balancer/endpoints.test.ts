@@ -43,6 +43,29 @@ describe('endpoints from binds', () => {
     });
   });
 
+  test("good/03: the frontends in front of the nodes' 8083 are the ws endpoint (plain) and the wss endpoint (ssl)", async () => {
+    const { text, file } = fixture('real-world/good/03-emqx-usage-example-ws.cfg');
+    const m = await mapHaproxyConfig(text, file, mapOptions());
+    const ep = endpointsFromBinds(m.binds, m.mapping, undefined, file);
+    const name = (hp: Endpoints['ws']): string | undefined => {
+      const b = hp && m.binds.find((x) => x.port === hp.port);
+      return b && `${b.frontend}@${b.original}`;
+    };
+    expect({ ws: name(ep.ws), wss: name(ep.wss) }).toEqual({
+      ws: 'mqtt_ws_frontend@*:8083',
+      wss: 'mqtt_ws_tls_frontend@*:8084',
+    });
+  });
+
+  test('no frontend in front of port 8083: no ws endpoint', async () => {
+    const ep = endpointsFromBinds(
+      [{ frontend: 'mqtt', host: '127.0.1.10', port: 1883, ssl: false, backend: 'b' }],
+      [{ backend: 'b', server: 's1', original: 'n1:1883', line: 3, node: 'node1', mapped: '127.0.1.1:1883' }],
+    );
+    expect(ep.ws).toBeUndefined();
+    expect(ep.wss).toBeUndefined();
+  });
+
   test('good/14: no default_backend, the use_backend targets serve 1883', async () => {
     expect((await endpointsOf('real-world/good/14-acl-use-backend-username.cfg')).mqtt).toBe('mqtt_in@:1883');
   });

@@ -1,13 +1,13 @@
 /**
- * Which frontend the suites' clients use for MQTT, MQTT/TLS and the dashboard, decided by what the servers behind
- * each frontend serve (node port 1883, 8883, 18083), never by the order of the file: a frontend or listen without
+ * Which frontend the suites' clients use for MQTT, MQTT/TLS, MQTT over WebSocket (ws/wss) and the dashboard, decided by
+ * what the servers behind each frontend serve (node port 1883, 8883, 8083, 8084, 18083), never by the order of the file: a frontend or listen without
  * servers behind it (stats page, Prometheus exporter, `http-request return`) is never an endpoint.
  */
 import { ConfigError } from '../errors.js';
 import type { Endpoints, HostPort, MappingEntry } from '../types.js';
 
-/** Node service ports used to tell which frontend is MQTT, MQTT/TLS or the dashboard. */
-export const SERVICE_PORTS = { mqtt: 1883, mqtts: 8883, http: 18083 } as const;
+/** Node service ports used to tell which frontend is MQTT, MQTT/TLS, MQTT over WebSocket (EMQX's ws/wss) or the dashboard. */
+export const SERVICE_PORTS = { mqtt: 1883, mqtts: 8883, http: 18083, ws: 8083, wss: 8084 } as const;
 
 export interface BindLike {
   frontend: string;
@@ -72,7 +72,7 @@ export function endpointsFromBinds(
     const any = new Set([...(b.backends ?? [b.backend])].flatMap((name) => [...portsOf(name, mapping)]));
     if (any.size) cands.push({ bind: b, main: portsOf(b.backend, mapping), any });
   }
-  const { mqtt: M, mqtts: S, http: H } = SERVICE_PORTS;
+  const { mqtt: M, mqtts: S, http: H, ws: W, wss: WS } = SERVICE_PORTS;
   const plain = cands.filter((c) => !c.bind.ssl);
   const tls = cands.filter((c) => c.bind.ssl);
   const known = (p: number): boolean => p === M || p === S || p === H;
@@ -83,7 +83,7 @@ export function endpointsFromBinds(
       (c) => c.any.has(M),
     ) ??
     // servers on a port the nodes do not serve (e.g. a 1884 typo): still the MQTT frontend, startup checks name it
-    pick(plain, (c) => [...c.main].some((p) => !known(p) && p !== 8083 && p !== 8084));
+    pick(plain, (c) => [...c.main].some((p) => !known(p) && p !== W && p !== WS));
   // `bind :1883 ssl` in front of 1883 and no plain frontend: the user meant the plain port. HAProxy holds a plain
   // CONNECT there until its handshake timeout, so every client would just time out: refuse, naming the bind.
   const sslOnPlain = mqttC ? undefined : pick(tls, (c) => writtenPort(c.bind) === M && c.any.has(M));
@@ -118,6 +118,26 @@ export function endpointsFromBinds(
       (c) => c.main.has(H),
       (c) => c.any.has(H),
     ) ?? pick(tls, (c) => c.main.has(H));
+  // WebSocket: a plain frontend in front of the nodes' ws port; wss: TLS offloaded in front of ws, or passed through
+  // to the nodes' wss port.
+  const wsC = pick(
+    plain,
+    (c) => c.main.has(W),
+    (c) => c.any.has(W),
+  );
+  const wssC = pick(
+    [...tls, ...plain],
+    (c) => (c.bind.ssl && c.main.has(W)) || c.main.has(WS),
+    (c) => (c.bind.ssl && c.any.has(W)) || c.any.has(WS),
+  );
   const hp = (c: Candidate | undefined): HostPort | undefined => c && { host: c.bind.host, port: c.bind.port };
-  return { mqtt: hp(mqttC)!, mqtts: hp(mqttsC), dashboard: hp(dashC), balancerAdmin: admin, frontends };
+  return {
+    mqtt: hp(mqttC)!,
+    mqtts: hp(mqttsC),
+    dashboard: hp(dashC),
+    ...(wsC ? { ws: hp(wsC) } : {}),
+    ...(wssC ? { wss: hp(wssC) } : {}),
+    balancerAdmin: admin,
+    frontends,
+  };
 }

@@ -88,10 +88,11 @@ describe('startup checks', () => {
     const ws: MappingEntry = {
       backend: 'emqx_ws_back',
       server: 'ws1',
-      original: 'emqx-node-1.invalid:8083',
+      // 8085: EMQX 6.x CI's PROXY-protocol ws listener; the nodes serve ws on 8083 (and 8084), not there.
+      original: 'emqx-node-1.invalid:8085',
       line: 40,
       node: 'node1',
-      mapped: '127.0.1.1:8083',
+      mapped: '127.0.1.1:8085',
     };
     const [f] = startupFindings(
       [{ state: { ...server(1, 'DOWN', 'L4CON', refused), backend: 'emqx_ws_back', name: 'ws1' } }],
@@ -101,7 +102,7 @@ describe('startup checks', () => {
     expect(f).toMatchObject({
       severity: 'warning',
       title: expect.stringContaining(
-        'backend emqx_ws_back is not tested: the harness nodes serve nothing on port 8083',
+        'backend emqx_ws_back is not tested: the harness nodes serve nothing on port 8085',
       ),
     });
   });

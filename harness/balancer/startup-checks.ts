@@ -130,7 +130,7 @@ export function startupFindings(
         return {
           severity: 'warning' as const,
           title: `backend ${s.backend} is not tested: the harness nodes serve nothing on port ${port} (server ${s.name} is ${s.status}: ${checkStatusText(s)})`,
-          detail: `The nodes serve MQTT on ${SERVICE_PORTS.mqtt}, MQTT/TLS on ${SERVICE_PORTS.mqtts} and their HTTP API on ${SERVICE_PORTS.http}; ${address} points at port ${port} (for example MQTT over WebSocket), which no suite uses yet.`,
+          detail: `The nodes serve MQTT on ${SERVICE_PORTS.mqtt}, MQTT/TLS on ${SERVICE_PORTS.mqtts}, MQTT over WebSocket on ${SERVICE_PORTS.ws} (${SERVICE_PORTS.wss} with TLS) and their HTTP API on ${SERVICE_PORTS.http}; ${address} points at port ${port}, which no suite uses.`,
           file: facts.file,
           line: h.facts?.line,
         };

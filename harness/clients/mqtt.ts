@@ -1,7 +1,9 @@
 /**
  * MQTT client helpers for suites: every client gets an 'error' listener (MQTT.js emits late errors,
- * aedes-standin P10), connects with a deadline, and is tracked so a suite can close all of them.
+ * aedes-standin P10), connects with a deadline, and is tracked so a suite can close all of them. With a transport
+ * route (profile `clients.transport`), clients aimed at the balancer's MQTT endpoint go over WebSocket instead.
  */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import mqtt, { MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt';
 import type { HostPort } from '../types.js';
@@ -9,6 +11,7 @@ import { withTimeout } from '../util/wait.js';
 import type { Finding } from '../report/summary-types.js';
 import { FirstBytesSniffer } from './first-bytes-sniffer.js';
 import { isProtocolMismatch, ProtocolMismatchError } from './protocol-mismatch.js';
+import { wsUrl, type TransportRoute, type WsTarget } from './transport.js';
 
 export interface Received {
   topic: string;
@@ -26,6 +29,8 @@ export class ClientPool {
   private readonly clients = new Set<MqttClient>();
   /** Set by the suite harness once the deployment runs: turns protocol mismatches into findings naming a config line. */
   diagnostics?: ConnectDiagnostics;
+  /** Set by the suite harness from the profile's `clients.transport`: which clients go over WebSocket. */
+  route?: TransportRoute;
 
   /**
    * Connects and resolves after CONNACK; rejects on error/timeout (and ends the client). When the server answered
@@ -38,11 +43,16 @@ export class ClientPool {
     timeoutMs = 10_000,
   ): Promise<MqttClient> {
     const client = this.create(target, { reconnectPeriod: 0, connectTimeout: timeoutMs, ...opts });
-    const sniffer = new FirstBytesSniffer(client.stream);
+    // The first-bytes diagnostics read raw TCP: over WebSocket the stream carries decoded frames, and a refused
+    // handshake (404, 502) never reaches it. WebSocket clients get plain errors (no config-line diagnosis yet).
+    const wsUrlOf = viaWebSocket(client);
+    const sniffer = wsUrlOf ? undefined : new FirstBytesSniffer(client.stream);
+    const handshake = wsUrlOf ? new WsHandshakeWatch(client) : undefined;
     const mismatchOr = (err: Error): Error => {
-      const first = sniffer.result();
+      const first = sniffer?.result();
       return first && first.seen !== 'mqtt' ? new ProtocolMismatchError(target, first, err) : err;
     };
+    const where = wsUrlOf ?? `${target.host}:${target.port}`;
     try {
       await withTimeout(
         new Promise<void>((resolve, reject) => {
@@ -63,9 +73,11 @@ export class ClientPool {
             if (client.options.reconnectPeriod) return; // MQTT.js will retry: wait for CONNACK or the deadline
             settle();
             reject(
-              sniffer.received
-                ? mismatchOr(new Error(`${target.host}:${target.port} closed the connection before CONNACK`))
-                : new ProtocolMismatchError(target, undefined),
+              wsUrlOf
+                ? new Error(`${wsUrlOf} closed before CONNACK: ${handshake?.reason() ?? 'the connection was cut'}`)
+                : sniffer?.received
+                  ? mismatchOr(new Error(`${where} closed the connection before CONNACK`))
+                  : new ProtocolMismatchError(target, undefined),
             );
           };
           client.once('connect', onConnect);
@@ -73,7 +85,7 @@ export class ClientPool {
           client.once('close', onClose);
         }),
         timeoutMs,
-        `MQTT CONNACK from ${target.host}:${target.port} (client ${opts.clientId ?? '?'})`,
+        `MQTT CONNACK from ${where} (client ${opts.clientId ?? '?'})`,
       );
     } catch (err) {
       client.end(true);
@@ -86,7 +98,8 @@ export class ClientPool {
       }
       throw e;
     } finally {
-      sniffer.stop();
+      sniffer?.stop();
+      handshake?.stop();
     }
     return client;
   }
@@ -97,6 +110,16 @@ export class ClientPool {
    */
   create(target: HostPort, opts: IClientOptions & { localAddress?: string } = {}): MqttClient {
     const { localAddress, ...rest } = opts;
+    const ws = this.route?.pick(target, rest.protocol);
+    const client = ws ? createWsClient(ws, rest, localAddress) : this.createTcp(target, rest, localAddress);
+    client.on('error', ignoreLateError);
+    this.clients.add(client);
+    const onEnd = (): void => void this.clients.delete(client);
+    client.once('end', onEnd);
+    return client;
+  }
+
+  private createTcp(target: HostPort, rest: IClientOptions, localAddress: string | undefined): MqttClient {
     // MQTT over TLS: MQTT.js hands its options to tls.connect, which takes localAddress itself.
     const client =
       localAddress && rest.protocol === 'mqtts'
@@ -109,10 +132,6 @@ export class ClientPool {
               ...rest,
             })
           : mqtt.connect({ host: target.host, port: target.port, protocol: 'mqtt', ...rest });
-    client.on('error', ignoreLateError);
-    this.clients.add(client);
-    const onEnd = (): void => void this.clients.delete(client);
-    client.once('end', onEnd);
     return client;
   }
 
@@ -124,6 +143,47 @@ export class ClientPool {
   get size(): number {
     return this.clients.size;
   }
+}
+
+/** MQTT over WebSocket to the balancer's ws/wss endpoint (`ws://host:port/mqtt`), from `localAddress` when given. */
+function createWsClient(ws: WsTarget, rest: IClientOptions, localAddress: string | undefined): MqttClient {
+  const tls = ws.ca ? { ca: readFileSync(ws.ca), ...(ws.servername ? { servername: ws.servername } : {}) } : {};
+  return mqtt.connect(wsUrl(ws), {
+    ...rest,
+    ...tls,
+    protocol: ws.transport,
+    wsOptions: { ...(localAddress ? { localAddress } : {}), ...tls },
+  });
+}
+
+/** Remembers why a WebSocket client's stream failed (`Unexpected server response: 404` for a refused handshake). */
+class WsHandshakeWatch {
+  private error: Error | undefined;
+  private readonly onStreamError = (err: Error): void => {
+    this.error ??= err;
+  };
+
+  constructor(private readonly client: MqttClient) {
+    client.stream.on('error', this.onStreamError);
+  }
+
+  reason(): string | undefined {
+    const m = this.error?.message;
+    if (!m) return undefined;
+    return /Unexpected server response/.test(m) ? `WebSocket handshake refused (${m})` : m;
+  }
+
+  stop(): void {
+    this.client.stream.off('error', this.onStreamError);
+  }
+}
+
+/** The ws:// URL of a client that connects over WebSocket, else undefined. */
+function viaWebSocket(client: MqttClient): string | undefined {
+  const o = client.options;
+  return o.protocol === 'ws' || o.protocol === 'wss'
+    ? `${o.protocol}://${o.hostname ?? o.host}:${o.port}${o.path ?? ''}`
+    : undefined;
 }
 
 function ignoreLateError(): void {

@@ -32,13 +32,16 @@ function nodeInfo(def: NodeContainerDef, c: RunContainer): NodeInfo {
     mqtt: { host: PUBLISH_HOST, port: c.hostPort(def.ports.directMqtt) },
     http: { host: PUBLISH_HOST, port: c.hostPort(def.ports.http) },
     ...(def.ports.mqtts ? { mqtts: { host: PUBLISH_HOST, port: c.hostPort(def.ports.mqtts) } } : {}),
+    ...(def.ports.ws ? { ws: { host: PUBLISH_HOST, port: c.hostPort(def.ports.ws) } } : {}),
+    ...(def.ports.wss ? { wss: { host: PUBLISH_HOST, port: c.hostPort(def.ports.wss) } } : {}),
     upstreamMqtt: { host: def.alias, port: def.ports.mqtt },
     upstreamHttp: { host: def.alias, port: def.ports.http },
   };
 }
 
 function publishedPorts(def: NodeContainerDef): number[] {
-  return [...new Set([def.ports.directMqtt, def.ports.http, ...(def.ports.mqtts ? [def.ports.mqtts] : [])])];
+  const optional = [def.ports.mqtts, def.ports.ws, def.ports.wss].filter((p): p is number => p !== undefined);
+  return [...new Set([def.ports.directMqtt, def.ports.http, ...optional])];
 }
 
 export class DockerCluster implements ClusterHandle {

@@ -111,7 +111,7 @@ describe('EMQX container definitions (emqx.md)', () => {
   });
 
   test('PROXY protocol: the default listener requires the header, the harness probes a plain direct listener', () => {
-    expect(def.nodes[0]!.ports).toEqual({ mqtt: 1883, directMqtt: 1883, http: 18083 });
+    expect(def.nodes[0]!.ports).toEqual({ mqtt: 1883, directMqtt: 1883, http: 18083, ws: 8083 });
     expect(def.nodes[0]!.env).not.toHaveProperty('EMQX_LISTENERS__TCP__DEFAULT__PROXY_PROTOCOL');
     const proxy = defineEmqxCluster({ ...base, trustProxy: true }, secrets).nodes[0]!;
     expect(proxy.env).toMatchObject({
@@ -120,7 +120,7 @@ describe('EMQX container definitions (emqx.md)', () => {
       EMQX_LISTENERS__TCP__DIRECT__BIND: '"0.0.0.0:1884"',
       EMQX_LISTENERS__TCP__DIRECT__PROXY_PROTOCOL: 'false',
     });
-    expect(proxy.ports).toEqual({ mqtt: 1883, directMqtt: 1884, http: 18083 });
+    expect(proxy.ports).toEqual({ mqtt: 1883, directMqtt: 1884, http: 18083, ws: 8083 });
   });
 
   test('passthrough TLS: the ssl listener serves the run certificate, copied readable for uid 1000', () => {
@@ -179,6 +179,8 @@ describe('stand-in container definitions', () => {
           keyFile: '/etc/mqtt-lb/tls/key.pem',
           caFile: '/etc/mqtt-lb/tls/ca.pem',
         },
+        wsPort: 8083,
+        wssPort: 8084,
       });
       expect(n.files.map((f) => f.target)).toEqual([
         '/etc/mqtt-lb/tls/cert.pem',

@@ -87,7 +87,8 @@ export class LocalRuntime implements Runtime {
     this.block = await acquireBlock(this.runDir.runId, spec.nodes, [
       SERVICE_PORTS.mqtt,
       SERVICE_PORTS.http,
-      ...(spec.tls ? [SERVICE_PORTS.mqtts] : []),
+      SERVICE_PORTS.ws,
+      ...(spec.tls ? [SERVICE_PORTS.mqtts, SERVICE_PORTS.wss] : []),
     ]);
     const redis = await startRedis(this.runDir);
     const members = Array.from(

@@ -26,13 +26,19 @@ export class LocalStandinNode {
   info(): NodeInfo {
     const mqtt = { host: this.spec.ip, port: SERVICE_PORTS.mqtt };
     const http = { host: this.spec.ip, port: SERVICE_PORTS.http };
-    const mqtts = this.spec.tls ? { mqtts: { host: this.spec.ip, port: SERVICE_PORTS.mqtts } } : {};
+    const tls = this.spec.tls
+      ? {
+          mqtts: { host: this.spec.ip, port: SERVICE_PORTS.mqtts },
+          wss: { host: this.spec.ip, port: SERVICE_PORTS.wss },
+        }
+      : {};
     return {
       name: this.spec.name,
       brokerNode: this.spec.name,
       mqtt,
       http,
-      ...mqtts,
+      ws: { host: this.spec.ip, port: SERVICE_PORTS.ws },
+      ...tls,
       upstreamMqtt: mqtt,
       upstreamHttp: http,
     };
@@ -54,6 +60,8 @@ export class LocalStandinNode {
       `${s.redis.host}:${s.redis.port}`,
       '--heartbeat-ms',
       String(s.heartbeatMs),
+      '--ws-port',
+      String(SERVICE_PORTS.ws),
       ...(s.trustProxy ? ['--trust-proxy'] : []),
       ...(s.tls
         ? [
@@ -64,6 +72,8 @@ export class LocalStandinNode {
             '--tls-key',
             s.tls.key,
             ...(s.tls.ca ? ['--tls-ca', s.tls.ca] : []),
+            '--wss-port',
+            String(SERVICE_PORTS.wss),
           ]
         : []),
     ];

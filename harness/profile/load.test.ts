@@ -41,6 +41,22 @@ describe('profile loading', () => {
     });
   });
 
+  test('clients.transport: tcp by default, one transport or a list; an unknown one names its line', () => {
+    expect(loadProfile(write('t0.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\n')).clients.transport).toBe(
+      'tcp',
+    );
+    const one = loadProfile(
+      write('t1.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nclients:\n  transport: ws\n'),
+    );
+    expect(one.clients.transport).toBe('ws');
+    const mix = loadProfile(
+      write('t2.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nclients:\n  transport: [tcp, ws]\n'),
+    );
+    expect(mix.clients.transport).toEqual(['tcp', 'ws']);
+    const e = errorOf(write('t3.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nclients:\n  transport: quic\n'));
+    expect(e.format()).toMatch(/t3\.yaml:3: profile: clients\.transport/);
+  });
+
   test('bad YAML names the line', () => {
     const e = errorOf(write('bad.yaml', 'name: x\nbalancer: [unclosed\n'));
     expect(e).toBeInstanceOf(ConfigError);

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { tlsSchema } from './tls-schema.js';
 import { suiteThresholds } from '../suite/thresholds.js';
+import { TRANSPORTS } from '../clients/transport.js';
 
 export const SUITES = ['pubsub', 'tls', 'failover', 'fairness', 'keepalive'] as const;
 export type SuiteName = (typeof SUITES)[number];
@@ -99,9 +100,16 @@ export const profileSchema = z
     /** Per-suite thresholds and parameters: one schema per suite (harness/suite/thresholds.ts), unknown keys refused. */
     thresholds: suiteThresholds.prefault({}),
     clients: z
-      .object({ keepalive_s: z.number().int().positive().default(60) })
+      .object({
+        keepalive_s: z.number().int().positive().default(60),
+        /** How the suites' clients reach the balancer: tcp (default), ws (`ws://…/mqtt` on the frontend in front of
+         *  the nodes' port 8083), wss, or a mix such as [tcp, ws] (clients alternate). harness/clients/transport.ts */
+        transport: z
+          .union([z.enum(TRANSPORTS), z.array(z.enum(TRANSPORTS)).min(1, 'list at least one of tcp, ws, wss')])
+          .default('tcp'),
+      })
       .strict()
-      .default({ keepalive_s: 60 }),
+      .default({ keepalive_s: 60, transport: 'tcp' }),
     /** TLS topology, certificates and policy for the tls suite (harness/profile/tls-schema.ts); absent = no TLS set-up. */
     tls: tlsSchema.optional(),
     report: z

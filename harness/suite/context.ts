@@ -13,6 +13,7 @@ import { startDeployment } from '../deployment.js';
 import { capabilitiesOf } from '../brokers/capabilities.js';
 import { ClientPool } from '../clients/mqtt.js';
 import { protocolDiagnostics } from '../clients/protocol-diagnostics.js';
+import { TransportRoute, transportList } from '../clients/transport.js';
 import { SuiteRecorder } from './records.js';
 import { summarizeDeployment } from './deployment-summary.js';
 import { NoServerUpError } from '../balancer/startup-checks.js';
@@ -83,6 +84,11 @@ export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
         profile.broker.trust_proxy,
         (f) => recorder.addFinding(testName(), f),
         testName,
+      );
+      pool.route = new TransportRoute(
+        transportList(profile.clients.transport),
+        deployment.endpoints,
+        deployment.tls && { ca: deployment.tls.ca, servername: deployment.tls.servername },
       );
       recorder.record.deployment = summarizeDeployment(deployment);
       recorder.flush();

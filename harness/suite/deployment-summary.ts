@@ -6,6 +6,8 @@ export function summarizeDeployment(d: Deployment): DeploymentSummary {
   const e = d.endpoints;
   endpoints.mqtt = `mqtt://${e.mqtt.host}:${e.mqtt.port}`;
   if (e.mqtts) endpoints.mqtts = `mqtts://${e.mqtts.host}:${e.mqtts.port}`;
+  if (e.ws) endpoints.ws = `ws://${e.ws.host}:${e.ws.port}/mqtt`;
+  if (e.wss) endpoints.wss = `wss://${e.wss.host}:${e.wss.port}/mqtt`;
   if (e.dashboard) endpoints.dashboard = `http://${e.dashboard.host}:${e.dashboard.port}`;
   if (e.balancerAdmin) endpoints[e.balancerAdmin.kind] = e.balancerAdmin.address;
   for (const [name, f] of Object.entries(e.frontends))

@@ -10,7 +10,7 @@ import type { BrokerKindDefinition, ClusterDef, ClusterDefInput, ContainerFile, 
 
 export const EMQX_DEFAULT_IMAGE = 'emqx/emqx:5.8.9';
 export const EMQX_MIRROR_IMAGE = 'public.ecr.aws/emqx/emqx:5.8.9';
-export const EMQX_PORTS = { mqtt: 1883, direct: 1884, http: 18083, mqtts: 8883 } as const;
+export const EMQX_PORTS = { mqtt: 1883, direct: 1884, http: 18083, mqtts: 8883, ws: 8083, wss: 8084 } as const;
 export const EMQX_DOMAIN = 'emqx.io';
 export const EMQX_API_KEY_NAME = 'mqttlb';
 /** Readable by the image's uid 1000 (emqx.md §4). */
@@ -78,6 +78,9 @@ function emqxNode(
       mqtt: EMQX_PORTS.mqtt,
       directMqtt: input.trustProxy ? EMQX_PORTS.direct : EMQX_PORTS.mqtt,
       http: EMQX_PORTS.http,
+      // EMQX's default ws listener (8083, /mqtt) is on in the image; its wss (8084) serves the image's own test
+      // certificate, so only ws is declared here.
+      ws: EMQX_PORTS.ws,
       ...(input.tls ? { mqtts: EMQX_PORTS.mqtts } : {}),
     },
     // `/status` answers 200 once the node's apps run (emqx.md §4); cluster membership is checked afterwards.

@@ -12,7 +12,7 @@ import type {
   ServiceContainerDef,
 } from './types.js';
 
-export const STANDIN_PORTS = { mqtt: 1883, http: 18083, mqtts: 8883 } as const;
+export const STANDIN_PORTS = { mqtt: 1883, http: 18083, mqtts: 8883, ws: 8083, wss: 8084 } as const;
 export const REDIS_ALIAS = 'redis';
 /** Where the staged app (harness/docker/app-stage.ts) goes when the image is a plain Node base. */
 export const STANDIN_APP_DIR = '/app';
@@ -59,6 +59,8 @@ function tlsFiles(tls: NonNullable<ClusterDefInput['tls']>): { files: ContainerF
     '--tls-key',
     `${TLS_DIR}/key.pem`,
     ...(tls.ca ? ['--tls-ca', `${TLS_DIR}/ca.pem`] : []),
+    '--wss-port',
+    String(STANDIN_PORTS.wss),
   ];
   return { files, args };
 }
@@ -86,6 +88,8 @@ function standinNode(i: number, input: ClusterDefInput): NodeContainerDef {
       `${REDIS_ALIAS}:6379`,
       '--heartbeat-ms',
       String(input.heartbeatMs),
+      '--ws-port',
+      String(STANDIN_PORTS.ws),
       ...(input.trustProxy ? ['--trust-proxy'] : []),
       ...(tls?.args ?? []),
     ],
@@ -97,7 +101,8 @@ function standinNode(i: number, input: ClusterDefInput): NodeContainerDef {
       mqtt: STANDIN_PORTS.mqtt,
       directMqtt: STANDIN_PORTS.mqtt,
       http: STANDIN_PORTS.http,
-      ...(input.tls ? { mqtts: STANDIN_PORTS.mqtts } : {}),
+      ws: STANDIN_PORTS.ws,
+      ...(input.tls ? { mqtts: STANDIN_PORTS.mqtts, wss: STANDIN_PORTS.wss } : {}),
     },
     wait: { kind: 'log', pattern: /READY \{/, timeoutMs: 30_000 },
   };

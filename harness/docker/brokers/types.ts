@@ -24,6 +24,10 @@ export interface NodePorts {
   http: number;
   /** MQTT over TLS (passthrough topology), when configured. */
   mqtts?: number;
+  /** MQTT over WebSocket (path /mqtt; EMQX 8083). */
+  ws?: number;
+  /** MQTT over secure WebSocket (path /mqtt; EMQX 8084), when the node has a certificate. */
+  wss?: number;
 }
 
 /** One node container, as the kind definition generates it (pure data: unit-tested without an engine). */
