@@ -15,6 +15,7 @@ import { parseNginxConf, walkNginx, type NginxDirective, type ParsedNginx, type 
 import { formatHostPort, parseProxyPass, splitServerAddress, withAddress } from './addresses.js';
 import { fitNginxLine, mapCertificatePath, mapLogTarget } from './map-rules.js';
 import { ListenMapper, type NginxListen } from './map-listen.js';
+import { backendName, proxyBackends, upstreamNames } from './targets.js';
 
 export type { NginxRewrite } from './edits.js';
 export type { NginxListen } from './map-listen.js';
@@ -74,17 +75,13 @@ export async function mapNginxConfig(text: string, file: string, opts: NginxMapO
   const errorLog = path.join(runDir, 'error.log');
   const logFiles = new Set([errorLog]);
   const streamModule = opts.streamModule === undefined ? DEBIAN_STREAM_MODULE : opts.streamModule;
-  const upstreams = new Map<string, Set<string>>();
+  const names = upstreamNames(parsed);
   let hasStream = false;
   let mainErrorLog = false;
   walkNginx(parsed.root.directives, (d) => {
-    if (d.name === 'upstream' && d.block && d.context[0])
-      upstreams.set(d.context[0], (upstreams.get(d.context[0]) ?? new Set()).add(d.args[0] ?? ''));
     if (d.name === 'stream' && d.block && !d.context.length) hasStream = true;
     if (d.name === 'error_log' && !d.context.length) mainErrorLog = true;
   });
-  const clash = (name: string): boolean => !!upstreams.get('stream')?.has(name) && !!upstreams.get('http')?.has(name);
-  const backendName = (ctx: string, name: string): string => (ctx === 'http' && clash(name) ? `http:${name}` : name);
   const listens = new ListenMapper(edits, opts.placeBind);
   const serverIndex = new Map<NginxDirective, number>();
   const fitted: MachineFit['rewrites'] = [];
@@ -136,7 +133,7 @@ export async function mapNginxConfig(text: string, file: string, opts: NginxMapO
       fitted.push({ line: d.line, original: f.original, asRun: f.asRun, reason: f.reason });
     } else if (d.name === 'server' && inUpstream && !d.block) {
       const upstream = parents.at(-1)!;
-      const backend = backendName(ctx, upstream.args[0] ?? '');
+      const backend = backendName(names, ctx, upstream.args[0] ?? '');
       const addr = d.args[0] ?? '';
       if (addr.startsWith('unix:'))
         throw new ConfigError(
@@ -165,20 +162,17 @@ export async function mapNginxConfig(text: string, file: string, opts: NginxMapO
       await listens.listen(d, parents.at(-1)!, ctx);
     } else if (d.name === 'proxy_pass' && (ctx === 'stream' || ctx === 'http')) {
       const t = parseProxyPass(d.args[0] ?? '');
-      const known = upstreams.get(ctx)?.has(t.host) && t.port === undefined;
       const server = parents.find((p) => p.name === 'server' && p.context.length === 1);
       const location = parents.findLast((p) => p.name === 'location');
-      if (known) listens.target(server, backendName(ctx, t.host), d, location);
-      else if (t.variable)
-        listens.variableTarget(server, d, parsed, upstreams.get(ctx), (n) => backendName(ctx, n), location);
-      else if (t.unix)
+      const known = names.get(ctx)?.has(t.host) && t.port === undefined;
+      if (t.unix)
         throw new ConfigError(`proxy_pass to a unix socket (${d.args[0]})`, d.file, d.line, 'proxy to host:port');
-      else {
-        const addr = formatHostPort(t.host, t.port ?? NaN).replace(':NaN', '');
+      if (!known && !t.variable) {
+        const addr = proxyBackends(d, parsed, names)[0]!;
         const m = mapAddress(d, addr, addr, 0, addr);
         edits.replace(d, `proxy_pass ${withAddress(t, m.mapped)};`, `proxy_pass ${addr} → ${m.node}`, 'upstream');
-        listens.target(server, addr, d, location);
       }
+      for (const backend of proxyBackends(d, parsed, names)) listens.target(server, backend, d, location);
     } else if (d.name === 'stub_status') {
       listens.status(
         parents.find((p) => p.name === 'server' && p.context.length === 1),

@@ -6,7 +6,7 @@
 import { ConfigError } from '../../errors.js';
 import type { NginxEdits } from './edits.js';
 import { parseListenAddress, formatHostPort } from './addresses.js';
-import { walkNginx, type NginxDirective, type ParsedNginx } from './parse.js';
+import type { NginxDirective } from './parse.js';
 
 export interface NginxLocationTarget {
   /** The location's path (`/mqtt`), its modifier (`=`, `~`, `^~`) when written. */
@@ -145,27 +145,6 @@ export class ListenMapper {
 
   target(server: NginxDirective | undefined, backend: string, d: NginxDirective, location?: NginxDirective): void {
     this.state(server)?.targets.push({ ...locationPath(location), backend, file: d.file, line: d.line });
-  }
-
-  /** `proxy_pass $name`: the upstreams a `map … $name` can yield (the ssl_preread / SNI routing shape). */
-  variableTarget(
-    server: NginxDirective | undefined,
-    d: NginxDirective,
-    parsed: ParsedNginx,
-    upstreams: Set<string> | undefined,
-    backendName: (upstream: string) => string,
-    location?: NginxDirective,
-  ): void {
-    const variable = /\$\{?(\w+)/.exec(d.args[0] ?? '')?.[1];
-    const values = new Set<string>();
-    walkNginx(parsed.root.directives, (m) => {
-      if (m.name !== 'map' || m.args[1] !== `$${variable}` || m.context[0] !== d.context[0]) return;
-      for (const entry of m.block ?? []) {
-        const v = entry.args.at(-1);
-        if (v && upstreams?.has(v)) values.add(v);
-      }
-    });
-    for (const v of values) this.target(server, backendName(v), d, location);
   }
 
   status(server: NginxDirective | undefined, location: NginxDirective | undefined, d: NginxDirective): void {
