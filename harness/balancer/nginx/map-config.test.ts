@@ -108,6 +108,20 @@ describe('the refuse-unmapped rule', () => {
     const unix = `events {}\nstream {\n  upstream u {\n server unix:/tmp/s; }\n  server { listen 1883; proxy_pass u; }\n}\n`;
     expect((await refusal(mapNginxConfig(unix, '/x/n.conf', opts()))).format()).toMatch(/n\.conf:4: .*unix socket/);
   });
+  test('proxy_pass $var reaching anything but upstream blocks, proxy_bind off the machine and mail are refused', async () => {
+    const open = `events {}\nstream {\n  upstream u { server a:1883; }\n  server { listen 1883; proxy_pass u; }\n`;
+    const mapToHost = `${open}  map $ssl_preread_server_name $b {\n    default 10.0.0.9:8883;\n  }\n  server { listen 8883; ssl_preread on; proxy_pass $b; }\n}\n`;
+    expect((await refusal(mapNginxConfig(mapToHost, '/x/n.conf', opts()))).format()).toMatch(
+      /n\.conf:8: proxy_pass \$b: the map gives it 10\.0\.0\.9:8883, which is no upstream block/,
+    );
+    const noMap = `${open}  server { listen 8883; proxy_pass $nowhere; }\n}\n`;
+    expect((await refusal(mapNginxConfig(noMap, '/x/n.conf', opts()))).message).toMatch(/no `map` sets this variable/);
+    const bind = `${open}  server { listen 1884; proxy_bind 10.211.55.5; proxy_pass u; }\n}\n`;
+    expect((await refusal(mapNginxConfig(bind, '/x/n.conf', opts()))).line).toBe(5);
+    const mail = `${open}}\nmail {\n  server { listen 25; }\n}\n`;
+    expect((await refusal(mapNginxConfig(mail, '/x/n.conf', opts()))).line).toBe(6);
+  });
+
   test('a direct proxy_pass address is mapped like an upstream server', async () => {
     const text = `events {}\nstream {\n  upstream u { server a:1883; }\n  server { listen 1883; proxy_pass u; }\n}\nhttp {\n  server {\n    listen 18083;\n    location / { proxy_pass http://192.168.100.130:18083/; }\n  }\n}\n`;
     const m = await mapNginxConfig(text, '/x/n.conf', opts());

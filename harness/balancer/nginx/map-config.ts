@@ -15,7 +15,7 @@ import { parseNginxConf, walkNginx, type NginxDirective, type ParsedNginx, type 
 import { formatHostPort, parseProxyPass, splitServerAddress, withAddress } from './addresses.js';
 import { fitNginxLine, mapCertificatePath, mapLogTarget } from './map-rules.js';
 import { ListenMapper, type NginxListen } from './map-listen.js';
-import { backendName, proxyBackends, upstreamNames } from './targets.js';
+import { backendName, proxyBackends, upstreamNames, variableValues } from './targets.js';
 
 export type { NginxRewrite } from './edits.js';
 export type { NginxListen } from './map-listen.js';
@@ -127,6 +127,13 @@ export async function mapNginxConfig(text: string, file: string, opts: NginxMapO
         const abs = path.join(opts.prefix ?? '/usr/share/nginx', so);
         edits.replace(d, `load_module ${abs};`, 'relative module path resolved against the nginx prefix', 'module');
       }
+    } else if (d.name === 'mail' && d.block && !d.context.length) {
+      throw new ConfigError(
+        'the `mail` proxy block is not supported by the harness (it would listen on production mail ports)',
+        d.file,
+        d.line,
+        'remove the mail block from the config under test',
+      );
     } else if (opts.machine && fitNginxLine(d, opts.machine)) {
       const f = fitNginxLine(d, opts.machine)!;
       edits.replace(d, f.asRun, f.reason, 'machine');
@@ -167,12 +174,29 @@ export async function mapNginxConfig(text: string, file: string, opts: NginxMapO
       const known = names.get(ctx)?.has(t.host) && t.port === undefined;
       if (t.unix)
         throw new ConfigError(`proxy_pass to a unix socket (${d.args[0]})`, d.file, d.line, 'proxy to host:port');
+      const values = t.variable ? variableValues(d, parsed) : [];
+      const unmapped = values.filter((v) => !names.get(ctx)?.has(v));
+      if (t.variable && (!values.length || unmapped.length))
+        throw new ConfigError(
+          `proxy_pass ${d.args[0]}: ${values.length ? `the map gives it ${unmapped.join(', ')}, which is no upstream block` : 'no `map` sets this variable'}, so the harness cannot tell which addresses it reaches`,
+          d.file,
+          d.line,
+          'let every value of the map name an `upstream` block (whose servers the harness maps to nodes)',
+        );
       if (!known && !t.variable) {
         const addr = proxyBackends(d, parsed, names)[0]!;
         const m = mapAddress(d, addr, addr, 0, addr);
         edits.replace(d, `proxy_pass ${withAddress(t, m.mapped)};`, `proxy_pass ${addr} → ${m.node}`, 'upstream');
       }
       for (const backend of proxyBackends(d, parsed, names)) listens.target(server, backend, d, location);
+    } else if (d.name === 'proxy_bind' && d.args[0] && !d.args[0].includes('$') && d.args[0] !== 'off') {
+      if (!isLocalAddress(splitServerAddress(d.args[0]).host))
+        throw new ConfigError(
+          `'proxy_bind ${d.args[0]}' is not a loopback address`,
+          d.file,
+          d.line,
+          'use a 127.x address or remove it for the test run',
+        );
     } else if (d.name === 'stub_status') {
       listens.status(
         parents.find((p) => p.name === 'server' && p.context.length === 1),

@@ -30,18 +30,28 @@ export function proxyBackends(d: NginxDirective, parsed: ParsedNginx, names: Ups
   const t = parseProxyPass(d.args[0] ?? '');
   const known = names.get(ctx);
   if (known?.has(t.host) && t.port === undefined) return [backendName(names, ctx, t.host)];
-  if (t.variable) {
-    const variable = /\$\{?(\w+)/.exec(d.args[0] ?? '')?.[1];
-    const values = new Set<string>();
-    walkNginx(parsed.root.directives, (m) => {
-      if (m.name !== 'map' || m.args[1] !== `$${variable}` || m.context[0] !== ctx) return;
-      for (const entry of m.block ?? []) {
-        const v = entry.args.at(-1);
-        if (v && known?.has(v)) values.add(backendName(names, ctx, v));
-      }
-    });
-    return [...values];
-  }
+  if (t.variable)
+    return [
+      ...new Set(
+        variableValues(d, parsed)
+          .filter((v) => known?.has(v))
+          .map((v) => backendName(names, ctx, v)),
+      ),
+    ];
   if (t.unix) return [];
   return [t.port === undefined ? t.host : formatHostPort(t.host, t.port)];
+}
+
+/** Every value a `map … $var` in the same context can give the variable of `proxy_pass $var`; [] when none. */
+export function variableValues(d: NginxDirective, parsed: ParsedNginx): string[] {
+  const variable = /\$\{?(\w+)/.exec(d.args[0] ?? '')?.[1];
+  const values: string[] = [];
+  walkNginx(parsed.root.directives, (m) => {
+    if (m.name !== 'map' || m.args[1] !== `$${variable}` || m.context[0] !== d.context[0]) return;
+    for (const entry of m.block ?? []) {
+      const v = entry.args.at(-1);
+      if (v && !['hostnames', 'volatile'].includes(entry.name)) values.push(v);
+    }
+  });
+  return values;
 }
