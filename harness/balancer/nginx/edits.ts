@@ -93,8 +93,16 @@ export class NginxEdits {
     this.rewrites.push({ file: this.parsed.file, line: 1, from: '', to: text, why, shape });
   }
 
+  /** The file must be rewritten: it has edits, or an include that is relative or pulls in an edited file. */
   private edited(f: NginxFile): boolean {
-    return (this.splices.get(f)?.length ?? 0) > 0 || includesOf(f).some((d) => d.included?.some((i) => this.edited(i)));
+    return (
+      (this.splices.get(f)?.length ?? 0) > 0 ||
+      includesOf(f).some(
+        (d) =>
+          resolveConfPath(d.args[0] ?? '', this.parsed.confDir) !== d.args[0] ||
+          d.included?.some((i) => this.edited(i)),
+      )
+    );
   }
 
   /** The file's text with its edits applied; includes of edited files are inlined on their line, others made absolute. */

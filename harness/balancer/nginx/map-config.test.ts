@@ -155,6 +155,24 @@ describe('includes, modules and listens', () => {
     expect(m.rewrites.find((r) => r.shape === 'include' && r.line === 3)?.to).toMatch(/inlined/);
   });
 
+  test('a relative include inside an included file forces the inlining (it would resolve against the run directory)', async () => {
+    const main = tmpFile('nginx.conf', '');
+    const dir = path.dirname(main);
+    mkdirSync(path.join(dir, 'sites'));
+    mkdirSync(path.join(dir, 'snippets'));
+    writeFileSync(path.join(dir, 'snippets', 'hdr.conf'), 'add_header X-A 1;\n');
+    writeFileSync(
+      path.join(dir, 'sites', 'a'),
+      'server {\n  include snippets/hdr.conf;\n  location / { return 200; }\n}\n',
+    );
+    const text =
+      'events {}\nstream { upstream u { server a:1883; } server { listen 1883; proxy_pass u; } }\nhttp {\n  include sites/*;\n}\n';
+    const m = await mapNginxConfig(text, main, opts());
+    expect(m.text.split('\n')[3]).toBe(
+      `  server { listen 127.0.9.10:30001; include ${path.join(dir, 'snippets/hdr.conf')}; location / { return 200; } }`,
+    );
+  });
+
   test('the stream module is loaded exactly once, whether the config loads it or not', async () => {
     const mod = fixture('real-world/nginx/good/04-ssl-preread-passthrough.conf');
     const a = await mapNginxConfig(mod.text, mod.file, opts());
