@@ -3,6 +3,7 @@ import { fixture } from '../../../test/helpers/files.js';
 import { ConfigError } from '../../errors.js';
 import { mapNginxConfig, type NginxMapOptions } from './map-config.js';
 import { nginxEndpoints, type NginxEndpoints } from './endpoints.js';
+import { staticNginx } from './static.js';
 
 function opts(): NginxMapOptions {
   let port = 30000;
@@ -63,5 +64,14 @@ describe('NGINX endpoints by what the upstream servers serve', () => {
     const err = await endpointsOfText(text).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toMatch(/no frontend can serve plain MQTT/);
+  });
+});
+
+describe('read without starting anything', () => {
+  test('staticNginx gives facts and endpoints of a fixture file', async () => {
+    const s = await staticNginx(fixture('real-world/nginx/good/05-websocket-location.conf').file, 3);
+    expect(s.facts.kind).toBe('nginx');
+    expect(s.facts.mqttBackend.name).toBe('emqx_tcp');
+    expect(s.endpoints.ws?.path).toBe('/mqtt');
   });
 });
