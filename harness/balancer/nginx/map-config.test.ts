@@ -5,7 +5,7 @@ import { ConfigError } from '../../errors.js';
 import { fixture, tmpFile } from '../../../test/helpers/files.js';
 import { parseMapEntries } from '../address-map.js';
 import type { BalancerTls } from '../../pki/run-tls.js';
-import { mapNginxConfig, type NginxMapOptions } from './map-config.js';
+import { mapNginxConfig, nginxAddressRewrites, type NginxMapOptions } from './map-config.js';
 
 /** node<i> at 127.0.9.<i> on the written port; listens placed on 127.0.9.10 from port 30000 up, in file order. */
 function opts(extra: Partial<NginxMapOptions> = {}): NginxMapOptions {
@@ -153,6 +153,11 @@ describe('includes, modules and listens', () => {
       line: 3,
     });
     expect(m.rewrites.find((r) => r.shape === 'include' && r.line === 3)?.to).toMatch(/inlined/);
+    const report = nginxAddressRewrites(m);
+    expect(report.some((r) => r.original.startsWith(`${path.join(dir, 'streams', 'mqtt.conf')}:5: listen 1883;`))).toBe(
+      true,
+    );
+    expect(report.some((r) => r.reason.startsWith('upstream'))).toBe(false);
   });
 
   test('a relative include inside an included file forces the inlining (it would resolve against the run directory)', async () => {

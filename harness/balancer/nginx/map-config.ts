@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { ConfigError } from '../../errors.js';
-import type { MachineFit, MappingEntry, NodeName } from '../../types.js';
+import type { AddressRewrite, MachineFit, MappingEntry, NodeName } from '../../types.js';
 import type { BalancerTls } from '../../pki/run-tls.js';
 import { isLocalAddress, mapUpstream, type ExplicitMap, type UpstreamResolver } from '../address-map.js';
 import { machineFitOf, type MachineLimits } from '../machine-limits.js';
@@ -262,4 +262,17 @@ export async function mapNginxConfig(text: string, file: string, opts: NginxMapO
 
 function walkHas(block: NginxDirective, name: string): boolean {
   return (block.block ?? []).some((c) => c.name === name);
+}
+
+/** The rewrites other than upstream mapping (shown by BalancerInfo.mapping), for the report's addressRewrites;
+ *  a line in an included file names its file in `original`, since AddressRewrite has a line only. */
+export function nginxAddressRewrites(mapped: Pick<MappedNginxConfig, 'rewrites' | 'parsed'>): AddressRewrite[] {
+  return mapped.rewrites
+    .filter((r) => r.shape !== 'upstream')
+    .map((r) => ({
+      line: r.line,
+      original: r.file === mapped.parsed.file ? r.from : `${r.file}:${r.line}: ${r.from}`,
+      asRun: r.to,
+      reason: r.why,
+    }));
 }
