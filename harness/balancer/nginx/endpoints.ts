@@ -4,11 +4,8 @@
  * dashboard follow the shared rules of ../endpoints.ts.
  */
 import type { Endpoints, HostPort, MappingEntry } from '../../types.js';
-import { endpointsFromBinds, type BindLike } from '../balancer.js';
+import { endpointsFromBinds, SERVICE_PORTS, type BindLike } from '../balancer.js';
 import type { NginxListen } from './map-listen.js';
-
-/** Node ports of MQTT over WebSocket (EMQX: ws 8083, wss 8084). */
-export const WS_PORTS = { ws: 8083, wss: 8084 } as const;
 
 export interface WebSocketEndpoint extends HostPort {
   /** The URL path clients use, e.g. `/mqtt`. */
@@ -73,8 +70,9 @@ export function nginxEndpoints(
     line: l.line,
     original: l.original,
   }));
-  const base = endpointsFromBinds(binds, mapping, admin, file);
-  const { ws: W, wss: S } = WS_PORTS;
+  // The shared rules know ws/wss as plain HostPorts; NGINX's own carry the location's path and lines.
+  const { ws: _ws, wss: _wss, ...base } = endpointsFromBinds(binds, mapping, admin, file);
+  const { ws: W, wss: S } = SERVICE_PORTS; // EMQX: ws 8083, wss 8084
   const ws = websocket(listens, mapping, (l, p) => !l.ssl && p.has(W));
   const wss =
     websocket(listens, mapping, (l, p) => l.ssl && (p.has(W) || p.has(S))) ??
