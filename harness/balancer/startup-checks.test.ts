@@ -84,7 +84,7 @@ describe('startup checks', () => {
     expect(() => requireAnUpServer(health, facts, mapping)).not.toThrow();
   });
 
-  test('a DOWN server outside the MQTT backend on a port the nodes do not serve (WebSocket 8083) is a warning', () => {
+  test('a DOWN server outside the MQTT backend on a port the nodes do not serve (8085) is a warning', () => {
     const ws: MappingEntry = {
       backend: 'emqx_ws_back',
       server: 'ws1',
