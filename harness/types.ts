@@ -56,7 +56,7 @@ export interface Endpoints {
   /** Dashboard / node HTTP API through the balancer, when such a frontend exists. */
   dashboard?: HostPort;
   /** Balancer admin/stats interface (HAProxy runtime API, TS-proxy admin API). */
-  balancerAdmin?: { kind: 'haproxy-runtime-api' | 'ts-proxy-admin'; address: string };
+  balancerAdmin?: { kind: 'haproxy-runtime-api' | 'ts-proxy-admin' | (string & {}); address: string };
   /** Every frontend of the balancer config, keyed by frontend name. */
   frontends: Record<
     string,
@@ -133,7 +133,8 @@ export interface MappingEntry {
 }
 
 export interface BalancerInfo {
-  kind: 'haproxy' | 'ts-proxy' | 'external' | (string & {});
+  /** A name of balancer/kinds.ts, or 'external'. */
+  kind: string;
   version: string;
   /** Path of the user's config. */
   configFile?: string;
