@@ -74,6 +74,8 @@ export interface ProcessRecipe<M extends MappedConfig> {
   configName: string;
   /** The version of what will run (may throw MissingBinaryError: the first thing a start calls). */
   version(): Promise<string>;
+  /** The system program it needs, for `mqtt-lb doctor` (absent: nothing beyond Node). */
+  program?: { name: string; bin: string; args: string[]; version: RegExp; apt: string; required: boolean };
   /** Command line for the mapped config at `cfgFile`; `aptPackage`: what provides a missing command. */
   launch(cfgFile: string): { command: string; args: string[]; aptPackage?: string };
   /** Validates the mapped config before launching (e.g. `haproxy -c`), errors naming the user's file. */

@@ -55,6 +55,14 @@ export const haproxyKind: BalancerKind<MappedHaproxyConfig> = {
   process: {
     configName: 'haproxy.cfg',
     version: () => haproxyVersion(),
+    program: {
+      name: 'haproxy',
+      bin: 'haproxy',
+      args: ['-v'],
+      version: /version (\S+)/,
+      apt: 'haproxy',
+      required: true,
+    },
     launch: (cfgFile) => ({ command: 'haproxy', aptPackage: 'haproxy', args: ['-db', '-f', cfgFile] }),
     validate: validateHaproxyConfig,
     // Ready = the runtime API answers (HAProxy binds every frontend before it serves the API).
