@@ -64,7 +64,7 @@ export interface Endpoints {
   /** MQTT over secure WebSocket through the balancer (`wss://host:port/mqtt`): TLS in front of 8083, or 8084 passed through. */
   wss?: HostPort;
   /** Balancer admin/stats interface (HAProxy runtime API, TS-proxy admin API). */
-  balancerAdmin?: { kind: 'haproxy-runtime-api' | 'ts-proxy-admin'; address: string };
+  balancerAdmin?: { kind: 'haproxy-runtime-api' | 'ts-proxy-admin' | (string & {}); address: string };
   /** Every frontend of the balancer config, keyed by frontend name. */
   frontends: Record<
     string,
@@ -141,7 +141,8 @@ export interface MappingEntry {
 }
 
 export interface BalancerInfo {
-  kind: 'haproxy' | 'ts-proxy' | 'external' | (string & {});
+  /** A name of balancer/kinds.ts, or 'external'. */
+  kind: string;
   version: string;
   /** Path of the user's config. */
   configFile?: string;

@@ -1,30 +1,17 @@
-/** Per balancer kind: validate the user's config and its address mapping without starting anything. */
+/** Validates the profile's balancer config and its address mapping without starting anything (its kind's preflight). */
 import type { Profile } from '../profile/schema.js';
-import { parseMapEntries, type ExplicitMap } from './address-map.js';
-import { preflightHaproxy } from './haproxy/preflight.js';
-import { preflightTsProxy } from './ts-proxy/preflight.js';
+import { parseMapEntries } from './address-map.js';
+import { balancerKind } from './kinds.js';
 import { MissingBinaryError } from '../errors.js';
-import { withPreflightTls, type BalancerTls } from '../pki/run-tls.js';
-
-/** `tls`: throw-away files standing in for the run's PKI (profile `tls:`), so certificate paths can be checked too. */
-export type Preflight = (
-  configFile: string,
-  nodeCount: number,
-  explicit: ExplicitMap[],
-  tls?: BalancerTls,
-) => Promise<unknown>;
-
-export const preflights: Record<string, Preflight> = {
-  haproxy: preflightHaproxy,
-  'ts-proxy': preflightTsProxy,
-};
+import { withPreflightTls } from '../pki/run-tls.js';
 
 export async function preflightProfile(profile: Profile): Promise<void> {
-  const check = preflights[profile.balancer.kind];
-  if (!check) return;
+  const kind = balancerKind(profile.balancer.kind);
+  if (!kind) return;
   try {
+    // `tls`: throw-away files standing in for the run's PKI (profile `tls:`), so certificate paths can be checked too.
     await withPreflightTls(profile.tls, profile.file, (tls) =>
-      check(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map), tls),
+      kind.preflight(profile.balancerConfigFile, profile.broker.nodes, parseMapEntries(profile.balancer.map), tls),
     );
   } catch (err) {
     // The docker runtime runs the balancer from its image: the mapping is checked (it throws first), a missing

@@ -1,6 +1,7 @@
 /** What `mqtt-lb doctor` checks: programs (with versions), Node, the Docker engine and the local images. */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { BALANCER_KINDS } from '../balancer/kinds.js';
 
 export interface Check {
   name: string;
@@ -26,16 +27,13 @@ interface ProgramSpec {
   required: boolean;
 }
 
+/** The programs balancer kinds run locally (their `process.program`). */
+const KIND_PROGRAMS: ProgramSpec[] = Object.values(BALANCER_KINDS).flatMap((k) =>
+  k.process.program ? [{ ...k.process.program, forWhat: `the ${k.title} balancer (local runtime)` }] : [],
+);
+
 const PROGRAMS: ProgramSpec[] = [
-  {
-    name: 'haproxy',
-    bin: 'haproxy',
-    args: ['-v'],
-    version: /version (\S+)/,
-    apt: 'haproxy',
-    forWhat: 'the HAProxy balancer (local runtime)',
-    required: true,
-  },
+  ...KIND_PROGRAMS,
   {
     name: 'redis-server',
     bin: 'redis-server',

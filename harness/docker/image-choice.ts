@@ -2,14 +2,17 @@
  * Which image each container of a run uses. Per role: the profile's name, else the environment's, else the locally
  * built `mqtt-lb/*` image when the engine has it, else the official image (pulled on first use). The stand-in and
  * TS-proxy have no official image: on a plain Node base image their built program is copied in (app-stage.ts).
+ * A balancer kind's image is its data (`container.image` in balancer/<kind>/kind.ts).
  */
 import Docker from 'dockerode';
 import { IMAGES, BUILD_IMAGES_HINT } from './images.js';
 import { docker, imageAvailable } from './engine.js';
 import { EMQX_DEFAULT_IMAGE, EMQX_MIRROR_IMAGE } from './brokers/emqx.js';
 import { ConfigError } from '../errors.js';
+import { BALANCER_KINDS, balancerKind, type BalancerKindName } from '../balancer/kinds.js';
+import type { BalancerKind } from '../balancer/kind.js';
 
-export type ImageRole = 'emqx' | 'standin' | 'redis' | 'haproxy' | 'ts-proxy';
+export type ImageRole = 'emqx' | 'standin' | 'redis' | BalancerKindName;
 
 export const NODE_BASE_DEFAULT = 'node:20-bookworm-slim';
 const nodeBase = (): string => process.env.MQTT_LB_NODE_IMAGE || NODE_BASE_DEFAULT;
@@ -23,6 +26,23 @@ interface RoleSpec {
   appEntry?: string;
 }
 
+/** A balancer kind's image, from its container recipe. */
+function kindRole(kind: BalancerKind): RoleSpec {
+  const { env, built, official, appEntry } = kind.container.image;
+  const images = IMAGES as Record<string, string>;
+  if (built && !(built in images)) throw new Error(`balancer kind ${kind.name}: no built image '${built}' in IMAGES`);
+  return {
+    env,
+    ...(built ? { local: () => images[built]! } : {}),
+    official: official === 'node-base' ? nodeBase : () => official,
+    ...(appEntry ? { appEntry } : {}),
+  };
+}
+
+const kindRoles = Object.fromEntries(
+  Object.entries(BALANCER_KINDS).map(([name, kind]) => [name, kindRole(kind)]),
+) as Record<BalancerKindName, RoleSpec>;
+
 export const IMAGE_ROLES: Record<ImageRole, RoleSpec> = {
   emqx: { env: 'MQTT_LB_EMQX_IMAGE', official: () => EMQX_DEFAULT_IMAGE },
   standin: {
@@ -32,13 +52,7 @@ export const IMAGE_ROLES: Record<ImageRole, RoleSpec> = {
     appEntry: 'dist/standin/node.js',
   },
   redis: { env: 'MQTT_LB_REDIS_IMAGE', local: () => IMAGES.redis, official: () => 'redis:7' },
-  haproxy: { env: 'MQTT_LB_HAPROXY_IMAGE', local: () => IMAGES.haproxy, official: () => 'haproxy:2.6' },
-  'ts-proxy': {
-    env: 'MQTT_LB_TS_PROXY_IMAGE',
-    local: () => IMAGES.tsProxy,
-    official: nodeBase,
-    appEntry: 'dist/proxy/main.js',
-  },
+  ...kindRoles,
 };
 
 export interface ImageChoice {
@@ -81,8 +95,7 @@ export function rolesFor(
   if (broker.kind === 'emqx') roles.push({ role: 'emqx', explicit: broker.image });
   if (broker.kind === 'standin')
     roles.push({ role: 'standin', explicit: broker.image }, { role: 'redis', explicit: broker.redis_image });
-  if (balancer.kind === 'haproxy' || balancer.kind === 'ts-proxy')
-    roles.push({ role: balancer.kind, explicit: balancer.image });
+  if (balancerKind(balancer.kind)) roles.push({ role: balancer.kind as BalancerKindName, explicit: balancer.image });
   return roles;
 }
 

@@ -26,8 +26,5 @@ export const IMAGES = {
 /** Label carrying the content hash of an image's build inputs (set by build-images.sh). */
 export const INPUTS_LABEL = 'mqtt-lb.inputs';
 
-/** Where a HAProxy config goes in mqtt-lb/haproxy:2.6 (same path as the official haproxy image). */
-export const HAPROXY_CFG_PATH = '/usr/local/etc/haproxy/haproxy.cfg';
-
 /** The command that builds missing images, for skip reasons and error messages. */
 export const BUILD_IMAGES_HINT = 'bash scripts/docker/start-dockerd.sh && bash scripts/docker/build-images.sh';

@@ -24,7 +24,8 @@ import {
   type ImageRole,
 } from './image-choice.js';
 import { dockerBrokerKinds } from './brokers/index.js';
-import { dockerBalancerStarters } from './balancers/index.js';
+import { BALANCER_KINDS, balancerKind } from '../balancer/kinds.js';
+import { startBalancerContainer } from './balancer-container.js';
 import { DockerCluster } from './cluster.js';
 import { stageApp } from './app-stage.js';
 import { startReaper, sweepRunSync, type Reaper } from './reaper.js';
@@ -88,17 +89,17 @@ export class DockerRuntime implements Runtime {
 
   async startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle> {
     if (!this.cluster || !this.network) throw new Error('startCluster must run before startBalancer');
-    const start = dockerBalancerStarters[spec.kind];
-    if (!start)
+    const kind = balancerKind(spec.kind);
+    if (!kind)
       throw new ConfigError(
-        `balancer kind '${spec.kind}' is not available on the docker runtime (kinds: ${Object.keys(dockerBalancerStarters).join(', ')})`,
+        `balancer kind '${spec.kind}' is not available on the docker runtime (kinds: ${Object.keys(BALANCER_KINDS).join(', ')})`,
       );
-    const image = this.image(spec.kind as ImageRole);
+    const image = this.image(kind.name as ImageRole);
     const nodeHosts = this.cluster
       .containers()
       .map(({ alias, container }) => ({ host: alias, ipAddress: container.ipAddress() }));
     const t0 = Date.now();
-    const lb = await start({
+    const lb = await startBalancerContainer(kind, {
       ...spec,
       runDir: this.runDir,
       network: this.network,
@@ -130,7 +131,7 @@ export async function createDockerRuntime(
   if (!engine.ok) return { unavailable: `no Docker engine answers (${engine.reason})` };
   if (!dockerBrokerKinds[profile.broker.kind])
     return { unavailable: `broker kind '${profile.broker.kind}' has no container definition` };
-  if (!dockerBalancerStarters[profile.balancer.kind])
+  if (!balancerKind(profile.balancer.kind))
     return { unavailable: `balancer kind '${profile.balancer.kind}' has no container on the docker runtime yet` };
   const roles = rolesFor(profile.broker, profile.balancer);
   const choices = await Promise.all(roles.map((r) => chooseImage(r.role, r.explicit)));

@@ -5,6 +5,7 @@
  */
 import type { BalancerFacts, HealthCheckFacts, Located, ServerFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
+import { remediesOf } from '../balancer/kinds.js';
 
 export type FaultMode = 'crash' | 'hang';
 
@@ -102,20 +103,13 @@ export function riseBound(check: HealthCheckFacts): { worstMs: number; formula: 
   };
 }
 
-const HAPROXY_APP_CHECK =
-  'option httpchk + `http-check send meth GET uri /status` + `http-check expect string "is running"` and `default-server check port 18083 inter 1s fall 2 rise 2 on-marked-down shutdown-sessions` (or an MQTT-level check: `option tcp-check`, `tcp-check send-binary 100c00044d5154540402003c0000`, `tcp-check expect binary 20020000`)';
-
 function appCheckRemedy(facts: BalancerFacts): string {
-  return facts.kind === 'haproxy'
-    ? `use an application-level health check: ${HAPROXY_APP_CHECK}`
-    : "use an application-level health check: HTTP on the node's /status with the body matched, or an MQTT CONNECT/CONNACK check; mark down after ~2 s and close the sessions of a server marked down";
+  return remediesOf(facts.kind).appCheck;
 }
 
 function fasterRemedy(facts: BalancerFacts, mode: FaultMode): string {
   const example = `worst case ${mode === 'crash' ? '1 s × 2 + 2 s = 4 s' : '2 × (1 s + 2 s) = 6 s'}`;
-  return facts.kind === 'haproxy'
-    ? `detect faster: set \`inter 1s fall 2\` on the server or default-server line (unset, HAProxy uses inter 2s fall 3) and \`timeout check 2s\` ⇒ ${example}`
-    : `detect faster: check every 1 s, mark down after 2 failures, 2 s check timeout ⇒ ${example}`;
+  return remediesOf(facts.kind).fasterDetection(example);
 }
 
 /** Why detection failed or was too slow, in config terms (severity error). */
@@ -181,10 +175,7 @@ export function shutdownSessionsFinding(
     detail: `server ${server.name} (line ${server.line}) has no on-marked-down shutdown-sessions: the balancer only stops sending new connections to it.`,
     file: facts.file,
     line: server.line,
-    remedy:
-      facts.kind === 'haproxy'
-        ? 'add `on-marked-down shutdown-sessions` to the server (or default-server) line'
-        : 'close the sessions of a server marked down (on_marked_down)',
+    remedy: remediesOf(facts.kind).shutdownSessions,
   };
 }
 

@@ -14,6 +14,7 @@ import type { BalancerFacts } from '../facts.js';
 import { describeAttempts, type AttemptSummary } from './measure.js';
 import { detectionBound, serverOf, type FaultMode } from './check-facts.js';
 import { detectionWindowMs } from './windows.js';
+import { remediesOf } from '../balancer/kinds.js';
 import { waitFor } from '../util/wait.js';
 
 const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(true, {}, () => r()));
@@ -82,16 +83,12 @@ export function routedFinding(
   check: string,
 ): Finding {
   const stalled = attempts.closedWithoutConnack > 0;
+  const redispatch = remediesOf(facts.kind).redispatch;
   return {
     severity: 'info',
     title: `before ${node} was marked DOWN the balancer sent it ${routed ?? 'an unknown number of'} connection(s); the affected clients saw ${describeAttempts(attempts)}`,
     detail: `${check}${stalled ? `. The balancer accepted those connections and kept trying the dead server, so the clients waited for a CONNACK that never came${algorithmNote(facts) ? `; ${algorithmNote(facts)}` : ''}` : ''}`,
-    ...(stalled && facts.kind === 'haproxy'
-      ? {
-          remedy:
-            '`option redispatch` lets HAProxy retry a failed server connection on another server; faster detection shortens the window',
-        }
-      : {}),
+    ...(stalled && redispatch ? { remedy: redispatch } : {}),
   };
 }
 

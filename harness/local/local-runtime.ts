@@ -16,7 +16,8 @@ import { STANDIN_CAPABILITIES } from '../brokers/capabilities.js';
 import { projectRoot } from '../util/project-root.js';
 import { ConfigError } from '../errors.js';
 import type { RunDir } from '../proc/run-dir.js';
-import { localBalancerStarters } from './local-balancers.js';
+import { BALANCER_KINDS, balancerKind } from '../balancer/kinds.js';
+import { startBalancerProcess } from './balancer-process.js';
 
 function aedesVersion(): string {
   try {
@@ -119,12 +120,12 @@ export class LocalRuntime implements Runtime {
 
   async startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle> {
     if (!this.block) throw new Error('startCluster must run before startBalancer');
-    const start = localBalancerStarters[spec.kind];
-    if (!start)
+    const kind = balancerKind(spec.kind);
+    if (!kind)
       throw new ConfigError(
-        `balancer kind '${spec.kind}' is not available on the local runtime (kinds: ${Object.keys(localBalancerStarters).join(', ')})`,
+        `balancer kind '${spec.kind}' is not available on the local runtime (kinds: ${Object.keys(BALANCER_KINDS).join(', ')})`,
       );
-    return start({ ...spec, runDir: this.runDir, bindHost: this.block.balancerIp });
+    return startBalancerProcess(kind, { ...spec, runDir: this.runDir, bindHost: this.block.balancerIp });
   }
 
   async stop(): Promise<void> {

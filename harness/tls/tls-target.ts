@@ -6,14 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Deployment, HostPort } from '../types.js';
 import type { RunTls } from '../pki/run-tls.js';
-import { tsProxyTlsBlock } from './ts-proxy-tls-block.js';
+import { balancerKind, remediesOf } from '../balancer/kinds.js';
+import type { TlsRemedies } from '../balancer/remedies.js';
 
-export interface TlsRemedies {
-  versions: string;
-  ciphers: string;
-  mtls: string;
-  certificate: string;
-}
+export type { TlsRemedies } from '../balancer/remedies.js';
 
 export interface TlsTarget extends HostPort {
   /** SNI / host-name-check name. */
@@ -39,7 +35,7 @@ function configLine(file: string | undefined, line: number | undefined): string 
   }
 }
 
-/** Setting to change, per balancer kind and topology (passthrough: the nodes' listener, EMQX names). */
+/** Setting to change, per balancer kind (its `remedies.tls`) and topology (passthrough: the nodes' listener, EMQX names). */
 export function remediesFor(kind: string, topology: RunTls['topology']): TlsRemedies {
   if (topology === 'passthrough') {
     return {
@@ -52,25 +48,7 @@ export function remediesFor(kind: string, topology: RunTls['topology']): TlsReme
         "On the nodes (passthrough): EMQX `listeners.ssl.default.ssl_options.certfile`/`keyfile` — every node must serve a certificate for the balancer's names.",
     };
   }
-  if (kind === 'ts-proxy') {
-    return {
-      versions: 'TS-proxy: `tls.min_version: TLSv1.2` on the frontend, and no `@SECLEVEL=0` in its `tls.ciphers`.',
-      ciphers:
-        'TS-proxy: `tls.ciphers` on the frontend with ECDHE AEAD suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).',
-      mtls: 'TS-proxy: `tls.client_ca: <client CA>` with `verify: required` on the frontend.',
-      certificate:
-        "TS-proxy: `tls.cert`/`tls.key` on the frontend: serve a valid certificate with the balancer's names in subjectAltName.",
-    };
-  }
-  return {
-    versions:
-      'HAProxy: `ssl-min-ver TLSv1.2` on the bind line (or `ssl-default-bind-options ssl-min-ver TLSv1.2` in global), and no `@SECLEVEL=0` in its ciphers.',
-    ciphers:
-      'HAProxy: `ssl-default-bind-ciphers ECDHE+AESGCM:ECDHE+CHACHA20` (or `ciphers` on the bind line); never `@SECLEVEL=0`, eNULL, aNULL, RC4, 3DES, EXP.',
-    mtls: 'HAProxy: `ca-file <client CA> verify required` on the bind line.',
-    certificate:
-      "HAProxy: `crt <file>` on the bind line: serve a valid certificate with the balancer's names in subjectAltName, renewed before it expires.",
-  };
+  return { ...remediesOf(kind).tls };
 }
 
 /** The MQTT/TLS endpoint through the balancer; throws when the deployment has none. */
@@ -81,11 +59,10 @@ export function tlsTarget(d: Deployment, tls: RunTls): TlsTarget {
   const entry = Object.entries(d.endpoints.frontends).find(([, f]) => f.host === mqtts.host && f.port === mqtts.port);
   const frontend = entry?.[0];
   const file = d.balancer.configFile;
-  // TS-proxy (offload): the frontend's `tls:` block holds every TLS setting; HAProxy: the bind line does.
+  // Offload: the kind may keep TLS settings apart from the bind line (TS-proxy's `tls:` block); else the bind line.
+  const tlsSettingsAt = balancerKind(d.balancer.kind)?.tlsSettingsAt;
   const tlsBlock =
-    d.balancer.kind === 'ts-proxy' && tls.topology === 'offload' && file && frontend
-      ? tsProxyTlsBlock(file, frontend)
-      : undefined;
+    tlsSettingsAt && tls.topology === 'offload' && file && frontend ? tlsSettingsAt(file, frontend) : undefined;
   const line = tlsBlock?.line ?? entry?.[1].line;
   const at = file && line ? ` (${path.basename(file)}:${line})` : '';
   const where =

@@ -25,7 +25,8 @@ import {
   containerLogs,
 } from '../../harness/docker/engine.js';
 import { NetContainer, startRunNetwork } from '../../harness/docker/net-container.js';
-import { BUILD_IMAGES_HINT, HAPROXY_CFG_PATH, IMAGES } from '../../harness/docker/images.js';
+import { BUILD_IMAGES_HINT, IMAGES } from '../../harness/docker/images.js';
+import { HAPROXY_CFG_PATH } from '../../harness/balancer/haproxy/start-failure.js';
 
 const engine = await dockerAvailable(1500);
 const missing = engine.ok ? await missingImages([IMAGES.redis, IMAGES.haproxy]) : [];

@@ -11,7 +11,7 @@ import { parseSummaryFile } from '../../harness/report/index.js';
 import { openFilesHardLimit } from '../../harness/balancer/machine-limits.js';
 import { assertBuilt, runCli } from './cli-helpers.js';
 
-assertBuilt('harness/balancer/haproxy/fit-machine.ts', 'harness/balancer/haproxy/local.ts');
+assertBuilt('harness/balancer/haproxy/fit-machine.ts', 'harness/local/balancer-process.ts');
 
 const PROFILE = 'fixtures/profiles/haproxy-production-sized.yaml';
 

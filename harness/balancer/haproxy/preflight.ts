@@ -6,9 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ExplicitMap } from '../address-map.js';
-import { mapHaproxyConfig, type MappedHaproxyConfig } from './map-config.js';
+import type { MappedHaproxyConfig } from './map-config.js';
 import { validateHaproxyConfig } from './binary.js';
-import { certificateMapOf } from './local.js';
+import { mapHaproxyAt } from './placed-map.js';
+import { dryPlacement } from '../dry-placement.js';
 import { hostMachineLimits } from '../machine-limits.js';
 import { requireExternalCheckScripts } from './external-check.js';
 import type { BalancerTls } from '../../pki/run-tls.js';
@@ -19,19 +20,14 @@ export async function preflightHaproxy(
   explicit: ExplicitMap[],
   tls?: BalancerTls,
 ): Promise<MappedHaproxyConfig> {
-  const nodeNames = Array.from({ length: nodeCount }, (_, i) => `node${i + 1}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-preflight-'));
   try {
-    let next = 20000;
-    const mapped = await mapHaproxyConfig(readFileSync(configFile, 'utf8'), configFile, {
-      nodeNames,
-      explicit,
-      resolve: (node, port) => ({ host: `127.0.1.${nodeNames.indexOf(node) + 1}`, port }),
-      placeBind: async () => ({ host: '127.0.1.10', port: next++ }),
-      statsSocket: path.join(dir, 'runtime-api.sock'),
-      certificates: certificateMapOf(tls),
+    const at = dryPlacement(nodeCount, explicit, {
+      socketDir: dir,
+      ...(tls ? { tls } : {}),
       machine: hostMachineLimits(),
     });
+    const mapped = await mapHaproxyAt(readFileSync(configFile, 'utf8'), configFile, at);
     requireExternalCheckScripts(mapped.parsed, configFile);
     const file = path.join(dir, 'haproxy.cfg');
     writeFileSync(file, mapped.text);

@@ -5,12 +5,14 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { mapTsProxyForContainer, tlsFilesOf, TS_PROXY_ADMIN_PORT } from './ts-proxy.js';
-import { standinKind } from '../brokers/standin.js';
-import { ConfigError } from '../../errors.js';
-import { containerNodes } from '../../../test/helpers/container-nodes.js';
-import { tmpFile } from '../../../test/helpers/files.js';
-import type { BalancerTls } from '../../pki/run-tls.js';
+import { mapForContainer } from './balancer-container.js';
+import { tsProxyKind, TS_PROXY_ADMIN_PORT } from '../balancer/ts-proxy/kind.js';
+import { tlsFilesOf } from '../balancer/ts-proxy/container-files.js';
+import { standinKind } from './brokers/standin.js';
+import { ConfigError } from '../errors.js';
+import { containerNodes } from '../../test/helpers/container-nodes.js';
+import { tmpFile } from '../../test/helpers/files.js';
+import type { BalancerTls } from '../pki/run-tls.js';
 
 const nodes = containerNodes(
   standinKind.define({ runId: 'r', nodes: 3, image: 'x', trustProxy: false, heartbeatMs: 2000, serviceImage: 'redis' })
@@ -21,7 +23,7 @@ const BACKEND = 'backends:\n  - name: b\n    servers:\n      - { name: s1, addre
 
 describe('TS-proxy config mapped for the container', () => {
   test('servers point at the node aliases keeping the written port; binds keep theirs on 0.0.0.0; admin on its port', async () => {
-    const m = await mapTsProxyForContainer({ configFile: fixture('roundrobin.yaml'), explicitMap: [], nodes });
+    const m = await mapForContainer(tsProxyKind, { configFile: fixture('roundrobin.yaml'), explicitMap: [], nodes });
     expect(m.mapping.filter((x) => x.backend === 'mqtt_nodes').map((x) => [x.server, x.node, x.mapped])).toEqual([
       ['emqx1', 'node1', 'node1:1883'],
       ['emqx2', 'node2', 'node2:1883'],
@@ -41,7 +43,9 @@ describe('TS-proxy config mapped for the container', () => {
       'lb.yaml',
       `frontends:\n  - { name: a, bind: "*:${TS_PROXY_ADMIN_PORT}", backend: b }\n  - { name: c, bind: "10.0.0.1:1883", backend: b }\n  - { name: d, bind: "10.0.0.2:1883", backend: b }\n${BACKEND}`,
     );
-    const ports = (await mapTsProxyForContainer({ configFile: file, explicitMap: [], nodes })).binds.map((b) => b.port);
+    const ports = (await mapForContainer(tsProxyKind, { configFile: file, explicitMap: [], nodes })).binds.map(
+      (b) => b.port,
+    );
     expect(new Set(ports).size).toBe(3);
     expect(ports).not.toContain(TS_PROXY_ADMIN_PORT);
     expect(ports).toContain(1883);
@@ -53,7 +57,9 @@ describe('TS-proxy config mapped for the container', () => {
       'lb.yaml',
       `frontends:\n  - { name: f, bind: "*:1883", backend: b }\nbackends:\n  - name: b\n    servers:\n${servers}\n`,
     );
-    const err = await mapTsProxyForContainer({ configFile: file, explicitMap: [], nodes }).catch((e: unknown) => e);
+    const err = await mapForContainer(tsProxyKind, { configFile: file, explicitMap: [], nodes }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect(err).toMatchObject({ file, line: 9 }); // s4, the fourth server
   });
@@ -68,7 +74,7 @@ describe('TS-proxy config mapped for the container', () => {
       clientCa: '/run/tls/client-ca.crt',
       ca: '/run/tls/ca.crt',
     };
-    const mtls = await mapTsProxyForContainer({
+    const mtls = await mapForContainer(tsProxyKind, {
       configFile: fixture('tls-mtls.yaml'),
       explicitMap: [],
       nodes,
@@ -87,7 +93,7 @@ describe('TS-proxy config mapped for the container', () => {
       'lb.yaml',
       `frontends:\n  - name: s\n    bind: "*:8883"\n    backend: b\n    tls: { cert: certs/s.crt, key: certs/s.key }\n${BACKEND}`,
     );
-    const own = await mapTsProxyForContainer({
+    const own = await mapForContainer(tsProxyKind, {
       configFile: file,
       explicitMap: [],
       nodes,

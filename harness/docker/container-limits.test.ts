@@ -4,8 +4,9 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { DOCKER_NOFILE_DEFAULT, containerLimits, isUlimitRefusal } from './container-limits.js';
-import { haproxyContainerLimits, mapForContainer } from './haproxy.js';
-import type { NodeInfo } from '../../types.js';
+import { kindContainerLimits, mapForContainer } from './balancer-container.js';
+import { haproxyKind } from '../balancer/haproxy/kind.js';
+import type { NodeInfo } from '../types.js';
 
 const FIXTURE = 'fixtures/haproxy/production/emqx-production-sized.cfg';
 const nodes = [1, 2, 3].map((i) => ({
@@ -27,9 +28,9 @@ describe('balancer container limits', () => {
   });
 
   test('the production-sized fixture: its maxconn 200000 gets enough descriptors in the container, nothing is scaled', async () => {
-    const box = haproxyContainerLimits(FIXTURE);
+    const box = kindContainerLimits(haproxyKind, FIXTURE)!;
     expect(box.nofile).toBe(444445);
-    const mapped = await mapForContainer({ configFile: FIXTURE, explicitMap: [], nodes }, box.limits);
+    const mapped = await mapForContainer(haproxyKind, { configFile: FIXTURE, explicitMap: [], nodes }, box.limits);
     const fit = mapped.machineFit!;
     expect(fit.where).toBe('the balancer container');
     expect(fit.rewrites.filter((r) => /maxconn|ulimit-n/.test(r.original))).toEqual([]);
@@ -37,7 +38,7 @@ describe('balancer container limits', () => {
 
   test('a daemon limited like this machine (20000): the fit follows the container limit', async () => {
     const box = containerLimits(400000, 20000);
-    const mapped = await mapForContainer({ configFile: FIXTURE, explicitMap: [], nodes }, box.limits);
+    const mapped = await mapForContainer(haproxyKind, { configFile: FIXTURE, explicitMap: [], nodes }, box.limits);
     expect(mapped.machineFit!.rewrites.find((r) => r.line === 9)).toMatchObject({
       original: 'maxconn 200000',
       asRun: 'maxconn 9000',

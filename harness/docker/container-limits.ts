@@ -4,7 +4,7 @@
  * the host shell's; when the daemon cannot grant it, the harness's own hard limit is the fallback.
  */
 import os from 'node:os';
-import { openFilesHardLimit, type MachineLimits } from '../../balancer/machine-limits.js';
+import { openFilesHardLimit, type MachineLimits } from '../balancer/machine-limits.js';
 
 /** Docker's default `nofile` for containers (dockerd/containerd run with LimitNOFILE=1048576 or infinity). */
 export const DOCKER_NOFILE_DEFAULT = 1048576;

@@ -1,0 +1,23 @@
+/** The HAProxy settings findings quote (failover detection and sessions, TLS offload), in haproxy.cfg terms. */
+import type { BalancerRemedies } from '../remedies.js';
+
+const APP_CHECK =
+  'option httpchk + `http-check send meth GET uri /status` + `http-check expect string "is running"` and `default-server check port 18083 inter 1s fall 2 rise 2 on-marked-down shutdown-sessions` (or an MQTT-level check: `option tcp-check`, `tcp-check send-binary 100c00044d5154540402003c0000`, `tcp-check expect binary 20020000`)';
+
+export const HAPROXY_REMEDIES: BalancerRemedies = {
+  redispatch:
+    '`option redispatch` lets HAProxy retry a failed server connection on another server; faster detection shortens the window',
+  appCheck: `use an application-level health check: ${APP_CHECK}`,
+  fasterDetection: (example) =>
+    `detect faster: set \`inter 1s fall 2\` on the server or default-server line (unset, HAProxy uses inter 2s fall 3) and \`timeout check 2s\` ⇒ ${example}`,
+  shutdownSessions: 'add `on-marked-down shutdown-sessions` to the server (or default-server) line',
+  tls: {
+    versions:
+      'HAProxy: `ssl-min-ver TLSv1.2` on the bind line (or `ssl-default-bind-options ssl-min-ver TLSv1.2` in global), and no `@SECLEVEL=0` in its ciphers.',
+    ciphers:
+      'HAProxy: `ssl-default-bind-ciphers ECDHE+AESGCM:ECDHE+CHACHA20` (or `ciphers` on the bind line); never `@SECLEVEL=0`, eNULL, aNULL, RC4, 3DES, EXP.',
+    mtls: 'HAProxy: `ca-file <client CA> verify required` on the bind line.',
+    certificate:
+      "HAProxy: `crt <file>` on the bind line: serve a valid certificate with the balancer's names in subjectAltName, renewed before it expires.",
+  },
+};
