@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePki, type Pki } from '../pki/pki.js';
 import { tryHandshake } from './handshake.js';
+import { waitFor } from '../util/wait.js';
 import { certFindings, certificateMetric } from './cert-findings.js';
 import { findMosquittoPub, mosquittoPubArgs, parseMosquittoOutput, runMosquittoPub } from './mosquitto.js';
 import { startAedes } from '../../test/helpers/tls-backends.js';
@@ -144,6 +145,11 @@ describe('mosquitto_pub through HAProxy', () => {
       timedOut: false,
       parsed: { published: true, connackCode: 0, publish: { topic: 'aa', bytes: 2 } },
     });
+    // mosquitto_pub exits after DISCONNECT; the broker's 'publish' event may come a moment later.
+    await waitFor(() => published.includes('aa=bb'), {
+      timeoutMs: 5000,
+      what: `the broker to record aa=bb (recorded: ${published.join(', ') || 'nothing'})`,
+    }).catch(() => undefined);
     expect(published).toContain('aa=bb');
   });
 
