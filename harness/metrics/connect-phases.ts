@@ -50,13 +50,16 @@ class PhaseRecord {
 
   stats(): ConnectPhaseStats {
     const h = this.histogram;
+    // HDR percentiles are the highest value equivalent to the bucket's: never above the exact maximum.
+    const max = h.maxValue;
+    const at = (p: number): number => round2(Math.min(h.getValueAtPercentile(p), max) / 1000);
     const first = this.buckets.findIndex((c) => c > 0);
     const last = this.buckets.length - 1 - [...this.buckets].reverse().findIndex((c) => c > 0);
     return {
       count: h.totalCount,
-      p50_ms: round2(h.getValueAtPercentile(50) / 1000),
-      p99_ms: round2(h.getValueAtPercentile(99) / 1000),
-      max_ms: round2(h.maxValue / 1000),
+      p50_ms: at(50),
+      p99_ms: at(99),
+      max_ms: round2(max / 1000),
       buckets: this.buckets.slice(first, last + 1).map((count, j) => ({ le_ms: BUCKET_BOUNDS_MS[first + j]!, count })),
     };
   }
