@@ -45,7 +45,7 @@ describe('connection phases in the report', () => {
   test('metrics access: every suite that has connect_phases, in order; junk ignored', () => {
     const s = withPhases();
     s.metrics.fairness = { ...(s.metrics.fairness as object), connect_phases: { attempts: 'x' } };
-    expect(Object.keys(connectPhases(s))).toEqual(['tls', 'keepalive']);
+    expect(Object.keys(connectPhases(s))).toEqual(['pubsub', 'tls', 'keepalive']);
   });
 
   test('chart bars: the union of the phases buckets, in connection order, zero where a phase has none', () => {
@@ -72,7 +72,7 @@ describe('connection phases in the report', () => {
     expect(tlsRow.replace(/<[^>]*>/g, ' ')).toMatch(/ 4 +1\.45 ms +5\.25 ms +5\.25 ms/);
     expect(section).toMatch(/<tr><td>WebSocket upgrade<\/td>/);
     expect(section).toMatch(/1 of 5 connection attempts got no CONNACK/);
-    expect(section.match(/<div class="chart"><svg/g)).toHaveLength(2);
+    expect(section.match(/<div class="chart"><svg/g)).toHaveLength(3); // pubsub, tls, keepalive
     // The rest of a suite's unknown metrics stays as JSON; the phases do not.
     expect(html).toMatch(/<summary>metrics\.keepalive<\/summary><pre>[^<]*idle_timeout_ms/);
     expect(html).not.toMatch(/<pre>[^<]*connect_phases/);
