@@ -9,7 +9,9 @@ import mqtt, { MqttClient, type IClientOptions, type IPublishPacket } from 'mqtt
 import type { HostPort } from '../types.js';
 import { withTimeout } from '../util/wait.js';
 import type { Finding } from '../report/summary-types.js';
+import { ConnectPhaseHistograms } from '../metrics/connect-phases.js';
 import { FirstBytesSniffer } from './first-bytes-sniffer.js';
+import { PhaseWatch } from './phase-watch.js';
 import { isProtocolMismatch, ProtocolMismatchError } from './protocol-mismatch.js';
 import { wsUrl, type TransportRoute, type WsTarget } from './transport.js';
 
@@ -31,6 +33,8 @@ export class ClientPool {
   diagnostics?: ConnectDiagnostics;
   /** Set by the suite harness from the profile's `clients.transport`: which clients go over WebSocket. */
   route?: TransportRoute;
+  /** Connection phase times of every client this pool creates (the suite's `connect_phases` metric). */
+  readonly phases = new ConnectPhaseHistograms();
 
   /**
    * Connects and resolves after CONNACK; rejects on error/timeout (and ends the client). When the server answered
@@ -111,7 +115,12 @@ export class ClientPool {
   create(target: HostPort, opts: IClientOptions & { localAddress?: string } = {}): MqttClient {
     const { localAddress, ...rest } = opts;
     const ws = this.route?.pick(target, rest.protocol);
-    const client = ws ? createWsClient(ws, rest, localAddress) : this.createTcp(target, rest, localAddress);
+    this.phases.clients += 1;
+    const watch = new PhaseWatch(this.phases);
+    const client = ws
+      ? createWsClient(ws, rest, localAddress, watch.finishRequest)
+      : this.createTcp(target, rest, localAddress);
+    watch.attach(client);
     client.on('error', ignoreLateError);
     this.clients.add(client);
     const onEnd = (): void => void this.clients.delete(client);
@@ -145,14 +154,22 @@ export class ClientPool {
   }
 }
 
-/** MQTT over WebSocket to the balancer's ws/wss endpoint (`ws://host:port/mqtt`), from `localAddress` when given. */
-function createWsClient(ws: WsTarget, rest: IClientOptions, localAddress: string | undefined): MqttClient {
+/**
+ * MQTT over WebSocket to the balancer's ws/wss endpoint (`ws://host:port/mqtt`), from `localAddress` when given;
+ * `finishRequest` (ws's option) lets the phase watch see each upgrade request.
+ */
+function createWsClient(
+  ws: WsTarget,
+  rest: IClientOptions,
+  localAddress: string | undefined,
+  finishRequest: PhaseWatch['finishRequest'],
+): MqttClient {
   const tls = ws.ca ? { ca: readFileSync(ws.ca), ...(ws.servername ? { servername: ws.servername } : {}) } : {};
   return mqtt.connect(wsUrl(ws), {
     ...rest,
     ...tls,
     protocol: ws.transport,
-    wsOptions: { ...(localAddress ? { localAddress } : {}), ...tls },
+    wsOptions: { ...(localAddress ? { localAddress } : {}), ...tls, finishRequest },
   });
 }
 

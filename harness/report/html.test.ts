@@ -112,8 +112,9 @@ describe('renderProfilePage', () => {
 
   test('an <svg> per chart with data, none loading anything external', async () => {
     const html = await renderProfilePage(sourceSummary());
-    // failover time series + timeline + reconnect histogram, fairness bars, TLS histogram, pub/sub histogram
-    expect((html.match(/<svg /g) ?? []).length).toBe(6);
+    // failover time series + timeline + reconnect histogram, fairness bars, TLS histogram, pub/sub histogram,
+    // pub/sub connection phases
+    expect((html.match(/<svg /g) ?? []).length).toBe(7);
     expect(html).toContain('http://127.0.1.10:8404/stats'); // visible text may name a URL …
     expect(externalReferences(html)).toEqual([]); // … but nothing is loaded from anywhere
   });

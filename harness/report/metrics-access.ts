@@ -2,7 +2,14 @@
  * Typed, defensive access to `Summary.metrics`. Suites fill metrics as plain JSON, so every reader here checks the
  * shape it needs and ignores what it does not recognise (the report must render whatever a run produced).
  */
-import type { FailoverMetrics, FairnessMetrics, PubsubMetrics, Summary, TlsMetrics } from './summary-types.js';
+import type {
+  ConnectPhasesMetrics,
+  FailoverMetrics,
+  FairnessMetrics,
+  PubsubMetrics,
+  Summary,
+  TlsMetrics,
+} from './summary-types.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -36,6 +43,17 @@ export function tlsMetrics(summary: Summary): TlsMetrics | undefined {
 export function pubsubMetrics(summary: Summary): PubsubMetrics | undefined {
   const pubsub = summary.metrics.pubsub;
   return isRecord(pubsub) && isRecord(pubsub.latency_ms) ? (pubsub as PubsubMetrics) : undefined;
+}
+
+/** Each suite's `metrics.<suite>.connect_phases`, in the metrics' order; suites without it are left out. */
+export function connectPhases(summary: Summary): Record<string, ConnectPhasesMetrics> {
+  const out: Record<string, ConnectPhasesMetrics> = {};
+  for (const [suite, value] of Object.entries(summary.metrics)) {
+    const m = isRecord(value) ? value.connect_phases : undefined;
+    if (isRecord(m) && typeof m.attempts === 'number' && Array.isArray(m.transports))
+      out[suite] = m as unknown as ConnectPhasesMetrics;
+  }
+  return out;
 }
 
 /** Metric keys the report renders with tables and charts; anything else is shown as raw JSON. */

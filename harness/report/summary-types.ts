@@ -67,7 +67,8 @@ export interface Summary {
   deployment?: DeploymentSummary;
   totals: { passed: number; failed: number; skipped: number };
   suites: Record<string, SuiteResult>;
-  /** Filled by suites: metrics.failover, metrics.fairness, metrics.tls, metrics.pubsub … */
+  /** Filled by suites: metrics.failover, metrics.fairness, metrics.tls, metrics.pubsub …; every suite's client
+   *  pool adds metrics.<suite>.connect_phases (ConnectPhasesMetrics). */
   metrics: Record<string, unknown>;
 }
 
@@ -171,11 +172,46 @@ export interface TlsMetrics {
     keyType: string;
     keySize: number;
   }>;
+  connect_phases?: ConnectPhasesMetrics;
 }
 
 /** metrics.pubsub: latency distribution of cross-node round trips. */
 export interface PubsubMetrics {
   latency_ms?: { p50: number; p99: number; max: number; samples?: number[] };
+  connect_phases?: ConnectPhasesMetrics;
+}
+
+/** One connection phase of a suite's clients: percentiles from an HDR histogram, buckets for the chart. */
+export interface ConnectPhaseStats {
+  count: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  /** Non-cumulative counts per bucket, upper bound inclusive (1-2-5 steps); empty leading/trailing buckets omitted. */
+  buckets: Array<{ le_ms: number; count: number }>;
+}
+
+/**
+ * metrics.<suite>.connect_phases: how long each phase of the suite's client connections took, as emqtt-bench
+ * reports them. A phase nobody went through is absent (`tls` without TLS clients, `ws_upgrade` without WebSocket).
+ */
+export interface ConnectPhasesMetrics {
+  /** Clients the suite's pool created. */
+  clients: number;
+  /** Connection attempts: each client's first connect and each reconnect. */
+  attempts: number;
+  /** Transports used: `tcp`, `tls` (mqtts), `ws`, `wss`. */
+  transports: string[];
+  /** Attempt start → TCP connected. */
+  tcp?: ConnectPhaseStats;
+  /** TCP connected → TLS handshake done (mqtts, wss). */
+  tls?: ConnectPhaseStats;
+  /** TCP (or TLS) done → HTTP 101 upgrade response (ws, wss). */
+  ws_upgrade?: ConnectPhaseStats;
+  /** Attempt start → CONNACK accepted (the whole connect, all phases above included). */
+  connack?: ConnectPhaseStats;
+  /** SUBSCRIBE written → SUBACK received, per SUBSCRIBE packet. */
+  suback?: ConnectPhaseStats;
 }
 
 /** summary.json of a run with several profiles: one Summary per profile (a single-profile run writes the Summary itself). */

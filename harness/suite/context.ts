@@ -101,6 +101,7 @@ export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
   }, 120_000);
 
   afterAll(async () => {
+    if (pool.phases.clients > 0) recorder.metric('connect_phases', pool.phases.summary());
     await pool.closeAll();
     await deployment?.stop();
   }, 60_000);

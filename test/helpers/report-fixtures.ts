@@ -1,5 +1,7 @@
 /** Realistic summaries for the report tests (and for rendering a sample report by hand). */
+import { ConnectPhaseHistograms } from '../../harness/metrics/connect-phases.js';
 import type {
+  ConnectPhasesMetrics,
   FailoverMetrics,
   FairnessMetrics,
   Summary,
@@ -25,6 +27,18 @@ function logNormalSamples(count: number, median: number, spread: number, seed: n
     const z = Math.sqrt(-2 * Math.log(random() || 1e-9)) * Math.cos(2 * Math.PI * random());
     return Math.round(median * Math.exp(spread * z) * 10) / 10;
   });
+}
+
+/** A pubsub suite's connection phases as the client pool aggregates them (24 TCP clients, 9 SUBSCRIBEs). */
+export function connectPhasesMetrics(): ConnectPhasesMetrics {
+  const h = new ConnectPhaseHistograms();
+  h.clients = 24;
+  h.attempts = 24;
+  h.transports.add('tcp');
+  for (const v of logNormalSamples(24, 3.9, 0.7, 11)) h.record('tcp', v);
+  for (const v of logNormalSamples(24, 15.8, 0.9, 12)) h.record('connack', v);
+  for (const v of logNormalSamples(9, 9.9, 0.5, 13)) h.record('suback', v);
+  return h.summary();
 }
 
 export const HAPROXY_SOURCE_CONFIG = `global
@@ -258,7 +272,10 @@ export function roundrobinSummary(): Summary {
       fairness: [test('fairness', 'connections spread evenly', 'passed', 3900)],
     },
     {
-      pubsub: { latency_ms: { p50: 2.1, p99: 9.8, max: 14.2, samples: logNormalSamples(500, 2.1, 0.6, 3) } },
+      pubsub: {
+        latency_ms: { p50: 2.1, p99: 9.8, max: 14.2, samples: logNormalSamples(500, 2.1, 0.6, 3) },
+        connect_phases: connectPhasesMetrics(),
+      },
       tls: tlsMetrics(38, 820),
       failover: { scenarios: { 'kill-node2': failoverMetrics(2400) } },
       fairness: {

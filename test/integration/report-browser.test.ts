@@ -101,6 +101,27 @@ describe(
       60_000,
     );
 
+    browserTest(
+      "a profile page shows each suite's connection phases: a table and a histogram",
+      async () => {
+        const block = page.locator('#connect-phases-pubsub');
+        await block.scrollIntoViewIfNeeded();
+        expect(await block.isVisible()).toBe(true);
+        const table = page.locator('#connect-phases-pubsub + p + table');
+        expect(await table.locator('tbody tr').allInnerTexts()).toEqual([
+          expect.stringMatching(/^TCP connect\t.*\t24\t[\d.]+ ms\t[\d.]+ ms\t[\d.]+ ms$/),
+          expect.stringMatching(/^CONNACK\t/),
+          expect.stringMatching(/^SUBACK\t.*\t9\t/),
+        ]);
+        const chart = page.locator('#connect-phases-pubsub ~ .chart svg').first();
+        const box = (await chart.boundingBox())!;
+        expect(box.width).toBeGreaterThan(300);
+        expect(await chart.locator('path[aria-roledescription="bar"]').count()).toBeGreaterThanOrEqual(6);
+        await chart.screenshot({ path: path.join(OUT, 'connect-phases.png') });
+      },
+      60_000,
+    );
+
     for (const width of [1280, 1400]) {
       browserTest(
         `a failing profile at ${width} px: config line 1, a red line and the longest line are readable inside the panel`,
