@@ -162,6 +162,7 @@ export function ledgerTotals(data: LedgerData): LedgerTotals {
   const streams = new Map(data.streams.map((s) => [s.id, { ...s, ackedBits: Bitset.decode(s.acked) }]));
   for (const sub of data.subscribers) {
     out[sub.qos].unexpected += sub.unstamped;
+    out[sub.qos].received += sub.unstamped;
     const arrivals = new Map(sub.streams.map((a) => [a.id, a]));
     for (const [id, st] of streams) {
       if (!sub.filters.some((f) => topicMatches(f, st.topic))) continue;
@@ -178,10 +179,11 @@ export function ledgerTotals(data: LedgerData): LedgerTotals {
         if (acked && !got) t.lost++;
         if (got && !acked) t.recovered++;
       }
-      t.received += okCount + (a?.dup ?? 0);
+      const all = seen.count();
+      t.received += all + (a?.dup ?? 0);
       t.duplicated += a?.dup ?? 0;
       t.reordered += a?.reordered ?? 0;
-      t.unexpected += seen.count() - okCount;
+      t.unexpected += all - okCount;
     }
     for (const a of arrivals.values()) {
       const n = Bitset.decode(a.seen).count() + a.dup;
