@@ -26,12 +26,21 @@ export interface ConnectionOwner {
   readonly histograms: PhaseHistograms;
   readonly ledger: LoadLedger;
   readonly phaseTimeoutMs: number;
+  /** Shared by every connection: CONNECT keepalive and clean-session flag, and whether QoS 1 deliveries get a PUBACK. */
+  readonly session: SessionOptions;
   /** CONNACK accepted and every SUBACK granted. */
   onReady(c: Connection): void;
   /** Setup failed or an established connection broke; `cls` names why. Called once per attempt. */
   onFailed(c: Connection, cls: ErrorClass, detail: string, returnCode?: number): void;
   /** The socket is gone (after onFailed, or after close()). */
   onGone(c: Connection): void;
+}
+
+export interface SessionOptions {
+  keepaliveS: number;
+  clean: boolean;
+  /** false: a consumer that never acknowledges QoS 1 deliveries (the broker redelivers them after a reconnect). */
+  ackDeliveries: boolean;
 }
 
 export type ConnState = 'idle' | 'connecting' | 'mqtt' | 'subscribing' | 'ready' | 'closing' | 'gone';
@@ -59,7 +68,6 @@ export class Connection {
     readonly clientId: string,
     readonly target: Target,
     readonly localAddress: string | undefined,
-    readonly keepaliveS: number,
     readonly filters: readonly string[],
     readonly subQos: LoadQos,
   ) {}
@@ -107,7 +115,7 @@ export class Connection {
 
   private sendConnect(): void {
     this.state = 'mqtt';
-    this.socket!.write(wire.connectPacket(this.clientId, this.keepaliveS));
+    this.socket!.write(wire.connectPacket(this.clientId, this.owner.session.keepaliveS, this.owner.session.clean));
   }
 
   /** @internal */ packet(p: Packet): void {
@@ -155,7 +163,8 @@ export class Connection {
     const stamp = readPayload(payload);
     if (stamp) this.owner.histograms.record('e2e', epochMs() - stamp.sentAtMs);
     this.owner.ledger.received(this.clientId, stamp);
-    if (qos === 1 && messageId !== undefined) this.socket?.write(wire.pubackPacket(messageId));
+    if (qos === 1 && messageId !== undefined && this.owner.session.ackDeliveries)
+      this.socket?.write(wire.pubackPacket(messageId));
   }
 
   private puback(messageId: number | undefined): void {

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { addressFor } from './addresses.js';
-import { Connection, type ConnectionOwner } from './connection.js';
+import { Connection, type ConnectionOwner, type SessionOptions } from './connection.js';
 import { classifyError, ErrorTally, type ErrorClass } from './errors.js';
 import { PhaseHistograms } from './histograms.js';
 import { LoadLedger } from './ledger.js';
@@ -37,6 +37,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   readonly ledger = new LoadLedger();
   readonly errors = new ErrorTally();
   readonly phaseTimeoutMs: number;
+  readonly session: SessionOptions;
   readonly conns: Connection[] = [];
   phase: LoadPhase = 'ramp';
   attempted = 0;
@@ -50,6 +51,8 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   private stopReason: StopReason | null = null;
   private readonly t0 = performance.now();
   private rampMs = 0;
+  private firstAttemptAt = 0;
+  private lastAttemptAt = 0;
   private firstReadyAt = 0;
   private lastReadyAt = 0;
   private lastProgress = { at: 0, ready: 0 };
@@ -60,6 +63,11 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     super();
     validatePlan(plan);
     this.phaseTimeoutMs = plan.phaseTimeoutMs ?? 10_000;
+    this.session = {
+      keepaliveS: plan.keepaliveS ?? 0,
+      clean: plan.cleanSession ?? true,
+      ackDeliveries: plan.subscribe?.puback !== 'never',
+    };
   }
 
   /** Ends the run early (the result says 'stopped'); run() still closes everything. */
@@ -149,7 +157,6 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
       id,
       plan.targets[i % plan.targets.length]!,
       plan.sourcePool ? addressFor(plan.sourcePool, (plan.idOffset ?? 0) + i) : undefined,
-      plan.keepaliveS ?? 0,
       filters,
       plan.subscribe?.qos ?? 0,
     );
@@ -161,6 +168,9 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   }
 
   private attempt(c: Connection): void {
+    const now = performance.now();
+    if (!this.firstAttemptAt) this.firstAttemptAt = now;
+    this.lastAttemptAt = now;
     this.attempted++;
     this.connecting++;
     this.live++;
@@ -280,6 +290,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   result(): LoadResult {
     const limits = processLimits();
     const span = (this.lastReadyAt - this.firstReadyAt) / 1000;
+    const attemptSpan = (this.lastAttemptAt - this.firstAttemptAt) / 1000;
     return {
       clients: this.plan.clients,
       connectRate: this.plan.connectRate,
@@ -288,6 +299,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
       failed: this.failedAttempts,
       reconnects: this.reconnects,
       peakConnected: this.peakConnected,
+      attemptsPerS: attemptSpan > 0 ? Math.round(((this.attempted - 1) / attemptSpan) * 10) / 10 : 0,
       readyPerS: span > 0 ? Math.round(((this.everReady - 1) / span) * 10) / 10 : 0,
       rampMs: Math.round(this.rampMs),
       durationMs: Math.round(this.elapsedMs()),

@@ -24,6 +24,7 @@ function result(h: PhaseHistograms, ready: number, ledger: LoadLedger): LoadResu
     failed: 1,
     reconnects: 0,
     peakConnected: ready,
+    attemptsPerS: 95,
     readyPerS: 90,
     rampMs: ready,
     durationMs: ready * 2,
@@ -42,15 +43,13 @@ describe('merged load results', () => {
     const parts = [part(1, 5000), part(2, 3000), part(3, 1)];
     const merged = PhaseHistograms.merge(parts.map((p) => p.encode()));
     for (const phase of PHASES) expect(merged.count(phase)).toBe(parts.reduce((a, p) => a + p.count(phase), 0));
-    const m = merged.byPhase.get('connack')!;
-    for (const v of [1, 50, 999, 10_000, 123_456, 999_000]) {
-      const sum = parts.reduce((a, p) => a + p.byPhase.get('connack')!.getCountAtValue(v), 0);
-      expect(m.getCountAtValue(v)).toBe(sum);
-    }
     // Percentiles and mean from the merged histogram equal those of one histogram fed every value (max is
     // bucket-resolution once encoded, so the direct sum goes through encode/decode too).
     const direct = part(1, 5000).add(part(2, 3000)).add(part(3, 1));
-    expect(merged.summary()).toEqual(PhaseHistograms.decode(direct.encode()).summary());
+    const viaEncoding = PhaseHistograms.decode(direct.encode());
+    expect(merged.summary()).toEqual(viaEncoding.summary());
+    // Bucket by bucket: identical counts encode to identical bytes.
+    expect(merged.encode()).toEqual(viaEncoding.encode());
   });
 
   test('mergeResults sums counts, errors and histograms and keeps every ledger', () => {

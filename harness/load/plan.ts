@@ -13,6 +13,9 @@ export interface SubscribePlan {
   /** Filters; "{g}" is replaced by the client's topic group. */
   filters: string[];
   qos: LoadQos;
+  /** 'never': subscribers never acknowledge QoS 1 deliveries (a stuck consumer; with cleanSession false the
+   * broker redelivers them after a reconnect, which the ledger counts as duplicates). Default 'immediate'. */
+  puback?: 'immediate' | 'never';
 }
 
 export interface PublishPlan {
@@ -45,6 +48,8 @@ export interface LoadPlan {
   /** Source addresses (harness/load/addresses.ts); omitted = the kernel's choice. */
   sourcePool?: SourcePool;
   keepaliveS?: number;
+  /** MQTT clean-session flag on every CONNECT (default true). */
+  cleanSession?: boolean;
   /** Per connection: open() → ready within this (default 10 s). */
   phaseTimeoutMs?: number;
   groups?: number;

@@ -20,6 +20,8 @@ export interface LoadResult {
   failed: number;
   reconnects: number;
   peakConnected: number;
+  /** Connection attempts per second, first to last attempt (the rate the token bucket let through). */
+  attemptsPerS: number;
   /** Ready connections per second, first to last ready (merged: the sum over engines). */
   readyPerS: number;
   rampMs: number;
@@ -43,6 +45,7 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
   const out: LoadResult = {
     ...first,
     connectRate: parts.reduce((a, p) => a + p.connectRate, 0),
+    attemptsPerS: Math.round(parts.reduce((a, p) => a + p.attemptsPerS, 0) * 10) / 10,
     readyPerS: Math.round(parts.reduce((a, p) => a + p.readyPerS, 0) * 10) / 10,
     rampMs: Math.max(...parts.map((p) => p.rampMs)),
     durationMs: Math.max(...parts.map((p) => p.durationMs)),
