@@ -6,7 +6,7 @@
  *
  *   node --expose-gc dist/bench/load/client-process.js '<json Job>'
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { LoadEngine } from '../../harness/load/engine.js';
 import { PhaseHistograms } from '../../harness/load/histograms.js';
 import type { LoadPlan } from '../../harness/load/plan.js';
@@ -36,10 +36,16 @@ export type Job = IdleJob | HoldJob;
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 300));
 const gc = (globalThis as { gc?: () => void }).gc;
 
+const heaps: number[] = [];
+
+/** RSS after two full GCs; the JS heap in use at that moment is kept for the report. */
 function rss(): number {
   gc?.();
   gc?.();
-  return process.memoryUsage().rss;
+  const m = process.memoryUsage();
+
+  heaps.push(m.heapUsed);
+  return m.rss;
 }
 
 function enginePlan(job: IdleJob, clients: number, idOffset: number): LoadPlan {
@@ -56,7 +62,9 @@ function enginePlan(job: IdleJob, clients: number, idOffset: number): LoadPlan {
   };
 }
 
+/** MQTT.js is imported only by the processes that measure it (its modules would count against the engine). */
 async function mqttjsBatch(job: IdleJob, from: number, n: number, keep: MqttClient[]): Promise<void> {
+  const { default: mqtt } = await import('mqtt');
   let next = 0;
   const one = (i: number): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -118,6 +126,7 @@ function report(job: IdleJob, base: number, before: number, after: number, ms: n
     rss_before_kib: before >> 10,
     rss_after_kib: after >> 10,
     bytes_per_conn: Math.round((after - before) / job.count),
+    heap_bytes_per_conn: Math.round((heaps[2]! - heaps[1]!) / job.count),
     connects_per_s: Math.round((job.count / ms) * 1000),
     failed,
     errors,

@@ -30,11 +30,18 @@ interface IdleFigures {
   [k: string]: unknown;
 }
 
+/**
+ * Both kinds run with a fixed young generation (16 MB semi-spaces, V8's default maximum): otherwise V8 grows it in
+ * steps of several MB at moments that vary between runs, and a step inside the measured batch moves the per-
+ * connection figure by ±3 KB (measured: 4.5–8.4 KB for the engine, 14–28 KB for MQTT.js with default flags).
+ */
+const NODE_FLAGS = ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16'];
+
 /** Runs one client process to its RESULT line (bounded: 115 s). */
 function runClientProcess(job: Job): Promise<Record<string, unknown>> {
   const script = path.join(projectRoot(), 'dist/bench/load/client-process.js');
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--expose-gc', script, JSON.stringify(job)], {
+    const p = spawn(process.execPath, [...NODE_FLAGS, script, JSON.stringify(job)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
