@@ -62,11 +62,13 @@ function runClientProcess(job: Job): Promise<Record<string, unknown>> {
 }
 
 const median = (xs: number[]): number => {
+  if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
 };
-const ratio = (a: number, b: number): number | null => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
+const ratio = (a: number, b: number): number | null =>
+  b > 0 && Number.isFinite(a) ? Math.round((a / b) * 1000) / 1000 : null;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
     count: n('count'),
     warm: n('warm'),
     concurrency: Math.max(1, n('concurrency')),
-    rounds: Math.max(1, n('rounds')),
+    rounds: n('rounds'),
     nodes: Math.max(1, n('nodes')),
     hold: n('hold'),
     holdRate: Math.max(1, n('hold-rate')),

@@ -57,6 +57,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   private lastReadyAt = 0;
   private lastProgress = { at: 0, ready: 0 };
   private wakeUp: (() => void) | null = null;
+  private progressTimer: NodeJS.Timeout | null = null;
   private publisher: Publisher | null = null;
 
   constructor(readonly plan: LoadPlan) {
@@ -102,7 +103,6 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
 
   async run(): Promise<LoadResult> {
     const deadline = setTimeout(() => this.stop('deadline'), this.plan.deadlineMs ?? 120_000);
-    const progress = setInterval(() => this.emitProgress(), this.plan.progressEveryMs ?? 1000);
     const pinger = this.plan.keepaliveS ? setInterval(() => this.ping(), (this.plan.keepaliveS * 1000) / 2) : null;
     try {
       await this.ramp();
@@ -114,7 +114,6 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
       if (pinger) clearInterval(pinger);
       this.phase = 'close';
       await this.closeAll();
-      clearInterval(progress);
       this.phase = 'done';
       this.emitProgress();
     }
@@ -124,6 +123,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   /** The ramp alone (used by run(); callers that hold connections themselves may call it, then closeAll()). */
   async ramp(): Promise<void> {
     const plan = this.plan;
+    this.progressTimer ??= setInterval(() => this.emitProgress(), plan.progressEveryMs ?? 1000).unref();
     const bucket = new TokenBucket(plan.connectRate, plan.burst ?? 1);
     const cap = plan.maxConnecting ?? 2000;
     const started = performance.now();
@@ -265,6 +265,8 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     while (this.live > 0 && performance.now() < until) await this.nap(100);
     for (const c of this.conns) if (c.state !== 'gone') c.destroy();
     while (this.live > 0 && performance.now() < until + 2000) await this.nap(50);
+    if (this.progressTimer) clearInterval(this.progressTimer);
+    this.progressTimer = null;
   }
 
   private ping(): void {
