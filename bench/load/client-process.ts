@@ -149,7 +149,12 @@ async function hold(job: HoldJob): Promise<object> {
   engine.on('progress', (p: object) => process.stderr.write(`hold progress ${JSON.stringify(p)}\n`));
   await engine.ramp();
   const held = engine.connected;
-  const rssKib = rss() >> 10;
+  let rssKib: number | null = null;
+  try {
+    rssKib = rss() >> 10;
+  } catch {
+    // EMFILE: at the open-files limit even /proc/self/stat cannot be opened (the result names the limit).
+  }
   await engine.closeAll();
   const r = engine.result();
   return {

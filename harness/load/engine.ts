@@ -38,6 +38,8 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   readonly errors = new ErrorTally();
   readonly phaseTimeoutMs: number;
   readonly session: SessionOptions;
+  /** Read at construction: once the open-files limit is reached even /proc/self/limits cannot be opened. */
+  readonly limits = processLimits();
   readonly conns: Connection[] = [];
   phase: LoadPhase = 'ramp';
   attempted = 0;
@@ -290,7 +292,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   }
 
   result(): LoadResult {
-    const limits = processLimits();
+    const limits = this.limits;
     const span = (this.lastReadyAt - this.firstReadyAt) / 1000;
     const attemptSpan = (this.lastAttemptAt - this.firstAttemptAt) / 1000;
     return {
