@@ -2,10 +2,15 @@
  * The load engine (harness/load) against real stand-in nodes: one redis-server and two node processes from
  * dist/standin/node.js on 127.0.236.1-2 (node 1 also MQTT over TLS), real sockets, small counts. Checks the connect
  * rate the token bucket lets through, that the 127.100+ source addresses are what the nodes see, that the phase
- * histograms fill, and that the delivery ledger names a real loss and a real duplicate. Build first: npm run build.
+ * histograms fill, that the delivery ledger names a real loss and a real duplicate, that runs are bounded, and
+ * that errors (refused, timeout, EMFILE under prlimit via dist/bench/load/client-process.js) are classified and
+ * named. Build first: npm run build.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LoadEngine } from '../../harness/load/engine.js';
@@ -15,6 +20,7 @@ import { sourceAddress } from '../../harness/load/addresses.js';
 import type { LoadPlan } from '../../harness/load/plan.js';
 import type { LoadResult } from '../../harness/load/result.js';
 import { generatePki } from '../../harness/pki/pki.js';
+import { builtFile } from '../../harness/util/project-root.js';
 import { waitFor, withTimeout } from '../../harness/util/wait.js';
 import type { ClientRow } from '../../standin/client-info.js';
 import { httpJson } from '../helpers/mqtt-clients.js';
@@ -193,6 +199,85 @@ describe('load engine against stand-in nodes', () => {
     expect(r.reconnects).toBe(1);
     expect(t).toMatchObject({ sent: 200, acked: 200, lost: 0, unexpected: 0 });
     expect(t.duplicated).toBeGreaterThan(0); // redelivered after the reconnect: the session still owed them
+  });
+
+  test('a run is bounded: the deadline ends a long hold by itself and every connection is closed', async () => {
+    const engine = new LoadEngine({
+      targets: targets(),
+      clients: 30,
+      connectRate: 300,
+      clientIdPrefix: 'bound-',
+      holdMs: 600_000,
+      deadlineMs: 1500,
+    });
+    const r = await finish(engine, 20_000);
+    expect(r).toMatchObject({ ready: 30, stoppedBy: 'deadline' });
+    expect(engine.conns.every((c) => c.state === 'gone')).toBe(true);
+    expect(engine.connected).toBe(0);
+    await waitFor(
+      async () => {
+        const res = await httpJson<{ data: ClientRow[] }>(nodes[0]!.http, '/api/v5/clients?like_clientid=bound-');
+        return res.body.data.length === 0;
+      },
+      { timeoutMs: 10_000, intervalMs: 200, what: 'no bound- clients left in the cluster' },
+    );
+  });
+
+  test('errors are classified: refused connections and a listener that never answers (setup timeout)', async () => {
+    const silent = net.createServer(onSilentConnection);
+    const accepted: net.Socket[] = [];
+    function onSilentConnection(socket: net.Socket): void {
+      accepted.push(socket);
+    }
+    await new Promise<void>((resolve) => silent.listen(0, IPS[1], resolve));
+    const closedPort = await freePort(IPS[1]);
+    try {
+      const engine = new LoadEngine({
+        targets: [
+          { host: IPS[1], port: closedPort },
+          { host: IPS[1], port: (silent.address() as net.AddressInfo).port },
+        ],
+        clients: 10,
+        connectRate: 200,
+        clientIdPrefix: 'err-',
+        phaseTimeoutMs: 500,
+        deadlineMs: 10_000,
+      });
+      const r = await finish(engine);
+      expect(r).toMatchObject({ attempted: 10, ready: 0, failed: 10 });
+      expect(r.errors.counts).toEqual({ ECONNREFUSED: 5, timeout: 5 });
+    } finally {
+      for (const s of accepted) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  test("EMFILE is named as the engine process's open-files limit (an engine run under prlimit --nofile=100)", async () => {
+    const job = {
+      mode: 'hold',
+      targets: targets(),
+      clients: 150,
+      connectRate: 500,
+      sourceAddresses: 2,
+      deadlineMs: 20_000,
+    };
+    const { stdout } = await promisify(execFile)(
+      'prlimit',
+      ['--nofile=100', process.execPath, builtFile('bench/load/client-process.js'), JSON.stringify(job)],
+      { timeout: 40_000 },
+    );
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '))!;
+    const r = JSON.parse(line.slice('RESULT '.length)) as {
+      held: number;
+      errors: Record<string, number>;
+      limits_hit: string[];
+    };
+    expect(r.held).toBeLessThan(100);
+    expect(r.held).toBeGreaterThan(30);
+    expect(r.errors['EMFILE']).toBe(150 - r.held);
+    expect(r.limits_hit).toEqual([
+      expect.stringMatching(/^engine open-files limit: \d+ × EMFILE \(soft 100, hard 100/),
+    ]);
   });
 });
 
