@@ -59,6 +59,8 @@ export class Connection {
   /** QoS 1 publishes awaiting PUBACK: message id → [stream, seq, sent-at ms]. */
   private inflight: Map<number, [string, number, number]> | null = null;
   failed = false;
+  /** Set by the engine at the first ready (a re-connect is not a new client). */
+  wasReady = false;
   /** The state close()/destroy() found (the engine's counters need it once the socket is gone). */
   closedFrom: ConnState | null = null;
 

@@ -46,7 +46,9 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   connecting = 0;
   connected = 0;
   peakConnected = 0;
+  /** Connections that got ready at least once; readies also counts every re-connect. */
   everReady = 0;
+  readies = 0;
   failedAttempts = 0;
   reconnects = 0;
   private live = 0;
@@ -185,11 +187,13 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     }
   }
 
-  onReady(_c: Connection): void {
+  onReady(c: Connection): void {
     const now = performance.now();
     this.connecting--;
     this.connected++;
-    this.everReady++;
+    this.readies++;
+    if (!c.wasReady) this.everReady++;
+    c.wasReady = true;
     this.peakConnected = Math.max(this.peakConnected, this.connected);
     if (!this.firstReadyAt) this.firstReadyAt = now;
     this.lastReadyAt = now;
@@ -284,10 +288,10 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
       attempted: this.attempted,
       connected: this.connected,
       failed: this.failedAttempts,
-      readyPerS: Math.round((this.everReady - this.lastProgress.ready) / dt),
+      readyPerS: Math.round((this.readies - this.lastProgress.ready) / dt),
       published: this.publisher?.published ?? 0,
     };
-    this.lastProgress = { at: now, ready: this.everReady };
+    this.lastProgress = { at: now, ready: this.readies };
     this.emit('progress', p);
   }
 
@@ -304,7 +308,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
       reconnects: this.reconnects,
       peakConnected: this.peakConnected,
       attemptsPerS: attemptSpan > 0 ? Math.round(((this.attempted - 1) / attemptSpan) * 10) / 10 : 0,
-      readyPerS: span > 0 ? Math.round(((this.everReady - 1) / span) * 10) / 10 : 0,
+      readyPerS: span > 0 ? Math.round(((this.readies - 1) / span) * 10) / 10 : 0,
       rampMs: Math.round(this.rampMs),
       durationMs: Math.round(this.elapsedMs()),
       stoppedBy: this.stopReason ?? 'completed',

@@ -22,7 +22,7 @@ export interface LoadResult {
   peakConnected: number;
   /** Connection attempts per second, first to last attempt (the rate the token bucket let through). */
   attemptsPerS: number;
-  /** Ready connections per second, first to last ready (merged: the sum over engines). */
+  /** Ready connections (re-connects included) per second, first to last ready (merged: the sum over engines). */
   readyPerS: number;
   rampMs: number;
   durationMs: number;
