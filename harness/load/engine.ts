@@ -16,6 +16,7 @@ import { clientIdOf, filtersOf, publishTopicOf, validatePlan, type LoadPlan } fr
 import { TokenBucket } from './rate.js';
 import type { LoadResult, StopReason } from './result.js';
 import { Publisher, type Sender } from './publisher.js';
+import { sleep, Waker } from './waker.js';
 
 export type LoadPhase = 'ramp' | 'publish' | 'hold' | 'drain' | 'close' | 'done';
 
@@ -29,8 +30,6 @@ export interface LoadProgress {
   readyPerS: number;
   published: number;
 }
-
-const wake = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 export class LoadEngine extends EventEmitter implements ConnectionOwner {
   readonly histograms = new PhaseHistograms();
@@ -60,7 +59,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   private firstReadyAt = 0;
   private lastReadyAt = 0;
   private lastProgress = { at: 0, ready: 0 };
-  private wakeUp: (() => void) | null = null;
+  private readonly waker = new Waker();
   private progressTimer: NodeJS.Timeout | null = null;
   private publisher: Publisher | null = null;
 
@@ -78,27 +77,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   /** Ends the run early (the result says 'stopped'); run() still closes everything. */
   stop(reason: StopReason = 'stopped'): void {
     this.stopReason ??= reason;
-    this.poke();
-  }
-
-  private poke(): void {
-    const w = this.wakeUp;
-    this.wakeUp = null;
-    w?.();
-  }
-
-  /** Sleeps until `ms` passed or something changed (a connection settled, stop()). */
-  private nap(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
+    this.waker.poke();
   }
 
   elapsedMs(): number {
@@ -137,17 +116,17 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
         break;
       }
       if (this.connecting >= cap) {
-        await this.nap(50);
+        await this.waker.nap(50);
         continue;
       }
       const wait = bucket.take();
       if (wait > 0) {
-        await wake(wait);
+        await sleep(wait);
         continue;
       }
       this.openClient(i++);
     }
-    while (this.connecting > 0 && !this.stopReason) await this.nap(100);
+    while (this.connecting > 0 && !this.stopReason) await this.waker.nap(100);
     this.rampMs = performance.now() - started;
   }
 
@@ -197,7 +176,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     this.peakConnected = Math.max(this.peakConnected, this.connected);
     if (!this.firstReadyAt) this.firstReadyAt = now;
     this.lastReadyAt = now;
-    this.poke();
+    this.waker.poke();
   }
 
   onFailed(c: Connection, cls: ErrorClass, detail: string, returnCode?: number): void {
@@ -211,7 +190,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
       this.connecting--;
       this.failedAttempts++;
     }
-    this.poke();
+    this.waker.poke();
   }
 
   private reopen(c: Connection): void {
@@ -229,7 +208,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     // Closed by us (stop/closeAll): a failure was already counted by onFailed; closedFrom 'gone' marks that.
     if (c.closedFrom === 'ready') this.connected--;
     else if (c.closedFrom !== null && c.closedFrom !== 'gone' && c.closedFrom !== 'idle') this.connecting--;
-    this.poke();
+    this.waker.poke();
   }
 
   private async publishPhase(): Promise<void> {
@@ -247,7 +226,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   private async holdPhase(ms: number): Promise<void> {
     this.phase = 'hold';
     const until = performance.now() + ms;
-    while (!this.stopReason && performance.now() < until) await this.nap(until - performance.now());
+    while (!this.stopReason && performance.now() < until) await this.waker.nap(until - performance.now());
   }
 
   /** Waits for deliveries to stop arriving (300 ms quiet, QoS 1 acks in) or drainMs. */
@@ -259,7 +238,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
       const seen = this.histograms.count('e2e') + this.histograms.count('puback');
       if (seen === last) break;
       last = seen;
-      await wake(300);
+      await sleep(300);
     }
   }
 
@@ -268,9 +247,9 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     this.phase = 'close';
     for (const c of this.conns) c.close();
     const until = performance.now() + 5000;
-    while (this.live > 0 && performance.now() < until) await this.nap(100);
+    while (this.live > 0 && performance.now() < until) await this.waker.nap(100);
     for (const c of this.conns) if (c.state !== 'gone') c.destroy();
-    while (this.live > 0 && performance.now() < until + 2000) await this.nap(50);
+    while (this.live > 0 && performance.now() < until + 2000) await this.waker.nap(50);
     if (this.progressTimer) clearInterval(this.progressTimer);
     this.progressTimer = null;
   }
