@@ -135,10 +135,19 @@ async function round(r: number, publisherOnVictim: boolean): Promise<Round> {
   const resumedOff = openClient(s2.mqtt.host, s2.mqtt.port, { clientId: idOff, clean: false });
   const sessionsPresent = (await Promise.all([resumedCut.connected, resumedOff.connected])).every(Boolean);
   const gotCut = (): Set<number> => new Set([...seqs(cut, topic), ...seqs(resumedCut, topic)]);
-  await waitFor(() => missing(acked, gotCut()) + missing(acked, seqs(resumedOff, topic)) === 0, {
-    timeoutMs: 2000,
-    what: 'both sessions to receive every acknowledged message',
-  }).catch(() => undefined); // what is missing then is the finding
+  // The resumed sessions drain their queues (up to ~2 × MAX_MESSAGES) at the machine's pace: wait while deliveries
+  // keep arriving, and stop 2 s after the last one (12 s at most). What is missing then is the finding.
+  const received = (): number => gotCut().size + seqs(resumedOff, topic).size;
+  let last = { count: -1, at: Date.now() };
+  await waitFor(
+    () => {
+      if (missing(acked, gotCut()) + missing(acked, seqs(resumedOff, topic)) === 0) return true;
+      const count = received();
+      if (count !== last.count) last = { count, at: Date.now() };
+      return Date.now() - last.at > 2000 ? 'stalled' : false;
+    },
+    { timeoutMs: 12_000, what: 'both sessions to receive every acknowledged message' },
+  ).catch(() => undefined);
   const result = {
     round: r,
     published,
