@@ -70,8 +70,8 @@ export const profileSchema = z
       .default({ kind: 'standin', nodes: 3, trust_proxy: false, heartbeat_ms: 2000 }),
     balancer: z
       .object({
-        kind: z.enum(['haproxy', 'ts-proxy', 'external']),
-        /** The user's balancer config (haproxy, ts-proxy); not used by `external`. */
+        kind: z.enum(['haproxy', 'ts-proxy', 'nginx', 'external']),
+        /** The user's balancer config (haproxy.cfg, TS-proxy YAML, nginx.conf); not used by `external`. */
         config: z.string().min(1).optional(),
         /** Explicit address mapping: "host:port=node2". */
         map: z.array(mapEntry).default([]),
