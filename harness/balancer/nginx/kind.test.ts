@@ -126,9 +126,14 @@ describe('nginx recipes', () => {
   test('process: nginx in the foreground from the run directory, nginx -v for doctor, SIGHUP confirmed by new workers', () => {
     const p = nginxKind.process;
     expect(p.launch('/tmp/run/nginx/nginx.conf')).toEqual({
-      command: 'nginx',
+      command: 'sh',
       aptPackage: 'nginx libnginx-mod-stream',
-      args: ['-p', '/tmp/run/nginx', '-e', '/tmp/run/nginx/error.log', '-c', '/tmp/run/nginx/nginx.conf'],
+      args: [
+        '-c',
+        'exec "$0" "$@" 2>&1',
+        'nginx',
+        ...['-p', '/tmp/run/nginx', '-e', '/tmp/run/nginx/error.log', '-c', '/tmp/run/nginx/nginx.conf'],
+      ],
     });
     expect(p.program).toMatchObject({ bin: 'nginx', args: ['-v'], apt: 'nginx libnginx-mod-stream' });
     expect(p.program!.version.exec('nginx version: nginx/1.22.1')?.[1]).toBe('1.22.1');

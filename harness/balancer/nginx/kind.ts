@@ -105,7 +105,13 @@ export const nginxKind: BalancerKind<MappedNginxRun> = {
       apt: NGINX_APT,
       required: false,
     },
-    launch: (cfgFile) => ({ command: 'nginx', aptPackage: NGINX_APT, args: nginxArgs(cfgFile, path.dirname(cfgFile)) }),
+    // nginx logs (`error_log stderr notice`, added by the mapping) on stderr; the harness reads a process's lines on
+    // stdout: `sh -c 'exec nginx … 2>&1'` (exec: the process the harness holds is nginx's master itself).
+    launch: (cfgFile) => ({
+      command: 'sh',
+      aptPackage: NGINX_APT,
+      args: ['-c', 'exec "$0" "$@" 2>&1', 'nginx', ...nginxArgs(cfgFile, path.dirname(cfgFile))],
+    }),
     validate: (cfgFile, userFile) => validateNginxConfig(cfgFile, userFile, path.dirname(cfgFile)),
     ready: 'probe',
     reload: {
