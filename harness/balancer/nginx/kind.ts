@@ -33,11 +33,13 @@ export interface MappedNginxRun extends MappedNginxConfig, MappedConfig {
   runDir: string;
 }
 
-/** Maps onto a placement: the stream module as `nginx -V` says (Debian's path when nginx is not installed). */
+/** Maps onto a placement: the stream module as this machine's `nginx -V` says; in a container (or without nginx
+ *  here) Debian's layout, which the mqtt-lb/nginx image has. */
 async function mapNginxAt(text: string, file: string, at: Placement): Promise<MappedNginxRun> {
-  const build = await nginxBuild().catch(() => undefined); // not installed (dry run, docker): Debian's layout
-  const admin = { host: at.admin.host, port: await at.admin.port(), path: NGINX_STATUS_PATH };
   const runDir = at.runDir ?? '/nonexistent';
+  const inContainer = runDir === CONTAINER_RUN_DIR;
+  const build = inContainer ? undefined : await nginxBuild().catch(() => undefined); // not installed: Debian's
+  const admin = { host: at.admin.host, port: await at.admin.port(), path: NGINX_STATUS_PATH };
   const mapped = await mapNginxConfig(text, file, {
     nodeNames: at.nodeNames,
     explicit: at.explicit,
