@@ -125,6 +125,8 @@ export interface BalancerServerState {
 
 export interface BalancerView {
   servers(): Promise<BalancerServerState[]>;
+  /** Set when the balancer cannot report per-server state (NGINX open source): what it lacks; servers() rejects. */
+  readonly lacks?: string;
 }
 
 /** Where each upstream of the user's balancer config went. */

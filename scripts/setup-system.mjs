@@ -14,11 +14,17 @@ const REQUIRED = [
 // Optional: installed when possible, never a reason to fail (the tests that need them skip with the reason).
 const OPTIONAL = [
   { bin: 'chromium', pkg: 'chromium', why: 'the report browser test (test/integration/report-browser.test.ts)' },
+  {
+    bin: 'nginx',
+    pkg: 'nginx libnginx-mod-stream',
+    file: '/usr/lib/nginx/modules/ngx_stream_module.so',
+    why: 'the NGINX balancer (profiles with balancer.kind: nginx)',
+  },
 ];
 
 const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 const missing = REQUIRED.filter((r) => !onPath(r.bin));
-const missingOptional = OPTIONAL.filter((r) => !onPath(r.bin));
+const missingOptional = OPTIONAL.filter((r) => !onPath(r.bin) || (r.file && !existsSync(r.file)));
 if (!missing.length && !missingOptional.length) {
   console.log(`[setup] system packages present: ${[...REQUIRED, ...OPTIONAL].map((r) => r.bin).join(', ')}`);
   process.exit(0);
@@ -58,7 +64,7 @@ for (const o of missingOptional) {
   }
   try {
     console.log(`[setup] installing optional: ${o.pkg}`);
-    aptInstall([o.pkg]);
+    aptInstall(o.pkg.split(' '));
   } catch {
     console.log(`[setup] optional: could not install ${o.pkg}; ${o.why} is skipped (try: ${hint})`);
   }

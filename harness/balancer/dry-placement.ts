@@ -25,6 +25,7 @@ export function dryPlacement(
       port: async () => port++,
       socket: (name) => path.join(opts.socketDir ?? '/nonexistent', name),
     },
+    runDir: opts.socketDir ?? '/nonexistent',
     ...(opts.tls ? { tls: opts.tls } : {}),
     ...(opts.machine ? { machine: opts.machine } : {}),
   };

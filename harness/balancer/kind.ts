@@ -40,6 +40,9 @@ export interface Placement {
   admin: AdminPlace;
   /** Directory unix-socket binds move to (container: /tmp); absent: the run directory. */
   socketDir?: string;
+  /** Directory for the balancer's own files (pid file, logs) where the kind writes them itself (NGINX): process: the
+   *  kind's folder of the run directory; container: /tmp; absent (a dry run): a placeholder path. */
+  runDir?: string;
   /** The run's TLS files (profile `tls:`). */
   tls?: BalancerTls;
   /** What the machine (or container) allows, for kinds that fit production-sized settings to it. */
@@ -137,6 +140,9 @@ export interface BalancerKind<M extends MappedConfig = MappedConfig> {
   adminAddress(mapped: M, at?: HostPort): string;
   /** Live view: server states and sessions. */
   view(admin: string, mapped: M): BalancerView;
+  /** Why the view cannot report per-server state (NGINX open source), known before starting: the needs
+   *  'balancer-view' is then missing with this reason; absent: the view reports it. */
+  readonly viewLacks?: string;
   /** Readiness and version (both runtimes): undefined while not answering. */
   probe(admin: string, mapped: M): Promise<{ pid: number; version: string } | undefined>;
   /** Validates the user's config and its mapping without starting anything (`tls`: stand-in files for the run's PKI). */

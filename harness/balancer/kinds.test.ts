@@ -22,6 +22,7 @@ describe('balancer kinds registry', () => {
   test("remedies are the kind's own; a balancer the harness does not run gets the neutral wording", () => {
     expect(remediesOf('haproxy').redispatch).toMatch(/option redispatch/);
     expect(remediesOf('ts-proxy').redispatch).toBeUndefined();
+    expect(remediesOf('nginx').redispatch).toMatch(/proxy_next_upstream/);
     expect(remediesOf('external')).toBe(GENERIC_REMEDIES);
     expect(GENERIC_REMEDIES.tls.versions).not.toMatch(/HAProxy|TS-proxy/);
   });
@@ -30,6 +31,7 @@ describe('balancer kinds registry', () => {
     const fixtures = {
       haproxy: 'fixtures/haproxy/production/emqx-roundrobin.cfg',
       'ts-proxy': 'fixtures/ts-proxy/roundrobin.yaml',
+      nginx: 'fixtures/real-world/nginx/good/02-hardened-least-conn.conf',
     };
     for (const [name, rel] of Object.entries(fixtures)) {
       const kind = balancerKind(name)!;

@@ -7,10 +7,12 @@ import type { BalancerKind } from './kind.js';
 import { GENERIC_REMEDIES, type BalancerRemedies } from './remedies.js';
 import { haproxyKind } from './haproxy/kind.js';
 import { tsProxyKind } from './ts-proxy/kind.js';
+import { nginxKind } from './nginx/kind.js';
 
 export const BALANCER_KINDS = {
   haproxy: haproxyKind,
   'ts-proxy': tsProxyKind,
+  nginx: nginxKind,
 } satisfies Record<string, BalancerKind>;
 
 export type BalancerKindName = keyof typeof BALANCER_KINDS;

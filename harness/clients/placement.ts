@@ -98,7 +98,7 @@ export async function connectUntilCovered(
 
 /** Names of the MQTT backend's servers the balancer reports UP; undefined when the balancer cannot be asked. */
 export async function upServers(d: Deployment): Promise<Set<string> | undefined> {
-  if (!d.balancerView || !d.balancerFacts) return undefined;
+  if (!d.balancerView || d.balancerView.lacks || !d.balancerFacts) return undefined;
   const backend = d.balancerFacts.mqttBackend.name;
   const servers = await d.balancerView.servers();
   return new Set(servers.filter((s) => s.backend === backend && s.status === 'UP').map((s) => s.name));

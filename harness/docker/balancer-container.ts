@@ -54,6 +54,7 @@ export function containerPlacement(
     admin: { host: '0.0.0.0', port: async () => reserved },
     // socket binds move to the container's /tmp (the user's paths do not exist there and are never touched)
     socketDir: '/tmp',
+    runDir: '/tmp',
     ...(spec.tls ? { tls: spec.tls } : {}),
     ...(machine ? { machine } : {}),
   };

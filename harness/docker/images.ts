@@ -14,6 +14,7 @@ export const IMAGES = {
   debian: 'mqtt-lb/debian:bookworm',
   redis: 'mqtt-lb/redis:7',
   haproxy: 'mqtt-lb/haproxy:2.6',
+  nginx: 'mqtt-lb/nginx:1.22',
   node: 'mqtt-lb/node:20',
   get standin(): string {
     return `mqtt-lb/standin:${harnessVersion()}`;

@@ -40,6 +40,7 @@ export function localPlacement(kind: BalancerKind, spec: BalancerStartSpec): Pla
       port: () => freePort(spec.bindHost),
       socket: (name) => spec.runDir.file(kind.name, name),
     },
+    runDir: spec.runDir.dir(kind.name),
     ...(spec.tls ? { tls: spec.tls } : {}),
     machine: hostMachineLimits(),
   };

@@ -27,7 +27,7 @@ describe('profile loading', () => {
     const files = readdirSync('fixtures/profiles').filter((f) => f.endsWith('.yaml'));
     expect(files.length).toBeGreaterThanOrEqual(6);
     for (const f of files)
-      expect(loadProfile(path.join('fixtures/profiles', f)).balancer.kind).toMatch(/haproxy|ts-proxy|external/);
+      expect(loadProfile(path.join('fixtures/profiles', f)).balancer.kind).toMatch(/haproxy|ts-proxy|nginx|external/);
   });
 
   test('defaults are filled in', () => {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { tlsSchema } from './tls-schema.js';
 import { suiteThresholds } from '../suite/thresholds.js';
 import { TRANSPORTS } from '../clients/transport.js';
+import { BALANCER_KINDS, type BalancerKindName } from '../balancer/kinds.js';
 
 export const SUITES = ['pubsub', 'tls', 'failover', 'fairness', 'keepalive'] as const;
 export type SuiteName = (typeof SUITES)[number];
@@ -50,6 +51,11 @@ export const externalTarget = z
   })
   .strict();
 
+/** `balancer.kind`: a kind of balancer/kinds.ts (the harness runs it), or `external` (an existing balancer). */
+type BalancerKindChoice = BalancerKindName | 'external';
+const [FIRST_KIND, ...OTHER_KINDS] = Object.keys(BALANCER_KINDS) as BalancerKindName[];
+const BALANCER_KIND_NAMES: [BalancerKindChoice, ...BalancerKindChoice[]] = [FIRST_KIND!, ...OTHER_KINDS, 'external'];
+
 export const profileSchema = z
   .object({
     name: z.string().min(1).optional(),
@@ -70,8 +76,8 @@ export const profileSchema = z
       .default({ kind: 'standin', nodes: 3, trust_proxy: false, heartbeat_ms: 2000 }),
     balancer: z
       .object({
-        kind: z.enum(['haproxy', 'ts-proxy', 'external']),
-        /** The user's balancer config (haproxy, ts-proxy); not used by `external`. */
+        kind: z.enum(BALANCER_KIND_NAMES),
+        /** The user's balancer config (haproxy.cfg, TS-proxy YAML, nginx.conf); not used by `external`. */
         config: z.string().min(1).optional(),
         /** Explicit address mapping: "host:port=node2". */
         map: z.array(mapEntry).default([]),

@@ -1,5 +1,5 @@
 /**
- * The real-world corpus (fixtures/real-world/): production-shaped HAProxy configs written elsewhere, run as they are
+ * The real-world corpus (fixtures/real-world/): production-shaped HAProxy and NGINX configs, run as they are
  * through the CLI; each suite's verdict must match the table in corpus.yaml. `npm test` runs the entries marked
  * `quick` with a cheap test selection; `npm run test:corpus` (MQTT_LB_CORPUS=all) runs every entry and every suite of
  * its profile, for nightly use.
@@ -55,7 +55,7 @@ function linesNamed(summary: Summary, suite: string): number[] {
   const findings = [...(s?.tests.flatMap((t) => t.findings) ?? []), ...(summary.deployment?.startup_findings ?? [])];
   const fromText = [s?.error ?? '', ...(s?.tests.flatMap((t) => t.failureMessages ?? []) ?? [])]
     .join('\n')
-    .matchAll(/\.cfg:(\d+)\b|\bline (\d+)\b/g);
+    .matchAll(/\.(?:cfg|conf):(\d+)\b|\bline (\d+)\b/g);
   return [
     ...findings.filter((f) => f.severity === 'error').flatMap((f) => (f.line ? [f.line] : [])),
     ...[...fromText].map((m) => Number(m[1] ?? m[2])),

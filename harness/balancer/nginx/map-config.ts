@@ -35,6 +35,11 @@ export interface NginxMapOptions {
   streamModule?: string | null;
   /** nginx's prefix, against which relative `load_module` paths are resolved (Debian: /usr/share/nginx). */
   prefix?: string;
+  /** A `stub_status` page the harness adds for itself (its observation interface): a server in the user's http
+   *  block (on that block's opening line), or an http block appended after the last line. */
+  adminStatus?: { host: string; port: number; path: string };
+  /** Also log notices to stderr (the harness reads start-up errors and reload confirmations there). */
+  stderrLog?: boolean;
   /** What the nginx process may use: production-sized worker settings above it are scaled on their line. */
   machine?: MachineLimits;
   parse?: ParseOptions;
@@ -231,6 +236,7 @@ export async function mapNginxConfig(text: string, file: string, opts: NginxMapO
 
   const head = ['daemon off;', `pid ${path.join(runDir, 'nginx.pid')};`];
   if (!mainErrorLog) head.push(`error_log ${errorLog} notice;`);
+  if (opts.stderrLog) head.push('error_log stderr notice;');
   if (hasStream && streamModule) head.push(`load_module ${streamModule};`);
   edits.prefixMain(
     head.join(' '),
@@ -244,7 +250,13 @@ export async function mapNginxConfig(text: string, file: string, opts: NginxMapO
     edits.insertAfterOpen(httpBlock, `access_log ${log};`, 'default access log moved to the run directory', 'log');
     logFiles.add(log);
   }
-  const rendered = edits.render();
+  const admin = opts.adminStatus;
+  const adminServer = admin
+    ? `server { listen ${formatHostPort(admin.host, admin.port)}; access_log off; location = ${admin.path} { stub_status; add_header X-Nginx-Worker $pid always; } }`
+    : '';
+  if (admin && httpBlock)
+    edits.insertAfterOpen(httpBlock, adminServer, "the harness's stub_status page (its view of NGINX)", 'address');
+  const rendered = edits.render() + (admin && !httpBlock ? `\nhttp { ${adminServer} }\n` : '');
   return {
     parsed,
     text: rendered,

@@ -132,7 +132,9 @@ describe('includes', () => {
 
 describe('real-world NGINX fixtures', () => {
   const files = ['good', 'broken'].flatMap((d) =>
-    readdirSync(path.resolve('fixtures/real-world/nginx', d)).map((f) => `real-world/nginx/${d}/${f}`),
+    readdirSync(path.resolve('fixtures/real-world/nginx', d))
+      .filter((f) => f.endsWith('.conf')) // the profiles beside them are not configs
+      .map((f) => `real-world/nginx/${d}/${f}`),
   );
   test.each(files)('%s parses and says where it comes from', (rel) => {
     const { text, file } = fixture(rel);
