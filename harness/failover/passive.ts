@@ -1,0 +1,79 @@
+/**
+ * Failover judgements for a balancer with passive checks only (NGINX open source: `max_fails`/`fail_timeout`, no
+ * probe): there is no DOWN/UP state to observe, so a kill is judged by the reconnect of every client (each connect to
+ * the dead node is refused and passed on), and a hang by how long its clients stayed stuck — the balancer never takes
+ * a hung node that still completes TCP handshakes out of rotation.
+ */
+import type { BalancerFacts, Located, ServerFacts } from '../facts.js';
+import type { Finding } from '../report/summary-types.js';
+import type { Need } from '../needs.js';
+import { remediesOf } from '../balancer/kinds.js';
+import { detectionBound, isPassive, seconds } from './check-facts.js';
+import { describeAttempts, spread, type AttemptSummary } from './measure.js';
+import type { Verdict } from './verdicts.js';
+
+/**
+ * A scenario's needs: `base` plus the balancer's per-server view, which passive checks do not need (the scenario
+ * then judges the clients only). Static facts unknown (an external target): the view is needed.
+ */
+export function viewUnlessPassive(base: readonly Need[]): (facts: BalancerFacts | undefined) => readonly Need[] {
+  return (facts) => (isPassive(facts) ? base : [...base, 'balancer-view']);
+}
+
+function quote(l: Located<number> | undefined, what: string): string {
+  if (!l) return `no ${what}`;
+  const text = l.source ? `\`${l.source}\`` : what;
+  return `${text} ${seconds(l.value)} (${l.line ? `line ${l.line}` : 'default'})`;
+}
+
+/** The fact, for a killed (or stopped) node: detection happens per connect attempt; what the clients saw. */
+export function passiveKillFinding(
+  facts: BalancerFacts,
+  server: ServerFacts,
+  node: string,
+  attempts: AttemptSummary,
+  thresholdMs: number,
+): Finding {
+  const bound = detectionBound(server.check, 'crash');
+  return {
+    severity: 'info',
+    title: `passive checks only: the balancer noticed the failed ${node} per connect attempt, not by marking it DOWN; the affected clients saw ${describeAttempts(attempts)}`,
+    detail: `${bound.formula}. There is no server state to watch, so this scenario judges the reconnect of every client (threshold ${seconds(thresholdMs)}) instead of a detection time.`,
+    file: facts.file,
+    line: server.check.kind.line ?? server.line,
+  };
+}
+
+/**
+ * A hung node under passive checks: never taken out; its clients stay stuck until their keepalive (connected ones)
+ * or connect timeout (new ones sent there). Error when the last of them was back later than `thresholdMs` (or never).
+ */
+export function passiveHangVerdict(
+  facts: BalancerFacts,
+  server: ServerFacts,
+  node: string,
+  back: { ms: number[]; missing: string[] },
+  attempts: AttemptSummary,
+  thresholdMs: number,
+): Verdict {
+  const last = spread(back.ms).max;
+  const late = back.missing.length > 0 || (last ?? 0) > thresholdMs;
+  const stuck = back.missing.length
+    ? `${back.missing.length} of ${back.ms.length + back.missing.length} clients were not back`
+    : `its clients were stuck up to ${last === null ? '-' : seconds(last)}`;
+  const idle = facts.mqttBackend.timeouts.effectiveIdleMs;
+  const finding: Finding = {
+    severity: late ? 'error' : 'warning',
+    title: `the balancer never takes the hung ${node} out (passive checks only): ${stuck}${late ? `, beyond the ${seconds(thresholdMs)} hang threshold` : `, within the ${seconds(thresholdMs)} hang threshold only because the clients' own timeouts are short`}`,
+    detail:
+      `${detectionBound(server.check, 'hang').formula}. ${attempts.closedWithoutConnack} of the affected clients' ${attempts.attempts} reconnect attempts were sent to the hung node and closed without a CONNACK (${describeAttempts(attempts)}). ` +
+      `Clients already connected notice only through their keepalive (1.5 ×); the balancer closes their idle connections only after ${quote(idle, 'idle timeout')}, and its connect timeout is ${quote(server.check.timeoutMs, 'connect timeout')}.`,
+    file: facts.file,
+    line: server.check.kind.line ?? server.line,
+    remedy: remediesOf(facts.kind).appCheck,
+  };
+  return {
+    findings: [finding],
+    problems: late ? [`pause: ${finding.title}`] : [],
+  };
+}
