@@ -111,6 +111,11 @@ export interface FrontendFacts {
   backend?: string;
 }
 
+/** Every server of the backend is judged by passive failure counting only: the balancer has no up/down state for it. */
+export function passiveOnly(backend: BackendFacts): boolean {
+  return backend.servers.length > 0 && backend.servers.every((s) => s.check.kind.value === 'passive');
+}
+
 export interface BalancerFacts {
   kind: string;
   file: string;

@@ -3,7 +3,7 @@
  * the balancer marks a crashed or hung node DOWN (with the formula and the line), and the findings that
  * explain a slow or missing detection with the remedy. Balancer-neutral: only BalancerFacts.
  */
-import type { BalancerFacts, HealthCheckFacts, Located, ServerFacts } from '../facts.js';
+import { passiveOnly, type BalancerFacts, type HealthCheckFacts, type Located, type ServerFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 import { remediesOf } from '../balancer/kinds.js';
 
@@ -54,8 +54,7 @@ export function describeCheck(server: ServerFacts): string {
 
 /** Every server of the MQTT backend is judged by passive failure counting (no probe, so no DOWN/UP state to watch). */
 export function isPassive(facts: BalancerFacts | undefined): boolean {
-  const servers = facts?.mqttBackend.servers ?? [];
-  return servers.length > 0 && servers.every((s) => s.check.kind.value === 'passive');
+  return !!facts && passiveOnly(facts.mqttBackend);
 }
 
 export function detectionBound(check: HealthCheckFacts, mode: FaultMode): DetectionBound {
