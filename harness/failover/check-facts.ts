@@ -48,7 +48,7 @@ export function describeCheck(server: ServerFacts): string {
     case 'mqtt':
       return `MQTT-level check: CONNECT, expect CONNACK (${at})`;
     case 'passive':
-      return `no active health check on server ${server.name} (line ${server.line}), passive failure counting only (${c.kind.source ?? `${param('max_fails', c.fall, String)}, ${param('fail_timeout', c.interMs, seconds)}`})`;
+      return `no active health check, passive failure counting only: ${c.kind.source ?? `server ${server.name} ${param('max_fails', c.fall, String)}, ${param('fail_timeout', c.interMs, seconds)}`} (line ${server.line})`;
   }
 }
 

@@ -39,7 +39,7 @@ describe('passive checks as a fact', () => {
     expect(isPassive(f)).toBe(true);
     const s = serverOf(f, 'node1');
     expect(describeCheck(s)).toBe(
-      'no active health check on server emqx1-cluster.emqx.invalid:1883 (line 18), passive failure counting only (server emqx1-cluster.emqx.invalid:1883: passive only (max_fails=1 default fail_timeout=10s default; upstream mqtt_servers, line 17))',
+      'no active health check, passive failure counting only: upstream mqtt_servers (line 17): server emqx1-cluster.emqx.invalid:1883 max_fails=1 (default) fail_timeout=10s (default) (line 18)',
     );
     const crash = detectionBound(s.check, 'crash');
     expect(crash).toMatchObject({ worstMs: 0, passive: true, line: 18 });

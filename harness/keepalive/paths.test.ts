@@ -110,3 +110,13 @@ describe('WebSocket readiness as findings', () => {
     expect(websocketFindings(good.facts)).toEqual([]);
   });
 });
+
+describe('TS-proxy (L4 pass-through) ws path', () => {
+  test("the ws listener's backend and its idle timeout", async () => {
+    const { check, paths } = await profileCheck('profiles/ts-proxy-ws.yaml');
+    expect(paths.map((p) => p.transport)).toEqual(['ws']);
+    expect(paths[0]!.backend).not.toBe('');
+    expect(check.findings.length).toBeGreaterThan(0);
+    expect(check.findings[0]!.title).toMatch(/^MQTT over WebSocket \(ws\), /);
+  });
+});

@@ -125,7 +125,7 @@ function backendFacts(
       kind: {
         value: 'passive',
         line: s.line,
-        source: `server ${s.name}: passive only (max_fails=${s.maxFails.value}${s.maxFails.line ? '' : ' default'} fail_timeout=${s.failTimeoutMs.value / 1000}s${s.failTimeoutMs.line ? '' : ' default'}; upstream ${u.name}, line ${u.line})`,
+        source: `upstream ${u.name} (line ${u.line}): server ${s.name} max_fails=${s.maxFails.value}${s.maxFails.line ? '' : ' (default)'} fail_timeout=${s.failTimeoutMs.value / 1000}s${s.failTimeoutMs.line ? '' : ' (default)'}`,
       },
       interMs: s.failTimeoutMs,
       fall: s.maxFails,
