@@ -17,7 +17,8 @@ import {
   serverOf,
   shutdownSessionsFinding,
 } from './check-facts.js';
-import { passiveHangVerdict, passiveKillFinding, viewUnlessPassive } from './passive.js';
+import { passiveHangVerdict, passiveKillFinding } from './passive.js';
+import { viewUnlessPassive } from '../needs.js';
 import { hangReconnectWindowMs } from './windows.js';
 import { FAILOVER_DEFAULTS } from './thresholds.js';
 import type { AttemptSummary } from './measure.js';

@@ -6,19 +6,10 @@
  */
 import type { BalancerFacts, Located, ServerFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
-import type { Need } from '../needs.js';
 import { remediesOf } from '../balancer/kinds.js';
-import { detectionBound, isPassive, seconds } from './check-facts.js';
+import { detectionBound, seconds } from './check-facts.js';
 import { describeAttempts, spread, type AttemptSummary } from './measure.js';
 import type { Verdict } from './verdicts.js';
-
-/**
- * A scenario's needs: `base` plus the balancer's per-server view, which passive checks do not need (the scenario
- * then judges the clients only). Static facts unknown (an external target): the view is needed.
- */
-export function viewUnlessPassive(base: readonly Need[]): (facts: BalancerFacts | undefined) => readonly Need[] {
-  return (facts) => (isPassive(facts) ? base : [...base, 'balancer-view']);
-}
 
 function quote(l: Located<number> | undefined, what: string): string {
   if (!l) return `no ${what}`;

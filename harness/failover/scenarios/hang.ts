@@ -10,7 +10,8 @@ import { hangReconnectWindowMs } from '../windows.js';
 import { attemptSummary, failoverMetrics, reconnectTimes, spread, stuckTimes } from '../measure.js';
 import { algorithmNote, faultBusiestNode, routedByBalancer } from '../steps.js';
 import { hungReconnectWhy } from '../findings.js';
-import { passiveHangVerdict, viewUnlessPassive } from '../passive.js';
+import { passiveHangVerdict } from '../passive.js';
+import { viewUnlessPassive } from '../../needs.js';
 
 export const hang: FailoverScenarioDef = {
   name: 'hang',

@@ -9,7 +9,8 @@ import { judgeDetection, judgeReconnect } from '../verdicts.js';
 import { reconnectWindowMs } from '../windows.js';
 import { attemptSummary, failoverMetrics, reconnectTimes } from '../measure.js';
 import { assessLoss, faultBusiestNode, routedByBalancer, routedFinding, warmUp } from '../steps.js';
-import { passiveKillFinding, viewUnlessPassive } from '../passive.js';
+import { passiveKillFinding } from '../passive.js';
+import { viewUnlessPassive } from '../../needs.js';
 
 export const kill: FailoverScenarioDef = {
   name: 'kill',
