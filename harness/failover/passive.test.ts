@@ -81,6 +81,9 @@ describe('passive failover judgements', () => {
     expect(k).toMatchObject({ severity: 'info', line: 19, file: f.file });
     expect(k.title).toMatch(/^passive checks only: the balancer noticed the failed node2 per connect attempt/);
     expect(k.detail).toMatch(/judges the reconnect of every client \(threshold 10 s\)/);
+    expect(k.detail).toMatch(
+      /upstream mqtt_servers \(line 17\): server emqx2-cluster\.emqx\.invalid:1883 max_fails=1 \(default\)/,
+    );
   });
 
   test('hang: clients stuck beyond the threshold are an error naming the server line, with the remedy', async () => {
@@ -91,7 +94,12 @@ describe('passive failover judgements', () => {
     ]);
     const e = v.findings[0]!;
     expect(e).toMatchObject({ severity: 'error', line: 20, remedy: remediesOf(f.kind).appCheck });
-    expect(e.detail).toMatch(/3 of the affected clients' 9 reconnect attempts were sent to the hung node/);
+    expect(e.detail).toMatch(
+      /^no active health check, passive failure counting only: upstream mqtt_servers \(line 17\): server /,
+    );
+    expect(e.detail).toMatch(
+      /3 of the affected clients' 9 reconnect attempts were closed without a CONNACK \(median after 3 s\): sent to the hung node again/,
+    );
     expect(e.detail).toMatch(/idle connections only after `proxy_timeout` 600 s \(default\)/);
     const missing = passiveHangVerdict(
       f,

@@ -7,7 +7,7 @@
 import type { BalancerFacts, Located, ServerFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 import { remediesOf } from '../balancer/kinds.js';
-import { detectionBound, seconds } from './check-facts.js';
+import { describeCheck, detectionBound, seconds } from './check-facts.js';
 import { describeAttempts, spread, type AttemptSummary } from './measure.js';
 import type { Verdict } from './verdicts.js';
 
@@ -29,7 +29,7 @@ export function passiveKillFinding(
   return {
     severity: 'info',
     title: `passive checks only: the balancer noticed the failed ${node} per connect attempt, not by marking it DOWN; the affected clients saw ${describeAttempts(attempts)}`,
-    detail: `${bound.formula}. There is no server state to watch, so this scenario judges the reconnect of every client (threshold ${seconds(thresholdMs)}) instead of a detection time.`,
+    detail: `${describeCheck(server)}. ${bound.formula}. There is no server state to watch, so this scenario judges the reconnect of every client (threshold ${seconds(thresholdMs)}) instead of a detection time.`,
     file: facts.file,
     line: server.check.kind.line ?? server.line,
   };
@@ -57,8 +57,9 @@ export function passiveHangVerdict(
     severity: late ? 'error' : 'warning',
     title: `the balancer never takes the hung ${node} out (passive checks only): ${stuck}${late ? `, beyond the ${seconds(thresholdMs)} hang threshold` : `, within the ${seconds(thresholdMs)} hang threshold only because the clients' own timeouts are short`}`,
     detail:
-      `${detectionBound(server.check, 'hang').formula}. ${attempts.closedWithoutConnack} of the affected clients' ${attempts.attempts} reconnect attempts were sent to the hung node and closed without a CONNACK (${describeAttempts(attempts)}). ` +
-      `Clients already connected notice only through their keepalive (1.5 ×); the balancer closes their idle connections only after ${quote(idle, 'idle timeout')}, and its connect timeout is ${quote(server.check.timeoutMs, 'connect timeout')}.`,
+      `${describeCheck(server)}. ${detectionBound(server.check, 'hang').formula}. ` +
+      `${attempts.closedWithoutConnack} of the affected clients' ${attempts.attempts} reconnect attempts were closed without a CONNACK${attempts.closedMedianMs === null ? '' : ` (median after ${seconds(attempts.closedMedianMs)})`}: sent to the hung node again. ` +
+      `Clients already connected notice only through their keepalive (1.5 ×); the balancer closes their idle connections only after ${quote(idle, 'idle timeout')}.`,
     file: facts.file,
     line: server.check.kind.line ?? server.line,
     remedy: remediesOf(facts.kind).appCheck,
