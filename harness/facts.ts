@@ -30,9 +30,16 @@ export interface ServerFacts {
   sendProxy?: Located<'v1' | 'v2'>;
 }
 
+export type HealthCheckKind = 'none' | 'tcp' | 'http' | 'mqtt' | 'passive';
+
 export interface HealthCheckFacts {
-  /** 'none' = no check at all; 'tcp' = connect only (passes for a hung node); 'http' / 'mqtt' = application level. */
-  kind: Located<'none' | 'tcp' | 'http' | 'mqtt'>;
+  /**
+   * 'none' = no check at all; 'tcp' = connect only (passes for a hung node); 'http' / 'mqtt' = application level;
+   * 'passive' = no probe, failures of real client connects are counted (NGINX open source `max_fails`/`fail_timeout`:
+   * `fall` = max_fails, `interMs` = fail_timeout, `timeoutMs` = proxy_connect_timeout). A passive balancer has no
+   * DOWN/UP state to observe: a killed node is skipped per connect attempt, a hung one that still accepts is not.
+   */
+  kind: Located<HealthCheckKind>;
   /** For http: does the check match the body/status so that a hung or stopping node fails it? */
   http?: { path?: string; port?: number; expect?: string };
   interMs: Located<number>;
@@ -51,6 +58,12 @@ export interface TimeoutFacts {
   tunnelMs?: Located<number>;
   /** The effective idle limit for an established MQTT connection, ms (undefined = none). */
   effectiveIdleMs?: Located<number>;
+  /** The block the timeouts are read from, e.g. "backend emqx_ws_back" / "location /mqtt", with its line (defaults name it). */
+  scope?: { text: string; line?: number };
+  /** Which timeout governs an established connection here, in the balancer's words (absent: HAProxy's TCP-mode rule). */
+  rule?: string;
+  /** What to raise, in the balancer's words, e.g. "`proxy_read_timeout` in location /mqtt (line 34)". */
+  fix?: string;
 }
 
 export interface BackendFacts {
@@ -98,6 +111,11 @@ export interface FrontendFacts {
   backend?: string;
 }
 
+/** Every server of the backend is judged by passive failure counting only: the balancer has no up/down state for it. */
+export function passiveOnly(backend: BackendFacts): boolean {
+  return backend.servers.length > 0 && backend.servers.every((s) => s.check.kind.value === 'passive');
+}
+
 export interface BalancerFacts {
   kind: string;
   file: string;
@@ -106,4 +124,6 @@ export interface BalancerFacts {
   backends: BackendFacts[];
   /** Frontends (and listen sections) with their mode and binds; absent for kinds that do not read them. */
   frontends?: FrontendFacts[];
+  /** Why a WebSocket upgrade cannot pass (e.g. an NGINX location without Upgrade/Connection headers), each with its line. */
+  websocketProblems?: Array<{ text: string; file?: string; line?: number }>;
 }

@@ -1,7 +1,8 @@
 /** unmet(): the first need a run cannot meet gives the skip reason; abilities are known before anything starts. */
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { allAbilities, unmet, type Abilities } from './needs.js';
+import { allAbilities, unmet, viewUnlessPassive, type Abilities } from './needs.js';
+import { staticNginx } from './balancer/nginx/static.js';
 import { resolveAbilities } from './abilities.js';
 import { loadProfile } from './profile/load.js';
 import { projectRoot } from './util/project-root.js';
@@ -39,5 +40,17 @@ describe('needs', () => {
     expect(unmet([{ tls: 'any' }], standin.abilities)).toMatch(/no `tls:` section/);
     const emqx = await resolveAbilities(profile('docker-emqx-haproxy.yaml'));
     expect(unmet(['mqtt5', 'shared-subscriptions'], emqx.abilities)).toBe(false);
+  });
+});
+
+describe('viewUnlessPassive', () => {
+  test('a config with passive checks only needs no per-server view; any other (or unknown) does', async () => {
+    const nginx = (await staticNginx(path.resolve('fixtures/real-world/nginx/broken/01-no-max-fails.conf'), 3)).facts;
+    const needs = viewUnlessPassive(['kill', 'balancer-facts']);
+    expect(needs(nginx)).toEqual(['kill', 'balancer-facts']);
+    expect(needs(undefined)).toEqual(['kill', 'balancer-facts', 'balancer-view']);
+    const noView = { ...allAbilities(), 'balancer-view': 'the balancer cannot report server states' };
+    expect(unmet(needs(nginx), noView)).toBe(false);
+    expect(unmet(needs(undefined), noView)).toBe('the balancer cannot report server states');
   });
 });

@@ -5,6 +5,7 @@
  * declared fault commands.
  */
 import type { FaultVerb } from './types.js';
+import { passiveOnly, type BalancerFacts } from './facts.js';
 
 export const FAULT_VERBS: readonly FaultVerb[] = ['kill', 'pause', 'resume', 'restart', 'stop'];
 
@@ -81,4 +82,13 @@ export function allAbilities(nodes = 3): Abilities {
     tls: yes(['any', 'offload', 'passthrough', 'mtls', 'client-cert'] as const),
     tools: yes(['mosquitto_pub'] as const),
   };
+}
+
+/**
+ * Needs `base` plus the balancer's per-server view, which a config with passive checks only does not need (NGINX
+ * open source: no up/down state to read; the scenario then judges the clients and the nodes' own counts). Static
+ * facts unknown (an external target): the view is needed.
+ */
+export function viewUnlessPassive(base: readonly Need[]): (facts: BalancerFacts | undefined) => readonly Need[] {
+  return (facts) => (facts && passiveOnly(facts.mqttBackend) ? base : [...base, 'balancer-view']);
 }

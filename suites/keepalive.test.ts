@@ -13,7 +13,9 @@
 import { describe, expect } from '@jest/globals';
 import { useDeployment } from '../harness/suite/context.js';
 import type { Finding } from '../harness/report/summary-types.js';
-import { checkIdleTimeout } from '../harness/keepalive/static-check.js';
+import { checkIdlePaths } from '../harness/keepalive/static-check.js';
+import { idlePaths, shortestIdle } from '../harness/keepalive/idle-paths.js';
+import { transportList } from '../harness/clients/transport.js';
 import { planIdle } from '../harness/keepalive/plan.js';
 import { watchIdleClients } from '../harness/keepalive/idle-watch.js';
 import { idleCuts, idleSurvived } from '../harness/keepalive/findings.js';
@@ -27,6 +29,7 @@ const suiteKeepaliveS = h.thresholds.keepalive_s;
 const maxWaitMs = h.thresholds.max_idle_wait_s * 1000;
 const idleClients = Math.round(h.thresholds.idle_clients);
 const profileKeepaliveS = h.profile.clients.keepalive_s;
+const transports = transportList(h.profile.clients.transport);
 
 function report(findings: Finding[]): string[] {
   for (const f of findings) h.finding(f);
@@ -36,18 +39,20 @@ function report(findings: Finding[]): string[] {
 describe('idle timeout vs MQTT keepalive', () => {
   h.test(
     "static: the balancer's effective idle timeout leaves room for the clients' MQTT keepalive",
-    // The facts are the MQTT/TCP frontend's: the WebSocket frontend's timeouts (`timeout tunnel`) are not read yet.
-    { needs: ['balancer-facts', 'tcp-clients'] },
+    // Each transport's own path: MQTT/TCP's backend, the WebSocket frontend/backend or location for ws/wss clients.
+    { needs: ['balancer-facts'] },
     async () => {
       const facts = h.deployment.balancerFacts!;
-      const t = facts.mqttBackend.timeouts;
-      const check = checkIdleTimeout(t, profileKeepaliveS, factor, facts.file);
+      const paths = idlePaths(facts, h.deployment.endpoints, transports);
+      const check = checkIdlePaths(paths, profileKeepaliveS, factor, facts.file);
+      const shortest = shortestIdle(paths);
       h.metric('static', {
         keepalive_s: profileKeepaliveS,
         factor,
         effective_idle_ms: check.effectiveMs ?? null,
         required_ms: check.requiredMs,
-        line: t.effectiveIdleMs?.line ?? null,
+        line: shortest?.timeouts.effectiveIdleMs?.line ?? null,
+        transports,
         ok: check.ok,
       });
       expect(report(check.findings)).toEqual([]);
@@ -60,7 +65,9 @@ describe('idle timeout vs MQTT keepalive', () => {
     async () => {
       const d = h.deployment;
       // Unknown for a balancer the harness does not run (external target): then the wait is bounded by max_idle_wait_s.
-      const effective = d.balancerFacts?.mqttBackend.timeouts.effectiveIdleMs;
+      const effective = d.balancerFacts
+        ? shortestIdle(idlePaths(d.balancerFacts, d.endpoints, transports))?.timeouts.effectiveIdleMs
+        : undefined;
       const plan = planIdle({ profileKeepaliveS, suiteKeepaliveS, effectiveMs: effective?.value, maxWaitMs });
       const r = await watchIdleClients(d, h.pool, {
         clients: idleClients,

@@ -1,9 +1,11 @@
 /** Startup diagnostics: which servers become findings, what they say, when the wait ends, and how the report ranks them. */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import type { BalancerServerState, BalancerView, MappingEntry } from '../types.js';
 import { parseHaproxyCfg } from './haproxy/parse.js';
 import { haproxyFacts } from './haproxy/facts.js';
+import { staticNginx } from './nginx/static.js';
 import {
   MAX_STARTUP_WAIT_MS,
   NoServerUpError,
@@ -162,5 +164,12 @@ describe('startup findings in the report', () => {
     expect(ranked[0]).toMatchObject({ scope: 'deployment', finding });
     expect(ranked.filter((f) => f.finding.title === finding.title)).toHaveLength(1);
     expect(summaryVerdict(summary)).toBe('failed');
+  });
+});
+
+describe('passive checks only', () => {
+  test('no first check to wait for: the bound is the slack only', async () => {
+    const { facts } = await staticNginx(path.resolve('fixtures/real-world/nginx/broken/01-no-max-fails.conf'), 3);
+    expect(firstChecksBoundMs(facts.mqttBackend.servers[0])).toBe(2000);
   });
 });

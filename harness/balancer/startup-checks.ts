@@ -48,6 +48,8 @@ function factsOf(facts: BalancerFacts, s: BalancerServerState): ServerFacts | un
 export function firstChecksBoundMs(server: ServerFacts | undefined): number {
   if (!server) return MAX_STARTUP_WAIT_MS;
   const c = server.check;
+  // passive checks only (NGINX open source): no first check to wait for, whatever the view shows is final
+  if (c.kind.value === 'passive') return SLACK_MS;
   const bound = c.interMs.value * Math.max(1, c.rise.value) + (c.timeoutMs?.value ?? c.interMs.value) + SLACK_MS;
   return Math.min(MAX_STARTUP_WAIT_MS, bound);
 }

@@ -4,6 +4,7 @@
  */
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Deployment, NodeName } from '../types.js';
+import { passiveOnly } from '../facts.js';
 import type { ClientPool } from './mqtt.js';
 import { waitFor } from '../util/wait.js';
 
@@ -96,9 +97,13 @@ export async function connectUntilCovered(
   return placed;
 }
 
-/** Names of the MQTT backend's servers the balancer reports UP; undefined when the balancer cannot be asked. */
+/**
+ * Names of the MQTT backend's servers the balancer reports UP; undefined when the balancer cannot be asked (no view,
+ * or passive checks only: such a balancer has no up/down state to report).
+ */
 export async function upServers(d: Deployment): Promise<Set<string> | undefined> {
-  if (!d.balancerView || d.balancerView.lacks || !d.balancerFacts) return undefined;
+  if (!d.balancerView || d.balancerView.lacks || !d.balancerFacts || passiveOnly(d.balancerFacts.mqttBackend))
+    return undefined;
   const backend = d.balancerFacts.mqttBackend.name;
   const servers = await d.balancerView.servers();
   return new Set(servers.filter((s) => s.backend === backend && s.status === 'UP').map((s) => s.name));

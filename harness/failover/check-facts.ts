@@ -3,7 +3,7 @@
  * the balancer marks a crashed or hung node DOWN (with the formula and the line), and the findings that
  * explain a slow or missing detection with the remedy. Balancer-neutral: only BalancerFacts.
  */
-import type { BalancerFacts, HealthCheckFacts, Located, ServerFacts } from '../facts.js';
+import { passiveOnly, type BalancerFacts, type HealthCheckFacts, type Located, type ServerFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 import { remediesOf } from '../balancer/kinds.js';
 
@@ -17,6 +17,8 @@ export interface DetectionBound {
   /** The line to point at (the check, or the parameter that makes it slow). */
   line?: number;
   source?: string;
+  /** Passive counting: no DOWN state to observe (crash: per connect attempt, worstMs 0; hang: never). */
+  passive?: true;
 }
 
 export function seconds(ms: number): string {
@@ -45,7 +47,14 @@ export function describeCheck(server: ServerFacts): string {
       return `HTTP check${c.http?.path ? ` on ${c.http.path}` : ''}${c.http?.expect ? ` expecting ${c.http.expect}` : ' (status only, body not matched)'} (${at})`;
     case 'mqtt':
       return `MQTT-level check: CONNECT, expect CONNACK (${at})`;
+    case 'passive':
+      return `no active health check, passive failure counting only: ${c.kind.source ?? `server ${server.name} ${param('max_fails', c.fall, String)}, ${param('fail_timeout', c.interMs, seconds)}`} (line ${server.line})`;
   }
+}
+
+/** Every server of the MQTT backend is judged by passive failure counting (no probe, so no DOWN/UP state to watch). */
+export function isPassive(facts: BalancerFacts | undefined): boolean {
+  return !!facts && passiveOnly(facts.mqttBackend);
 }
 
 export function detectionBound(check: HealthCheckFacts, mode: FaultMode): DetectionBound {
@@ -57,6 +66,7 @@ export function detectionBound(check: HealthCheckFacts, mode: FaultMode): Detect
       line: kind.line,
       source: kind.source,
     };
+  if (kind.value === 'passive') return passiveBound(check, mode);
   if (mode === 'hang' && kind.value === 'tcp') {
     return {
       worstMs: Infinity,
@@ -92,10 +102,37 @@ export function detectionBound(check: HealthCheckFacts, mode: FaultMode): Detect
   };
 }
 
+/**
+ * Passive counting: a killed node refuses each connect at once, and the balancer passes that client on to the next
+ * server (no client waits for a detection; the node is skipped after `fall` = max_fails refusals within fail_timeout).
+ * A hung node still completes TCP handshakes (its kernel's backlog), so no connect fails: it is never skipped.
+ */
+function passiveBound(check: HealthCheckFacts, mode: FaultMode): DetectionBound {
+  const at = { line: check.kind.line, source: check.kind.source, passive: true as const };
+  const counting = `${param('max_fails', check.fall, String)} failed connects within ${param('fail_timeout', check.interMs, seconds)}`;
+  if (mode === 'crash')
+    return {
+      worstMs: 0,
+      formula: `passive checks only: detection is per connect attempt — a connect to the killed node is refused at once and the balancer tries the next server (NGINX \`proxy_next_upstream\`, on by default for connect errors); after ${counting} it skips the node for fail_timeout`,
+      ...at,
+    };
+  const connect = check.timeoutMs;
+  return {
+    worstMs: Infinity,
+    formula: `passive checks only: a hung node's kernel still completes TCP handshakes into its backlog, so no connect fails and ${counting} never count it — the balancer keeps sending new clients there, and they wait for a CONNACK until their own connect timeout${connect ? ` (the balancer's connect timeout ${connect.source ? `\`${connect.source}\` ` : ''}${seconds(connect.value)}${connect.line ? `, line ${connect.line}` : ', default'}, fires only once the backlog is full)` : ''}`,
+    ...at,
+  };
+}
+
 /** Time the balancer needs to put a returned node back: rise × inter (plus one interval of phase). */
 export function riseBound(check: HealthCheckFacts): { worstMs: number; formula: string } {
   if (check.kind.value === 'none')
     return { worstMs: 0, formula: 'no health check: the server is never out of rotation' };
+  if (check.kind.value === 'passive')
+    return {
+      worstMs: check.interMs.value,
+      formula: `passive checks only: a skipped server is tried again after ${param('fail_timeout', check.interMs, seconds)}`,
+    };
   const worstMs = (check.rise.value + 1) * check.interMs.value;
   return {
     worstMs,
@@ -132,7 +169,9 @@ export function detectionFinding(
       : '';
   const kind = server.check.kind.value;
   const remedy =
-    kind === 'none' || (mode === 'hang' && kind === 'tcp') ? appCheckRemedy(facts) : fasterRemedy(facts, mode);
+    kind === 'none' || kind === 'passive' || (mode === 'hang' && kind === 'tcp')
+      ? appCheckRemedy(facts)
+      : fasterRemedy(facts, mode);
   return {
     severity: 'error',
     title: `${observed} (threshold ${seconds(thresholdMs)})`,
@@ -168,7 +207,8 @@ export function shutdownSessionsFinding(
   server: ServerFacts,
   stuckMs: number | undefined,
 ): Finding | undefined {
-  if (server.check.shutdownSessionsOnDown.value || server.check.kind.value === 'none') return undefined;
+  const kind = server.check.kind.value;
+  if (server.check.shutdownSessionsOnDown.value || kind === 'none' || kind === 'passive') return undefined;
   return {
     severity: 'warning',
     title: `established connections stayed on ${server.node} after it was marked DOWN${stuckMs === undefined ? '' : ` (clients stuck up to ${seconds(stuckMs)}, until their keepalive expired)`}`,

@@ -13,7 +13,7 @@ import { NodeCountSampler } from './node-sampler.js';
 import { ScenarioTimeline } from './timeline.js';
 import { Fleet, type FleetMember, type FleetOptions } from './fleet.js';
 import { TrafficStream } from './traffic.js';
-import { riseBound, seconds } from './check-facts.js';
+import { isPassive, riseBound, seconds } from './check-facts.js';
 import { waitFor } from '../util/wait.js';
 import { logFailure } from '../util/best-effort.js';
 
@@ -38,8 +38,12 @@ export interface FailoverScenarioDef extends ScenarioDef<FailoverScenario, Failo
 
 const UNDO: Partial<Record<FaultVerb, FaultVerb>> = { kill: 'restart', stop: 'restart', pause: 'resume' };
 
-/** Bounded wait until every server of the MQTT backend is in rotation; false when the bound passed. */
+/**
+ * Bounded wait until every server of the MQTT backend is in rotation; false when the bound passed. Passive checks
+ * only: there is no server state to wait for (the balancer tries every server), true at once.
+ */
 export async function waitAllInRotation(d: BalancedDeployment, capMs: number): Promise<boolean> {
+  if (isPassive(d.balancerFacts)) return true;
   const check = d.balancerFacts.mqttBackend.servers[0]?.check;
   const bound = Math.min(capMs, (check ? riseBound(check).worstMs : 0) + 3000);
   const backend = d.balancerFacts.mqttBackend.name;

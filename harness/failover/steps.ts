@@ -34,7 +34,7 @@ export async function warmUp(s: FailoverScenario, seconds = 1): Promise<void> {
 /**
  * Warms the stream up, injects `verb` on the busiest node, then waits (bounded) both for the balancer to take the
  * node out — within the window the check's worst case for `mode` and `thresholdMs` allow — and for its clients to be
- * back.
+ * back. Under passive checks there is no DOWN state to wait for (`detectionMs` null, `passive` true): only the clients.
  */
 export async function faultBusiestNode(
   s: FailoverScenario,
@@ -47,11 +47,12 @@ export async function faultBusiestNode(
   await warmUp(s);
   const t0 = await s.fault(target, f.verb);
   const bound = detectionBound(server.check, f.mode);
+  const passive = bound.passive === true;
   const [detectionMs] = await Promise.all([
-    s.detection(target, t0, detectionWindowMs(bound, f.thresholdMs, s.ctx.thresholds.capMs)),
+    passive ? null : s.detection(target, t0, detectionWindowMs(bound, f.thresholdMs, s.ctx.thresholds.capMs)),
     s.allReconnected(affected, t0, f.reconnectWindowMs),
   ]);
-  return { facts, target, server, affected, t0, bound, detectionMs };
+  return { facts, target, server, affected, t0, bound, detectionMs, passive };
 }
 
 /** Sessions the balancer sent to `node` between two instants (its own per-server counter), or null. */

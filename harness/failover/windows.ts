@@ -20,9 +20,11 @@ export function reconnectWindowMs(t: FailoverThresholds): number {
 
 /**
  * Wait for every client of a hung node to be back: they notice after 1.5 × keepalive at the latest
- * (MQTT.js), and an attempt that lands on the hung node again costs a connect timeout.
+ * (MQTT.js), and an attempt that lands on the hung node again costs a connect timeout (and a retry period).
  */
-export function hangReconnectWindowMs(t: FailoverThresholds): number {
+export function hangReconnectWindowMs(t: FailoverThresholds, passive = false): number {
   const noticed = 1.5 * t.keepaliveS * 1000;
-  return Math.min(t.capMs + noticed, Math.max(t.reconnectAllMs, noticed + 2 * t.connectTimeoutMs)) + MARGIN_MS;
+  // passive checks never take the hung node out: every retry may land there again (up to 4 in a row are waited for)
+  const retries = passive ? 4 * (t.connectTimeoutMs + t.reconnectPeriodMs) : 2 * t.connectTimeoutMs;
+  return Math.min(t.capMs + noticed, Math.max(t.reconnectAllMs, noticed + retries)) + MARGIN_MS;
 }

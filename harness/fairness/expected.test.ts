@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { loadProfile } from '../profile/load.js';
 import { staticBalancerFacts } from '../balancer/static-facts.js';
+import { staticNginx } from '../balancer/nginx/static.js';
 import type { BalancerFacts } from '../facts.js';
 import type { BalancerServerState } from '../types.js';
 import { expectedShares, intendedShares, shareDistance } from './expected.js';
@@ -115,5 +116,17 @@ describe('fairness settings and source addresses', () => {
     expect(sourceAddress(5, 1)).toBe('127.0.2.1');
     expect(sourceAddress(3, 250)).toBe('127.0.2.4');
     expect(sourceAddress(300, 1000)).toBe('127.0.2.47');
+  });
+});
+
+describe('passive checks only (NGINX open source)', () => {
+  test('every server counts as taking traffic, whatever the view shows; weights from the server lines', async () => {
+    const { facts } = await staticNginx(path.resolve('fixtures/real-world/nginx/good/03-stream-tls-offload.conf'), 3);
+    const exp = expectedShares(
+      facts.mqttBackend,
+      view(facts, { node1: 'unknown', node2: 'unknown', node3: 'unknown' }),
+    );
+    expect(exp.shares).toEqual({ node1: 0.5, node2: 0.25, node3: 0.25 });
+    expect(exp.basis).toMatch(/UP: node1, node2, node3$/);
   });
 });

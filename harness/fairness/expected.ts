@@ -55,8 +55,9 @@ export function expectedShares(backend: BackendFacts, servers: readonly Balancer
   for (const s of backend.servers) {
     weights[s.node] = s.weight.value;
     const st = state.get(s.name);
-    // No view of the server (e.g. an external balancer): assume it takes traffic.
-    if (!st || st.status === 'UP' || st.status === 'no') up.push(s.node);
+    // No view of the server (e.g. an external balancer), or passive checks only (NGINX open source: no up/down state
+    // to report, every server is tried): assume it takes traffic.
+    if (!st || st.status === 'UP' || st.status === 'no' || s.check.kind.value === 'passive') up.push(s.node);
   }
   const effective = Object.fromEntries(Object.entries(weights).map(([n, w]) => [n, up.includes(n) ? w : 0]));
   const positive = Object.values(effective).filter((w) => w > 0);

@@ -70,7 +70,8 @@ export async function waitForPlacement(
 export async function balancerCounts(d: Deployment): Promise<Counts | undefined> {
   const backend = d.balancerFacts?.mqttBackend.name;
   const servers = await d.balancerView?.servers().catch(() => undefined); // view unavailable: no cross-check
-  if (!servers) return undefined;
+  // a view that reports no server of the backend (no per-server state, e.g. NGINX open source): no cross-check
+  if (!servers?.some((s) => s.backend === backend)) return undefined;
   const counts: Counts = {};
   for (const s of servers) if (s.backend === backend && s.node) counts[s.node] = s.current;
   return counts;

@@ -7,6 +7,7 @@
 import type { MqttClient } from 'mqtt';
 import type { ClientPool } from '../clients/mqtt.js';
 import type { Deployment } from '../types.js';
+import { passiveOnly } from '../facts.js';
 import { delay, waitFor } from '../util/wait.js';
 import { connectAll, sourceAddress } from './connect.js';
 import { countByNode, liveConnections, placementOf, waitForPlacement } from './observe.js';
@@ -44,7 +45,9 @@ async function waitUp(d: Deployment, node: string): Promise<void> {
   await waitFor(
     async () => {
       const servers = ((await d.balancerView?.servers()) ?? []).filter((s) => s.backend === backend && s.node === node);
-      if (servers.length === 0) return (await d.nodeApi(node).status()).ok;
+      // no state to wait for (no view of it, or passive checks only): the node's own API says when it is back
+      const passive = d.balancerFacts ? passiveOnly(d.balancerFacts.mqttBackend) : false;
+      if (servers.length === 0 || passive) return (await d.nodeApi(node).status()).ok;
       return servers.every((s) => s.status === 'UP');
     },
     { timeoutMs: 30_000, intervalMs: 100, what: `the balancer to report ${node} UP again` },

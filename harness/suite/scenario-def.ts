@@ -27,8 +27,12 @@ export interface ScenarioDef<C, M> {
   /** The test name, exactly: reports and baselines match on it. */
   title: string;
   timeoutMs?: number;
-  /** What the deployment must offer (fault verbs, the balancer's facts and view, a reload…); unmet → skipped with the reason. */
-  needs?: readonly Need[];
+  /**
+   * What the deployment must offer (fault verbs, the balancer's facts and view, a reload…); unmet → skipped with the
+   * reason. A function decides from the balancer's static facts (undefined when unknown), e.g. no per-server view
+   * needed under passive checks.
+   */
+  needs?: readonly Need[] | ((balancer: BalancerFacts | undefined) => readonly Need[]);
   /**
    * Why the scenario does not apply, or false. Asked before the deployment starts (a reason skips the test and is
    * recorded) and again on the running deployment's facts (a reason passes the test with an info finding).
@@ -40,6 +44,11 @@ export interface ScenarioDef<C, M> {
 /** What a begun scenario must undo whatever happens. */
 export interface Finishable {
   finish(): Promise<void>;
+}
+
+/** The needs of a scenario for the balancer's static facts. */
+export function needsOf<C, M>(def: ScenarioDef<C, M>, balancer: BalancerFacts | undefined): readonly Need[] {
+  return typeof def.needs === 'function' ? def.needs(balancer) : (def.needs ?? []);
 }
 
 /** A `skip` that asks the balancer's facts only, and never skips while they are unknown. */

@@ -8,7 +8,7 @@ import type { Finding } from '../report/summary-types.js';
 import { loadProfile } from '../profile/load.js';
 import { staticBalancerFacts } from '../balancer/static-facts.js';
 import { projectRoot } from '../util/project-root.js';
-import { Judgement, judgedByFindings, type ScenarioDef, type ScenarioFacts } from './scenario-def.js';
+import { Judgement, judgedByFindings, needsOf, type ScenarioDef, type ScenarioFacts } from './scenario-def.js';
 import { NOT_APPLICABLE, runScenario, type ScenarioSink } from './scenarios.js';
 import { weights } from '../fairness/scenarios/weights.js';
 import { sourceAffinity } from '../fairness/scenarios/affinity.js';
@@ -143,7 +143,7 @@ describe('fairness scenarios: when they apply (fixture configs, read statically)
 
   test('rebalance needs at least 2 nodes, and kill/restart with the balancer view (declared needs)', () => {
     const abilities = (nodes: number) => allAbilities(nodes);
-    expect(unmet(rebalance.needs ?? [], abilities(1))).toBe('needs at least 2 nodes (the deployment has 1)');
-    expect(unmet(rebalance.needs ?? [], abilities(3))).toBe(false);
+    expect(unmet(needsOf(rebalance, undefined), abilities(1))).toBe('needs at least 2 nodes (the deployment has 1)');
+    expect(unmet(needsOf(rebalance, undefined), abilities(3))).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect } from '@jest/globals';
 import type { BalancerFacts } from '../facts.js';
 import type { SuiteHarness } from './context.js';
-import type { Finishable, Outcome, ScenarioDef, ScenarioFacts } from './scenario-def.js';
+import { needsOf, type Finishable, type Outcome, type ScenarioDef, type ScenarioFacts } from './scenario-def.js';
 
 export type { Finishable, ScenarioDef } from './scenario-def.js';
 
@@ -54,7 +54,7 @@ export function scenarioTests<C extends Finishable, M, D extends ScenarioDef<C, 
   staticBalancer?: BalancerFacts,
 ): void {
   const metrics: Record<string, M> = {};
-  const before: ScenarioFacts = { profile: h.profile, balancer: staticBalancer };
+  const before: ScenarioFacts = { profile: h.profile, balancer: staticBalancer ?? h.plan.balancerFacts };
   for (const [group, defs] of Object.entries(groups))
     describe(group, () => {
       for (const def of defs) {
@@ -63,7 +63,7 @@ export function scenarioTests<C extends Finishable, M, D extends ScenarioDef<C, 
           const problems = await runScenario(h, def, live, (d) => begin(d as D), metrics);
           expect(problems).toEqual([]);
         };
-        h.testUnless(h.unmet(def.needs ?? []) || def.skip?.(before), def.title, body, def.timeoutMs);
+        h.testUnless(h.unmet(needsOf(def, before.balancer)) || def.skip?.(before), def.title, body, def.timeoutMs);
       }
     });
 }

@@ -159,6 +159,7 @@ function backendFacts(
     [timeouts.clientMs, timeouts.serverMs]
       .filter((t): t is Located<number> => !!t)
       .sort((a, b) => a.value - b.value)[0];
+  Object.assign(timeouts, httpTunnelWords(cfg, section, timeouts));
   return {
     name: section.name,
     algorithm: balance ? located(balance.tokens[1] ?? 'roundrobin', balance) : { value: 'roundrobin' },
@@ -167,6 +168,29 @@ function backendFacts(
     timeouts,
     limits: connectLimits(cfg, section, frontend),
     hashBalanceFactor: numberOf(lookup(cfg, section, 'hash-balance-factor'), 1),
+  };
+}
+
+/**
+ * A `mode http` backend (MQTT over WebSocket): after the 101 answer HAProxy tunnels the connection, and its idle limit
+ * is `timeout tunnel`, else `timeout client`/`timeout server` — said with the lines, and what to add.
+ */
+function httpTunnelWords(cfg: ParsedCfg, section: CfgSection, t: TimeoutFacts): Partial<TimeoutFacts> {
+  const mode = lookup(cfg, section, 'mode');
+  const scope = { text: `${section.kind} ${section.name}`, line: section.line };
+  if (mode?.tokens[1] !== 'http') return { scope };
+  const where = `${scope.text} (line ${section.line})`;
+  const at = (l?: Located<number>): string => (l?.line ? ` (line ${l.line})` : '');
+  const upgrade = `\`mode http\` (line ${mode.line}): after the WebSocket upgrade (101 Switching Protocols) HAProxy tunnels the connection`;
+  if (t.tunnelMs)
+    return {
+      scope,
+      rule: `${upgrade}, and \`timeout tunnel\`${at(t.tunnelMs)} supersedes \`timeout client\`/\`timeout server\` there.`,
+    };
+  return {
+    scope,
+    rule: `${upgrade}; there is no \`timeout tunnel\` in ${where} or its defaults, so \`timeout client\`${at(t.clientMs)} and \`timeout server\`${at(t.serverMs)} stay the tunnel's idle limit — the smaller one governs.`,
+    fix: `\`timeout tunnel\` (e.g. \`timeout tunnel 1h\`) in ${where}`,
   };
 }
 
@@ -242,6 +266,10 @@ export function haproxyFacts(cfg: ParsedCfg, mapping: readonly MappingEntry[]): 
       (s) =>
         (s.kind === 'frontend' && s.lines.some((l) => l.tokens[0] === 'default_backend' && l.tokens[1] === backend)) ||
         (s.kind === 'listen' && s.name === backend),
+    ) ??
+    // a backend reached only through `use_backend` (e.g. a WebSocket path rule): that frontend's `timeout client`
+    cfg.sections.find(
+      (s) => s.kind === 'frontend' && s.lines.some((l) => l.tokens[0] === 'use_backend' && l.tokens[1] === backend),
     );
   const backends = proxies.map((s) => backendFacts(cfg, s, mapping, frontendOf(s.name)));
   const isMqtt = (b: BackendFacts): boolean =>

@@ -65,10 +65,10 @@ describe('passive failure detection (open-source NGINX has no active health chec
   test('no max_fails: the defaults 1 / 10s, stated with the upstream line', async () => {
     const f = await factsOf('broken/01-no-max-fails.conf');
     const s = f.mqttBackend.servers[0]!;
-    expect(s.check.kind).toMatchObject({ value: 'none', line: 18 });
+    expect(s.check.kind).toMatchObject({ value: 'passive', line: 18 });
     expect(s.check.fall).toEqual({ value: 1 });
     expect(s.check.interMs).toEqual({ value: 10_000 });
-    expect(s.check.timeoutMs).toEqual({ value: 60_000 });
+    expect(s.check.timeoutMs).toEqual({ value: 60_000, source: 'proxy_connect_timeout' });
     const words = f.nginx.statements.map((x) => x.text).join('\n');
     expect(words).toMatch(/upstream mqtt_servers \(line 17\): open-source NGINX has no active health check/);
     expect(words).toMatch(/max_fails=1 fail_timeout=10s \(defaults\)/);
@@ -94,6 +94,7 @@ describe('idle timeouts (keepalive judgement)', () => {
   test('stream proxy_timeout: default 10m, or as written', async () => {
     expect((await factsOf('good/01-emqx-guide-stream.conf')).mqttBackend.timeouts.effectiveIdleMs).toEqual({
       value: 600_000,
+      source: 'proxy_timeout',
     });
     expect((await factsOf('broken/02-proxy-timeout-30s.conf')).mqttBackend.timeouts.effectiveIdleMs).toEqual({
       value: 30_000,
@@ -111,7 +112,7 @@ describe('idle timeouts (keepalive judgement)', () => {
     expect(ws.timeouts.effectiveIdleMs).toMatchObject({ value: 300_000, line: 64 });
     const broken = await factsOf('broken/05-ws-read-timeout-default.conf');
     const bws = broken.backends.find((b) => b.name === 'emqxws')!;
-    expect(bws.timeouts.effectiveIdleMs).toEqual({ value: 60_000 });
+    expect(bws.timeouts.effectiveIdleMs).toEqual({ value: 60_000, source: 'proxy_read_timeout' });
     expect(broken.nginx.statements.map((x) => x.text).join('\n')).toMatch(
       /location \/mqtt \(line 34\): proxy_read_timeout 60s \(default\) closes an upgraded WebSocket connection/,
     );

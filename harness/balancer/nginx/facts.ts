@@ -1,13 +1,14 @@
 /**
  * BalancerFacts from an nginx.conf, shaped like HAProxy's so the suites' judgements read them: the algorithm in
  * HAProxy's words (least_conn → leastconn, hash $remote_addr / ip_hash → source, random → random; the NGINX line
- * in `source`), weights, passive failure counting as the servers' "check" (kind 'none': open-source NGINX has no
- * active health check), idle timeouts (stream proxy_timeout, default 10m; http proxy_read_timeout, default 60s) and
- * connection limits — plus the NGINX-only facts in `nginx` (./facts-types.ts).
+ * in `source`), weights, passive failure counting as the servers' "check" (kind 'passive': open-source NGINX has no
+ * active health check, only max_fails/fail_timeout), idle timeouts (stream proxy_timeout, default 10m; http
+ * proxy_read_timeout, default 60s) with the block they are read from, WebSocket problems, and connection limits —
+ * plus the NGINX-only facts in `nginx` (./facts-types.ts).
  */
 import os from 'node:os';
 import type { MappingEntry } from '../../types.js';
-import type { BackendFacts, FrontendFacts, ServerFacts } from '../../facts.js';
+import type { BackendFacts, FrontendFacts, Located, ServerFacts, TimeoutFacts } from '../../facts.js';
 import { SERVICE_PORTS } from '../balancer.js';
 import { childrenNamed, parseNginxTime, walkNginx, type NginxDirective, type ParsedNginx } from './parse.js';
 import type { NginxListen } from './map-listen.js';
@@ -122,9 +123,9 @@ function backendFacts(
     line: s.line,
     check: {
       kind: {
-        value: 'none',
+        value: 'passive',
         line: s.line,
-        source: `${s.name}: passive only (max_fails=${s.maxFails.value} fail_timeout=${s.failTimeoutMs.value / 1000}s)`,
+        source: `upstream ${u.name} (line ${u.line}): server ${s.name} max_fails=${s.maxFails.value}${s.maxFails.line ? '' : ' (default)'} fail_timeout=${s.failTimeoutMs.value / 1000}s${s.failTimeoutMs.line ? '' : ' (default)'}`,
       },
       interMs: s.failTimeoutMs,
       fall: s.maxFails,
@@ -138,6 +139,7 @@ function backendFacts(
   }));
   const idle = proxy?.idleTimeoutMs ?? {
     value: u.context === 'stream' ? NGINX_DEFAULTS.streamProxyTimeoutMs : NGINX_DEFAULTS.httpReadTimeoutMs,
+    source: u.context === 'stream' ? 'proxy_timeout' : 'proxy_read_timeout',
   };
   const workers = /^\d+$/.test(limits.workerProcesses.value) ? Number(limits.workerProcesses.value) : cpus;
   const wc = limits.workerConnections;
@@ -146,12 +148,47 @@ function backendFacts(
     algorithm: { ...u.method, value: algorithmOf(u.method.value.split(/\s+/)) },
     clientIdStickiness: /mqtt_preread_clientid/.test(u.method.value) ? { ...u.method, value: true } : undefined,
     servers,
-    timeouts: { clientMs: idle, serverMs: idle, effectiveIdleMs: idle },
+    timeouts: { clientMs: idle, serverMs: idle, effectiveIdleMs: idle, ...idleWords(proxy, idle) },
     limits: {
       // each proxied connection holds two of a worker's connections (client and upstream)
       globalMaxconn: { ...wc, value: Math.floor(wc.value / 2) * workers },
       frontendMaxconn: proxy?.limitConn,
     },
+  };
+}
+
+function secs(ms: number): string {
+  return ms % 60_000 === 0 && ms >= 300_000 ? `${ms / 60_000}m` : `${ms / 1000}s`;
+}
+
+/** The block the idle timeout is read from, which timeout governs, and what to raise — in NGINX's words. */
+function idleWords(
+  proxy: NginxProxyFacts | undefined,
+  idle: Located<number>,
+): Pick<TimeoutFacts, 'scope' | 'rule' | 'fix'> {
+  if (!proxy) return {};
+  const scope = proxy.location
+    ? { text: `location ${proxy.location.path}`, line: proxy.location.line }
+    : { text: `${proxy.context} server`, line: proxy.serverLine };
+  const where = `${scope.text} (line ${scope.line})`;
+  const set = (l: Located<number>): string => (l.line ? `line ${l.line}` : 'default');
+  if (proxy.context === 'stream')
+    return {
+      scope,
+      rule: `NGINX stream: \`proxy_timeout\` (${secs(idle.value)}, ${set(idle)}) closes a connection after that long without traffic in either direction; MQTT PINGREQ/PINGRESP every keepalive is that traffic.`,
+      fix: `\`proxy_timeout\` ${idle.line ? `(line ${idle.line})` : `in ${where}`}`,
+    };
+  const send = proxy.sendTimeoutMs;
+  return {
+    scope,
+    rule:
+      `NGINX http${proxy.websocket ? ' (WebSocket)' : ''}: after the upgrade \`proxy_read_timeout\` (${secs(idle.value)}, ${set(idle)}) closes the connection when the node sends nothing for that long — ` +
+      `an idle MQTT client's only traffic is a PINGRESP per keepalive` +
+      (send
+        ? `; \`proxy_send_timeout\` (${secs(send.value)}, ${set(send)}) applies only while a write to the node is pending`
+        : '') +
+      '.',
+    fix: `\`proxy_read_timeout\` (and \`proxy_send_timeout\`) ${idle.line ? `(line ${idle.line})` : `in ${where}`}`,
   };
 }
 
@@ -202,12 +239,16 @@ export function nginxFacts(
     backends[0];
   if (!mqttBackend) throw new Error(`${parsed.file}: no upstream with servers`);
   const statements: NginxStatement[] = nginxStatements(ups, proxies, limits, parsed.file);
+  const websocketProblems = proxies.flatMap((p) =>
+    (p.websocket?.problems ?? []).map((text) => ({ text, file: p.file, line: p.location?.line ?? p.line })),
+  );
   return {
     kind: 'nginx',
     file: parsed.file,
     mqttBackend,
     backends,
     frontends: frontendFacts(listens),
+    ...(websocketProblems.length ? { websocketProblems } : {}),
     nginx: { upstreams: ups, proxies, limits, statements },
   };
 }

@@ -34,7 +34,8 @@ function time(
 ): Located<number> {
   const d = inherited(name, scope, parents);
   const ms = d ? parseNginxTime(d.args[0] ?? '') : undefined;
-  return d && ms !== undefined ? locatedFrom(ms, d, main) : { value: fallback };
+  // a default names its directive (no line): findings say "`proxy_timeout` 10m (default, not set in <block>)"
+  return d && ms !== undefined ? locatedFrom(ms, d, main) : { value: fallback, source: name };
 }
 
 /** proxy_set_header lines in effect: those of the innermost level that has any (nginx does not merge levels). */

@@ -1,23 +1,23 @@
-/** The NGINX settings findings quote (failover detection and sessions, TLS offload), in nginx.conf terms. */
+/** The NGINX settings findings quote (passive failure detection, sessions, TLS offload), in nginx.conf terms. */
 import type { BalancerRemedies } from '../remedies.js';
-
-const PASSIVE =
-  'open-source NGINX has no active health checks (`health_check` is NGINX Plus only): it marks a server failed only after `max_fails` failed connections within `fail_timeout`';
 
 export const NGINX_REMEDIES: BalancerRemedies = {
   redispatch:
-    '`proxy_next_upstream on;` (stream; http: `proxy_next_upstream error timeout;`) retries a failed connection on the next server; a short `proxy_connect_timeout 2s;` makes a hung server fail fast',
-  appCheck: `${PASSIVE}; detect kills and hangs sooner with \`server … max_fails=1 fail_timeout=5s;\` and \`proxy_connect_timeout 2s;\`, or an external checker (or NGINX Plus \`health_check\`) that removes dead nodes from the upstream`,
+    '`proxy_next_upstream on;` (the stream default) with `proxy_next_upstream_tries 3;` and a short `proxy_connect_timeout 2s;` lets NGINX retry a failed connect on the next server',
+  appCheck:
+    "open-source NGINX has no active health check: use NGINX Plus `health_check interval=1s fails=2 passes=2;` (with a `match` block expecting the node's /status body or an MQTT CONNACK) in the server block, " +
+    "or — with open-source NGINX — a short `proxy_connect_timeout 2s;` and a `proxy_timeout` just above 1.5 × the clients' keepalive so stuck connections end sooner, " +
+    'or a balancer with an active application-level check (HAProxy `option httpchk` on /status, or an MQTT CONNECT/CONNACK `tcp-check`)',
   fasterDetection: (example) =>
-    `detect faster: \`server … max_fails=1 fail_timeout=5s;\` with \`proxy_connect_timeout 2s;\` and \`proxy_next_upstream on;\` (unset: max_fails=1 fail_timeout=10s, a 60 s connect timeout) ⇒ ${example}`,
+    `detect faster: \`max_fails=2 fail_timeout=5s\` on each upstream \`server\` line and \`proxy_connect_timeout 2s;\` (passive counting only; an active check needs NGINX Plus \`health_check\`, ${example})`,
   shutdownSessions:
-    'open-source NGINX never closes established sessions of a failed server; clients notice through their own keepalive (lower it, or shorten `proxy_timeout` in stream / `proxy_read_timeout` in http)',
+    'open-source NGINX never closes the established connections of a failed server: lower `proxy_timeout` so idle connections to it end, or use a balancer that can (HAProxy `on-marked-down shutdown-sessions`)',
   tls: {
     versions: 'NGINX: `ssl_protocols TLSv1.2 TLSv1.3;` in the TLS server block, and no `@SECLEVEL=0` in `ssl_ciphers`.',
     ciphers:
-      'NGINX: `ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;` (with `ssl_prefer_server_ciphers on;`); never `@SECLEVEL=0`, eNULL, aNULL, RC4, 3DES, EXP.',
-    mtls: 'NGINX: `ssl_verify_client on;` with `ssl_client_certificate <client CA>;` in the TLS server block.',
+      'NGINX: `ssl_ciphers ECDHE+AESGCM:ECDHE+CHACHA20;` in the TLS server block; never `@SECLEVEL=0`, eNULL, aNULL, RC4, 3DES, EXP.',
+    mtls: 'NGINX: `ssl_client_certificate <client CA>;` and `ssl_verify_client on;` in the TLS server block.',
     certificate:
-      "NGINX: `ssl_certificate <file>;` and `ssl_certificate_key <file>;`: serve a valid certificate with the balancer's names in subjectAltName, renewed before it expires.",
+      "NGINX: `ssl_certificate`/`ssl_certificate_key` in the TLS server block: serve a valid certificate with the balancer's names in subjectAltName, renewed before it expires.",
   },
 };

@@ -4,31 +4,37 @@
  */
 import type { FailoverScenarioDef } from '../scenario.js';
 import { Judgement } from '../../suite/scenario-def.js';
-import { describeCheck, riseBound, seconds, shutdownSessionsFinding } from '../check-facts.js';
+import { describeCheck, isPassive, riseBound, seconds, shutdownSessionsFinding } from '../check-facts.js';
 import { judgeDetection, judgeReconnect, stuckFinding } from '../verdicts.js';
 import { hangReconnectWindowMs } from '../windows.js';
-import { failoverMetrics, reconnectTimes, spread, stuckTimes } from '../measure.js';
+import { attemptSummary, failoverMetrics, reconnectTimes, spread, stuckTimes } from '../measure.js';
 import { algorithmNote, faultBusiestNode, routedByBalancer } from '../steps.js';
 import { hungReconnectWhy } from '../findings.js';
+import { passiveHangVerdict } from '../passive.js';
+import { viewUnlessPassive } from '../../needs.js';
 
 export const hang: FailoverScenarioDef = {
   name: 'hang',
   title: 'hang a node (pause): the balancer takes it out; its clients notice via keepalive',
-  needs: ['pause', 'resume', 'balancer-facts', 'balancer-view'],
+  // passive checks (no DOWN state): judged by how long the clients stay stuck, without the per-server view
+  needs: viewUnlessPassive(['pause', 'resume', 'balancer-facts']),
   timeoutMs: 90_000,
   async run(s) {
     const t = s.ctx.thresholds;
-    const { facts, target, server, affected, t0, bound, detectionMs } = await faultBusiestNode(s, {
+    const passiveChecks = isPassive(s.ctx.deployment.balancerFacts);
+    const { facts, target, server, affected, t0, bound, detectionMs, passive } = await faultBusiestNode(s, {
       verb: 'pause',
       mode: 'hang',
       thresholdMs: t.hangDetectionMs,
-      reconnectWindowMs: hangReconnectWindowMs(t),
+      reconnectWindowMs: hangReconnectWindowMs(t, passiveChecks),
     });
     await s.settle();
     await s.traffic!.stop();
     const stuck = stuckTimes(affected, t0);
     const back = reconnectTimes(affected, t0);
-    const routed = routedByBalancer(s, target, t0, detectionMs === null ? Date.now() : t0 + detectionMs);
+    const routed = passive
+      ? null
+      : routedByBalancer(s, target, t0, detectionMs === null ? Date.now() : t0 + detectionMs);
     const metrics = failoverMetrics({
       detectionMs,
       reconnectMs: back.ms,
@@ -43,20 +49,26 @@ export const hang: FailoverScenarioDef = {
         never_noticed: stuck.never.length,
         routed_while_hung: routed,
         keepalive_s: t.keepaliveS,
+        ...(passive ? { passive_checks: true } : {}),
       },
     });
 
     const shutsDown = detectionMs !== null && server.check.shutdownSessionsOnDown.value;
     const why = hungReconnectWhy(describeCheck(server), seconds(t.connectTimeoutMs), algorithmNote(facts));
-    const judgement = new Judgement()
-      .note(stuckFinding(target, stuck, t.keepaliveS, shutsDown, routed))
-      .verdict(judgeDetection(facts, server, 'hang', detectionMs, t.hangDetectionMs, 'pause'))
-      .note(
-        detectionMs === null ? undefined : shutdownSessionsFinding(facts, server, spread(stuck.ms).max ?? undefined),
-      )
-      .verdict(judgeReconnect(`the hung ${target}`, back, t.reconnectAllMs, why));
+    const judgement = new Judgement().note(stuckFinding(target, stuck, t.keepaliveS, shutsDown, routed));
+    if (passive)
+      judgement.verdict(
+        passiveHangVerdict(facts, server, target, back, attemptSummary(affected, t0, Date.now()), t.hangDetectionMs),
+      );
+    else
+      judgement
+        .verdict(judgeDetection(facts, server, 'hang', detectionMs, t.hangDetectionMs, 'pause'))
+        .note(
+          detectionMs === null ? undefined : shutdownSessionsFinding(facts, server, spread(stuck.ms).max ?? undefined),
+        );
+    judgement.verdict(judgeReconnect(`the hung ${target}`, back, t.reconnectAllMs, why));
     await s.restore();
-    if (detectionMs !== null)
+    if (detectionMs !== null && !passive)
       await s.markedUp(target, Date.now(), Math.min(t.capMs, riseBound(server.check).worstMs + 2000));
     return judgement.outcome(metrics);
   },

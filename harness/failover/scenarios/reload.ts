@@ -9,11 +9,13 @@ import { assessLoss, warmUp } from '../steps.js';
 import { ConnectProber } from '../connect-prober.js';
 import { reloadFinding, reloadNotSeamless } from '../findings.js';
 import { waitFor } from '../../util/wait.js';
+import { viewUnlessPassive } from '../../needs.js';
 
 export const reload: FailoverScenarioDef = {
   name: 'reload',
   title: 'balancer reload under load: established connections survive, no refused connects',
-  needs: ['reload', 'balancer-facts', 'balancer-view'],
+  // no server state is read (a prober and the fleet judge it): passive checks need no per-server view
+  needs: viewUnlessPassive(['reload', 'balancer-facts']),
   timeoutMs: 90_000,
   async run(s) {
     const { deployment: d, pool, thresholds: t, runId } = s.ctx;

@@ -7,7 +7,9 @@ import { Judgement } from '../../suite/scenario-def.js';
 import { describeCheck, detectionBound, serverOf } from '../check-facts.js';
 import { judgeDetection, judgeReconnect } from '../verdicts.js';
 import { detectionWindowMs, reconnectWindowMs } from '../windows.js';
-import { failoverMetrics, reconnectTimes } from '../measure.js';
+import { attemptSummary, failoverMetrics, reconnectTimes } from '../measure.js';
+import { passiveKillFinding } from '../passive.js';
+import { viewUnlessPassive } from '../../needs.js';
 import { assessLoss, connectOffNode, warmUp, willsExpectedOnStop } from '../steps.js';
 import { willsFinding } from '../findings.js';
 import { Inbox, subscribe } from '../../clients/mqtt.js';
@@ -18,7 +20,7 @@ const willTopic = (ctx: ScenarioContext): string => `mqtt-lb/failover/${ctx.runI
 export const gracefulStop: FailoverScenarioDef = {
   name: 'stop',
   title: 'graceful stop: clients reconnect elsewhere, wills as the backend documents',
-  needs: ['stop', 'restart', 'balancer-facts', 'balancer-view'],
+  needs: viewUnlessPassive(['stop', 'restart', 'balancer-facts']),
   timeoutMs: 90_000,
   options: (ctx) => ({
     fleet: {
@@ -36,8 +38,10 @@ export const gracefulStop: FailoverScenarioDef = {
     await subscribe(watcher, `${topic}/+`, 1);
     await warmUp(s);
     const t0 = await s.fault(target, 'stop');
+    const bound = detectionBound(server.check, 'crash');
     const [detectionMs] = await Promise.all([
-      s.detection(target, t0, detectionWindowMs(detectionBound(server.check, 'crash'), t.detectionMs, t.capMs)),
+      // passive checks: no DOWN state to wait for; a stopped node refuses connects like a killed one
+      bound.passive ? null : s.detection(target, t0, detectionWindowMs(bound, t.detectionMs, t.capMs)),
       s.allReconnected(affected, t0, reconnectWindowMs(t)),
     ]);
     const expectWills = willsExpectedOnStop(d);
@@ -75,7 +79,22 @@ export const gracefulStop: FailoverScenarioDef = {
         expectWills === 'all' && willIds.size < affected.length && `wills: ${willIds.size} of ${affected.length}`,
       )
       .problem(unexpected.length > 0 && `wills of clients not on ${target}: ${unexpected.join(', ')}`)
-      .verdict(judgeDetection(d.balancerFacts, server, 'crash', detectionMs, t.detectionMs, 'graceful stop'))
+      .verdict(
+        bound.passive
+          ? {
+              findings: [
+                passiveKillFinding(
+                  d.balancerFacts,
+                  server,
+                  target,
+                  attemptSummary(affected, t0, Date.now()),
+                  t.reconnectAllMs,
+                ),
+              ],
+              problems: [],
+            }
+          : judgeDetection(d.balancerFacts, server, 'crash', detectionMs, t.detectionMs, 'graceful stop'),
+      )
       .verdict(judgeReconnect(`the stopped ${target}`, back, t.reconnectAllMs, describeCheck(server)))
       .verdict(loss)
       .outcome(metrics);

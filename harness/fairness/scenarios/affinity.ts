@@ -12,6 +12,7 @@ import { countByNode } from '../observe.js';
 import { affinityHeld, connectFailures, distributionMiss, noVerdict, singleSourceAddress } from '../findings.js';
 import { affinityBroken } from '../scenario-findings.js';
 import { algorithmOf, nodeNames, range, type FairnessScenarioDef } from './context.js';
+import { viewUnlessPassive } from '../../needs.js';
 
 const at = (line?: number): string => (line ? ` (line ${line})` : '');
 
@@ -27,7 +28,8 @@ export function notSource(f: BalancerFacts): string | false {
 export const sourceAffinity: FairnessScenarioDef = {
   name: 'source affinity',
   title: 'source affinity: the same source address always lands on the same node, and sources spread across nodes',
-  needs: ['balancer-facts', 'balancer-view'],
+  // passive checks only: every server counts as up, the nodes' own counts are the ground truth
+  needs: viewUnlessPassive(['balancer-facts']),
   timeoutMs: 120_000,
   skip: byBalancer(notSource),
   async run({ deployment: d, pool, settings, runId, expected }) {

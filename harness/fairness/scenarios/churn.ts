@@ -12,12 +12,14 @@ import { fairnessStats } from '../stats.js';
 import { distributionMiss, noVerdict } from '../findings.js';
 import { churnReport } from '../scenario-findings.js';
 import { algorithmOf, nodeNames, type FairnessScenarioDef } from './context.js';
+import { viewUnlessPassive } from '../../needs.js';
 
 export const churn: FairnessScenarioDef = {
   name: 'churn',
   title:
     'churn: with random client lifetimes, leastconn keeps the live distribution balanced (other algorithms: report only)',
-  needs: ['balancer-facts', 'balancer-view'],
+  // passive checks only: every server counts as up, the nodes' own counts are the ground truth
+  needs: viewUnlessPassive(['balancer-facts']),
   timeoutMs: 90_000,
   async run({ deployment: d, pool, settings, runId, expected }) {
     const algorithm = algorithmOf(d.balancerFacts);

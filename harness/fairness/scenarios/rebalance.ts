@@ -10,12 +10,13 @@ import { runRebalance } from '../rebalance.js';
 import { rebalanceReport } from '../scenario-findings.js';
 import { noVerdict } from '../findings.js';
 import { algorithmOf, type FairnessScenarioDef } from './context.js';
+import { viewUnlessPassive } from '../../needs.js';
 
 export const rebalance: FairnessScenarioDef = {
   name: 'rebalance after recovery',
   title:
     'rebalance after recovery: the imbalance left after a node returns, and for how long (report; threshold optional)',
-  needs: [{ nodes: 2 }, 'kill', 'restart', 'balancer-facts', 'balancer-view'],
+  needs: viewUnlessPassive([{ nodes: 2 }, 'kill', 'restart', 'balancer-facts']),
   timeoutMs: 120_000,
   async run({ deployment: d, pool, settings, runId, expected }) {
     const exp = await expected();

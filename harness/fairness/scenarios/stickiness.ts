@@ -12,6 +12,7 @@ import { countByNode } from '../observe.js';
 import { connectFailures, noVerdict, stickinessHeld } from '../findings.js';
 import { affinityBroken, truncatedStickKeys } from '../scenario-findings.js';
 import { algorithmOf, nodeNames, range, type FairnessScenarioDef } from './context.js';
+import { viewUnlessPassive } from '../../needs.js';
 
 /** Why a config without client-id stickiness has none to verify, or false. */
 export function notSticky(f: BalancerFacts): string | false {
@@ -26,7 +27,8 @@ export function notSticky(f: BalancerFacts): string | false {
 export const clientIdStickiness: FairnessScenarioDef = {
   name: 'client-id stickiness',
   title: 'client-id stickiness: the same client id reconnecting lands on the same node every time',
-  needs: ['balancer-facts', 'balancer-view'],
+  // passive checks only: every server counts as up, the nodes' own counts are the ground truth
+  needs: viewUnlessPassive(['balancer-facts']),
   timeoutMs: 120_000,
   skip: byBalancer(notSticky),
   async run({ deployment: d, pool, settings, runId, expected }) {

@@ -10,6 +10,7 @@ import { measureSpread, releaseSpread } from '../spread.js';
 import { sourceAddress } from '../connect.js';
 import { connectFailureFindings, distributionMiss, noVerdict, weightsObserved } from '../findings.js';
 import { algorithmOf, range, type FairnessScenarioDef } from './context.js';
+import { viewUnlessPassive } from '../../needs.js';
 
 /** Why a config with equal weights has nothing to verify here, or false. */
 export function equalWeights(f: BalancerFacts): string | false {
@@ -24,7 +25,8 @@ export function equalWeights(f: BalancerFacts): string | false {
 export const weights: FairnessScenarioDef = {
   name: 'weights',
   title: 'weights: a weighted config gets shares proportional to its weights',
-  needs: ['balancer-facts', 'balancer-view'],
+  // passive checks only: every server counts as up, the nodes' own counts are the ground truth
+  needs: viewUnlessPassive(['balancer-facts']),
   timeoutMs: 90_000,
   skip: byBalancer(equalWeights),
   async run({ deployment: d, pool, settings, runId, expected }) {
