@@ -71,9 +71,6 @@ export async function resolveAbilities(profile: Profile): Promise<ResolvedAbilit
       'shared-subscriptions':
         caps.sharedSubscriptions ||
         `${kind} broker: no shared subscriptions ($share/<group>/<topic> is a literal topic there)`,
-      'tcp-clients': transportList(profile.clients.transport).includes('tcp')
-        ? true
-        : `the clients connect over ${transportList(profile.clients.transport).join(' and ')} only (clients.transport): no client uses the MQTT/TCP frontend this reads`,
       tls: tlsAbilities(profile),
       tools: {
         mosquitto_pub:

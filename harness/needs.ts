@@ -23,8 +23,6 @@ export type Need =
   | 'dashboard-frontend'
   /** Clients can be put on distinct nodes through the balancer (not under `balance first`). */
   | 'spread-placement'
-  /** Some of the suites' clients reach the balancer over MQTT/TCP (profile `clients.transport` includes tcp). */
-  | 'tcp-clients'
   | { nodes: number }
   | { tls: TlsNeed }
   | { tool: ToolNeed };
@@ -77,7 +75,6 @@ export function allAbilities(nodes = 3): Abilities {
     'shared-subscriptions': true,
     'dashboard-frontend': true,
     'spread-placement': true,
-    'tcp-clients': true,
     nodes,
     tls: yes(['any', 'offload', 'passthrough', 'mtls', 'client-cert'] as const),
     tools: yes(['mosquitto_pub'] as const),

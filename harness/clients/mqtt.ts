@@ -25,6 +25,8 @@ export interface Received {
 /** Explains a connect that met something other than MQTT, from the balancer config (and reports the finding). */
 export interface ConnectDiagnostics {
   onMismatch(err: ProtocolMismatchError): Finding | undefined;
+  /** A WebSocket client whose handshake was refused: the config line that explains it (e.g. no Upgrade headers). */
+  onWsRefused?(url: string, reason: string): Finding | undefined;
 }
 
 export class ClientPool {
@@ -48,7 +50,7 @@ export class ClientPool {
   ): Promise<MqttClient> {
     const client = this.create(target, { reconnectPeriod: 0, connectTimeout: timeoutMs, ...opts });
     // The first-bytes diagnostics read raw TCP: over WebSocket the stream carries decoded frames, and a refused
-    // handshake (404, 502) never reaches it. WebSocket clients get plain errors (no config-line diagnosis yet).
+    // handshake (400, 404, 502) never reaches it; a refused handshake is explained from the config's ws paths instead.
     const wsUrlOf = viaWebSocket(client);
     const sniffer = wsUrlOf ? undefined : new FirstBytesSniffer(client.stream);
     const handshake = wsUrlOf ? new WsHandshakeWatch(client) : undefined;
@@ -99,6 +101,12 @@ export class ClientPool {
       if (isProtocolMismatch(e) && opts.protocol !== 'mqtts') {
         const finding = this.diagnostics?.onMismatch(e);
         if (finding) e.explain(finding);
+      }
+      const refused = wsUrlOf ? handshake?.refused() : undefined;
+      if (wsUrlOf && refused) {
+        const finding = this.diagnostics?.onWsRefused?.(wsUrlOf, refused);
+        if (finding)
+          e.message += `\n  → ${finding.title}${finding.file ? ` [${finding.file}:${finding.line ?? '?'}]` : ''}`;
       }
       throw e;
     } finally {
@@ -188,6 +196,12 @@ class WsHandshakeWatch {
     const m = this.error?.message;
     if (!m) return undefined;
     return /Unexpected server response/.test(m) ? `WebSocket handshake refused (${m})` : m;
+  }
+
+  /** The server's refusal of the upgrade (`Unexpected server response: 400`), when that is what happened. */
+  refused(): string | undefined {
+    const m = this.error?.message;
+    return m && /Unexpected server response/.test(m) ? m : undefined;
   }
 
   stop(): void {

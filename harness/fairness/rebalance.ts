@@ -44,10 +44,12 @@ async function waitUp(d: Deployment, node: string): Promise<void> {
   const backend = d.balancerFacts?.mqttBackend.name;
   await waitFor(
     async () => {
-      const servers = ((await d.balancerView?.servers()) ?? []).filter((s) => s.backend === backend && s.node === node);
       // no state to wait for (no view of it, or passive checks only): the node's own API says when it is back
       const passive = d.balancerFacts ? passiveOnly(d.balancerFacts.mqttBackend) : false;
-      if (servers.length === 0 || passive) return (await d.nodeApi(node).status()).ok;
+      const servers = passive
+        ? []
+        : ((await d.balancerView?.servers()) ?? []).filter((s) => s.backend === backend && s.node === node);
+      if (servers.length === 0) return (await d.nodeApi(node).status()).ok;
       return servers.every((s) => s.status === 'UP');
     },
     { timeoutMs: 30_000, intervalMs: 100, what: `the balancer to report ${node} UP again` },
