@@ -31,7 +31,9 @@ describe('mqtt-lb doctor', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ haproxy\s+not found on PATH/);
     expect(r.stdout).toMatch(/✗ redis-server\s+not found on PATH/);
-    expect(r.stdout).toMatch(/apt-get install -y haproxy redis-server mosquitto-clients coreutils util-linux chromium/);
+    expect(r.stdout).toMatch(
+      /apt-get install -y haproxy nginx libnginx-mod-stream redis-server mosquitto-clients coreutils util-linux chromium/,
+    );
     expect(r.stdout).toMatch(/Not ready: haproxy, redis-server/);
   });
 });

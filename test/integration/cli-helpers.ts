@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding, Summary, TestResult } from '../../harness/report/summary-types.js';
+import { stripAnsi } from '../../harness/report/text.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 const BIN = path.join(ROOT, 'bin', 'mqtt-lb.js');
@@ -100,7 +101,13 @@ export async function runSuiteCli(
     if (!existsSync(path.join(out, 'summary.json')))
       throw new Error(`mqtt-lb run --profile ${profile} (exit ${r.code}) wrote no summary.json:\n${log.slice(-3000)}`);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
-    return { code: r.code, summary, tests: summary.suites[suite]?.tests ?? [], log };
+    const tests = summary.suites[suite]?.tests ?? [];
+    // The report folder is removed below: keep each failed test's cause in the log (expected ones included).
+    for (const t of tests.filter((x) => x.status === 'failed'))
+      process.stderr.write(
+        `[cli-run] ${path.basename(profile)} › ${t.name}: ${stripAnsi((t.failureMessages ?? []).join(' ')).slice(0, 600)}\n`,
+      );
+    return { code: r.code, summary, tests, log };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
