@@ -66,7 +66,9 @@ export const hang: FailoverScenarioDef = {
         .note(
           detectionMs === null ? undefined : shutdownSessionsFinding(facts, server, spread(stuck.ms).max ?? undefined),
         );
-    judgement.verdict(judgeReconnect(`the hung ${target}`, back, t.reconnectAllMs, why));
+    // Under passive checks the reconnect time is the same limit of the kind (reconnects sent to the hung node again):
+    // passiveHangVerdict states it as a warning; with active checks it is judged.
+    if (!passive) judgement.verdict(judgeReconnect(`the hung ${target}`, back, t.reconnectAllMs, why));
     await s.restore();
     if (detectionMs !== null && !passive)
       await s.markedUp(target, Date.now(), Math.min(t.capMs, riseBound(server.check).worstMs + 2000));
