@@ -2,7 +2,7 @@
  * The bench:load topology on its own loopback block (127.0.235.0/24): redis .1 and three stand-in nodes .11–.13
  * (MQTT on free ports, TCP_NODELAY as EMQX), started up to READY and stopped with deadlines.
  */
-import { redisCommand } from '../../harness/local/redis.js';
+import { redisCommand, redisFabricArgs } from '../../harness/local/redis.js';
 import { freePort } from '../../harness/net/ports.js';
 import { waitFor } from '../../harness/util/wait.js';
 import { killProcess, startNode, startProcess, type NodeProc, type Proc } from '../proxy/processes.js';
@@ -22,20 +22,7 @@ export async function startNodes(count: number, log: (line: string) => void): Pr
   try {
     const redisHost = `${BLOCK}.1`;
     const redisPort = await freePort(redisHost);
-    const redis = startProcess('redis-server', [
-      '--bind',
-      redisHost,
-      '--port',
-      String(redisPort),
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--client-output-buffer-limit',
-      'pubsub 0 0 0',
-      '--protected-mode',
-      'no',
-    ]);
+    const redis = startProcess('redis-server', redisFabricArgs(redisHost, redisPort));
     procs.push(redis);
     await waitFor(async () => (await redisCommand(redisHost, redisPort, 'PING').catch(() => '')) === '+PONG', {
       timeoutMs: 10_000,

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redisCommand } from '../../harness/local/redis.js';
+import { redisCommand, redisFabricArgs } from '../../harness/local/redis.js';
 import { canConnect, freePort } from '../../harness/net/ports.js';
 import { generatePki, type KeyType, type Pki } from '../../harness/pki/pki.js';
 import { builtFile } from '../../harness/util/project-root.js';
@@ -137,20 +137,7 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     });
 
     const redisPort = await freePort(IP.redis);
-    const redis = startProcess('redis-server', [
-      '--bind',
-      IP.redis,
-      '--port',
-      String(redisPort),
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--client-output-buffer-limit',
-      'pubsub 0 0 0',
-      '--protected-mode',
-      'no',
-    ]);
+    const redis = startProcess('redis-server', redisFabricArgs(IP.redis, redisPort));
     procs.push(redis);
     await ready(
       redis,

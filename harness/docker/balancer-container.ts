@@ -20,6 +20,7 @@ import { containerLimits, fallbackContainerLimits, isUlimitRefusal, type Contain
 import { waitFor } from '../util/wait.js';
 import { progress } from '../util/progress.js';
 import { logFailure } from '../util/best-effort.js';
+import { waitForNewPid } from '../balancer/reload-confirm.js';
 
 export interface DockerBalancerStartSpec extends Omit<BalancerStartSpec, 'bindHost'> {
   network: StartedNetwork;
@@ -179,13 +180,7 @@ async function startWithLimits(
       }
       const before = await kind.probe(admin, mapped);
       await docker().getContainer(container.id).kill({ signal });
-      await waitFor(
-        async () => {
-          const now = await kind.probe(admin, mapped);
-          return now !== undefined && now.pid !== before?.pid;
-        },
-        { timeoutMs: confirm.timeoutMs, intervalMs: 50, what: confirm.what },
-      );
+      await waitForNewPid(kind, admin, mapped, before, confirm);
     },
     async stop() {
       await docker()

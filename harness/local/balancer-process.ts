@@ -11,7 +11,7 @@ import { endpointsFromBinds, type BalancerHandle, type BalancerStartSpec } from 
 import type { BalancerKind, MappedConfig, Placement } from '../balancer/kind.js';
 import { describeMachineFit, hostMachineLimits } from '../balancer/machine-limits.js';
 import { progress } from '../util/progress.js';
-import { waitFor } from '../util/wait.js';
+import { waitForNewPid } from '../balancer/reload-confirm.js';
 
 /** A bind keeps its written port on `host` when that is free, else it moves to a free one. */
 export async function placeOnLoopback(
@@ -143,13 +143,7 @@ export async function startBalancerProcess(kind: BalancerKind, spec: BalancerSta
         if (confirm.failed.test(line)) throw new Error(`${kind.title} reload failed: ${line}`);
         return;
       }
-      await waitFor(
-        async () => {
-          const now = await kind.probe(admin, mapped);
-          return now !== undefined && now.pid !== before?.pid;
-        },
-        { timeoutMs: confirm.timeoutMs, intervalMs: 50, what: confirm.what },
-      );
+      await waitForNewPid(kind, admin, mapped, before, confirm);
     },
     async stop() {
       await Promise.all(processes.map((p) => p.stop(recipe.stopGraceMs)));

@@ -34,6 +34,24 @@ export function redisCommand(host: string, port: number, command: string, timeou
   });
 }
 
+/** redis-server arguments for the stand-in fabric on host:port (also the benches' nodes share one). */
+export function redisFabricArgs(host: string, port: number): string[] {
+  return [
+    '--bind',
+    host,
+    '--port',
+    String(port),
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--client-output-buffer-limit',
+    'pubsub 0 0 0',
+    '--protected-mode',
+    'no',
+  ];
+}
+
 export async function startRedis(runDir: RunDir, host = '127.0.0.1'): Promise<RedisHandle> {
   const port = await freePort(host);
   const proc = new ManagedProcess(
@@ -42,18 +60,7 @@ export async function startRedis(runDir: RunDir, host = '127.0.0.1'): Promise<Re
       command: 'redis-server',
       aptPackage: 'redis-server',
       args: [
-        '--bind',
-        host,
-        '--port',
-        String(port),
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--client-output-buffer-limit',
-        'pubsub 0 0 0',
-        '--protected-mode',
-        'no',
+        ...redisFabricArgs(host, port),
         // keep the environment readable: it carries the run id that proves the process is ours
         '--set-proc-title',
         'no',

@@ -6,6 +6,7 @@
 import { createServer, Socket } from 'node:net';
 import { waitFor, withTimeout } from '../../harness/util/wait.js';
 import { startProcess, type Proc } from '../../bench/proxy/processes.js';
+import { redisFabricArgs } from '../../harness/local/redis.js';
 
 export {
   killProcess,
@@ -52,18 +53,7 @@ export interface RedisProc extends Proc {
 /** redis-server as the harness runs it: no persistence, no pubsub output-buffer limit (P4). */
 export async function startRedis(): Promise<RedisProc> {
   const port = await freePort('127.0.0.1');
-  const p = startProcess('redis-server', [
-    '--bind',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--client-output-buffer-limit',
-    'pubsub 0 0 0',
-  ]);
+  const p = startProcess('redis-server', redisFabricArgs('127.0.0.1', port));
   await waitFor(
     () => (p.isRunning() ? redisPing(port) : Promise.reject(new Error(`redis-server exited: ${p.stdout()}`))),
     {

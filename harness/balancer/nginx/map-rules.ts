@@ -88,18 +88,18 @@ export function fitNginxLine(
 ): { original: string; asRun: string; reason: string } | undefined {
   const n = Number(d.args[0]);
   if (!Number.isInteger(n)) return undefined;
-  const fit = (value: number, reason: string): { original: string; asRun: string; reason: string } => ({
+  const fitTo = (value: number, reason: string): { original: string; asRun: string; reason: string } => ({
     original: directiveText(d),
     asRun: `${d.name} ${value};`,
     reason,
   });
   const limit = `open-files hard limit ${machine.where === 'this machine' ? 'here' : `in ${machine.where}`} is ${machine.openFiles}`;
   if (d.name === 'worker_rlimit_nofile' && !d.context.length && n > machine.openFiles)
-    return fit(machine.openFiles, limit);
+    return fitTo(machine.openFiles, limit);
   const budget = machine.openFiles - fdReserve(machine.openFiles);
   if (d.name === 'worker_connections' && d.context.at(-1) === 'events' && n > budget)
-    return fit(budget, `${limit}; ${fdReserve(machine.openFiles)} descriptors kept for listeners and logs`);
+    return fitTo(budget, `${limit}; ${fdReserve(machine.openFiles)} descriptors kept for listeners and logs`);
   if (d.name === 'worker_processes' && !d.context.length && n > machine.cpus)
-    return fit(machine.cpus, `${machine.where} has ${machine.cpus} CPUs`);
+    return fitTo(machine.cpus, `${machine.where} has ${machine.cpus} CPUs`);
   return undefined;
 }

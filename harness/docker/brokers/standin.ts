@@ -2,6 +2,7 @@
  * The stand-in broker kind in containers: aedes nodes (standin/node.ts) sharing one Redis, each node reachable on
  * the run network by its plain name (`node1`…), serving the EMQX v5 API subset without auth.
  */
+import { redisFabricArgs } from '../../local/redis.js';
 import { STANDIN_CAPABILITIES } from '../../brokers/capabilities.js';
 import type {
   BrokerKindDefinition,
@@ -20,19 +21,7 @@ export const STANDIN_ENTRY = 'dist/standin/node.js';
 const TLS_DIR = '/etc/mqtt-lb/tls';
 
 /** Test-only Redis: reachable from the network, no persistence, subscribers never dropped for slow reads. */
-export const REDIS_COMMAND = [
-  'redis-server',
-  '--bind',
-  '0.0.0.0',
-  '--protected-mode',
-  'no',
-  '--save',
-  '',
-  '--appendonly',
-  'no',
-  '--client-output-buffer-limit',
-  'pubsub 0 0 0',
-];
+export const REDIS_COMMAND = ['redis-server', ...redisFabricArgs('0.0.0.0', 6379)];
 
 function redisService(image: string): ServiceContainerDef {
   return {
