@@ -16,6 +16,7 @@ import { TrafficStream } from './traffic.js';
 import { isPassive, riseBound, seconds } from './check-facts.js';
 import { waitFor } from '../util/wait.js';
 import { logFailure } from '../util/best-effort.js';
+import { StageLog } from '../suite/stage.js';
 
 export interface ScenarioContext {
   deployment: BalancedDeployment;
@@ -72,17 +73,25 @@ export class FailoverScenario {
   private constructor(
     readonly ctx: ScenarioContext,
     readonly name: string,
+    /** Where the scenario is, for the message of a scenario that overruns its budget. */
+    readonly stage: StageLog,
   ) {
     this.poller = new BalancerPoller(ctx.deployment.balancerView, ctx.deployment.balancerFacts.mqttBackend.name);
     this.sampler = new NodeCountSampler(ctx.deployment, this.timeline, this.poller);
   }
 
-  static async begin(ctx: ScenarioContext, name: string, opts: BeginOptions = {}): Promise<FailoverScenario> {
+  static async begin(
+    ctx: ScenarioContext,
+    name: string,
+    opts: BeginOptions = {},
+    stage = new StageLog(),
+  ): Promise<FailoverScenario> {
+    stage.set('waiting for every server in rotation');
     if (!(await waitAllInRotation(ctx.deployment, ctx.thresholds.capMs)))
       throw new Error(
         `scenario ${name}: not every server of ${ctx.deployment.balancerFacts.mqttBackend.name} is in rotation, cannot start`,
       );
-    const s = new FailoverScenario(ctx, name);
+    const s = new FailoverScenario(ctx, name, stage);
     s.poller.start();
     s.sampler.start();
     try {
@@ -97,6 +106,7 @@ export class FailoverScenario {
   private async setUp(opts: BeginOptions): Promise<void> {
     const { ctx, name } = this;
     const t = ctx.thresholds;
+    this.stage.set(`connecting the fleet (${t.clients} clients)`);
     this.fleet = await Fleet.connect(ctx.deployment, ctx.pool, {
       idPrefix: `fo-${ctx.runId}-${name}`,
       clients: t.clients,
@@ -117,12 +127,26 @@ export class FailoverScenario {
         t.ratePerQos,
         this.timeline.traffic,
       );
+      this.stage.set('subscribing the stream and checking its routes');
       await this.traffic.subscribeAll();
       this.traffic.start();
     }
+    this.stage.set("reading the fleet's placement from the node API");
     this.placement = await this.fleet.placement(ctx.deployment);
     this.timeline.event('note', { detail: `${t.clients} clients placed: ${JSON.stringify(this.countsByNode())}` });
+    this.stage.set('waiting for the node counts to show the fleet');
     await this.steady();
+  }
+
+  /** The last events of the timeline and the per-node counts now (quoted when the scenario overruns). */
+  progress(): string {
+    const events = this.timeline
+      .toJSON()
+      .events.slice(-4)
+      .map(
+        (e) => `${(e.t / 1000).toFixed(1)} s ${e.kind}${e.node ? ` ${e.node}` : ''}${e.detail ? ` (${e.detail})` : ''}`,
+      );
+    return `events: ${events.join('; ') || 'none'}; clients per node now: ${JSON.stringify(this.sampler.current())}`;
   }
 
   /** Waits (bounded) until the per-node counts show the whole fleet, so the timeline starts from the steady state. */
@@ -159,6 +183,7 @@ export class FailoverScenario {
   /** Injects the fault; returns its timestamp (taken just before the verb runs). */
   async fault(node: NodeName, verb: FaultVerb): Promise<number> {
     const t0 = Date.now();
+    this.stage.set(`${verb} ${node}`);
     await this.ctx.deployment.fault(node, verb);
     const undo = UNDO[verb];
     if (undo) this.undo.set(node, undo);
@@ -169,6 +194,7 @@ export class FailoverScenario {
 
   /** Waits (bounded) for the balancer to take the node out; the time it did, or null. */
   async detection(node: NodeName, since: number, windowMs: number): Promise<number | null> {
+    this.stage.set(`waiting for the balancer to take ${node} out`);
     const at = await this.poller.waitFor(node, isOut, since, windowMs);
     if (at === undefined) {
       this.timeline.event('note', { node, detail: `not marked DOWN within ${seconds(windowMs)}` });
@@ -184,6 +210,7 @@ export class FailoverScenario {
   }
 
   async markedUp(node: NodeName, since: number, windowMs: number): Promise<number | null> {
+    this.stage.set(`waiting for the balancer to put ${node} back`);
     const at = await this.poller.waitFor(node, isInRotation, since, windowMs);
     if (at === undefined) return null;
     this.timeline.event('marked-up', { node, at });
@@ -192,6 +219,7 @@ export class FailoverScenario {
 
   /** Waits (bounded) until every member has a CONNACK after `since`; true when all did. */
   async allReconnected(members: FleetMember[], since: number, windowMs: number): Promise<boolean> {
+    this.stage.set(`waiting for ${members.length} clients to reconnect`);
     const back = (): boolean => members.every((m) => m.events.firstAfter('connack', since));
     const ok = await waitFor(back, { timeoutMs: windowMs, intervalMs: 25, what: 'reconnects' }).then(
       () => true,
@@ -208,6 +236,7 @@ export class FailoverScenario {
 
   /** Stops the stream (drained), the observers and the fleet, and undoes the faults still in place. */
   async finish(): Promise<void> {
+    this.stage.set('finishing');
     await this.traffic
       ?.stop()
       .catch(logFailure('stopping the scenario traffic', 'its clients are closed with the pool'));

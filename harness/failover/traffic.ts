@@ -7,7 +7,7 @@
 import type { MqttClient } from 'mqtt';
 import { publish, subscribe } from '../clients/mqtt.js';
 import { DeliveryLedger, stampPayload } from '../metrics/delivery.js';
-import { delay, waitFor } from '../util/wait.js';
+import { delay, waitFor, withTimeout } from '../util/wait.js';
 import type { TrafficRecord } from './traffic-record.js';
 
 export const QOS_LEVELS = [0, 1, 2] as const;
@@ -72,7 +72,11 @@ export class TrafficStream {
 
   /** Subscribes every subscriber per QoS and waits until a probe from every publisher reaches every subscriber. */
   async subscribeAll(timeoutMs = 8000): Promise<void> {
-    await Promise.all(this.subscribers.map((s) => subscribe(s.client, `${this.topicPrefix}/q${s.qos}/+`, s.qos)));
+    await withTimeout(
+      Promise.all(this.subscribers.map((s) => subscribe(s.client, `${this.topicPrefix}/q${s.qos}/+`, s.qos))),
+      timeoutMs,
+      `SUBACKs for ${this.subscribers.length} stream subscribers`,
+    );
     const seen = new Set<string>();
     const onProbe =
       (sub: string) =>

@@ -44,6 +44,8 @@ export interface ScenarioDef<C, M> {
 /** What a begun scenario must undo whatever happens. */
 export interface Finishable {
   finish(): Promise<void>;
+  /** What the scenario has seen so far (its last events), quoted when it overruns its budget. */
+  progress?(): string;
 }
 
 /** The needs of a scenario for the balancer's static facts. */

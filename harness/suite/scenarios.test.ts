@@ -84,6 +84,37 @@ describe('runScenario', () => {
     expect(sink.findings).toEqual([]);
   });
 
+  test('a run that never settles fails within its budget, naming the stage and what it saw, and is finished', async () => {
+    const sink = new Sink();
+    const fake = new FakeRun();
+    const seen = Object.assign(fake, { progress: () => '2 events' });
+    const def = scenario('stuck', () => new Promise(() => undefined));
+    const started = Date.now();
+    await expect(runScenario(sink, def, noFacts, () => Promise.resolve(seen), {}, 50)).rejects.toThrow(
+      /^scenario stuck did not finish within its 0 s budget: stuck in run for \d\.\d s, after: starting .*; seen so far: 2 events$/,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(fake.log).toEqual(['finish']);
+    expect(sink.metrics).toEqual({});
+  });
+
+  test('a begin that overruns the budget fails with its own stage, and is finished when it completes', async () => {
+    const fake = new FakeRun();
+    let complete: (r: FakeRun) => void = () => undefined;
+    const def = scenario('slow-begin', () => Promise.resolve(judgedByFindings(0, [])));
+    const begin = (_d: ScenarioDef<FakeRun, number>, stage: { set(what: string): void }): Promise<FakeRun> => {
+      stage.set('connecting the fleet (30 clients)');
+      return new Promise((resolve) => (complete = resolve));
+    };
+    await expect(runScenario(new Sink(), def, noFacts, begin, {}, 50)).rejects.toThrow(
+      /stuck in connecting the fleet \(30 clients\) for \d\.\d s/,
+    );
+    expect(fake.log).toEqual([]);
+    complete(fake);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(fake.log).toEqual(['finish']);
+  });
+
   test('a scenario that does not apply to the running config passes with an info finding, without beginning', async () => {
     const sink = new Sink();
     let begun = false;

@@ -6,6 +6,9 @@ import { describe, expect } from '@jest/globals';
 import type { BalancerFacts } from '../facts.js';
 import type { SuiteHarness } from './context.js';
 import { needsOf, type Finishable, type Outcome, type ScenarioDef, type ScenarioFacts } from './scenario-def.js';
+import { StageLog } from './stage.js';
+import { TimeoutError, withTimeout } from '../util/wait.js';
+import { logFailure } from '../util/best-effort.js';
 
 export type { Finishable, ScenarioDef } from './scenario-def.js';
 
@@ -14,33 +17,73 @@ export type ScenarioSink = Pick<SuiteHarness, 'finding' | 'metric'>;
 
 export const NOT_APPLICABLE = 'Not applicable to this config: ';
 
+/** Jest's test timeout (jest.config.ts) for a scenario that states none. */
+export const DEFAULT_TEST_TIMEOUT_MS = 120_000;
+/** Kept free below the test's timeout: finishing (undoing faults, closing clients) and recording the result. */
+export const FINISH_MARGIN_MS = 20_000;
+const FINISH_BOUND_MS = 15_000;
+
+/** A begin that may report its stages (what it waits for) to the watchdog's message. */
+export type ScenarioBegin<C, M> = (def: ScenarioDef<C, M>, stage: StageLog) => Promise<C>;
+
 /**
  * One scenario, the whole skeleton without Jest: the late applicability check, begin, run, finish (always), then
  * the metrics (into `metrics`, published as `scenarios`) and the findings. Returns the problems.
+ *
+ * Begin and run together are bounded by `budgetMs` (the test's timeout less FINISH_MARGIN_MS): a scenario that
+ * overruns it fails with the stage it was stuck in and what it had seen — never by Jest's timeout — and is still
+ * finished (a begin that completes after the budget is finished when it does).
  */
 export async function runScenario<C extends Finishable, M>(
   sink: ScenarioSink,
   def: ScenarioDef<C, M>,
   facts: ScenarioFacts,
-  begin: (def: ScenarioDef<C, M>) => Promise<C>,
+  begin: ScenarioBegin<C, M>,
   metrics: Record<string, M>,
+  budgetMs = (def.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS) - FINISH_MARGIN_MS,
 ): Promise<string[]> {
   const late = def.skip?.(facts);
   if (late) {
     sink.finding({ severity: 'info', title: `${NOT_APPLICABLE}${late}` });
     return [];
   }
-  const ctx = await begin(def);
+  const stage = new StageLog();
+  let ctx: C | undefined;
+  const begun = begin(def, stage).then((c) => (ctx = c));
+  const work = begun.then((c) => {
+    stage.set('run');
+    return def.run(c);
+  });
   let outcome: Outcome<M>;
   try {
-    outcome = await def.run(ctx);
+    outcome = await withTimeout(work, budgetMs, `scenario ${def.name}`);
+  } catch (err) {
+    if (!(err instanceof TimeoutError)) throw err;
+    // The overrun work goes on in the background until finish cuts it off; its later rejection is expected.
+    work.catch(logFailure(`scenario ${def.name} after its budget`, 'it overran and was finished'));
+    const seen = ctx?.progress?.();
+    throw new Error(
+      `scenario ${def.name} did not finish within its ${Math.round(budgetMs / 1000)} s budget: stuck in ${stage.describe()}` +
+        (seen ? `; seen so far: ${seen}` : ''),
+    );
   } finally {
-    await ctx.finish();
+    if (ctx) await finishBounded(def.name, ctx);
+    else
+      void begun.then(
+        (c) => finishBounded(def.name, c),
+        () => undefined,
+      );
   }
   metrics[def.name] = outcome.metrics;
   sink.metric('scenarios', metrics);
   for (const f of outcome.findings) sink.finding(f);
   return outcome.problems;
+}
+
+async function finishBounded(name: string, ctx: Finishable): Promise<void> {
+  await withTimeout(ctx.finish(), FINISH_BOUND_MS, `scenario ${name} to finish`).catch(
+    logFailure(`finishing scenario ${name}`, 'the suite stops the deployment after its last test'),
+  );
 }
 
 /**
@@ -50,7 +93,7 @@ export async function runScenario<C extends Finishable, M>(
 export function scenarioTests<C extends Finishable, M, D extends ScenarioDef<C, M> = ScenarioDef<C, M>>(
   h: SuiteHarness,
   groups: Record<string, D[]>,
-  begin: (def: D) => Promise<C>,
+  begin: (def: D, stage: StageLog) => Promise<C>,
   staticBalancer?: BalancerFacts,
 ): void {
   const metrics: Record<string, M> = {};
@@ -60,7 +103,7 @@ export function scenarioTests<C extends Finishable, M, D extends ScenarioDef<C, 
       for (const def of defs) {
         const body = async (): Promise<void> => {
           const live: ScenarioFacts = { profile: h.profile, balancer: h.deployment.balancerFacts };
-          const problems = await runScenario(h, def, live, (d) => begin(d as D), metrics);
+          const problems = await runScenario(h, def, live, (d, stage) => begin(d as D, stage), metrics);
           expect(problems).toEqual([]);
         };
         h.testUnless(h.unmet(needsOf(def, before.balancer)) || def.skip?.(before), def.title, body, def.timeoutMs);

@@ -17,6 +17,13 @@ describe('waitFor', () => {
       ),
     ).rejects.toThrow(/the thing.*nope/);
   });
+  test('a probe that never settles ends the wait at its deadline, named as the last state', async () => {
+    const started = Date.now();
+    await expect(
+      waitFor(() => new Promise<boolean>(() => undefined), { timeoutMs: 60, intervalMs: 5, what: 'an ack' }),
+    ).rejects.toThrow(/waiting for an ack; last: timed out after \d+ ms waiting for one check of an ack to settle/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
   test('withTimeout rejects a promise that never settles', async () => {
     await expect(withTimeout(new Promise(() => undefined), 20, 'forever')).rejects.toBeInstanceOf(TimeoutError);
   });

@@ -35,7 +35,7 @@ class NotYet extends Error {
 /**
  * Polls `probe` (with p-retry: constant interval, bounded by `timeoutMs`) until it returns a value that
  * is not `undefined`/`false`, or throws TimeoutError. A throwing probe counts as "not yet" (its last
- * error is reported on timeout).
+ * error is reported on timeout); a probe still pending at the deadline ends the wait too.
  */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
@@ -46,7 +46,10 @@ export async function waitFor<T>(
   let last: unknown;
   const attempt = async (): Promise<T> => {
     try {
-      const v = await probe();
+      // A probe that never settles (an ack that never comes) must not outlive the wait: it is raced against the
+      // time left, so the wait ends by its own deadline and reports the stuck check as its last state.
+      const left = Math.max(deadline - Date.now(), interval);
+      const v = await withTimeout(Promise.resolve(probe()), left, `one check of ${opts.what} to settle`);
       if (v !== undefined && v !== false) return v as T;
       last = v;
     } catch (err) {

@@ -103,14 +103,19 @@ export async function runSuiteCli(
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
     const tests = summary.suites[suite]?.tests ?? [];
     // The report folder is removed below: keep each failed test's cause in the log (expected ones included).
-    for (const t of tests.filter((x) => x.status === 'failed'))
-      process.stderr.write(
-        `[cli-run] ${path.basename(profile)} › ${t.name}: ${stripAnsi((t.failureMessages ?? []).join(' ')).slice(0, 600)}\n`,
-      );
+    logFailedTests(profile, tests);
     return { code: r.code, summary, tests, log };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** Writes each failed test's cause to stderr (`[cli-run] <profile> › <test>: <cause>`), so CI logs explain it. */
+export function logFailedTests(profile: string, tests: readonly TestResult[]): void {
+  for (const t of tests.filter((x) => x.status === 'failed'))
+    process.stderr.write(
+      `[cli-run] ${path.basename(profile)} › ${t.name}: ${stripAnsi((t.failureMessages ?? []).join(' ')).slice(0, 600)}\n`,
+    );
 }
 
 /** The test whose name starts with `prefix`; throws listing the names there are. */

@@ -36,7 +36,8 @@ import { RunDir, newRunId } from '../../harness/proc/run-dir.js';
 import { canConnect } from '../../harness/net/ports.js';
 import { waitFor, withTimeout } from '../../harness/util/wait.js';
 import type { Deployment, NodeName } from '../../harness/types.js';
-import { ROOT, assertBuilt, runCli } from './cli-helpers.js';
+import { ROOT, assertBuilt, logFailedTests, runCli } from './cli-helpers.js';
+import type { TestResult } from '../../harness/report/summary-types.js';
 import { NIGHTLY, NIGHTLY_REASON } from '../helpers/tier.js';
 
 const PROFILE = path.join(ROOT, 'fixtures/profiles/docker-haproxy-roundrobin.yaml');
@@ -85,8 +86,13 @@ async function runSuitesViaCli(profile: string, balancerImage: RegExp): Promise<
   });
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
     deployment: { runtime: string; startup_ms: number; balancer: { version: string } };
-    suites: Record<string, { passed: number; failed: number; skipped: number }>;
+    suites: Record<string, { passed: number; failed: number; skipped: number; tests?: TestResult[] }>;
   };
+  for (const s of Object.values(summary.suites)) logFailedTests(profile, s.tests ?? []);
+  if (r.code !== 0)
+    process.stderr.write(
+      `[docker-runtime] mqtt-lb run exited ${r.code}; its log ends:\n${(r.stdout + r.stderr).slice(-4000)}\n`,
+    );
   console.log(
     `[docker-runtime] ${path.basename(profile)} ${suites.join(', ')}: ${JSON.stringify(summary.suites, (k, v) => (k === 'tests' ? undefined : v))}; startup ${summary.deployment.startup_ms} ms`,
   );

@@ -3,6 +3,7 @@
  */
 import type { SuiteHarness } from '../../suite/context.js';
 import { asBalanced } from '../../types.js';
+import type { StageLog } from '../../suite/stage.js';
 import { failoverThresholds } from '../thresholds.js';
 import { FailoverScenario, type FailoverScenarioDef, type ScenarioContext } from '../scenario.js';
 import { kill } from './kill.js';
@@ -14,11 +15,13 @@ import { reload } from './reload.js';
 export const FAILOVER_SCENARIOS: FailoverScenarioDef[] = [kill, hang, returns, gracefulStop, reload];
 
 /** Begins a scenario on the suite's deployment; one run id per suite run, part of every client id and topic. */
-export function failoverBegin(h: SuiteHarness): (def: FailoverScenarioDef) => Promise<FailoverScenario> {
+export function failoverBegin(
+  h: SuiteHarness,
+): (def: FailoverScenarioDef, stage: StageLog) => Promise<FailoverScenario> {
   const thresholds = failoverThresholds(h.profile.thresholds.failover);
   const runId = `${process.pid}-${Date.now().toString(36)}`;
-  return (def) => {
+  return (def, stage) => {
     const ctx: ScenarioContext = { deployment: asBalanced(h.deployment), pool: h.pool, thresholds, runId };
-    return FailoverScenario.begin(ctx, def.name, def.options?.(ctx));
+    return FailoverScenario.begin(ctx, def.name, def.options?.(ctx), stage);
   };
 }
