@@ -14,6 +14,7 @@ import { mapServerTemplate, type RuntimeServerAddress } from './server-template.
 import { isInheritedSocketBind, isMovableSocketBind, runSocketFor } from './socket-binds.js';
 import { localPeerName, mapPeersLine } from './peers.js';
 import { frontendBackends } from './frontend-backends.js';
+import { mapHostLine } from './map-host-lines.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -79,18 +80,6 @@ export interface MapOptions {
    */
   machine?: MachineLimits;
 }
-
-const PROCESS_KEYWORDS = new Set([
-  'daemon',
-  'chroot',
-  'user',
-  'group',
-  'uid',
-  'gid',
-  'pidfile',
-  'nbproc',
-  'master-worker',
-]);
 
 export async function mapHaproxyConfig(text: string, file: string, opts: MapOptions): Promise<MappedHaproxyConfig> {
   const parsed = parseHaproxyCfg(text, file);
@@ -243,44 +232,9 @@ export async function mapHaproxyConfig(text: string, file: string, opts: MapOpti
           ['default-server', ...mapCerts('server', l, args).map(quoteIfNeeded)].join(' '),
           "certificate paths mapped to the run's generated PKI",
         );
-      } else if (section.kind === 'global' && kw && PROCESS_KEYWORDS.has(kw)) {
-        replace(
-          l,
-          `# ${l.text.trim()}  # (mqtt-lb: the harness manages the process)`,
-          'process management is done by the harness',
-        );
-      } else if (section.kind === 'global' && kw === 'stats' && args[0] === 'socket') {
-        replace(
-          l,
-          `# ${l.text.trim()}  # (mqtt-lb: runtime API provided below)`,
-          'the harness provides its own runtime API socket',
-        );
-      } else if (kw === 'log' && args[0] && !isSafeLogTarget(args[0])) {
-        replace(
-          l,
-          `log stdout format raw ${args.slice(1).join(' ') || 'local0'}`.trim(),
-          `log target ${args[0]} is not on this machine`,
-        );
-      } else if (kw === 'nameserver' && args[1] && !isLocalAddress(splitHostPort(args[1]).host)) {
-        replace(
-          l,
-          `nameserver ${args[0]} 127.0.0.1:53`,
-          `nameserver ${args[1]} is not on this machine (upstreams are mapped to node addresses, no lookup needed)`,
-        );
-      } else if (kw === 'mailer' && args[1] && !isLocalAddress(splitHostPort(args[1]).host)) {
-        throw new ConfigError(
-          `${kw} '${args[0]}' points at ${args[1]}, outside this machine`,
-          file,
-          l.line,
-          `remove the ${kw} for the test run`,
-        );
-      } else if (kw === 'source' && args[0] && !isLocalAddress(splitHostPort(args[0]).host)) {
-        throw new ConfigError(
-          `'source ${args[0]}' is not a loopback address`,
-          file,
-          l.line,
-          'use a 127.x address or remove it for the test run',
-        );
+      } else {
+        const r = mapHostLine(section.kind, l, file);
+        if (r) replace(l, r.text, r.why);
       }
     }
   }
@@ -334,19 +288,4 @@ export function addressRewritesOf(mapped: Pick<MappedHaproxyConfig, 'rewrites'>)
 
 function quoteIfNeeded(p: string): string {
   return /[\s#"']/.test(p) ? `"${p.replace(/"/g, '\\"')}"` : p;
-}
-
-function isSafeLogTarget(target: string): boolean {
-  if (
-    target === 'global' ||
-    target === 'stdout' ||
-    target === 'stderr' ||
-    target.startsWith('/') ||
-    target.startsWith('unix@') ||
-    target.startsWith('ring@') ||
-    target.startsWith('fd@')
-  )
-    return true;
-  const hp = splitHostPort(target.replace(/^udp[46]?@|^tcp[46]?@/, ''));
-  return isLocalAddress(hp.host);
 }
