@@ -21,6 +21,15 @@ const WEIGHT_PROPORTIONAL = new Set([
   'hash',
 ]);
 
+/**
+ * Algorithms that place a connection by a hash of a key (client address, client id, URI, header, NGINX `hash $key`):
+ * their shares follow the weights only on average over many distinct keys, and a consistent hash's ring gives each
+ * server a share that differs from its weight by design (HAProxy's manual on `hash-type consistent`: "the
+ * distribution is not so smooth"; NGINX's ketama ring: 160 points per weight unit). A hash is judged on what it
+ * promises — the same key to the same server, and every server with weight getting keys — not on a share test.
+ */
+const HASHED = new Set(['source', 'hash', 'clientid', 'uri', 'url_param', 'hdr', 'rdp-cookie']);
+
 export interface ExpectedShares {
   /** Normalised share per node (0 for servers not UP or with weight 0). */
   shares: Shares;
@@ -30,6 +39,8 @@ export interface ExpectedShares {
   up: string[];
   /** False when the algorithm has no weight-proportional model (e.g. `first`): metrics are report-only. */
   modelled: boolean;
+  /** Placement by a hash of a key (HASHED): the spread is reported against the shares, not judged by them. */
+  hashed: boolean;
   /** All UP servers carry the same weight. */
   equalWeights: boolean;
   /** One line that says where the shares come from, e.g. "balance roundrobin (line 20); weights …; UP: …". */
@@ -78,6 +89,7 @@ export function expectedShares(backend: BackendFacts, servers: readonly Balancer
     weights,
     up,
     modelled: WEIGHT_PROPORTIONAL.has(algorithm) && positive.length > 0,
+    hashed: HASHED.has(algorithm),
     equalWeights,
     basis,
     weightLines,

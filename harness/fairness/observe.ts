@@ -66,6 +66,40 @@ export async function waitForPlacement(
   );
 }
 
+/** What the node API listed of a set of clients by a deadline: their nodes, and the ids no node listed. */
+export interface PartialPlacement {
+  placement: Map<string, string>;
+  /** Ids no node listed when the wait ended (empty: all accounted for). */
+  missing: string[];
+  waitedMs: number;
+}
+
+/**
+ * Like waitForPlacement, but never throws on the deadline: returns what the node API listed last and which ids no
+ * node listed, so the caller can judge on what it can measure and explain the rest.
+ */
+export async function settlePlacement(
+  d: Deployment,
+  prefix: string,
+  ids: readonly string[],
+  timeoutMs = 10_000,
+  ready: () => boolean = () => true,
+): Promise<PartialPlacement> {
+  const want = new Set(ids);
+  const start = Date.now();
+  let last = new Map<string, string>();
+  const done = await waitFor(
+    async () => {
+      const p = await placementOf(d, prefix);
+      last = new Map([...p].filter(([id]) => want.has(id)));
+      return last.size === want.size && ready() ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 100, what: `the node API to list all ${ids.length} clients '${prefix}…'` },
+  ).catch(() => false); // the deadline passed: the partial placement is the result
+  const missing = done ? [] : ids.filter((id) => !last.has(id));
+  return { placement: last, missing, waitedMs: Date.now() - start };
+}
+
 /** The balancer's current connections per node on the MQTT backend (`scur` for HAProxy). */
 export async function balancerCounts(d: Deployment): Promise<Counts | undefined> {
   const backend = d.balancerFacts?.mqttBackend.name;

@@ -1,6 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
+import path from 'node:path';
+import { loadProfile } from '../profile/load.js';
+import { staticBalancerFacts } from '../balancer/static-facts.js';
 import { haproxyFactsOfText } from '../../test/helpers/haproxy.js';
-import { affinityBroken } from './scenario-findings.js';
+import { affinityBroken, rebalanceReport } from './scenario-findings.js';
 
 const cfg = (extra: string): string => `defaults
   mode tcp
@@ -32,5 +35,26 @@ describe('source affinity that moved', () => {
       line: 9,
       title: '1 of 250 source addresses moved between reconnects, as `hash-balance-factor 150` allows',
     });
+  });
+});
+
+describe('rebalance under passive checks', () => {
+  test('the recovered node got no new client: the fail_timeout hold-off is named with its line', async () => {
+    const facts = (await staticBalancerFacts(
+      loadProfile(path.resolve('fixtures/real-world/nginx/good/03-stream-tls-offload.yaml')),
+    ))!;
+    const r = {
+      victim: 'node1',
+      afterFailover: { node1: 0, node2: 75, node3: 75 },
+      final: { node1: 0, node2: 113, node3: 112 },
+      jain: 0.667,
+      balancedAfterMs: null,
+      observeMs: 3000,
+      newClients: 75,
+    };
+    const f = rebalanceReport(r, facts.mqttBackend, facts.file, 0.98);
+    expect(f.detail).toContain('`hash $remote_addr consistent` (line 12) hashes each new client');
+    expect(f.detail).toContain('None of the 75 new clients went to node1');
+    expect(f.detail).toContain('for 15 s (line 13)');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Findings of the affinity, stickiness, churn and rebalance scenarios.
  */
-import type { BackendFacts } from '../facts.js';
+import { passiveOnly, type BackendFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 import { formatCounts } from './evaluate.js';
 import type { Counts } from './stats.js';
@@ -108,6 +108,18 @@ export interface RebalanceFacts {
   newClients: number;
 }
 
+/**
+ * Passive checks only, and the recovered node got none of the new clients: the balancer still skips it for
+ * `fail_timeout` after the connects that failed while it was down (the check facts' `interMs`, with its line).
+ */
+function passiveHoldOff(r: RebalanceFacts, backend: BackendFacts): string {
+  const gotNew = (r.final[r.victim] ?? 0) - (r.afterFailover[r.victim] ?? 0);
+  const server = backend.servers.find((s) => s.node === r.victim);
+  if (!passiveOnly(backend) || !server || gotNew > 0 || r.newClients === 0) return '';
+  const c = server.check;
+  return ` None of the ${r.newClients} new clients went to ${r.victim}: with passive failure counting only (${c.kind.source ?? 'no active check'}), the connects that failed while it was down (${c.fall.value} within ${c.interMs.value / 1000} s) keep the server out of the choice for ${c.interMs.value / 1000} s${at(c.interMs.line)} after the last of them — the balancer does not see the node come back, it waits that long and tries it again.`;
+}
+
 /** The spread after a node recovered: the imbalance that remains, and the remedies. */
 export function rebalanceReport(
   r: RebalanceFacts,
@@ -116,7 +128,8 @@ export function rebalanceReport(
   jainMin: number,
   failBelow?: number,
 ): Finding {
-  const algorithm = backend.algorithm.value;
+  const algorithm = backend.algorithm.value.split(/\s+/)[0] ?? 'roundrobin';
+  const written = `\`${backend.algorithm.source?.replace(/;$/, '') ?? `balance ${backend.algorithm.value}`}\``;
   const balanced = r.balancedAfterMs !== null;
   const failing = failBelow !== undefined && r.jain < failBelow;
   const title = balanced
@@ -125,14 +138,14 @@ export function rebalanceReport(
   const stay = 'the clients that moved during the outage stay where they are until they reconnect.';
   const why =
     algorithm === 'leastconn'
-      ? '`balance leastconn` sends new connections to the emptiest server, so new clients refill the recovered node.'
+      ? `${written}${at(backend.algorithm.line)} sends new connections to the emptiest server, so new clients refill the recovered node.`
       : algorithm === 'source'
-        ? `\`balance source\`${at(backend.algorithm.line)} hashes each new client's address over the UP servers, so the recovered node only gets its share of *new* clients; ${stay}`
-        : `\`balance ${algorithm}\`${at(backend.algorithm.line)} gives new connections to every UP server in turn, so the recovered node only gets its share of *new* clients; ${stay}`;
+        ? `${written}${at(backend.algorithm.line)} hashes each new client's address over the UP servers, so the recovered node only gets its share of *new* clients; ${stay}`
+        : `${written}${at(backend.algorithm.line)} gives new connections to every UP server in turn, so the recovered node only gets its share of *new* clients; ${stay}`;
   return {
     severity: failing ? 'error' : balanced ? 'info' : 'warning',
     title,
-    detail: `After the failover: ${formatCounts(r.afterFailover)}; then ${r.newClients} new clients connected. ${why}`,
+    detail: `After the failover: ${formatCounts(r.afterFailover)}; then ${r.newClients} new clients connected. ${why}${passiveHoldOff(r, backend)}`,
     file,
     line: backend.algorithm.line,
     remedy: balanced

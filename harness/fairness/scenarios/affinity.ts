@@ -11,6 +11,7 @@ import { sourceAddress } from '../connect.js';
 import { countByNode } from '../observe.js';
 import { affinityHeld, connectFailures, distributionMiss, noVerdict, singleSourceAddress } from '../findings.js';
 import { affinityBroken } from '../scenario-findings.js';
+import { hashServerEmpty } from '../hash-findings.js';
 import { algorithmOf, nodeNames, range, type FairnessScenarioDef } from './context.js';
 import { viewUnlessPassive } from '../../needs.js';
 
@@ -57,7 +58,8 @@ export const sourceAffinity: FairnessScenarioDef = {
       shares: exp.shares,
       balancerCounts: undefined,
       criteria: settings.criteria,
-      reportOnly: !enoughForChi2,
+      // `source` is a hash: the sources' spread is reported, affinity and no empty server are judged (expected.ts)
+      reportOnly: !enoughForChi2 || exp.hashed,
     });
     const metrics = {
       ...ev.metrics,
@@ -81,11 +83,15 @@ export const sourceAffinity: FairnessScenarioDef = {
       const source = sources.length === 1 ? sources[0]! : `${sources.length} source addresses`;
       const noun = `connections (${rounds} rounds)`;
       findings.push(singleSourceAddress(d.balancerFacts.file, backend, source, connections, noun));
-    } else if (enoughForChi2 && !ev.fits)
-      findings.push(
-        distributionMiss(d.balancerFacts.file, backend, ev, exp, 'the expected shares (counting source addresses)'),
-      );
-    else findings.push(affinityHeld(sources.length, broken.length, rounds, counts));
+    } else {
+      const empty = exp.hashed && hashServerEmpty(d.balancerFacts.file, backend, exp, counts, firstNode.size);
+      if (empty) findings.push(empty);
+      else if (enoughForChi2 && !exp.hashed && !ev.fits)
+        findings.push(
+          distributionMiss(d.balancerFacts.file, backend, ev, exp, 'the expected shares (counting source addresses)'),
+        );
+      else findings.push(affinityHeld(sources.length, broken.length, rounds, counts));
+    }
     return judgedByFindings(metrics, findings);
   },
 };

@@ -9,6 +9,8 @@ import { releaseSpread } from '../spread.js';
 import { runRebalance } from '../rebalance.js';
 import { rebalanceReport } from '../scenario-findings.js';
 import { noVerdict } from '../findings.js';
+import { unaccountedFinding } from '../unaccounted.js';
+import { remediesOf } from '../../balancer/kinds.js';
 import { algorithmOf, type FairnessScenarioDef } from './context.js';
 import { viewUnlessPassive } from '../../needs.js';
 
@@ -47,6 +49,13 @@ export const rebalance: FairnessScenarioDef = {
         balancedAfterMs: r.balancedAfterMs,
         observeMs: settings.rebalance.observeMs,
         samples: r.samples,
+        unaccounted: r.unaccounted.map((u) => ({
+          phase: u.phase,
+          connected: u.connected.length,
+          reconnecting: u.reconnecting.length,
+          closed: u.closed.length,
+          onVictim: u.onVictim,
+        })),
       };
       const facts = {
         ...r,
@@ -58,6 +67,9 @@ export const rebalance: FairnessScenarioDef = {
       const findings = [
         rebalanceReport(facts, mqttBackend, file, settings.criteria.jainMin, settings.rebalance.jainMin),
       ];
+      // Clients no node listed (e.g. held by the balancer on a connection to the killed node): judged on the rest.
+      for (const u of r.unaccounted)
+        findings.push(unaccountedFinding(u, mqttBackend, file, r.victim, remediesOf(d.balancer.kind)));
       findings.push(...noVerdict(ev));
       if (r.failures)
         findings.push({ severity: 'error', title: `${r.failures} clients could not connect through the balancer` });

@@ -17,6 +17,7 @@ import {
   singleSourceAddress,
   weightsContradictIntent,
 } from '../findings.js';
+import { distinctKeys, hashServerEmpty, hashSpreadReported } from '../hash-findings.js';
 import { algorithmOf, nodeNames, range, type FairnessScenarioDef } from './context.js';
 import { viewUnlessPassive } from '../../needs.js';
 
@@ -37,7 +38,9 @@ export const staticSpread: FairnessScenarioDef = {
     }));
     const spread = await measureSpread(d, pool, prefix, specs, settings.concurrency);
     try {
-      const reportOnly = !exp.modelled && !intended;
+      // a hash is judged on affinity and on every weighted server getting keys, not by a share test (expected.ts)
+      const reportOnly = (!exp.modelled || exp.hashed) && !intended;
+      const keys = distinctKeys(algorithmOf(d.balancerFacts), specs.length, settings.sourceAddresses);
       const ev = evaluate({
         algorithm: algorithmOf(d.balancerFacts),
         counts: spread.counts,
@@ -61,9 +64,13 @@ export const staticSpread: FairnessScenarioDef = {
         findings.push(weightsContradictIntent(d.balancerFacts.file, exp, intended));
       if (ev.noData) {
         // no statistic over too few clients: the finding above says so
-      } else if (reportOnly) findings.push(notModelled(backend));
-      else if (algorithmOf(d.balancerFacts) === 'source' && settings.sourceAddresses === 1)
+      } else if (algorithmOf(d.balancerFacts) === 'source' && settings.sourceAddresses === 1)
         findings.push(singleSourceAddress(d.balancerFacts.file, backend, sourceAddress(0, 1), spread.counts));
+      else if (reportOnly && exp.hashed) {
+        findings.push(hashSpreadReported(backend, exp, ev, keys));
+        const empty = hashServerEmpty(d.balancerFacts.file, backend, exp, spread.counts, keys);
+        if (empty) findings.push(empty);
+      } else if (reportOnly) findings.push(notModelled(backend));
       else if (!ev.fits) {
         const against = intended ? 'the intended shares (profile `intended_shares`)' : 'the shares the config implies';
         findings.push(distributionMiss(d.balancerFacts.file, backend, ev, exp, against));

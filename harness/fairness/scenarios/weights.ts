@@ -9,6 +9,7 @@ import { evaluate } from '../evaluate.js';
 import { measureSpread, releaseSpread } from '../spread.js';
 import { sourceAddress } from '../connect.js';
 import { connectFailureFindings, distributionMiss, noVerdict, weightsObserved } from '../findings.js';
+import { distinctKeys, hashServerEmpty, hashSpreadReported } from '../hash-findings.js';
 import { algorithmOf, range, type FairnessScenarioDef } from './context.js';
 import { viewUnlessPassive } from '../../needs.js';
 
@@ -44,12 +45,19 @@ export const weights: FairnessScenarioDef = {
         shares: exp.shares,
         balancerCounts: spread.balancer,
         criteria: settings.criteria,
-        reportOnly: !exp.modelled,
+        // a hash is judged on affinity and on every weighted server getting keys, not by a share test (expected.ts)
+        reportOnly: !exp.modelled || exp.hashed,
       });
+      const keys = distinctKeys(algorithmOf(d.balancerFacts), specs.length, settings.sourceAddresses);
       const findings: Finding[] = [weightsObserved(exp, spread.counts)];
       findings.push(...connectFailureFindings(spread.failures, specs.length, d.balancerFacts), ...noVerdict(ev));
-      if (exp.modelled && !ev.fits && !ev.noData)
-        findings.push(distributionMiss(d.balancerFacts.file, d.balancerFacts.mqttBackend, ev, exp));
+      const backend = d.balancerFacts.mqttBackend;
+      if (exp.hashed && !ev.noData) {
+        findings.push(hashSpreadReported(backend, exp, ev, keys));
+        const empty = hashServerEmpty(d.balancerFacts.file, backend, exp, spread.counts, keys);
+        if (empty) findings.push(empty);
+      } else if (exp.modelled && !ev.fits && !ev.noData)
+        findings.push(distributionMiss(d.balancerFacts.file, backend, ev, exp));
       return judgedByFindings({ ...ev.metrics, weights: exp.weights, basis: exp.basis }, findings);
     } finally {
       await releaseSpread(d, spread.clients.values());
