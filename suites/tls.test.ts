@@ -174,23 +174,23 @@ describe('connect and verify', () => {
     });
     const [sub, pub] = placed as [(typeof placed)[0], (typeof placed)[0]];
     expect(sub.node).not.toBe(pub.node);
-    const topic = topicFor('cross');
+    // Route probes on a topic of their own: a late probe must not count as one of the 20 messages.
+    const base = topicFor('cross');
+    const [topic, probeTopic] = [`${base}/data`, `${base}/probe`];
     const inbox = new Inbox(sub.client, (x) => x === topic);
-    await subscribe(sub.client, topic, 1);
+    const probes = new Inbox(sub.client, (x) => x === probeTopic);
+    await subscribe(sub.client, `${base}/+`, 1);
     await waitFor(
       async () => {
-        await publish(pub.client, topic, 'probe', { qos: 0 });
-        await inbox.waitFor(inbox.messages.length + 1, 100).catch(() => undefined);
-        return inbox.messages.length > 0;
+        await publish(pub.client, probeTopic, 'probe', { qos: 0 });
+        await probes.waitFor(probes.messages.length + 1, 100).catch(() => undefined);
+        return probes.messages.length > 0;
       },
-      { timeoutMs: 5000, intervalMs: 1, what: `route for ${topic}` },
+      { timeoutMs: 5000, intervalMs: 1, what: `route for ${base}/+` },
     );
-    const before = inbox.messages.length;
     for (let i = 0; i < 20; i++) await publish(pub.client, topic, `m${i}`, { qos: 1 });
-    await inbox.waitFor(before + 20, 10_000, '20 QoS 1 messages over TLS');
-    expect(inbox.messages.slice(before).map((m) => m.payload.toString())).toEqual(
-      Array.from({ length: 20 }, (_, i) => `m${i}`),
-    );
+    await inbox.waitFor(20, 10_000, '20 QoS 1 messages over TLS');
+    expect(inbox.messages.map((m) => m.payload.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
     await Promise.all(placed.map((p) => endClient(p.client)));
   });
 
@@ -391,7 +391,8 @@ describe('mutual TLS', () => {
     client: { cert: string; key: string } | undefined,
   ): Promise<void> => {
     const { tls, t } = ctx();
-    const r = await handshake({ cert: client?.cert, key: client?.key });
+    // Judged at the MQTT level: some servers issue a TLS 1.3 ticket before refusing the certificate (NGINX).
+    const r = await handshake({ cert: client?.cert, key: client?.key, confirmWith: 'mqtt' });
     if (r.ok)
       h.finding({
         severity: 'error',

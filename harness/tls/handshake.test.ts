@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { generatePki, type Pki } from '../pki/pki.js';
 import { tryHandshake } from './handshake.js';
 import { isRefusal } from './handshake-errors.js';
-import { startAedes, startSilent, startTlsEcho, type RunningServer } from '../../test/helpers/tls-backends.js';
+import {
+  startAedes,
+  startSilent,
+  startTlsEcho,
+  startVerifyAfterHandshake,
+  type RunningServer,
+} from '../../test/helpers/tls-backends.js';
 import { freePort } from '../../test/helpers/haproxy-process.js';
 
 let dir: string;
@@ -36,6 +42,13 @@ beforeAll(async () => {
     rejectUnauthorized: true,
     ca: await readFile(pki.clientCa),
   });
+  const late = await startVerifyAfterHandshake({
+    cert: await readFile(pki.server.cert),
+    key: await readFile(pki.server.key),
+    ca: await readFile(pki.clientCa),
+  });
+  servers.push(late);
+  port['verifyLate'] = late.port;
   const silent = await startSilent();
   const ssh = await startSilent(Buffer.from('SSH-2.0-OpenSSH_9.2\r\n'));
   const broker = await startAedes();
@@ -139,5 +152,28 @@ describe('tryHandshake against a Node tls.Server', () => {
       const good = await tryHandshake({ ...base, cert: pki.client.cert, key: pki.client.key });
       expect(good).toMatchObject({ ok: true, protocol: maxVersion });
     }
+  });
+});
+
+describe('confirmWith mqtt: a server that judges the client certificate after the handshake (NGINX)', () => {
+  test('no client certificate, closed after the handshake without an alert: the MQTT CONNECT shows the close', async () => {
+    const byMqtt = await tryHandshake({ ...at('verifyLate'), ca: pki.ca, confirmWith: 'mqtt' });
+    expect(byMqtt).toMatchObject({ ok: false, outcome: 'closed-by-server', protocol: 'TLSv1.3' });
+    expect(isRefusal(byMqtt.outcome)).toBe(true);
+  });
+  test('a valid client certificate: CONNACK confirms the acceptance', async () => {
+    const r = await tryHandshake({
+      ...at('verifyLate'),
+      ca: pki.ca,
+      cert: pki.client.cert,
+      key: pki.client.key,
+      confirmWith: 'mqtt',
+    });
+    expect(r).toMatchObject({ ok: true, outcome: 'ok', confirmed: true });
+  });
+  test('an MQTT listener that answers something else than CONNACK is a refusal naming the bytes', async () => {
+    const r = await tryHandshake({ ...at('good'), ca: pki.ca, confirmWith: 'mqtt' });
+    expect(r).toMatchObject({ ok: false, outcome: 'refused-by-server', error: { code: 'NOT_CONNACK' } });
+    expect(r.error?.message).toMatch(/^answered the MQTT CONNECT with 0x10/);
   });
 });

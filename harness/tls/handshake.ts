@@ -2,6 +2,7 @@
  * One TLS handshake against host:port, with a verdict that tells who refused and why.
  * Can offer TLS 1.0/1.1 and weak ciphers (OpenSSL 3 needs `@SECLEVEL=0` for those; see policy.ts).
  */
+import mqttPacket from 'mqtt-packet';
 import tls from 'node:tls';
 import { certFacts, type CertFacts } from '../pki/cert-facts.js';
 import { classifyError, type HandshakeError, type HandshakeOutcome } from './handshake-errors.js';
@@ -24,6 +25,12 @@ export interface HandshakeOptions extends TlsClientOptions {
    * a server that sends no tickets and accepts costs the whole wait. 0 to skip.
    */
   confirmMs?: number;
+  /**
+   * What counts as the server's acceptance in TLS 1.3: a session ticket (default), or an MQTT CONNACK to a CONNECT
+   * sent right after the handshake. Use 'mqtt' where a server may issue tickets before judging the client
+   * certificate (NGINX closes after the handshake, without an alert, a client `ssl_verify_client on` refuses).
+   */
+  confirmWith?: 'ticket' | 'mqtt';
   alpnProtocols?: string[];
 }
 
@@ -39,7 +46,8 @@ export interface HandshakeResult {
   authorizationError?: string;
   error?: HandshakeError;
   peerCertificate?: CertFacts;
-  /** TLS 1.3: whether the server's acceptance was seen (session ticket) within confirmMs. */
+  /** TLS 1.3: whether the server's acceptance was seen (session ticket, or CONNACK with confirmWith 'mqtt') within
+   *  confirmMs. */
   confirmed?: boolean;
   /** Time from connect() to the handshake verdict (confirm wait excluded), ms. */
   ms: number;
@@ -127,6 +135,7 @@ export async function tryHandshake(o: HandshakeOptions): Promise<HandshakeResult
       clearTimeout(confirmTimer);
       socket.removeListener('secureConnect', onSecureConnect);
       socket.removeListener('session', onSession);
+      socket.removeListener('data', onData);
       socket.removeListener('close', onClose);
       socket.on('error', ignoreLateError);
       socket.destroy();
@@ -148,11 +157,30 @@ export async function tryHandshake(o: HandshakeOptions): Promise<HandshakeResult
       if (refusal) return finish({ ok: false, outcome: 'refused-by-client', ...facts, error: refusal, ms: elapsed() });
       accepted = { ok: true, outcome: 'ok', ...facts, ms: elapsed() };
       const confirmMs = o.confirmMs ?? 1000;
+      if (o.confirmWith === 'mqtt') {
+        socket.on('data', onData);
+        socket.write(mqttConnect());
+        confirmTimer = setTimeout(onConfirmWindowOver, Math.max(confirmMs, 1000));
+        return;
+      }
       if (facts.protocol !== 'TLSv1.3' || confirmMs <= 0) return finish(accepted);
       confirmTimer = setTimeout(onConfirmWindowOver, confirmMs);
     }
     function onSession(): void {
-      if (accepted) finish({ ...accepted, confirmed: true });
+      if (accepted && o.confirmWith !== 'mqtt') finish({ ...accepted, confirmed: true });
+    }
+    function onData(chunk: Buffer): void {
+      if (!accepted) return;
+      if (chunk[0] === CONNACK_BYTE) return finish({ ...accepted, confirmed: true });
+      finish({
+        ...accepted,
+        ok: false,
+        outcome: 'refused-by-server',
+        error: {
+          code: 'NOT_CONNACK',
+          message: `answered the MQTT CONNECT with 0x${chunk.subarray(0, 4).toString('hex')}`,
+        },
+      });
     }
     function onConfirmWindowOver(): void {
       if (accepted) finish({ ...accepted, confirmed: false });
@@ -187,5 +215,20 @@ export async function tryHandshake(o: HandshakeOptions): Promise<HandshakeResult
     socket.on('session', onSession);
     socket.once('error', onError);
     socket.once('close', onClose);
+  });
+}
+
+/** The first byte of an MQTT CONNACK (packet type 2, no flags). */
+const CONNACK_BYTE = 0x20;
+
+/** A minimal MQTT 3.1.1 CONNECT (clean session, keepalive 30 s) to learn the server's verdict at the MQTT level. */
+function mqttConnect(): Buffer {
+  return mqttPacket.generate({
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 4,
+    clean: true,
+    keepalive: 30,
+    clientId: `mqtt-lb-hs-${process.pid}-${Date.now().toString(36)}`,
   });
 }

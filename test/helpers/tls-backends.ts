@@ -64,6 +64,27 @@ export async function startTlsEcho(
   return { port, server, clientErrors, close: () => closeServer(server, sockets) };
 }
 
+/**
+ * A TLS server that judges the client certificate after the handshake, as NGINX's `ssl_verify_client on` does: the
+ * handshake completes (TLS 1.3 tickets included), then an unverified client is closed without an alert; a verified
+ * one gets a CONNACK (accepted) for whatever it sends.
+ */
+export async function startVerifyAfterHandshake(options: tls.TlsOptions): Promise<RunningServer> {
+  const server = tls.createServer(
+    { ...options, requestCert: true, rejectUnauthorized: false },
+    function onSecureConnection(socket) {
+      socket.on('error', () => socket.destroy());
+      if (!socket.authorized) return void socket.end();
+      socket.once('data', function onConnect() {
+        socket.write(Buffer.from([0x20, 0x02, 0x00, 0x00]));
+      });
+    },
+  );
+  const sockets = track(server);
+  const port = await listen(server);
+  return { port, close: () => closeServer(server, sockets) };
+}
+
 /** A TCP server that accepts and never answers (for handshake timeouts), or answers with plain bytes. */
 export async function startSilent(reply?: Buffer): Promise<RunningServer> {
   const server = net.createServer(function onConnection(socket) {
