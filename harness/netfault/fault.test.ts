@@ -4,6 +4,7 @@ import { describeNetFault, parseNetFault, validateNetFault } from './fault.js';
 import { faultRequest } from '../cli/fault-command.js';
 import { netFaultAbilities } from './availability.js';
 import type { NetFacilities } from './mechanism.js';
+import { allAbilities, unmet } from '../needs.js';
 
 describe('network fault verbs', () => {
   test('the words after the node become one typed fault', () => {
@@ -77,5 +78,12 @@ describe('network fault verbs', () => {
     expect(netFaultAbilities('docker', { ...here, netem: true }).delay).toBe(true);
     const notRoot = netFaultAbilities('local', { ...here, root: 'not root', iptables: 'not root' });
     expect(notRoot.partition).toBe('not root');
+  });
+
+  test('a test needing a fault kind this run lacks is skipped with the reason', () => {
+    const a = allAbilities();
+    a.netFaults.delay = 'netem unavailable in this kernel → delay needs the TS-proxy hop';
+    expect(unmet([{ netFault: 'partition' }], a)).toBe(false);
+    expect(unmet([{ netFault: 'partition' }, { netFault: 'delay' }], a)).toMatch(/delay needs the TS-proxy hop/);
   });
 });
