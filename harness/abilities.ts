@@ -14,6 +14,7 @@ import { tlsAbilities } from './tls/abilities.js';
 import { onPath } from './util/on-path.js';
 import { allAbilities, type Abilities } from './needs.js';
 import { requireTransportEndpoints, transportList } from './clients/transport.js';
+import { runNetFaultAbilities } from './netfault/run-abilities.js';
 
 type BalancerAbilities = Pick<
   Abilities,
@@ -77,6 +78,7 @@ export async function resolveAbilities(profile: Profile): Promise<ResolvedAbilit
           onPath('mosquitto_pub', 'MOSQUITTO_PUB') ||
           'mosquitto_pub is not installed (apt-get install mosquitto-clients)',
       },
+      netFaults: await runNetFaultAbilities(profile.runtime, Boolean(declared)),
     },
     ...(read ? { balancerFacts: read.facts } : {}),
   };

@@ -2,7 +2,8 @@
  * Deployment = cluster + balancer on one runtime, built from a profile. Startup waits on health with
  * deadlines and verifies the cluster; anything half-started is stopped again on failure or Ctrl-C.
  */
-import type { Deployment, FaultVerb, NodeName } from './types.js';
+import type { Deployment, FaultVerb, NetFault, NetFaultReceipt, NodeName } from './types.js';
+import { NetFaultUnavailableError } from './netfault/mechanism.js';
 import type { Profile } from './profile/schema.js';
 import type { ClusterHandle, Runtime } from './runtime/runtime.js';
 import type { BalancerHandle } from './balancer/balancer.js';
@@ -29,6 +30,7 @@ export interface StartOptions {
 
 class RunningDeployment implements Deployment {
   private stopped = false;
+  private readonly netFaults: NetFaultReceipt[] = [];
   constructor(
     readonly runId: string,
     private readonly rt: Runtime,
@@ -76,6 +78,22 @@ class RunningDeployment implements Deployment {
   }
   fault(node: NodeName, verb: FaultVerb) {
     return this.cluster.fault(node, verb);
+  }
+  /** Which mechanism produced each network fault so far (the report and `mqtt-lb status` state them). */
+  get netFaultLog(): readonly NetFaultReceipt[] {
+    return this.netFaults;
+  }
+  async netFault(node: NodeName, fault: NetFault): Promise<NetFaultReceipt> {
+    if (!this.cluster.nodes.some((n) => n.name === node))
+      throw new Error(`no node named ${node} (nodes: ${this.cluster.nodes.map((n) => n.name).join(', ')})`);
+    const mechanism = this.cluster.netFaults;
+    if (!mechanism)
+      throw new NetFaultUnavailableError(
+        `the ${this.rt.name} runtime's ${this.cluster.kind} cluster has no network faults`,
+      );
+    const receipt = await mechanism.apply(node, fault);
+    this.netFaults.push(receipt);
+    return receipt;
   }
   reloadBalancer() {
     return this.lb.reload();

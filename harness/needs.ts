@@ -5,6 +5,7 @@
  * declared fault commands.
  */
 import type { FaultVerb } from './types.js';
+import { NET_FAULT_KINDS, type NetFaultKind } from './netfault/fault.js';
 import { passiveOnly, type BalancerFacts } from './facts.js';
 
 export const FAULT_VERBS: readonly FaultVerb[] = ['kill', 'pause', 'resume', 'restart', 'stop'];
@@ -25,7 +26,9 @@ export type Need =
   | 'spread-placement'
   | { nodes: number }
   | { tls: TlsNeed }
-  | { tool: ToolNeed };
+  | { tool: ToolNeed }
+  /** A network fault kind on the nodes (partition, blackhole, reset, loss, bandwidth, delay; heal always comes with). */
+  | { netFault: NetFaultKind };
 
 /** `true`, or the reason the run does not have it (that reason becomes the skip reason). */
 export type Ability = true | string;
@@ -40,6 +43,8 @@ export interface Abilities extends Record<FlagNeed, Ability> {
   nodes: number;
   tls: Record<TlsNeed, Ability>;
   tools: Record<ToolNeed, Ability>;
+  /** Network faults this run's runtime can produce on this machine (probed: root, iptables, tc), or why not. */
+  netFaults: Record<NetFaultKind, Ability>;
 }
 
 function reasonFor(need: Need, a: Abilities): string | false {
@@ -49,6 +54,7 @@ function reasonFor(need: Need, a: Abilities): string | false {
   else if ('nodes' in need)
     ability = a.nodes >= need.nodes || `needs at least ${need.nodes} nodes (the deployment has ${a.nodes})`;
   else if ('tls' in need) ability = a.tls[need.tls];
+  else if ('netFault' in need) ability = a.netFaults[need.netFault];
   else ability = a.tools[need.tool];
   return ability === true ? false : ability;
 }
@@ -78,6 +84,7 @@ export function allAbilities(nodes = 3): Abilities {
     nodes,
     tls: yes(['any', 'offload', 'passthrough', 'mtls', 'client-cert'] as const),
     tools: yes(['mosquitto_pub'] as const),
+    netFaults: yes(NET_FAULT_KINDS),
   };
 }
 

@@ -51,6 +51,11 @@ export interface Capabilities {
 
 export type FaultVerb = 'kill' | 'pause' | 'resume' | 'restart' | 'stop';
 
+/** A network fault on one node (partition, heal, blackhole, reset, loss, bandwidth, delay): harness/netfault/fault.ts. */
+export type NetFault = import('./netfault/fault.js').NetFault;
+/** Which mechanism produced a network fault (iptables chain, tc qdisc), as the report states it. */
+export type NetFaultReceipt = import('./netfault/mechanism.js').NetFaultReceipt;
+
 /** Client-facing endpoints of a deployment (through the balancer). */
 export interface Endpoints {
   /** MQTT over TCP through the balancer. */
@@ -209,6 +214,12 @@ export interface Deployment {
   readonly startupFindings?: readonly import('./finding.js').Finding[];
   nodeApi(node: NodeName): NodeApi;
   fault(node: NodeName, verb: FaultVerb): Promise<void>;
+  /** A network fault on the node's MQTT listeners (a new one replaces the node's previous one; `heal` removes it),
+   *  answering which mechanism produced it; rejects with the reason when this runtime cannot produce it. Absent when
+   *  the harness does not run the nodes (need `{ netFault: kind }`). */
+  netFault?(node: NodeName, fault: NetFault): Promise<NetFaultReceipt>;
+  /** Every network fault applied so far, with its mechanism (absent with netFault). */
+  readonly netFaultLog?: readonly NetFaultReceipt[];
   /** Reload the balancer with its current config (HAProxy -sf / TS-proxy SIGHUP); absent when the harness does not run
    *  the balancer (need 'reload'). */
   reloadBalancer?(): Promise<void>;

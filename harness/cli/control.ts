@@ -4,9 +4,14 @@
  */
 import net from 'node:net';
 import { rmSync } from 'node:fs';
-import type { FaultVerb } from '../types.js';
+import type { FaultVerb, NetFault } from '../types.js';
 
-export type ControlRequest = { cmd: 'status' } | { cmd: 'fault'; node: string; verb: FaultVerb } | { cmd: 'down' };
+export type ControlRequest =
+  | { cmd: 'status' }
+  | { cmd: 'fault'; node: string; verb: FaultVerb }
+  /** A network fault (validated again by the keeper: harness/netfault/fault.ts). */
+  | { cmd: 'netfault'; node: string; fault: NetFault }
+  | { cmd: 'down' };
 
 export type ControlAnswer = { ok: true; result?: unknown } | { ok: false; error: string; usage?: boolean };
 

@@ -8,10 +8,14 @@ import type { RunDir } from '../proc/run-dir.js';
 import { procState } from '../proc/identity.js';
 import { withTimeout } from '../util/wait.js';
 import type { KeeperInfo } from './run-state.js';
+import type { NetFaultVerb } from '../netfault/fault.js';
 
 export interface FaultRecord {
-  verb: FaultVerb;
+  verb: FaultVerb | NetFaultVerb;
   at: string;
+  /** A network fault: the mechanism that produced it and what it installed. */
+  mechanism?: string;
+  detail?: string;
 }
 
 export interface NodeRow {

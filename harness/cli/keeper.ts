@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Server } from 'node:net';
 import { loadProfiles } from './args.js';
-import { serveControl } from './control.js';
+import { ControlUsageError, serveControl, type ControlRequest } from './control.js';
 import {
   blockLocksOf,
   clearCurrentIf,
@@ -20,6 +20,8 @@ import {
 } from './run-state.js';
 import { keeperStatus, type FaultRecord } from './keeper-status.js';
 import { validateFault } from './fault-command.js';
+import { validateNetFault, describeNetFault } from '../netfault/fault.js';
+import { NetFaultUnavailableError } from '../netfault/mechanism.js';
 import { startDeployment } from '../deployment.js';
 import { RunDir } from '../proc/run-dir.js';
 import { signalExitCode, STOP_SIGNALS } from '../proc/signals.js';
@@ -49,6 +51,33 @@ function say(message: string): void {
   void tell({ type: 'progress', message });
 }
 
+/** A network fault through the deployment: validated by the one schema, answered with the mechanism that made it. */
+async function netFault(
+  deployment: Deployment,
+  req: Extract<ControlRequest, { cmd: 'netfault' }>,
+  faults: Map<string, FaultRecord>,
+): Promise<{ result: unknown }> {
+  let fault;
+  try {
+    fault = validateNetFault(req.fault);
+  } catch (err) {
+    throw new ControlUsageError((err as Error).message);
+  }
+  validateFault(
+    fault.verb,
+    req.node,
+    deployment.nodes.map((n) => n.name),
+  );
+  if (!deployment.netFault)
+    throw new NetFaultUnavailableError(`this ${deployment.runtime} deployment has no network faults`);
+  const t0 = Date.now();
+  log(`fault ${describeNetFault(fault)} ${req.node}`);
+  const receipt = await deployment.netFault(req.node, fault);
+  log(`  ${receipt.mechanism}: ${receipt.detail}`);
+  faults.set(req.node, { verb: fault.verb, at: receipt.at, mechanism: receipt.mechanism, detail: receipt.detail });
+  return { result: { node: req.node, verb: fault.verb, ms: Date.now() - t0, receipt } };
+}
+
 async function keep(runId: string, deployment: Deployment & { runDir: RunDir }, info: KeeperInfo): Promise<Server> {
   const faults = new Map<string, FaultRecord>();
   let stopping = false;
@@ -66,6 +95,7 @@ async function keep(runId: string, deployment: Deployment & { runDir: RunDir }, 
       faults.set(req.node, { verb: req.verb, at: new Date().toISOString() });
       return { result: { node: req.node, verb: req.verb, ms: Date.now() - t0 } };
     }
+    if (req.cmd === 'netfault') return netFault(deployment, req, faults);
     if (req.cmd === 'down') {
       if (!stopping) {
         stopping = true;

@@ -9,7 +9,7 @@ Commands:
   run      start the deployment(s) of each profile, run its suites through the balancer, write the report
   up       start a deployment and keep it running (prints the endpoints; returns to the shell)
   status   nodes, balancer server states and connection counts of a running deployment
-  fault    kill | pause | resume | restart | stop a node of a running deployment
+  fault    kill | pause | resume | restart | stop | partition | heal | loss … a node of a running deployment
   down     stop a running deployment and remove everything it started
   doctor   what is installed (haproxy, redis, mosquitto, chromium, Docker, images, Node) and what to install
   help     this text, or help for one command: mqtt-lb help <command>
@@ -103,24 +103,39 @@ Examples:
 const FAULT = `mqtt-lb fault — inject a fault into one node of a running deployment
 
 Usage:
-  mqtt-lb fault <verb> <node> [--run <id>]
+  mqtt-lb fault <verb> <node> [params…] [--run <id>]
 
-Verbs:
+Process verbs:
   kill      SIGKILL the node (a crash: no goodbye to clients, wills fire later)
   pause     SIGSTOP the node (a hung node: TCP still accepted, nothing answered)
   resume    SIGCONT a paused node
   restart   stop and start the node again (same address)
   stop      graceful stop (clients are disconnected)
 
+Network verbs (the node's MQTT listeners; its HTTP API stays reachable for observation; a new one replaces the last):
+  partition           drop packets to and from the node (silent: established links go half-open)
+  blackhole           drop packets towards the node only
+  reset               answer packets towards the node with a TCP reset
+  loss <pct>          drop pct % of the packets at random, both directions (a lossy link)
+  bandwidth <rate>    cap the node's outgoing rate, tc units (800kbit, 10mbit; a bare number is kbit)
+  delay <ms> [jitter] delay the node's outgoing packets (needs netem)
+  heal                remove the node's network fault
+  Local runtime: iptables rules in a run-owned chain on the node's loopback address; bandwidth and delay are not
+  available (lo is shared). Docker: the same rules, and tc, inside the node container's namespace. Root needed;
+  'mqtt-lb fault' says which mechanism produced the fault, or why it cannot be produced here.
+
 Options:
   --run <id>                 which deployment (default: the latest \`mqtt-lb up\`)
 
-Exit codes: 0 done, 1 the fault failed, 2 bad usage (unknown verb or node, no deployment up).
+Exit codes: 0 done, 1 the fault failed or is not available here, 2 bad usage (unknown verb or node, bad parameter,
+no deployment up).
 
 Examples:
   mqtt-lb fault kill node2
   mqtt-lb fault pause node3 && sleep 5 && mqtt-lb status && mqtt-lb fault resume node3
   mqtt-lb fault restart node2 --run 20250101-120000-ab12cd
+  mqtt-lb fault partition node2 && mqtt-lb status && mqtt-lb fault heal node2
+  mqtt-lb fault loss node2 10
 `;
 
 const DOWN = `mqtt-lb down — stop a running deployment and remove everything it started

@@ -17,6 +17,8 @@ import { docker } from './engine.js';
 import { HttpNodeApi } from '../observe/node-api.js';
 import { ClientPool } from '../clients/mqtt.js';
 import { waitFor } from '../util/wait.js';
+import { NetfilterMechanism, type NodeNetTarget } from '../netfault/netfilter-mechanism.js';
+import { logFailure } from '../util/best-effort.js';
 
 interface Member {
   def: NodeContainerDef;
@@ -49,6 +51,8 @@ export class DockerCluster implements ClusterHandle {
   version: string;
   private members: Member[] = [];
   private services: RunContainer[] = [];
+  /** iptables rules and tc qdiscs inside each node container's own network namespace (nsenter -t <pid> -n). */
+  readonly netFaults: NetfilterMechanism;
 
   constructor(
     private readonly kindDef: BrokerKindDefinition,
@@ -59,6 +63,30 @@ export class DockerCluster implements ClusterHandle {
   ) {
     this.capabilities = kindDef.capabilities;
     this.version = image;
+    this.netFaults = new NetfilterMechanism({
+      runtime: 'docker',
+      runId: runDir.runId,
+      resolve: (node) => this.netTarget(node),
+    });
+  }
+
+  /** The node container's namespace (by its current pid: a restart makes a new one) and its MQTT listener ports. */
+  private async netTarget(node: NodeName): Promise<NodeNetTarget> {
+    const m = this.member(node);
+    const st = (await docker().getContainer(m.container.id).inspect()).State as { Pid: number; Running: boolean };
+    if (!st.Running || !st.Pid) throw new Error(`${node}'s container is not running: no network namespace to fault`);
+    const p = m.def.ports;
+    const ports = [p.mqtt, p.directMqtt, p.mqtts, p.ws, p.wss].filter((x): x is number => x !== undefined);
+    return {
+      node,
+      ports: [...new Set(ports)],
+      iface: 'eth0',
+      ns: {
+        key: `pid:${st.Pid}`,
+        label: `${node}'s container namespace`,
+        prefix: ['nsenter', '-t', String(st.Pid), '-n'],
+      },
+    };
   }
 
   get kind(): string {
@@ -220,6 +248,7 @@ export class DockerCluster implements ClusterHandle {
   }
 
   async stop(): Promise<void> {
+    await this.netFaults.healAll().catch(logFailure('removing the network-fault rules'));
     const ids = [...this.members.map((m) => m.container.id), ...this.services.map((s) => s.id)];
     await Promise.all(
       ids.map(

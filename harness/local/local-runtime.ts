@@ -18,6 +18,10 @@ import { ConfigError } from '../errors.js';
 import type { RunDir } from '../proc/run-dir.js';
 import { BALANCER_KINDS, balancerKind } from '../balancer/kinds.js';
 import { startBalancerProcess } from './balancer-process.js';
+import { NetfilterMechanism, HOST_NS } from '../netfault/netfilter-mechanism.js';
+import { removeRunChainSync } from '../netfault/chain-sweep.js';
+import { trackRun } from '../proc/signals.js';
+import { logFailure } from '../util/best-effort.js';
 
 function aedesVersion(): string {
   try {
@@ -36,12 +40,25 @@ class LocalStandinCluster implements ClusterHandle {
   readonly version = `stand-in/aedes-${aedesVersion()}`;
   readonly capabilities = STANDIN_CAPABILITIES;
   private readonly apis = new Map<NodeName, NodeApi>();
+  /** iptables rules in the host namespace matching each node's loopback address and MQTT listener ports. */
+  readonly netFaults: NetfilterMechanism;
 
   constructor(
     private readonly redis: RedisHandle,
     private readonly members: LocalStandinNode[],
+    runId: string,
   ) {
     for (const m of members) this.apis.set(m.spec.name, new HttpNodeApi(m.info().http));
+    this.netFaults = new NetfilterMechanism({ runtime: 'local', runId, resolve: (node) => this.netTarget(node) });
+  }
+
+  /** The node's MQTT listeners (mqtt, mqtts, ws, wss) on its address — not its HTTP API, which the harness reads. */
+  private netTarget(node: NodeName): Promise<import('../netfault/netfilter-mechanism.js').NodeNetTarget> {
+    const m = this.members.find((x) => x.spec.name === node);
+    if (!m) return Promise.reject(new Error(`no node named ${node}`));
+    const i = m.info();
+    const ports = [i.mqtt, i.mqtts, i.ws, i.wss].filter((hp) => hp !== undefined).map((hp) => hp.port);
+    return Promise.resolve({ node, address: m.spec.ip, ports, ns: HOST_NS });
   }
 
   get nodes() {
@@ -61,6 +78,7 @@ class LocalStandinCluster implements ClusterHandle {
   }
 
   async stop(): Promise<void> {
+    await this.netFaults.healAll().catch(logFailure('removing the network-fault rules'));
     await Promise.all(this.members.map((m) => m.stop()));
     await this.redis.process.stop(2000);
   }
@@ -69,6 +87,7 @@ class LocalStandinCluster implements ClusterHandle {
 export class LocalRuntime implements Runtime {
   readonly name = 'local' as const;
   private block: LoopbackBlock | undefined;
+  private untrackRules: (() => void) | undefined;
 
   constructor(readonly runDir: RunDir) {}
 
@@ -107,7 +126,9 @@ export class LocalRuntime implements Runtime {
           this.runDir,
         ),
     );
-    const cluster = new LocalStandinCluster(redis, members);
+    const cluster = new LocalStandinCluster(redis, members, this.runDir.runId);
+    // Ctrl-C: the run's iptables chain goes with its processes (synchronously, from the signal handler).
+    this.untrackRules = trackRun(this.runDir, () => void removeRunChainSync(this.runDir.runId));
     try {
       await Promise.all(members.map((m) => m.start()));
     } catch (err) {
@@ -129,6 +150,8 @@ export class LocalRuntime implements Runtime {
   }
 
   async stop(): Promise<void> {
+    this.untrackRules?.();
+    this.untrackRules = undefined;
     this.block?.release();
     this.block = undefined;
   }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { listRunDirs, stateRoot, type RunDir } from './run-dir.js';
 import { belongsToRun, isAlive, signalGroup } from './identity.js';
+import { removeRunChainSync, sweepOrphanChainsSync } from '../netfault/chain-sweep.js';
 
 /** SIGKILLs every recorded process group of the run (synchronous: usable from signal handlers). */
 export function killRunProcessesSync(run: RunDir): number {
@@ -17,6 +18,7 @@ export function killRunProcessesSync(run: RunDir): number {
     }
     run.forgetPid(rec.name);
   }
+  removeRunChainSync(run.runId); // the run's network-fault rules (harness/netfault), if it left any
   return killed;
 }
 
@@ -45,5 +47,7 @@ export function sweepStaleRuns(): string[] {
     removeBlockLocks(run.runId);
     swept.push(run.runId);
   }
+  // Network-fault chains of runs whose owner died and whose run directory is gone too (another state directory).
+  for (const runId of sweepOrphanChainsSync(isAlive)) if (!swept.includes(runId)) swept.push(runId);
   return swept;
 }

@@ -5,6 +5,7 @@
 import type { Capabilities, FaultVerb, NodeApi, NodeInfo, NodeName } from '../types.js';
 import type { BalancerHandle, BalancerStartSpec } from '../balancer/balancer.js';
 import type { RunDir } from '../proc/run-dir.js';
+import type { NetFaultMechanism } from '../netfault/mechanism.js';
 
 export interface ClusterSpec {
   kind: 'standin' | 'emqx';
@@ -23,6 +24,8 @@ export interface ClusterHandle {
   readonly nodes: readonly NodeInfo[];
   nodeApi(node: NodeName): NodeApi;
   fault(node: NodeName, verb: FaultVerb): Promise<void>;
+  /** Kernel-level network faults on the nodes (harness/netfault); healed by stop(). */
+  readonly netFaults?: NetFaultMechanism;
   stop(): Promise<void>;
 }
 

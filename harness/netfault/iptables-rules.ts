@@ -1,0 +1,102 @@
+/**
+ * The iptables argument lists of the network faults, built without running anything (unit-tested exactly): a
+ * run-owned chain whose name derives from the run id, jumped to from INPUT and OUTPUT with a comment naming the run
+ * and its owner pid (so a sweep can tell a crashed run's chain), and per fault the rules matching the node's address
+ * (omitted inside a container's own namespace) and each of its MQTT listener ports.
+ */
+import { createHash } from 'node:crypto';
+import type { NetFault } from './fault.js';
+
+/** What a fault's rules match: the node's address (none inside its own namespace) and its MQTT listener ports. */
+export interface RuleTarget {
+  node: string;
+  address?: string;
+  ports: readonly number[];
+}
+
+/** `MQTTLB-` + 8 hex of the run id's SHA-1 (iptables chain names are at most 28 characters). */
+export function chainName(runId: string): string {
+  return `MQTTLB-${createHash('sha1').update(runId).digest('hex').slice(0, 8)}`;
+}
+
+export const CHAIN_PREFIX = 'MQTTLB-';
+
+/** The comment on the jumps: `mqtt-lb run <runId> pid <owner pid>`. */
+export function jumpComment(runId: string, ownerPid: number): string {
+  return `mqtt-lb run ${runId} pid ${ownerPid}`;
+}
+
+/** Parses a jump comment back (sweep); undefined for any other text. */
+export function parseJumpComment(text: string): { runId: string; pid: number } | undefined {
+  const m = /mqtt-lb run (\S+) pid (\d+)/.exec(text);
+  return m ? { runId: m[1]!, pid: Number(m[2]) } : undefined;
+}
+
+export const HOOKS = ['INPUT', 'OUTPUT'] as const;
+
+/** The rule (without -I/-A/-D/-C and its chain) that sends the hook's packets through the run chain. */
+export function jumpSpec(chain: string, comment: string): string[] {
+  return ['-m', 'comment', '--comment', comment, '-j', chain];
+}
+
+/** The probability iptables' statistic match takes for `pct` percent. */
+export function probability(pct: number): string {
+  return String(Number((pct / 100).toFixed(4)));
+}
+
+type RuleFault = Extract<NetFault, { verb: 'partition' | 'blackhole' | 'reset' | 'loss' }>;
+
+export function isRuleFault(f: NetFault): f is RuleFault {
+  return f.verb === 'partition' || f.verb === 'blackhole' || f.verb === 'reset' || f.verb === 'loss';
+}
+
+function action(f: RuleFault): string[] {
+  switch (f.verb) {
+    case 'reset':
+      return ['-j', 'REJECT', '--reject-with', 'tcp-reset'];
+    case 'loss':
+      return ['-m', 'statistic', '--mode', 'random', '--probability', probability(f.pct), '-j', 'DROP'];
+    default:
+      return ['-j', 'DROP'];
+  }
+}
+
+/** Rule specs (to follow `-A <chain>` / `-D <chain>`), towards the node first, then from it where both apply. */
+export function ruleSpecs(t: RuleTarget, f: RuleFault): string[][] {
+  const comment = ['-m', 'comment', '--comment', `mqtt-lb ${t.node} ${f.verb}`];
+  const ports = [...new Set(t.ports)];
+  const towards = ports.map((p) => [
+    ...(t.address ? ['-d', t.address] : []),
+    '-p',
+    'tcp',
+    '--dport',
+    String(p),
+    ...comment,
+    ...action(f),
+  ]);
+  if (f.verb === 'blackhole' || f.verb === 'reset') return towards;
+  const from = ports.map((p) => [
+    ...(t.address ? ['-s', t.address] : []),
+    '-p',
+    'tcp',
+    '--sport',
+    String(p),
+    ...comment,
+    ...action(f),
+  ]);
+  return [...towards, ...from];
+}
+
+/** Full iptables argv for one operation on the run chain. */
+export function chainOp(op: '-A' | '-D', chain: string, spec: readonly string[]): string[] {
+  return ['iptables', '-w', op, chain, ...spec];
+}
+
+/** The argv lists that remove a run chain entirely: both jumps, then flush and delete. */
+export function teardownOps(chain: string, comment: string): string[][] {
+  return [
+    ...HOOKS.map((h) => ['iptables', '-w', '-D', h, ...jumpSpec(chain, comment)]),
+    ['iptables', '-w', '-F', chain],
+    ['iptables', '-w', '-X', chain],
+  ];
+}

@@ -1,0 +1,158 @@
+/**
+ * The kernel-level NetFaultMechanism: iptables rules in a run-owned chain (partition, blackhole, reset, loss) and
+ * tc qdiscs (bandwidth, delay) where an interface belongs to one node. Local runtime: the host namespace, rules
+ * matching the node's loopback address and MQTT ports. Docker: the same rules inside the node container's namespace
+ * (`nsenter -t <pid> -n`), matching its MQTT ports. A node's new fault replaces its previous one.
+ */
+import type { NodeName } from '../types.js';
+import { describeNetFault, type NetFault, type NetFaultKind } from './fault.js';
+import {
+  NetFaultUnavailableError,
+  type Availability,
+  type NetFacilities,
+  type NetFaultMechanism,
+  type NetFaultReceipt,
+} from './mechanism.js';
+import { facilities } from './probe.js';
+import { netFaultAvailability, type NetFaultRuntime } from './availability.js';
+import { mustRun, runTool } from './exec.js';
+import {
+  chainName,
+  chainOp,
+  HOOKS,
+  isRuleFault,
+  jumpComment,
+  jumpSpec,
+  ruleSpecs,
+  teardownOps,
+  type RuleTarget,
+} from './iptables-rules.js';
+import { netemArgs, qdiscDelArgs, tbfArgs } from './qdisc.js';
+
+/** A network namespace commands run in: the host's (no prefix) or a container's (nsenter prefix). */
+export interface Netns {
+  key: string;
+  label: string;
+  prefix: readonly string[];
+}
+
+export const HOST_NS: Netns = { key: 'host', label: 'the host namespace', prefix: [] };
+
+/** Where a node's faults go: its namespace, rule match, and the interface a qdisc may shape (docker only). */
+export interface NodeNetTarget extends RuleTarget {
+  ns: Netns;
+  iface?: string;
+}
+
+interface Installed {
+  ns: Netns;
+  rules: string[][];
+  iface?: string;
+}
+
+export interface NetfilterOptions {
+  runtime: NetFaultRuntime;
+  runId: string;
+  resolve: (node: NodeName) => Promise<NodeNetTarget>;
+  /** Facilities (tests may pass a fixed set); default: the process-wide probe. */
+  probe?: () => Promise<NetFacilities>;
+}
+
+export class NetfilterMechanism implements NetFaultMechanism {
+  readonly name: string;
+  readonly chain: string;
+  private readonly comment: string;
+  private readonly installed = new Map<NodeName, Installed>();
+  private readonly chains = new Map<string, Netns>();
+
+  constructor(private readonly opts: NetfilterOptions) {
+    this.name = `iptables-${opts.runtime}`;
+    this.chain = chainName(opts.runId);
+    this.comment = jumpComment(opts.runId, process.pid);
+  }
+
+  probe(): Promise<NetFacilities> {
+    return (this.opts.probe ?? facilities)();
+  }
+
+  async availability(kind: NetFaultKind): Promise<Availability> {
+    return netFaultAvailability(this.opts.runtime, await this.probe(), kind);
+  }
+
+  async apply(node: NodeName, fault: NetFault): Promise<NetFaultReceipt> {
+    const at = new Date().toISOString();
+    if (fault.verb === 'heal') {
+      const n = await this.healCount(node);
+      return { node, fault, mechanism: this.name, detail: `removed ${n} rule(s)/qdisc(s)`, at };
+    }
+    const ok = await this.availability(fault.verb);
+    if (ok !== true) throw new NetFaultUnavailableError(`${describeNetFault(fault)} on ${node}: ${ok}`);
+    await this.heal(node);
+    const t = await this.opts.resolve(node);
+    if (isRuleFault(fault)) {
+      await this.ensureChain(t.ns);
+      const entry: Installed = { ns: t.ns, rules: [] };
+      this.installed.set(node, entry);
+      for (const spec of ruleSpecs(t, fault)) {
+        await mustRun([...t.ns.prefix, ...chainOp('-A', this.chain, spec)]);
+        entry.rules.push(spec);
+      }
+      const where = `${t.address ? `${t.address} ` : ''}tcp ports ${t.ports.join(', ')}`;
+      return {
+        node,
+        fault,
+        mechanism: `iptables (chain ${this.chain} in ${t.ns.label})`,
+        detail: `${entry.rules.length} rule(s) on ${where}`,
+        at,
+      };
+    }
+    if (!t.iface) throw new NetFaultUnavailableError(`${describeNetFault(fault)} on ${node}: no interface of its own`);
+    const argv =
+      fault.verb === 'bandwidth' ? tbfArgs(t.iface, fault.rate) : netemArgs(t.iface, fault.ms, fault.jitterMs);
+    await mustRun([...t.ns.prefix, ...argv]);
+    this.installed.set(node, { ns: t.ns, rules: [], iface: t.iface });
+    return {
+      node,
+      fault,
+      mechanism: `tc ${argv[6]} (${t.iface} in ${t.ns.label})`,
+      detail: `${argv.slice(6).join(' ')} — the node's outgoing packets`,
+      at,
+    };
+  }
+
+  private async ensureChain(ns: Netns): Promise<void> {
+    if (this.chains.has(ns.key)) return;
+    const created = await runTool([...ns.prefix, 'iptables', '-w', '-N', this.chain]);
+    if (created.code !== 0 && !/exists/i.test(created.stderr))
+      throw new Error(`iptables -N ${this.chain} in ${ns.label} failed: ${created.stderr}`);
+    this.chains.set(ns.key, ns);
+    for (const hook of HOOKS) {
+      const spec = jumpSpec(this.chain, this.comment);
+      const present = await runTool([...ns.prefix, 'iptables', '-w', '-C', hook, ...spec]);
+      if (present.code !== 0) await mustRun([...ns.prefix, 'iptables', '-w', '-I', hook, '1', ...spec]);
+    }
+  }
+
+  private async healCount(node: NodeName): Promise<number> {
+    const entry = this.installed.get(node);
+    if (!entry) return 0;
+    this.installed.delete(node);
+    let removed = 0;
+    // Failures are ignored: a restarted container's namespace (and its rules) is gone already.
+    for (const spec of entry.rules)
+      if ((await runTool([...entry.ns.prefix, ...chainOp('-D', this.chain, spec)])).code === 0) removed++;
+    if (entry.iface && (await runTool([...entry.ns.prefix, ...qdiscDelArgs(entry.iface)])).code === 0) removed++;
+    return removed;
+  }
+
+  async heal(node: NodeName): Promise<void> {
+    await this.healCount(node);
+  }
+
+  async healAll(): Promise<void> {
+    for (const node of [...this.installed.keys()]) await this.heal(node);
+    for (const ns of this.chains.values())
+      for (const argv of teardownOps(this.chain, this.comment)) await runTool([...ns.prefix, ...argv]);
+    this.chains.clear();
+  }
+}

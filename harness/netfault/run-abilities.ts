@@ -1,0 +1,31 @@
+/** The network-fault abilities of a run, before anything starts: probed facilities judged for the profile's runtime. */
+import { NET_FAULT_KINDS, type NetFaultKind } from './fault.js';
+import { netFaultAvailability } from './availability.js';
+import { facilities } from './probe.js';
+import type { Availability } from './mechanism.js';
+
+/** `auto` may become either runtime: a kind is available only when both can produce it (the local reason wins). */
+export async function runNetFaultAbilities(
+  runtime: 'local' | 'docker' | 'auto',
+  external: boolean,
+): Promise<Record<NetFaultKind, Availability>> {
+  if (external)
+    return Object.fromEntries(
+      NET_FAULT_KINDS.map((k) => [
+        k,
+        'an external target: the harness does not run its nodes, so it cannot cut their links',
+      ]),
+    ) as Record<NetFaultKind, Availability>;
+  const f = await facilities();
+  const judge = (k: NetFaultKind): Availability => {
+    if (runtime !== 'auto') return netFaultAvailability(runtime, f, k);
+    const local = netFaultAvailability('local', f, k);
+    const docker = netFaultAvailability('docker', f, k);
+    return local !== true
+      ? `${local} (runtime auto may pick local)`
+      : docker !== true
+        ? `${docker} (runtime auto may pick docker)`
+        : true;
+  };
+  return Object.fromEntries(NET_FAULT_KINDS.map((k) => [k, judge(k)])) as Record<NetFaultKind, Availability>;
+}
