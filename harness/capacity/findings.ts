@@ -35,9 +35,10 @@ export function connectionsFindings(
   const findings: Finding[] = [];
   const short = o.minConnections > 0 && knee.plateau < o.minConnections;
   const severity = short ? 'error' : 'warning';
-  const need = short ? ` — the profile needs ${o.minConnections} (thresholds.capacity.min_connections)` : '';
   const limit = firstLimitReached(limits, knee.plateau, o.target, ramp.errors);
-  const queue = queueBehaviour(o.facts);
+  const need = short ? ` — the profile needs ${o.minConnections} (thresholds.capacity.min_connections)` : '';
+  // Only per-server limits queue in the balancer; above frontend/global maxconn connects wait in the kernel backlog.
+  const queue = limit?.kind === 'server-maxconn' ? queueBehaviour(o.facts) : '';
   const errors = `Errors: ${describeErrors(ramp.errors)}.`;
   if (limit) {
     findings.push({

@@ -1,7 +1,7 @@
 /**
  * The knee of a ramp, from its steps alone: where errors start (the concurrent connections held then: the plateau)
- * and where the connect latency's p99 jumps (a step's CONNACK p99 above `jump` × the first step's and above a
- * floor); for the rate ramp, the highest rate that was still accepted in full and the first one that was not.
+ * and where the connect latency's p99 jumps (a step's CONNACK p99 above `jump` × the calmest of the first three
+ * steps' and above a floor); for the rate ramp, the highest rate that was still accepted in full and the first one that was not.
  */
 import type { RampStep } from './ramp.js';
 import { SATURATED, type RateStep } from './rate-ramp.js';
@@ -22,7 +22,12 @@ export interface ConnectionsKnee {
 
 export function connectionsKnee(steps: readonly RampStep[], jump: number, floorMs: number): ConnectionsKnee {
   const plateau = Math.max(0, ...steps.map((s) => s.connected));
-  const baseline = steps[0]?.connack_p99_ms ?? null;
+  // The calmest of the first three steps: one slow first step (a cold start on a busy machine) is not the baseline.
+  const early = steps
+    .slice(0, 3)
+    .map((s) => s.connack_p99_ms)
+    .filter((v): v is number => v !== null);
+  const baseline = early.length ? Math.min(...early) : null;
   const errorIdx = steps.findIndex((s) => s.failed + s.dropped > 0);
   const latencyIdx =
     baseline === null

@@ -7,7 +7,7 @@
  *   connect_rate: 500       connects per second while ramping connections
  *   min_connections: 0      the config must hold at least this many (0: report the knee only, never fail on it)
  *   error_ratio: 0.02       a step whose failed share exceeds this ends the ramp
- *   p99_jump: 5             a step's CONNACK p99 above this × the first step's (and above p99_floor_ms) is a knee
+ *   p99_jump: 5             a step's CONNACK p99 above this × the calmest early step's (and above p99_floor_ms) is a knee
  *   p99_floor_ms: 50
  *   rate_from: 100          the connect-rate ramp: rates rate_from, × rate_factor, … up to rate_to
  *   rate_to: 1600
