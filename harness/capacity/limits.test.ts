@@ -46,6 +46,7 @@ describe('capacity limits', () => {
     expect(firstLimitReached(limits, 90, 400, {})).toBeUndefined(); // nothing explains 90
     expect(firstLimitReached(limits, 90, 400, { EMFILE: 3 })?.kind).toBe('engine-open-files');
     expect(nextLimit(limits, 100)?.slots).toBe(150);
+    expect(firstLimitReached(limits, 90, 400, { 'connack-refused': 10 })?.kind).toBe('broker');
   });
 
   test('a maxconn the machine fit scaled is named as the open-files limit, with the line and the fit', async () => {

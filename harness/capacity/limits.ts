@@ -16,7 +16,8 @@ export type LimitKind =
   | 'balancer-open-files'
   | 'engine-open-files'
   | 'source-ports'
-  | 'rate-limit-sessions';
+  | 'rate-limit-sessions'
+  | 'broker';
 
 export interface CapacityLimit {
   kind: LimitKind;
@@ -66,6 +67,8 @@ const REMEDY: Record<LimitKind, string> = {
     'The test process ran out of descriptors, not the balancer: run the load from more processes (load agents) or raise ulimit -n for the test.',
   'source-ports':
     'Spread clients over more source addresses (each has its own ephemeral range) or widen net.ipv4.ip_local_port_range.',
+  broker:
+    "Raise the broker's own limit (EMQX `max_connections` per listener or node, listener `max_conn_rate`) or add nodes.",
   'rate-limit-sessions':
     'Raise `rate-limit sessions` above the expected reconnect rate (after a node loss every client reconnects at once).',
 };
@@ -180,7 +183,15 @@ export function firstLimitReached(
   if (errorCounts['EMFILE']) return limits.find((l) => l.kind === 'engine-open-files');
   if (errorCounts['EADDRNOTAVAIL']) return limits.find((l) => l.kind === 'source-ports');
   if (plateau >= target) return undefined;
-  return limits.find((l) => Math.abs(l.slots - plateau) <= tolerance(l.slots));
+  const matched = limits.find((l) => Math.abs(l.slots - plateau) <= tolerance(l.slots));
+  if (matched || !errorCounts['connack-refused']) return matched;
+  return {
+    kind: 'broker',
+    what: `the broker's own limit (${errorCounts['connack-refused']} CONNACKs refused)`,
+    slots: plateau,
+    source: "the broker's CONNACK return code (EMQX `max_connections`, listener `max_conn_rate`)",
+    remedy: REMEDY.broker,
+  };
 }
 
 /** The first limit ahead of a ramp that reached its target (headroom), when one is known. */
