@@ -126,3 +126,16 @@ describe('knees', () => {
     expect(rateKnee([r(100, 99)], 0.02).kneeRate).toBeUndefined();
   });
 });
+
+describe('capacity settings', () => {
+  test('defaults, step size and the bounded rate steps', async () => {
+    const { capacitySchema, rateSteps, stepSize } = await import('./settings.js');
+    const t = capacitySchema.parse({});
+    expect(t).toMatchObject({ target: 2000, connect_rate: 500, min_connections: 0, max_duration_s: 240 });
+    expect(stepSize(t)).toBe(100);
+    expect(stepSize(capacitySchema.parse({ target: 100 }))).toBe(10);
+    expect(rateSteps(t)).toEqual([100, 200, 400, 800, 1600]);
+    expect(rateSteps(capacitySchema.parse({ rate_from: 1, rate_to: 1e9, rate_factor: 1.01 }))).toHaveLength(12);
+    expect(capacitySchema.safeParse({ rate_factor: 1 }).success).toBe(false);
+  });
+});
