@@ -54,6 +54,13 @@ export function connectionsFindings(
         .join(' '),
       ...limitFields(limit),
     });
+  } else if (knee.plateau < o.target && ramp.end === 'budget' && knee.errorStep === undefined) {
+    findings.push({
+      severity: short ? 'error' : 'info',
+      title: `The ramp's time budget ended at ${knee.plateau} concurrent connections without errors, before the target ${o.target}${need}`,
+      detail: `${ramp.steps.length} steps at ${o.connectRate}/s.`,
+      remedy: 'Raise thresholds.capacity.max_duration_s or connect_rate to reach the target.',
+    });
   } else if (knee.plateau < o.target) {
     const near = limits.slice(0, 3).map((l) => `${l.what} = ${l.slots} (${whereOf(l)})`);
     findings.push({

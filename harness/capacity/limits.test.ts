@@ -139,3 +139,17 @@ describe('capacity settings', () => {
     expect(capacitySchema.safeParse({ rate_factor: 1 }).success).toBe(false);
   });
 });
+
+describe('capacity findings', () => {
+  test('a ramp cut by its time budget without errors says so instead of a knee', async () => {
+    const { connectionsFindings } = await import('./findings.js');
+    const steps = [step(1, 50, 0, 10), step(2, 100, 0, 12)];
+    const ramp = { steps, end: 'budget' as const, errors: {}, engineLimits: null, limitsHit: [] };
+    const v = connectionsFindings(ramp, connectionsKnee(steps, 5, 50), [], {
+      target: 400,
+      connectRate: 200,
+      minConnections: 0,
+    });
+    expect(v.findings[0]).toMatchObject({ severity: 'info', title: expect.stringMatching(/time budget ended at 100/) });
+  });
+});
