@@ -7,7 +7,8 @@
  * Flags: --count N (idle connections measured per process, default 3000; plus --warm, default 1000),
  * --concurrency N (connects in flight, default 50), --rounds N (default 2), --hold N (default 0 = skip),
  * --hold-rate N (connects/s for --hold, default 500), --addresses N (source addresses for --hold, default
- * ceil(N / 1000)).
+ * ceil(N / 1000)); through each balancer (bench/load/through.ts): --through-rounds N (default 2, 0 = skip),
+ * --through-count N (default 2000, after 200 warm-up), --hold-through N (default 0 = skip).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -16,11 +17,14 @@ import { projectRoot } from '../../harness/util/project-root.js';
 import { addressesFor } from '../../harness/load/addresses.js';
 import type { Job } from './client-process.js';
 import { startNodes, type BenchNodes } from './nodes.js';
+import { startBalancers, type BenchBalancers } from './balancers.js';
+import { measureThrough, type ThroughFigures } from './through.js';
 
 const t0 = performance.now();
 const log = (line: string): void =>
   void process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
 let bench: BenchNodes | null = null;
+let balancers: BenchBalancers | null = null;
 
 interface IdleFigures {
   kind: 'engine' | 'mqttjs';
@@ -81,6 +85,9 @@ async function main(): Promise<void> {
       hold: { type: 'string', default: '0' },
       'hold-rate': { type: 'string', default: '500' },
       addresses: { type: 'string' },
+      'through-rounds': { type: 'string', default: '2' },
+      'through-count': { type: 'string', default: '2000' },
+      'hold-through': { type: 'string', default: '0' },
     },
   });
   const n = (k: keyof typeof values): number => {
@@ -96,6 +103,9 @@ async function main(): Promise<void> {
     nodes: Math.max(1, n('nodes')),
     hold: n('hold'),
     holdRate: Math.max(1, n('hold-rate')),
+    throughRounds: n('through-rounds'),
+    throughCount: Math.max(1, n('through-count')),
+    holdThrough: n('hold-through'),
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -140,9 +150,31 @@ async function main(): Promise<void> {
       });
       log(`hold: held ${String(hold['held'])} of ${plan.hold}; limits hit: ${JSON.stringify(hold['limits_hit'])}`);
     }
+    let through: ThroughFigures | null = null;
+    if (plan.throughRounds > 0 || plan.holdThrough > 0) {
+      balancers = await startBalancers(targets, log);
+      through = await measureThrough(
+        targets,
+        balancers,
+        {
+          rounds: plan.throughRounds,
+          warm: 200,
+          count: plan.throughCount,
+          concurrency: plan.concurrency,
+          hold: plan.holdThrough,
+          holdRate: plan.holdRate,
+        },
+        runClientProcess,
+        log,
+      );
+    }
     const memRatio = ratio(engine.bytes_per_conn, mqttjs.bytes_per_conn);
     const connRatio = ratio(engine.connects_per_s, mqttjs.connects_per_s);
-    const targetsOut = { mem_ratio: '≤ 0.5', conn_ratio: '≥ 0.9 (both broker-bound on this machine)' };
+    const targetsOut = {
+      mem_ratio: '≤ 0.5',
+      conn_ratio: '≥ 0.9 (both broker-bound on this machine)',
+      through_ratio: 'reported (no target: the balancer shares the 2 cores with engine and nodes)',
+    };
     const pass = {
       mem_ratio: memRatio !== null && memRatio <= 0.5,
       conn_ratio: connRatio !== null && connRatio >= 0.9,
@@ -155,13 +187,24 @@ async function main(): Promise<void> {
         `| RSS per idle connection (B) | ${engine.bytes_per_conn} | ${mqttjs.bytes_per_conn} | ${memRatio} |`,
         `| connects/s (${plan.concurrency} in flight) | ${engine.connects_per_s} | ${mqttjs.connects_per_s} | ${connRatio} |`,
         '',
+        ...(through
+          ? [
+              '| engine connects/s | direct | via HAProxy | via TS-proxy |',
+              '|---|---|---|---|',
+              `| ${plan.concurrency} in flight | ${through.connects_per_s.direct} | ${through.connects_per_s.haproxy} (${through.through_ratio.haproxy}) | ${through.connects_per_s['ts-proxy']} (${through.through_ratio['ts-proxy']}) |`,
+              '',
+            ]
+          : []),
       ].join('\n') + '\n',
     );
-    const raw = { plan, engine, mqttjs, rounds: idle, hold };
+    const raw = { plan, engine, mqttjs, rounds: idle, hold, through };
+    const throughRatio = through?.through_ratio ?? null;
     process.stdout.write(
-      `${JSON.stringify({ mem_ratio: memRatio, conn_ratio: connRatio, targets: targetsOut, pass, raw })}\n`,
+      `${JSON.stringify({ mem_ratio: memRatio, conn_ratio: connRatio, through_ratio: throughRatio, targets: targetsOut, pass, raw })}\n`,
     );
   } finally {
+    await balancers?.stop();
+    balancers = null;
     await bench.stop();
     bench = null;
     log('stopped');
@@ -170,10 +213,10 @@ async function main(): Promise<void> {
 
 function onSignal(signal: NodeJS.Signals): void {
   log(`${signal}: stopping every process of the bench …`);
-  void (bench?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  void Promise.all([balancers?.stop(), bench?.stop()]).finally(() => process.exit(130));
 }
 
 main().catch((err: unknown) => {
   log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  void (bench?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+  void Promise.all([balancers?.stop(), bench?.stop()]).finally(() => process.exit(1));
 });

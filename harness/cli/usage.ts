@@ -30,7 +30,7 @@ Usage:
 
 Options:
   --profile, -p <path>       profile YAML, or a folder of them (repeatable); several profiles → one index page
-  --suites <a,b>             suites to run (default: each profile's list): pubsub, tls, failover, fairness, keepalive
+  --suites <a,b>             suites to run (default: each profile's list): pubsub, tls, failover, fairness, keepalive, capacity
   --runtime <name>           local | docker | auto (overrides the profiles)
   --map <host:port=nodeN>    map a balancer upstream to a node explicitly (repeatable; default: i-th server → node i)
   --out <dir>                report folder (default: reports/latest): index.html, profiles/*.html, summary.json, junit.xml

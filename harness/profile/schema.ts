@@ -8,7 +8,8 @@ import { suiteThresholds } from '../suite/thresholds.js';
 import { TRANSPORTS } from '../clients/transport.js';
 import { BALANCER_KINDS, type BalancerKindName } from '../balancer/kinds.js';
 
-export const SUITES = ['pubsub', 'tls', 'failover', 'fairness', 'keepalive'] as const;
+/** `capacity` is opt-in: it runs only when a profile lists it (or --suites names it); it is never a default. */
+export const SUITES = ['pubsub', 'tls', 'failover', 'fairness', 'keepalive', 'capacity'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 const mapEntry = z.string().regex(/^[^=]+=node\d+$/, 'expected "host:port=nodeN"');

@@ -41,6 +41,7 @@ describe('thresholds in the profile schema', () => {
     ['keepalive', '  keepalive:\n    factor: 2\n    idle_client: 3\n', 5, 'idle_client'],
     ['tls', '  tls:\n    handshake_count: 10\n\n    handshake_max: 5\n', 6, 'handshake_max'],
     ['pubsub', '  pubsub: { qos: 1 }\n', 3, 'qos'],
+    ['capacity', '  capacity:\n    target: 500\n    taget_ms: 1\n', 5, 'taget_ms'],
     ['suite name', '  failovr: {}\n', 3, 'failovr'],
   ])('a typo in %s is refused naming file:line and the key', (name, yaml, line, key) => {
     const file = profileWith(name.replace(' ', '-'), yaml);

@@ -3,6 +3,7 @@
  * wrong values are refused by the profile loader with the file, line and key, before anything starts.
  */
 import { z } from 'zod';
+import { capacitySchema } from '../capacity/settings.js';
 import { failoverSchema } from '../failover/thresholds.js';
 import { fairnessSchema } from '../fairness/settings.js';
 import { keepaliveSchema } from '../keepalive/settings.js';
@@ -17,6 +18,7 @@ export const suiteThresholds = z
     keepalive: keepaliveSchema.prefault({}),
     tls: tlsThresholdsSchema.prefault({}),
     pubsub: pubsubSchema.prefault({}),
+    capacity: capacitySchema.prefault({}),
   })
   .strict();
 

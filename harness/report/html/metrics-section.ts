@@ -9,6 +9,7 @@ import {
 } from '../metrics-access.js';
 import type { Summary } from '../summary-types.js';
 import { escapeHtml } from '../text.js';
+import { capacityMetricsHtml } from './capacity-metrics.js';
 import { connectPhasesHtml } from './connect-phases-metrics.js';
 import { failoverMetricsHtml } from './failover-metrics.js';
 import { fairnessMetricsHtml } from './fairness-metrics.js';
@@ -45,6 +46,7 @@ export async function metricsSection(summary: Summary): Promise<string> {
     tls ? tlsMetricsHtml(tls) : Promise.resolve(''),
     pubsub ? pubsubMetricsHtml(pubsub) : Promise.resolve(''),
     connectPhasesHtml(connectPhases(summary)),
+    capacityMetricsHtml(summary),
   ]);
   const body = parts.join('') + otherMetrics(summary);
   return `<section class="card" id="metrics"><h2>Metrics</h2>${body.trim() ? body : '<p class="note">No metrics were recorded.</p>'}</section>`;
