@@ -54,7 +54,7 @@ export type FaultVerb = 'kill' | 'pause' | 'resume' | 'restart' | 'stop';
 /** A network fault on one node (partition, heal, blackhole, reset, loss, bandwidth, delay): harness/netfault/fault.ts. */
 export type NetFault = import('./netfault/fault.js').NetFault;
 /** Which mechanism produced a network fault (iptables chain, tc qdisc), as the report states it. */
-export type NetFaultReceipt = import('./netfault/mechanism.js').NetFaultReceipt;
+export type NetFaultReceipt = import('./netfault/fault.js').NetFaultReceipt;
 
 /** Client-facing endpoints of a deployment (through the balancer). */
 export interface Endpoints {

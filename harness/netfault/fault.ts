@@ -118,3 +118,15 @@ export function describeNetFault(f: NetFault): string {
       return f.verb;
   }
 }
+
+/** Which mechanism produced a fault, as the report and the CLI state it. */
+export interface NetFaultReceipt {
+  /** The node's name (harness/types.ts NodeName; a string here so this module stays below types.ts). */
+  node: string;
+  fault: NetFault;
+  /** e.g. "iptables (chain MQTTLB-1a2b3c4d in the host namespace)", "tc tbf on eth0 in node2's namespace". */
+  mechanism: string;
+  /** What exactly was installed, one line. */
+  detail: string;
+  at: string;
+}

@@ -1,6 +1,8 @@
 /** What every way of injecting network faults provides: a probe of its facilities, apply/heal per node, heal-all. */
 import type { NodeName } from '../types.js';
-import type { NetFault, NetFaultKind } from './fault.js';
+import type { NetFault, NetFaultKind, NetFaultReceipt } from './fault.js';
+
+export type { NetFaultReceipt } from './fault.js';
 
 /** `true`, or why not (becomes a skip reason). */
 export type Availability = true | string;
@@ -16,17 +18,6 @@ export interface NetFacilities {
   tbf: Availability;
   netem: Availability;
   nsenter: Availability;
-}
-
-/** Which mechanism produced a fault, as the report and the CLI state it. */
-export interface NetFaultReceipt {
-  node: NodeName;
-  fault: NetFault;
-  /** e.g. "iptables (chain MQTTLB-1a2b3c4d in the host namespace)", "tc tbf on eth0 in node2's namespace". */
-  mechanism: string;
-  /** What exactly was installed, one line. */
-  detail: string;
-  at: string;
 }
 
 export interface NetFaultMechanism {
