@@ -10,7 +10,7 @@
 import net from 'node:net';
 import { ConnectInspector } from '../mqtt/connect-inspector.js';
 import type { ToxicCollection } from '../toxics/collection.js';
-import { ConnectionToxics, endSocketByToxic } from '../toxics/connection.js';
+import { ConnectionToxics } from '../toxics/connection.js';
 import { plainIp } from '../util/address.js';
 import { errorText, type Logger } from '../util/log.js';
 import type { Backend } from './backend.js';
@@ -229,18 +229,11 @@ export class Session implements AssignedSession {
     this.toxicLinks.start(null);
   }
 
-  /** @internal A toxic closes the connection (`reset`: with TCP RST to both peers). */
-  close(why: string): void {
-    this.endByToxic('close', why);
-  }
-  /** @internal */ reset(why: string): void {
-    this.endByToxic('reset', why);
-  }
-  private endByToxic(kind: 'close' | 'reset', why: string): void {
-    if (this.phase === 'closing') return;
+  /** @internal A toxic ends the connection (ConnectionToxics ends the sockets); false when closing already. */
+  toxicEnded(kind: 'close' | 'reset', why: string): boolean {
+    if (this.phase === 'closing') return false;
     [this.reason, this.detail, this.phase] = [`toxic-${kind}`, why, 'closing'];
-    endSocketByToxic(this.client, kind);
-    endSocketByToxic(this.upstream, kind);
+    return true;
   }
 
   /** @internal */ upstreamFailed(up: net.Socket, message: string): void {

@@ -8,19 +8,36 @@ import type { ToxicCollection } from './collection.js';
 import { ToxicLink, type LinkControl } from './link.js';
 import { realEnv, type ToxicEnv } from './types.js';
 
-export class ConnectionToxics {
+/** The session's side: records why the connection ends; false when it is closing already. */
+export interface ToxicOwner {
+  toxicEnded(kind: 'close' | 'reset', why: string): boolean;
+}
+
+export class ConnectionToxics implements LinkControl {
   private readonly upstream: ToxicLink;
   private readonly downstream: ToxicLink;
 
   constructor(
-    client: net.Socket,
-    server: net.Socket,
+    private readonly client: net.Socket,
+    private readonly server: net.Socket,
     private readonly toxics: ToxicCollection,
-    control: LinkControl,
+    private readonly owner: ToxicOwner,
     env: ToxicEnv = realEnv,
   ) {
-    this.upstream = new ToxicLink(client, server, control, env);
-    this.downstream = new ToxicLink(server, client, control, env);
+    this.upstream = new ToxicLink(client, server, this, env);
+    this.downstream = new ToxicLink(server, client, this, env);
+  }
+
+  close(why: string): void {
+    if (!this.owner.toxicEnded('close', why)) return;
+    endSocketByToxic(this.client, 'close');
+    endSocketByToxic(this.server, 'close');
+  }
+
+  reset(why: string): void {
+    if (!this.owner.toxicEnded('reset', why)) return;
+    endSocketByToxic(this.client, 'reset');
+    endSocketByToxic(this.server, 'reset');
   }
 
   /** Starts forwarding through the toxics; `first` (inspected CONNECT bytes) goes upstream first. */
@@ -41,8 +58,8 @@ export class ConnectionToxics {
 }
 
 /** Ends a socket as a toxic asks: `reset` sends a TCP RST (plain TCP; TLS sockets are destroyed), `close` flushes, then closes. */
-export function endSocketByToxic(socket: net.Socket | null, kind: 'close' | 'reset'): void {
-  if (!socket || socket.destroyed) return;
+function endSocketByToxic(socket: net.Socket, kind: 'close' | 'reset'): void {
+  if (socket.destroyed) return;
   if (kind === 'close') return socket.destroySoon();
   try {
     socket.resetAndDestroy();
