@@ -121,7 +121,7 @@ describe('toxics on live connections', () => {
     await server.close();
   });
 
-  test('a proxy created through the API survives a config reload; listing shows both', async () => {
+  test('a proxy created through the API survives a config reload; populate keeps or adds proxies', async () => {
     const server = await rawServer((s) => s.pipe(s));
     const yaml = l4Config(server.address);
     await using(yaml, async (env) => {
@@ -134,6 +134,15 @@ describe('toxics on live connections', () => {
       await env.proxy.reload(parseProxyConfig(yaml, 'test.yaml'));
       const all = await api(env, 'GET', '/proxies');
       expect(Object.keys(all).sort()).toEqual(['extra', 'tcp']);
+      await expect(api(env, 'POST', '/populate', [{ name: 'x' }])).rejects.toThrow(/400.*upstream at proxy 1/);
+      const populated = await api(env, 'POST', '/populate', [
+        { name: 'extra', listen: created.listen, upstream: server.address },
+        { name: 'more', listen: '127.0.0.1:0', upstream: server.address, enabled: false },
+      ]);
+      expect(populated.proxies.map((p: { name: string; enabled: boolean }) => [p.name, p.enabled])).toEqual([
+        ['extra', true],
+        ['more', false],
+      ]);
       const c = await connectClient(Number(String(created.listen).split(':').pop()));
       c.write('x');
       expect((await readBytes(c, 1)).toString()).toBe('x');

@@ -2,7 +2,7 @@
  * The Toxiproxy-compatible REST subset, served by TS-proxy's admin API (JSON shapes, status codes and
  * error bodies `{error, status}` as Toxiproxy 2.x, so `toxiproxy-node-client` drives it unchanged):
  *   GET/POST /proxies · GET/POST/DELETE /proxies/{name} · GET/POST /proxies/{name}/toxics ·
- *   GET/POST/DELETE /proxies/{name}/toxics/{toxic} · POST /reset · GET /version
+ *   GET/POST/DELETE /proxies/{name}/toxics/{toxic} · POST /reset · POST /populate · GET /version
  */
 import { TS_PROXY_VERSION } from '../version.js';
 import type { ToxiproxyProxies } from './proxies.js';
@@ -14,7 +14,7 @@ export interface ApiAnswer {
   body?: unknown;
 }
 
-const ROUTE = /^\/(?:proxies(?:\/([^/]+)(?:\/(toxics)(?:\/([^/]+))?)?)?|reset|version)$/;
+const ROUTE = /^\/(?:proxies(?:\/([^/]+)(?:\/(toxics)(?:\/([^/]+))?)?)?|reset|populate|version)$/;
 
 /** Whether a path belongs to the Toxiproxy API (its body is then read and `handleToxiproxy` answers). */
 export function isToxiproxyPath(path: string): boolean {
@@ -45,6 +45,10 @@ async function route(api: ToxiproxyProxies, method: string, path: string, text: 
     if (method !== 'POST') wrongMethod();
     await api.reset();
     return { status: 204 };
+  }
+  if (path === '/populate') {
+    if (method !== 'POST') wrongMethod();
+    return { status: 201, body: { proxies: await api.populate(parseBody(text)) } };
   }
   const [, proxyPart, toxics, toxicPart] = m;
   if (proxyPart === undefined) {

@@ -196,6 +196,34 @@ export class ToxiproxyProxies {
     this.collections.delete(name);
   }
 
+  /**
+   * Toxiproxy `POST /populate`: creates each proxy of the list, or keeps it when one of that name has the same
+   * listen and upstream (replaced otherwise); all validated before any is created.
+   */
+  async populate(body: unknown): Promise<ProxyJson[]> {
+    if (!Array.isArray(body)) throw new ApiError('bad request body: a list of proxies', 400);
+    const items = body.map((item: unknown, i) => {
+      if (typeof item !== 'object' || item === null) throw new ApiError(`bad request body: proxy ${i + 1}`, 400);
+      const b = item as Body;
+      for (const key of ['name', 'upstream'])
+        if (!b[key]) throw new ApiError(`missing required field: ${key} at proxy ${i + 1}`, 400);
+      return b;
+    });
+    const out: ProxyJson[] = [];
+    for (const b of items) {
+      const name = String(b.name);
+      const existing = this.host.frontends.get(name) ? this.show(name) : undefined;
+      const same = existing && existing.upstream === b.upstream && (!b.listen || b.listen === existing.listen);
+      if (same) {
+        out.push(await this.update(name, { enabled: b.enabled !== false }));
+        continue;
+      }
+      if (existing) await this.remove(name);
+      out.push(await this.create(b));
+    }
+    return out;
+  }
+
   /** Toxiproxy `POST /reset`: every proxy enabled, every toxic removed. */
   async reset(): Promise<void> {
     for (const f of this.host.frontends.values()) await this.setEnabled(f, true);
