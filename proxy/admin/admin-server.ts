@@ -4,11 +4,14 @@
  *   GET  /api/status                                → {version, uptimeMs, pid, connections, frontends, backends}
  *   GET  /metrics                                   → Prometheus text
  *   POST /api/servers/<backend>/<server>/<action>   → drain | disable | enable | shutdown-sessions
+ *   /proxies…, /reset, /version                     → the Toxiproxy-compatible subset (toxics/api.ts)
  * With `admin.token` set, every request needs `Authorization: Bearer <token>`.
  */
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
+import { handleToxiproxy, isToxiproxyPath } from '../toxics/api.js';
+import type { ToxiproxyProxies } from '../toxics/proxies.js';
 import { formatHostPort, parseHostPort } from '../util/address.js';
 import { errorText } from '../util/log.js';
 
@@ -22,7 +25,11 @@ export interface AdminSource {
   metrics(): string;
   /** Applies an action; undefined when the backend or server is unknown. */
   serverAction(backend: string, server: string, action: ServerAction): unknown | undefined;
+  /** Proxies and toxics of the Toxiproxy API. */
+  readonly toxiproxy: ToxiproxyProxies;
 }
+
+const MAX_BODY = 64 * 1024;
 
 export class AdminServer {
   private server: http.Server | null = null;
@@ -77,14 +84,16 @@ export class AdminServer {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    req.resume();
     try {
       if (!this.authorized(req)) {
+        req.resume();
         res.setHeader('www-authenticate', 'Bearer');
         return json(res, 401, { error: 'missing or wrong bearer token (Authorization: Bearer <admin.token>)' });
       }
       const path = (req.url ?? '/').split('?')[0];
       const method = req.method ?? 'GET';
+      if (isToxiproxyPath(path)) return this.handleToxiproxy(req, res, method, path);
+      req.resume();
       if (path === '/api/servers' && method === 'GET') return json(res, 200, this.source.servers());
       if (path === '/api/status' && method === 'GET') return json(res, 200, this.source.status());
       if (path === '/metrics' && method === 'GET') {
@@ -106,6 +115,29 @@ export class AdminServer {
     } catch (err) {
       return json(res, 500, { error: errorText(err) });
     }
+  }
+
+  /** Reads the (small) JSON body, then answers from the Toxiproxy API. */
+  private handleToxiproxy(req: http.IncomingMessage, res: http.ServerResponse, method: string, path: string): void {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const api = this.source.toxiproxy;
+    req.on('data', function onToxiproxyBody(part: Buffer) {
+      size += part.length;
+      if (size <= MAX_BODY) parts.push(part);
+    });
+    req.on('end', function onToxiproxyRequest() {
+      if (size > MAX_BODY) return json(res, 413, { error: 'request body too large', status: 413 });
+      handleToxiproxy(api, method, path, Buffer.concat(parts).toString('utf8')).then(
+        function onAnswer(answer) {
+          if (answer.body === undefined) return void res.writeHead(answer.status).end();
+          json(res, answer.status, answer.body);
+        },
+        function onFailure(err: unknown) {
+          json(res, 500, { error: errorText(err), status: 500 });
+        },
+      );
+    });
   }
 }
 

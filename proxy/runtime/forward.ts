@@ -49,3 +49,19 @@ export function forwardBothWays(a: net.Socket, b: net.Socket): void {
   link(a, b);
   link(b, a);
 }
+
+function unlink(source: net.Socket): void {
+  const s = source as Linked;
+  source.removeListener('data', onForwardData);
+  source.removeListener('end', onForwardEnd);
+  if (s[AWAITING_DRAIN]) s[PEER]?.removeListener('drain', onPeerDrained);
+  s[AWAITING_DRAIN] = false;
+  s[PEER] = undefined;
+  source.pause();
+}
+
+/** Stops direct forwarding both ways (a toxic was added to an established connection); both sockets are paused. */
+export function unlinkBothWays(a: net.Socket, b: net.Socket): void {
+  unlink(a);
+  unlink(b);
+}

@@ -7,6 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { FrontendConfig } from '../config/types.js';
 import { formatHostPort, parseHostPort, plainIp } from '../util/address.js';
+import type { ToxicCollection } from '../toxics/collection.js';
 import { errorText, type Logger } from '../util/log.js';
 import type { Backend } from './backend.js';
 import type { ConnectionGate } from './conn-gate.js';
@@ -18,6 +19,8 @@ export interface FrontendDeps {
   logger: Logger;
   gate: ConnectionGate;
   backendFor(name: string): Backend | undefined;
+  /** The toxics of the proxy named as this frontend (Toxiproxy API). */
+  toxicsFor(name: string): ToxicCollection;
 }
 
 const ADMISSION = Symbol('ts-proxy.admission');
@@ -86,6 +89,7 @@ export class Frontend implements SessionOwner {
   tlsFailures = 0;
   private closedBytesIn = 0;
   private closedBytesOut = 0;
+  readonly toxics: ToxicCollection;
 
   constructor(
     public cfg: FrontendConfig,
@@ -93,6 +97,7 @@ export class Frontend implements SessionOwner {
     private readonly deps: FrontendDeps,
   ) {
     this.configureLimiter();
+    this.toxics = deps.toxicsFor(cfg.name);
   }
 
   get logger(): Logger {
@@ -113,10 +118,18 @@ export class Frontend implements SessionOwner {
   get isTls(): boolean {
     return this.tlsMaterial !== null;
   }
+  get listening(): boolean {
+    return this.server !== null;
+  }
+
+  /** The toxics changed: established sessions follow (new ones read them when they connect). */
+  toxicsChanged(): void {
+    for (const s of this.sessions) s.toxicsChanged();
+  }
 
   /** Binds the listener; resolves with the actual `host:port`. */
-  listen(): Promise<string> {
-    const hp = parseHostPort(this.cfg.bind)!;
+  listen(bind = this.cfg.bind): Promise<string> {
+    const hp = parseHostPort(bind)!;
     const server = this.tlsMaterial
       ? this.createTlsServer(this.tlsMaterial)
       : net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });

@@ -4,7 +4,8 @@
 import { AdminServer, type AdminSource, type ServerAction } from '../admin/admin-server.js';
 import { renderMetrics } from '../admin/metrics.js';
 import { backendView, frontendView, serverView } from '../admin/views.js';
-import type { FrontendConfig, ProxyConfig } from '../config/types.js';
+import type { BackendConfig, FrontendConfig, ProxyConfig } from '../config/types.js';
+import { ToxiproxyProxies, type ToxiproxyHost } from '../toxics/proxies.js';
 import { errorText, type LogLevel, type Logger } from '../util/log.js';
 import { TS_PROXY_VERSION } from '../version.js';
 import { Backend } from './backend.js';
@@ -20,9 +21,11 @@ export interface TsProxyOptions {
   logLevelOverride?: LogLevel;
 }
 
-export class TsProxy implements AdminSource {
+export class TsProxy implements AdminSource, ToxiproxyHost {
   readonly backends = new Map<string, Backend>();
   readonly frontends = new Map<string, Frontend>();
+  /** Toxiproxy's proxies (= frontends) and their toxics. */
+  readonly toxiproxy = new ToxiproxyProxies(this);
   readonly gate: ConnectionGate;
   private admin: AdminServer | null = null;
   private readonly startedAt = Date.now();
@@ -75,17 +78,20 @@ export class TsProxy implements AdminSource {
     return out;
   }
 
-  private addBackend(cfg: ProxyConfig['backends'][number]): void {
+  /** @internal */
+  addBackend(cfg: BackendConfig): void {
     const backend = new Backend(cfg, this.logger);
     this.backends.set(cfg.name, backend);
     backend.startChecks();
   }
 
-  private async openFrontend(cfg: FrontendConfig, material: TlsMaterial | null): Promise<void> {
+  /** @internal */
+  async openFrontend(cfg: FrontendConfig, material: TlsMaterial | null): Promise<void> {
     const frontend = new Frontend(cfg, material, {
       logger: this.logger,
       gate: this.gate,
       backendFor: (name) => this.backends.get(name),
+      toxicsFor: (name) => this.toxiproxy.toxicsFor(name),
     });
     const address = await frontend.listen();
     this.frontends.set(cfg.name, frontend);
@@ -104,7 +110,8 @@ export class TsProxy implements AdminSource {
    * sessions stay), listeners opened/closed only where a bind changed. Throws (changing nothing)
    * when certificates cannot be loaded; returns the problems of a partly applied reload.
    */
-  async reload(next: ProxyConfig): Promise<string[]> {
+  async reload(fromFile: ProxyConfig): Promise<string[]> {
+    const next = this.toxiproxy.withDynamic(fromFile);
     const materials = this.loadMaterials(next);
     const problems: string[] = [];
     const g = next.global;

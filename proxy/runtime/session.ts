@@ -9,10 +9,12 @@
  */
 import net from 'node:net';
 import { ConnectInspector } from '../mqtt/connect-inspector.js';
+import type { ToxicCollection } from '../toxics/collection.js';
+import { ConnectionToxics } from '../toxics/connection.js';
 import { plainIp } from '../util/address.js';
 import { errorText, type Logger } from '../util/log.js';
 import type { Backend } from './backend.js';
-import { forwardBothWays } from './forward.js';
+import { forwardBothWays, unlinkBothWays } from './forward.js';
 import { proxyHeaderFor } from './proxy-header.js';
 import type { AssignedSession, ServerState } from './server.js';
 
@@ -23,6 +25,8 @@ export interface SessionOwner {
   readonly inspectMqtt: boolean;
   readonly handshakeTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /** The proxy's toxics (Toxiproxy API); empty = direct forwarding. */
+  readonly toxics: ToxicCollection;
   sessionEnded(session: Session, bytesIn: number, bytesOut: number): void;
 }
 
@@ -87,6 +91,7 @@ export class Session implements AssignedSession {
   private finished = false;
   private readonly startedAt = Date.now();
   private connectMs = -1;
+  private toxicLinks: ConnectionToxics | null = null;
   private readonly clientIp: string;
   private readonly clientPort: number;
 
@@ -195,6 +200,14 @@ export class Session implements AssignedSession {
     this.connectMs = Date.now() - this.startedAt;
     this.phase = 'established';
     const header = proxyHeaderFor(this.backend.cfg.send_proxy, this.client, this.clientIp, this.clientPort);
+    if (this.owner.toxics.size > 0) {
+      if (header) up.write(header);
+      this.client.setTimeout(this.owner.idleTimeoutMs);
+      this.toxicLinks = new ConnectionToxics(this.client, up, this.owner.toxics, this);
+      this.toxicLinks.start(this.firstBytes);
+      this.firstBytes = this.clientIdBytes = null;
+      return;
+    }
     if (header || this.firstBytes) {
       up.cork();
       if (header) up.write(header);
@@ -205,6 +218,22 @@ export class Session implements AssignedSession {
     this.clientIdBytes = null;
     this.client.setTimeout(this.owner.idleTimeoutMs);
     forwardBothWays(this.client, up);
+  }
+
+  /** @internal The proxy's toxics changed: an established connection follows them now. */
+  toxicsChanged(): void {
+    if (this.phase !== 'established' || !this.upstream) return;
+    if (this.toxicLinks) return this.toxicLinks.sync();
+    unlinkBothWays(this.client, this.upstream);
+    this.toxicLinks = new ConnectionToxics(this.client, this.upstream, this.owner.toxics, this);
+    this.toxicLinks.start(null);
+  }
+
+  /** @internal A toxic ends the connection (ConnectionToxics ends the sockets); false when closing already. */
+  toxicEnded(kind: 'close' | 'reset', why: string): boolean {
+    if (this.phase === 'closing') return false;
+    [this.reason, this.detail, this.phase] = [`toxic-${kind}`, why, 'closing'];
+    return true;
   }
 
   /** @internal */ upstreamFailed(up: net.Socket, message: string): void {
@@ -305,6 +334,7 @@ export class Session implements AssignedSession {
   private maybeFinish(): void {
     if (this.finished || !this.clientDone || !this.upstreamDone) return;
     this.finished = true;
+    this.toxicLinks?.dispose();
     const bytes = this.serverBytes();
     this.server?.detach(this, bytes.toServer, bytes.fromServer);
     const bytesIn = this.client.bytesRead;
