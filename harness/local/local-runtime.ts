@@ -18,6 +18,7 @@ import { ConfigError } from '../errors.js';
 import type { RunDir } from '../proc/run-dir.js';
 import { BALANCER_KINDS, balancerKind } from '../balancer/kinds.js';
 import { startBalancerProcess } from './balancer-process.js';
+import { RABBIT_NODE_PORTS, startLocalRabbitCluster } from './rabbitmq/cluster.js';
 
 function aedesVersion(): string {
   try {
@@ -77,6 +78,7 @@ export class LocalRuntime implements Runtime {
   }
 
   async startCluster(spec: ClusterSpec): Promise<ClusterHandle> {
+    if (spec.kind === 'rabbitmq') return this.startRabbit(spec);
     if (spec.kind !== 'standin') {
       throw new ConfigError(
         `broker kind '${spec.kind}' needs the docker runtime`,
@@ -116,6 +118,12 @@ export class LocalRuntime implements Runtime {
     }
     await redisCommand(redis.host, redis.port, 'PING');
     return cluster;
+  }
+
+  /** Broker kind `rabbitmq`: real RabbitMQ nodes on the run's block (harness/local/rabbitmq/). */
+  private async startRabbit(spec: ClusterSpec): Promise<ClusterHandle> {
+    this.block = await acquireBlock(this.runDir.runId, spec.nodes, RABBIT_NODE_PORTS);
+    return startLocalRabbitCluster(spec, this.block, this.runDir);
   }
 
   async startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle> {

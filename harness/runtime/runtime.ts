@@ -7,7 +7,7 @@ import type { BalancerHandle, BalancerStartSpec } from '../balancer/balancer.js'
 import type { RunDir } from '../proc/run-dir.js';
 
 export interface ClusterSpec {
-  kind: 'standin' | 'emqx';
+  kind: 'standin' | 'emqx' | 'rabbitmq';
   nodes: number;
   image?: string;
   trustProxy: boolean;
