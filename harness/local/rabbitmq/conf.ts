@@ -52,6 +52,9 @@ export function rabbitConf(s: RabbitNodeSpec): string {
     'default_user_tags.administrator = true',
     'loopback_users = none',
     `collect_statistics_interval = ${STATS_INTERVAL_MS}`,
+    // The management API caches an aggregated answer for 5 × the time the query took: after one slow query (a node
+    // paused, a loaded machine) /api/connections stayed stale for seconds on the nodes that asked. No cache here.
+    'management.db_cache_multiplier = 0',
     'cluster_formation.peer_discovery_backend = classic_config',
     ...s.peers.map((p, i) => `cluster_formation.classic_config.nodes.${i + 1} = ${p}`),
     'log.console = true',
