@@ -12,7 +12,7 @@ import type { RunDir } from '../../proc/run-dir.js';
 import type { LoopbackBlock } from '../../net/loopback-block.js';
 import { ManagedProcess } from '../../proc/child.js';
 import { freePort, canConnect } from '../../net/ports.js';
-import { MissingBinaryError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { RabbitNodeApi } from '../../observe/rabbitmq-api.js';
 import { RABBITMQ_CAPABILITIES } from '../../brokers/rabbitmq.js';
 import { waitFor } from '../../util/wait.js';
@@ -116,7 +116,13 @@ export async function startLocalRabbitCluster(
   runDir: RunDir,
   say: (m: string) => void = progress,
 ): Promise<LocalRabbitCluster> {
-  if (!existsSync(RABBITMQ_SERVER)) throw new MissingBinaryError(RABBITMQ_SERVER, 'rabbitmq-server');
+  if (!existsSync(RABBITMQ_SERVER))
+    throw new ConfigError(
+      `broker kind rabbitmq: '${RABBITMQ_SERVER}' is not installed`,
+      undefined,
+      undefined,
+      'install it: apt-get install -y --no-install-recommends rabbitmq-server (npm run setup does not: only profiles with broker.kind rabbitmq need it)',
+    );
   const epmdPort = await freePort();
   const epmd = new ManagedProcess(
     {
