@@ -72,6 +72,12 @@ export async function resolveAbilities(profile: Profile): Promise<ResolvedAbilit
       'shared-subscriptions':
         caps.sharedSubscriptions ||
         `${kind} broker: no shared subscriptions ($share/<group>/<topic> is a literal topic there)`,
+      qos2:
+        caps.qos2 !== false ||
+        `${kind} broker: ${caps.notes.find((n) => n.startsWith('QoS 2')) ?? 'QoS 2 not supported'}`,
+      'cluster-retained':
+        caps.retainedClusterWide !== false ||
+        `${kind} broker: ${caps.notes.find((n) => n.startsWith('Retained')) ?? 'retained messages are node-local'}`,
       tls: tlsAbilities(profile),
       tools: {
         mosquitto_pub:

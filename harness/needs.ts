@@ -21,6 +21,10 @@ export type Need =
   | 'reload'
   | 'mqtt5'
   | 'shared-subscriptions'
+  /** QoS 2 granted and acknowledged as QoS 2 (RabbitMQ 3.10 downgrades it to QoS 1). */
+  | 'qos2'
+  /** A retained message is seen by subscribers on every node (RabbitMQ 3.10 keeps it node-local). */
+  | 'cluster-retained'
   | 'dashboard-frontend'
   /** Clients can be put on distinct nodes through the balancer (not under `balance first`). */
   | 'spread-placement'
@@ -79,6 +83,8 @@ export function allAbilities(nodes = 3): Abilities {
     reload: true,
     mqtt5: true,
     'shared-subscriptions': true,
+    qos2: true,
+    'cluster-retained': true,
     'dashboard-frontend': true,
     'spread-placement': true,
     nodes,

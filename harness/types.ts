@@ -45,6 +45,10 @@ export interface Capabilities {
   queuesQos0Offline: boolean;
   /** A PROXY-protocol listener also accepts connections without a header (stand-in: yes; EMQX: no). */
   proxyHeaderOptional: boolean;
+  /** QoS 2 is granted and acknowledged as QoS 2 (absent: yes; RabbitMQ 3.10: downgraded to QoS 1). */
+  qos2?: boolean;
+  /** A retained message is seen by subscribers on every node (absent: yes; RabbitMQ 3.10: node-local). */
+  retainedClusterWide?: boolean;
   /** Human-readable notes on semantics, shown in the report. */
   notes: string[];
 }

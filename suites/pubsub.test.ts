@@ -18,6 +18,12 @@ import { expectedPlacement } from '../harness/clients/placement-expectation.js';
 import { DeliveryLedger, percentile, stampPayload } from '../harness/metrics/delivery.js';
 import { waitFor } from '../harness/util/wait.js';
 import { runMosquittoCheck } from '../harness/clients/mosquitto-check.js';
+import {
+  grantedQos,
+  qos2Finding,
+  retainedFinding,
+  retainedSeenAcross,
+} from '../harness/clients/backend-differences.js';
 
 const h = useDeployment('pubsub');
 const run = `${process.pid}-${Date.now().toString(36)}`;
@@ -68,7 +74,7 @@ describe('cross-node delivery', () => {
   for (const qos of [0, 1, 2] as const) {
     h.test(
       `QoS ${qos}: 200 messages from a publisher on one node to a subscriber on another, counted and in order`,
-      SPREAD,
+      qos === 2 ? { needs: ['spread-placement', 'qos2'] } : SPREAD,
       async () => {
         const d = h.deployment;
         const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `x${qos}-${run}`);
@@ -136,7 +142,7 @@ async function waitForRoute(pub: MqttClient, inbox: Inbox, topic: string): Promi
 describe('retained messages', () => {
   h.test(
     'a retained message published via one node reaches a new subscriber on another; clearing it works',
-    SPREAD,
+    { needs: ['spread-placement', 'cluster-retained'] },
     async () => {
       const d = h.deployment;
       const [pub, sub] = await connectOnDistinctNodes(d, h.pool, 2, `ret-${run}`);
@@ -166,6 +172,49 @@ describe('retained messages', () => {
         { timeoutMs: 5000, what: 'the retained message to be cleared cluster-wide' },
       );
       expect(lateInbox.messages.filter((m) => m.packet.retain)).toEqual([]);
+    },
+  );
+});
+
+describe('backend differences', () => {
+  const caps = h.capabilities;
+  const differs = caps.qos2 === false || caps.retainedClusterWide === false;
+  h.testUnless(
+    h.unmet(['spread-placement']) ||
+      (!differs && `${h.profile.broker.kind} broker: no QoS 2 or retained-message difference declared`),
+    'what this backend does differently from EMQX, measured through the balancer and stated as findings',
+    async () => {
+      const d = h.deployment;
+      const [pub, sub] = await connectOnDistinctNodes(d, h.pool, 2, `diff-${run}`);
+      const measured: Record<string, unknown> = {};
+      if (caps.qos2 === false) {
+        const granted = await grantedQos(sub!.client, topicFor('diff-qos2'));
+        measured.qos2_granted = granted;
+        if (granted < 2)
+          h.finding(
+            qos2Finding(
+              granted,
+              d.brokerKind,
+              caps.notes.find((n) => n.startsWith('QoS 2')),
+            ),
+          );
+        expect(granted).toBeLessThan(2); // the declaration holds
+      }
+      if (caps.retainedClusterWide === false) {
+        const seen = await retainedSeenAcross(pub!.client, sub!.client, topicFor('diff-retained'));
+        measured.retained_seen_across = seen;
+        if (!seen)
+          h.finding(
+            retainedFinding(
+              pub!.node,
+              sub!.node,
+              d.brokerKind,
+              caps.notes.find((n) => n.startsWith('Retained')),
+            ),
+          );
+        expect(seen).toBe(false); // the declaration holds
+      }
+      h.metric('backend_differences', measured);
     },
   );
 });

@@ -1,5 +1,6 @@
 /** Capabilities per broker kind, known before anything starts (so suites can decide what to skip at collection time). */
 import type { Capabilities } from '../types.js';
+import { RABBITMQ_CAPABILITIES } from './rabbitmq.js';
 
 export const EMQX_CAPABILITIES: Capabilities = {
   mqtt5: true,
@@ -37,5 +38,6 @@ export const STANDIN_CAPABILITIES: Capabilities = {
 export function capabilitiesOf(kind: string): Capabilities {
   if (kind === 'standin') return STANDIN_CAPABILITIES;
   if (kind === 'emqx') return EMQX_CAPABILITIES;
+  if (kind === 'rabbitmq') return RABBITMQ_CAPABILITIES;
   throw new Error(`unknown broker kind '${kind}'`);
 }

@@ -22,6 +22,7 @@ import { NetfilterMechanism, HOST_NS } from '../netfault/netfilter-mechanism.js'
 import { removeRunChainSync } from '../netfault/chain-sweep.js';
 import { trackRun } from '../proc/signals.js';
 import { logFailure } from '../util/best-effort.js';
+import { RABBIT_NODE_PORTS, startLocalRabbitCluster } from './rabbitmq/cluster.js';
 
 function aedesVersion(): string {
   try {
@@ -96,6 +97,7 @@ export class LocalRuntime implements Runtime {
   }
 
   async startCluster(spec: ClusterSpec): Promise<ClusterHandle> {
+    if (spec.kind === 'rabbitmq') return this.startRabbit(spec);
     if (spec.kind !== 'standin') {
       throw new ConfigError(
         `broker kind '${spec.kind}' needs the docker runtime`,
@@ -137,6 +139,12 @@ export class LocalRuntime implements Runtime {
     }
     await redisCommand(redis.host, redis.port, 'PING');
     return cluster;
+  }
+
+  /** Broker kind `rabbitmq`: real RabbitMQ nodes on the run's block (harness/local/rabbitmq/). */
+  private async startRabbit(spec: ClusterSpec): Promise<ClusterHandle> {
+    this.block = await acquireBlock(this.runDir.runId, spec.nodes, RABBIT_NODE_PORTS);
+    return startLocalRabbitCluster(spec, this.block, this.runDir);
   }
 
   async startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle> {

@@ -64,7 +64,7 @@ export const profileSchema = z
     runtime: z.enum(['local', 'docker', 'auto']).default('auto'),
     broker: z
       .object({
-        kind: z.enum(['standin', 'emqx']).default('standin'),
+        kind: z.enum(['standin', 'emqx', 'rabbitmq']).default('standin'),
         /** Docker runtime: node image (default per kind; env MQTT_LB_EMQX_IMAGE / MQTT_LB_STANDIN_IMAGE). */
         image: z.string().optional(),
         /** Docker runtime, stand-in: the Redis image (default mqtt-lb/redis:7 when built, else redis:7; env MQTT_LB_REDIS_IMAGE). */

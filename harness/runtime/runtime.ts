@@ -8,7 +8,7 @@ import type { RunDir } from '../proc/run-dir.js';
 import type { NetFaultMechanism } from '../netfault/mechanism.js';
 
 export interface ClusterSpec {
-  kind: 'standin' | 'emqx';
+  kind: 'standin' | 'emqx' | 'rabbitmq';
   nodes: number;
   image?: string;
   trustProxy: boolean;

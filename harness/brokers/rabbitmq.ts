@@ -1,0 +1,22 @@
+/** RabbitMQ 3.10 with its MQTT plugin (broker kind `rabbitmq`): what it does differently from EMQX CE, as measured here. */
+import type { Capabilities } from '../types.js';
+
+export const RABBITMQ_CAPABILITIES: Capabilities = {
+  mqtt5: false,
+  sharedSubscriptions: false,
+  sessionsSurviveNodeLoss: false,
+  willsOfDeadNode: false,
+  queuesQos0Offline: true,
+  proxyHeaderOptional: false,
+  qos2: false,
+  retainedClusterWide: false,
+  notes: [
+    'MQTT 3.1/3.1.1 only (MQTT 5 came in RabbitMQ 3.13): a v5 CONNECT is closed.',
+    'QoS 2 is downgraded to QoS 1: SUBSCRIBE QoS 2 is granted QoS 1 and a QoS 2 PUBLISH is answered with PUBACK, not PUBREC (mosquitto_pub -q 2 exits with a protocol error); the message is delivered at QoS 1, so duplicates are possible.',
+    'Retained messages are node-local: one published through the balancer onto node A is not seen by a subscriber the balancer routes to node B.',
+    'A persistent session (clean_session=false) resumes on any node, but its queue lives on the node that created it: while that node is down the session is unavailable (and a killed node never publishes its own clients\u2019 Wills).',
+    'No shared subscriptions: $share/<group>/<topic> is a plain topic.',
+    'mqtt.proxy_protocol is per node, not per listener: with it on, a CONNECT without a PROXY header is closed.',
+    'Observed through the management API (/api/connections, /api/nodes; statistics every 500 ms here): a new connection shows after up to one interval.',
+  ],
+};

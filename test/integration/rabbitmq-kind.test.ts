@@ -1,0 +1,74 @@
+/**
+ * Broker kind `rabbitmq` end to end, as cheap as the chain allows: `mqtt-lb run` on the RabbitMQ profile with the
+ * pubsub placement/QoS/backend-differences tests and the failover kill scenario (two 3-node RabbitMQ boots: 140 s
+ * measured on a busy 2-core machine). Skipped with the reason where rabbitmq-server is not installed.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseSummaryFile } from '../../harness/report/index.js';
+import { RABBITMQ_SERVER } from '../../harness/local/rabbitmq/node.js';
+import { assertBuilt, ROOT, runCli } from './cli-helpers.js';
+
+assertBuilt('harness/local/rabbitmq/cluster.ts', 'harness/observe/rabbitmq-api.ts');
+
+const OUT = path.join(ROOT, 'reports', 'test-rabbitmq-kind');
+const PROFILE = 'fixtures/profiles/rabbitmq-haproxy-roundrobin.yaml';
+const NAME =
+  'rabbitmq-haproxy-roundrobin: pubsub (placement, QoS 1, backend differences) and the failover kill scenario';
+const missing = existsSync(RABBITMQ_SERVER)
+  ? undefined
+  : `rabbitmq-server is not installed (${RABBITMQ_SERVER}): apt-get install -y --no-install-recommends rabbitmq-server`;
+
+describe('broker kind rabbitmq on the local runtime', () => {
+  if (missing) {
+    test.skip(`${NAME} [${missing}]`, () => undefined);
+    return;
+  }
+  test(
+    NAME,
+    async () => {
+      rmSync(OUT, { recursive: true, force: true });
+      const r = await runCli(
+        [
+          'run',
+          '-p',
+          PROFILE,
+          '--suites',
+          'pubsub,failover',
+          '-t',
+          'placement|QoS [12]:|backend differences|kill a node',
+          '--out',
+          OUT,
+        ],
+        { timeoutMs: 560_000 },
+      );
+      const why = `stdout:\n${r.stdout}\nstderr (tail):\n${r.stderr.split('\n').slice(-40).join('\n')}`;
+      expect({ code: r.code, why: r.code === 0 ? '' : why }).toEqual({ code: 0, why: '' });
+      expect(r.stderr).toMatch(/rabbitmq: Measured at this run's start: 3 nodes booted and clustered in [\d.]+ s/);
+
+      const [run] = parseSummaryFile(readFileSync(path.join(OUT, 'summary.json'), 'utf8'));
+      const broker = run!.deployment!.broker;
+      expect(broker.kind).toBe('rabbitmq');
+      expect(broker.nodes.map((n) => n.http)).toEqual(Array(3).fill(expect.stringMatching(/:15672$/)));
+      expect((broker.capabilities?.notes as string[]).at(-1)).toMatch(
+        /clustered in [\d.]+ s; resident memory per node node1 \d+ MB/,
+      );
+      const pubsub = run!.suites.pubsub!.tests;
+      const qos2 = pubsub.find((t) => t.name.includes('QoS 2:'));
+      expect(qos2).toMatchObject({
+        status: 'skipped',
+        skipReason: expect.stringMatching(/rabbitmq broker: QoS 2 is downgraded/),
+      });
+      const diff = pubsub.find((t) => t.name.includes('what this backend does differently'));
+      expect(diff?.status).toBe('passed');
+      expect((diff?.findings ?? []).map((f) => f.title)).toEqual([
+        expect.stringMatching(/granted QoS 1/),
+        expect.stringMatching(/retained message .* is not seen/),
+      ]);
+      const kill = run!.suites.failover!.tests.find((t) => t.name.startsWith('kill a node'));
+      expect(kill?.status).toBe('passed');
+    },
+    600_000,
+  );
+});
