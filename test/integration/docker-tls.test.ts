@@ -10,6 +10,7 @@ import { dockerAvailable, missingImages } from '../../harness/docker/engine.js';
 import { BUILD_IMAGES_HINT, IMAGES } from '../../harness/docker/images.js';
 import { failedTests, skippedTests } from './cli-helpers.js';
 import { runTls, tlsMetrics } from './tls-cli.js';
+import { nightlyTitle, quickRows } from '../helpers/tier.js';
 
 const engine = await dockerAvailable(1500);
 const missing = engine.ok ? await missingImages([IMAGES.redis, IMAGES.haproxy, IMAGES.standin, IMAGES.tsProxy]) : [];
@@ -23,14 +24,28 @@ const suite = skipReason ? describe.skip : describe;
 const title = (what: string): string => (skipReason ? `${what} (skipped: ${skipReason})` : what);
 const MTLS_TESTS = ['no client certificate', 'client certificate from an unknown CA', 'valid client certificate'];
 
-suite(title('tls suite on the docker runtime (CLI)'), () => {
-  test.each([
+/**
+ * Quick tier: haproxy-tls-passthrough (the passthrough check through the nodes' published ports, which is
+ * balancer-neutral) and ts-proxy-tls-mtls (the offload topology plus client verification: its offload test reaches the
+ * upstreams through the published ports, with the run's PKI and client CA copied into the TS-proxy container).
+ * ts-proxy-tls-passthrough and ts-proxy-tls-offload repeat those paths with another balancer or one setting less:
+ * nightly (TS-proxy's own passthrough mapping runs locally in tls-ts-proxy.test.ts).
+ */
+const PROFILES = quickRows(
+  [
     ['haproxy-tls-passthrough', ['offload', ...MTLS_TESTS], /mqtt-lb\/haproxy/],
     ['ts-proxy-tls-passthrough', ['offload', ...MTLS_TESTS], /mqtt-lb\/ts-proxy/],
     ['ts-proxy-tls-offload', ['passthrough', ...MTLS_TESTS], /mqtt-lb\/ts-proxy/],
     ['ts-proxy-tls-mtls', ['passthrough'], /mqtt-lb\/ts-proxy/],
-  ])(
-    '%s passes every applicable test in containers',
+  ] as const,
+  ([profile]) => profile === 'haproxy-tls-passthrough' || profile === 'ts-proxy-tls-mtls',
+);
+const TITLE = '%s passes every applicable test in containers';
+
+suite(title('tls suite on the docker runtime (CLI)'), () => {
+  if (PROFILES.skipped.length) test.skip.each(PROFILES.skipped)(nightlyTitle(TITLE), () => undefined);
+  test.each(PROFILES.run)(
+    TITLE,
     async (profile, skipped, image) => {
       const t0 = Date.now();
       const { code, tests, summary } = await runTls(`fixtures/profiles/${profile}.yaml`, ['--runtime', 'docker']);

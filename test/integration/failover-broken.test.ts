@@ -85,23 +85,29 @@ describe('failover suite against broken and hardened configs (CLI)', () => {
     });
   }, 180_000);
 
-  test('TCP-only check: the kill scenario passes, the hang scenario fails pointing at the check', async () => {
-    const r = await runFailover('fixtures/broken/failover-tcp-check.yaml', 'kill a node|hang a node');
-    expect(r.code).toBe(1);
-    const kill = byName(r.tests, 'kill a node');
-    expect({ status: kill.status, why: errorFindings(kill).map((f) => f.title) }).toEqual({
-      status: 'passed',
-      why: [],
-    });
-    const hang = byName(r.tests, 'hang a node');
-    expect(hang.status).toBe('failed');
-    const node = scenario(r.summary, 'hang').node;
-    expect(errorFindings(hang)[0]).toMatchObject({
-      line: serverLine(20, node),
-      detail: expect.stringMatching(/plain TCP connect check.*passes for a hung node/),
-      remedy: expect.stringMatching(/httpchk|tcp-check/),
-    });
-  }, 180_000);
+  // The hang half is the guide case above (the same plain-TCP-check finding of harness/failover/check-facts.ts, another
+  // fixture); the kill half passes in suites/failover.test.ts in the quick tier (a crash is refused at connect by any check).
+  nightlyTest(
+    'TCP-only check: the kill scenario passes, the hang scenario fails pointing at the check',
+    async () => {
+      const r = await runFailover('fixtures/broken/failover-tcp-check.yaml', 'kill a node|hang a node');
+      expect(r.code).toBe(1);
+      const kill = byName(r.tests, 'kill a node');
+      expect({ status: kill.status, why: errorFindings(kill).map((f) => f.title) }).toEqual({
+        status: 'passed',
+        why: [],
+      });
+      const hang = byName(r.tests, 'hang a node');
+      expect(hang.status).toBe('failed');
+      const node = scenario(r.summary, 'hang').node;
+      expect(errorFindings(hang)[0]).toMatchObject({
+        line: serverLine(20, node),
+        detail: expect.stringMatching(/plain TCP connect check.*passes for a hung node/),
+        remedy: expect.stringMatching(/httpchk|tcp-check/),
+      });
+    },
+    180_000,
+  );
 
   test('slow detection (inter 10s fall 5): the kill scenario fails fast, naming the line and the worst case', async () => {
     const r = await runFailover('fixtures/broken/failover-slow-detection.yaml', 'kill a node');

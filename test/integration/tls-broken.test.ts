@@ -10,6 +10,7 @@ import path from 'node:path';
 import { byName, errorFindings, failedTests, ROOT, runCli, skippedTests } from './cli-helpers.js';
 import { runTls, tlsMetrics } from './tls-cli.js';
 import { generatePki } from '../../harness/pki/pki.js';
+import { nightlyTitle, quickRows } from '../helpers/tier.js';
 
 describe('tls suite through the CLI: broken fixtures fail the right test', () => {
   test('a frontend allowing TLS 1.0/1.1 → the protocol-version test fails naming the bind line; nothing else fails', async () => {
@@ -82,8 +83,14 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
   }, 180_000);
 });
 
-describe('tls suite through the CLI: good fixtures pass', () => {
-  test.each([
+/**
+ * Quick tier: mtls. offload is nightly: mtls.cfg is offload.cfg plus client verification, and its profile runs the
+ * offload topology test and every other applicable one, with the same assertions. passthrough is nightly: the same
+ * profile passes every applicable test in containers in docker-tls.test.ts, and the passthrough topology passes locally
+ * through TS-proxy in tls-ts-proxy.test.ts (both quick).
+ */
+const GOOD = quickRows(
+  [
     [
       'offload',
       ['passthrough', 'no client certificate', 'client certificate from an unknown CA', 'valid client certificate'],
@@ -93,8 +100,15 @@ describe('tls suite through the CLI: good fixtures pass', () => {
       ['offload', 'no client certificate', 'client certificate from an unknown CA', 'valid client certificate'],
     ],
     ['mtls', ['passthrough']],
-  ])(
-    '%s: every applicable test passes; metrics.tls has the handshake figures',
+  ] as const,
+  ([name]) => name === 'mtls',
+);
+const GOOD_TITLE = '%s: every applicable test passes; metrics.tls has the handshake figures';
+
+describe('tls suite through the CLI: good fixtures pass', () => {
+  if (GOOD.skipped.length) test.skip.each(GOOD.skipped)(nightlyTitle(GOOD_TITLE), () => undefined);
+  test.each(GOOD.run)(
+    GOOD_TITLE,
     async (name, skipped) => {
       const { code, tests, summary, log } = await runTls(`fixtures/profiles/haproxy-tls-${name}.yaml`);
       expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
