@@ -10,6 +10,7 @@ import { parseSummaryFile } from '../../harness/report/index.js';
 import type { FairnessMetrics, Summary } from '../../harness/report/summary-types.js';
 import { decideRun } from '../../harness/cli/run-verdict.js';
 import { assertBuilt, ROOT, runCli } from './cli-helpers.js';
+import { nightlyTest } from '../helpers/tier.js';
 
 assertBuilt('harness/cli/run-command.ts', 'harness/cli/run-verdict.ts');
 
@@ -97,40 +98,48 @@ describe('mqtt-lb run --baseline', () => {
     expect(decideRun([after], [before], () => true).code).toBe(1);
   }, 320_000);
 
-  test('a test that stops passing (skewed weights: 256:1:1) is a status regression in the report and the exit code', async () => {
-    const good = profile('pubsub-good', 'emqx-roundrobin.cfg', (c) => c);
-    const skewed = profile('pubsub-skewed', 'emqx-roundrobin.cfg', (c) => {
-      const out = c
-        .replace(/^(\s*server emqx_node_1 \S+:1883)$/m, '$1 weight 256')
-        .replace(/^(\s*server emqx_node_[23] \S+:1883)$/gm, '$1 weight 1');
-      expect(out.match(/weight/g)).toHaveLength(3);
-      return out;
-    });
-    const baseDir = path.join(WORK, 'pubsub-baseline');
-    expect((await runCli(['run', '-p', good, '--suites', 'pubsub', '-t', 'placement', '--out', baseDir])).code).toBe(0);
-    const nowDir = path.join(WORK, 'pubsub-skewed');
-    const now = await runCli([
-      'run',
-      '-p',
-      skewed,
-      '--suites',
-      'pubsub',
-      '-t',
-      'placement',
-      '--out',
-      nowDir,
-      '--baseline',
-      path.join(baseDir, 'summary.json'),
-    ]);
-    expect(now.code).toBe(1);
-    expect(now.stdout).toMatch(/REGRESSED nightly: 1 regression\(s\)/);
-    expect(now.stdout).toMatch(
-      /test\s+pubsub › placement › connections through the balancer land on every node .*: passed → failed/,
-    );
-    const placement = readSummary(nowDir).suites.pubsub!.tests.find((t) => t.path.includes('placement'))!;
-    expect(placement.status).toBe('failed');
-    expect(placement.findings.map((f) => f.title).join()).toMatch(/no client landed on node/);
-    const html = readFileSync(path.join(nowDir, 'index.html'), 'utf8');
-    expect(html).toMatch(/<span class="badge regression" title="baseline: passed">regressed · was passed<\/span>/);
-  }, 120_000);
+  // The --baseline flow through the CLI (two runs, stdout verdict, summary.json, HTML, exit code) is the case above; a
+  // status change as a regression, and its rendering, are harness/report/{baseline,html,markdown-summary}.test.ts.
+  nightlyTest(
+    'a test that stops passing (skewed weights: 256:1:1) is a status regression in the report and the exit code',
+    async () => {
+      const good = profile('pubsub-good', 'emqx-roundrobin.cfg', (c) => c);
+      const skewed = profile('pubsub-skewed', 'emqx-roundrobin.cfg', (c) => {
+        const out = c
+          .replace(/^(\s*server emqx_node_1 \S+:1883)$/m, '$1 weight 256')
+          .replace(/^(\s*server emqx_node_[23] \S+:1883)$/gm, '$1 weight 1');
+        expect(out.match(/weight/g)).toHaveLength(3);
+        return out;
+      });
+      const baseDir = path.join(WORK, 'pubsub-baseline');
+      expect((await runCli(['run', '-p', good, '--suites', 'pubsub', '-t', 'placement', '--out', baseDir])).code).toBe(
+        0,
+      );
+      const nowDir = path.join(WORK, 'pubsub-skewed');
+      const now = await runCli([
+        'run',
+        '-p',
+        skewed,
+        '--suites',
+        'pubsub',
+        '-t',
+        'placement',
+        '--out',
+        nowDir,
+        '--baseline',
+        path.join(baseDir, 'summary.json'),
+      ]);
+      expect(now.code).toBe(1);
+      expect(now.stdout).toMatch(/REGRESSED nightly: 1 regression\(s\)/);
+      expect(now.stdout).toMatch(
+        /test\s+pubsub › placement › connections through the balancer land on every node .*: passed → failed/,
+      );
+      const placement = readSummary(nowDir).suites.pubsub!.tests.find((t) => t.path.includes('placement'))!;
+      expect(placement.status).toBe('failed');
+      expect(placement.findings.map((f) => f.title).join()).toMatch(/no client landed on node/);
+      const html = readFileSync(path.join(nowDir, 'index.html'), 'utf8');
+      expect(html).toMatch(/<span class="badge regression" title="baseline: passed">regressed · was passed<\/span>/);
+    },
+    120_000,
+  );
 });

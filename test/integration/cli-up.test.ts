@@ -144,12 +144,17 @@ describe('mqtt-lb up / status / fault / down from separate shells', () => {
   }, 60_000);
 
   test('usage and configuration errors exit 2 before anything starts', async () => {
-    expect((await runCli(['up'])).code).toBe(2);
-    const missing = await runCli(['up', '-p', 'fixtures/profiles/does-not-exist.yaml']);
+    // Four separate shells at once: none of them starts anything.
+    const [bare, missing, explode, help] = await Promise.all([
+      runCli(['up']),
+      runCli(['up', '-p', 'fixtures/profiles/does-not-exist.yaml']),
+      runCli(['fault', 'explode', 'node1']),
+      runCli(['up', '--help']),
+    ]);
+    expect(bare.code).toBe(2);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/profile not found/);
-    expect((await runCli(['fault', 'explode', 'node1'])).code).toBe(2);
-    const help = await runCli(['up', '--help']);
+    expect(explode.code).toBe(2);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/mqtt-lb up — start a deployment/);
     expect(help.stdout).toMatch(/Examples:/);

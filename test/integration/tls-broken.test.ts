@@ -3,17 +3,32 @@
  * about its fault, with the finding that names the cause and the config line; the good fixtures (offload,
  * passthrough, mTLS) pass, and summary.json carries the handshake figures and certificate facts in metrics.tls.
  */
-import { describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { byName, errorFindings, failedTests, ROOT, runCli, skippedTests } from './cli-helpers.js';
-import { runTls, tlsMetrics } from './tls-cli.js';
+import { byName, errorFindings, failedTests, ROOT, runCli, skippedTests, type SuiteRun } from './cli-helpers.js';
+import { runTls, runTlsBatch, tlsMetrics } from './tls-cli.js';
+import { fromBatch } from '../helpers/cli-batch.js';
 import { generatePki } from '../../harness/pki/pki.js';
+import { nightlyTitle, quickRows } from '../helpers/tier.js';
+
+/** The broken fixtures, in one `mqtt-lb run` (each profile still in its own Jest child and deployment). */
+const BROKEN = {
+  legacy: 'fixtures/broken/tls-legacy-versions.yaml',
+  nullCiphers: 'fixtures/broken/tls-null-ciphers.yaml',
+  expired: 'fixtures/broken/tls-expired-cert.yaml',
+  wrongHost: 'fixtures/broken/tls-wrong-host.yaml',
+};
 
 describe('tls suite through the CLI: broken fixtures fail the right test', () => {
-  test('a frontend allowing TLS 1.0/1.1 → the protocol-version test fails naming the bind line; nothing else fails', async () => {
-    const { code, tests } = await runTls('fixtures/broken/tls-legacy-versions.yaml');
+  let broken: Map<string, SuiteRun> | undefined;
+  beforeAll(async () => {
+    broken = await runTlsBatch(Object.values(BROKEN));
+  }, 700_000);
+
+  test('a frontend allowing TLS 1.0/1.1 → the protocol-version test fails naming the bind line; nothing else fails', () => {
+    const { code, tests } = fromBatch(broken, BROKEN.legacy);
     expect(code).toBe(1);
     expect(failedTests(tests)).toEqual(['protocol versions']);
     const f = errorFindings(byName(tests, 'protocol versions'));
@@ -27,10 +42,10 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
       remedy: expect.stringMatching(/ssl-min-ver TLSv1\.2/),
     });
     expect(f[0]!.detail).toMatch(/ssl-min-ver TLSv1\.0 ciphers DEFAULT:@SECLEVEL=0/);
-  }, 180_000);
+  });
 
-  test('a frontend admitting NULL and anon suites → the cipher test fails naming the bind line; nothing else fails', async () => {
-    const { code, tests } = await runTls('fixtures/broken/tls-null-ciphers.yaml');
+  test('a frontend admitting NULL and anon suites → the cipher test fails naming the bind line; nothing else fails', () => {
+    const { code, tests } = fromBatch(broken, BROKEN.nullCiphers);
     expect(code).toBe(1);
     expect(failedTests(tests)).toEqual(['cipher suites']);
     const f = errorFindings(byName(tests, 'cipher suites'));
@@ -43,10 +58,10 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
       file: expect.stringMatching(/tls-null-ciphers\.cfg$/),
       remedy: expect.stringMatching(/ssl-default-bind-ciphers/),
     });
-  }, 180_000);
+  });
 
-  test('an expired certificate → the certificate test fails (expired on …); verifying clients are refused with CERT_HAS_EXPIRED', async () => {
-    const { code, tests, summary } = await runTls('fixtures/broken/tls-expired-cert.yaml');
+  test('an expired certificate → the certificate test fails (expired on …); verifying clients are refused with CERT_HAS_EXPIRED', () => {
+    const { code, tests, summary } = fromBatch(broken, BROKEN.expired);
     expect(code).toBe(1);
     const cert = byName(tests, 'certificate');
     expect(cert.status).toBe('failed');
@@ -66,10 +81,10 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
       expect(byName(tests, name).status).toBe('passed');
     expect(tlsMetrics(summary).certificates?.[0]).toMatchObject({ daysToExpiry: expect.any(Number) });
     expect(tlsMetrics(summary).certificates![0]!.daysToExpiry).toBeLessThan(0);
-  }, 180_000);
+  });
 
-  test('a certificate without the balancer\'s name → the certificate test fails (does not cover "mqtt-lb.test"); --insecure still works', async () => {
-    const { code, tests } = await runTls('fixtures/broken/tls-wrong-host.yaml');
+  test('a certificate without the balancer\'s name → the certificate test fails (does not cover "mqtt-lb.test"); --insecure still works', () => {
+    const { code, tests } = fromBatch(broken, BROKEN.wrongHost);
     expect(code).toBe(1);
     expect(failedTests(tests).sort()).toEqual(['certificate', 'mqtts with the CA']);
     expect(errorFindings(byName(tests, 'certificate'))).toEqual([
@@ -79,11 +94,17 @@ describe('tls suite through the CLI: broken fixtures fail the right test', () =>
       }),
     ]);
     expect(byName(tests, 'mosquitto_pub').status).toBe('passed');
-  }, 180_000);
+  });
 });
 
-describe('tls suite through the CLI: good fixtures pass', () => {
-  test.each([
+/**
+ * Quick tier: mtls. offload is nightly: mtls.cfg is offload.cfg plus client verification, and its profile runs the
+ * offload topology test and every other applicable one, with the same assertions. passthrough is nightly: the same
+ * profile passes every applicable test in containers in docker-tls.test.ts, and the passthrough topology passes locally
+ * through TS-proxy in tls-ts-proxy.test.ts (both quick).
+ */
+const GOOD = quickRows(
+  [
     [
       'offload',
       ['passthrough', 'no client certificate', 'client certificate from an unknown CA', 'valid client certificate'],
@@ -93,8 +114,15 @@ describe('tls suite through the CLI: good fixtures pass', () => {
       ['offload', 'no client certificate', 'client certificate from an unknown CA', 'valid client certificate'],
     ],
     ['mtls', ['passthrough']],
-  ])(
-    '%s: every applicable test passes; metrics.tls has the handshake figures',
+  ] as const,
+  ([name]) => name === 'mtls',
+);
+const GOOD_TITLE = '%s: every applicable test passes; metrics.tls has the handshake figures';
+
+describe('tls suite through the CLI: good fixtures pass', () => {
+  if (GOOD.skipped.length) test.skip.each(GOOD.skipped)(nightlyTitle(GOOD_TITLE), () => undefined);
+  test.each(GOOD.run)(
+    GOOD_TITLE,
     async (name, skipped) => {
       const { code, tests, summary, log } = await runTls(`fixtures/profiles/haproxy-tls-${name}.yaml`);
       expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });

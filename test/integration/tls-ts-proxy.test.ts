@@ -6,20 +6,35 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { byName, errorFindings, failedTests, skippedTests } from './cli-helpers.js';
-import { runTls, tlsMetrics } from './tls-cli.js';
+import { runTls, runTlsBatch, tlsMetrics } from './tls-cli.js';
+import { nightlyTitle, quickRows } from '../helpers/tier.js';
+import { fromBatch, sharedBatch } from '../helpers/cli-batch.js';
 
 const MTLS_TESTS = ['no client certificate', 'client certificate from an unknown CA', 'valid client certificate'];
 
-describe('tls suite through TS-proxy (CLI): good profiles pass', () => {
-  test.each([
+/**
+ * offload is nightly: the mtls profile is the offload topology plus client verification (fixtures/ts-proxy/tls-*.yaml);
+ * it runs the offload test and every other applicable one, with the same assertions, in the quick tier.
+ */
+const GOOD = quickRows(
+  [
     ['offload', ['passthrough', ...MTLS_TESTS], 'the balancer'],
     ['passthrough', ['offload', ...MTLS_TESTS], 'the nodes'],
     ['mtls', ['passthrough'], 'the balancer'],
-  ])(
-    '%s: every applicable test passes; metrics.tls has the handshake figures',
+  ] as const,
+  ([name]) => name !== 'offload',
+);
+const GOOD_TITLE = '%s: every applicable test passes; metrics.tls has the handshake figures';
+const goodProfile = (name: string): string => `fixtures/profiles/ts-proxy-tls-${name}.yaml`;
+/** The quick tier's good profiles in one `mqtt-lb run` (each still in its own Jest child and deployment). */
+const goodRuns = sharedBatch(() => runTlsBatch(GOOD.run.map(([name]) => goodProfile(name))));
+
+describe('tls suite through TS-proxy (CLI): good profiles pass', () => {
+  if (GOOD.skipped.length) test.skip.each(GOOD.skipped)(nightlyTitle(GOOD_TITLE), () => undefined);
+  test.each(GOOD.run)(
+    GOOD_TITLE,
     async (name, skipped, servedBy) => {
-      const t0 = Date.now();
-      const { code, tests, summary, log } = await runTls(`fixtures/profiles/ts-proxy-tls-${name}.yaml`);
+      const { code, tests, summary, log } = fromBatch(await goodRuns(), goodProfile(name));
       expect({ code, failed: failedTests(tests) }).toEqual({ code: 0, failed: [] });
       expect(summary.deployment?.balancer.kind).toBe('ts-proxy');
       expect(skippedTests(tests)).toEqual(skipped);
@@ -44,11 +59,11 @@ describe('tls suite through TS-proxy (CLI): good profiles pass', () => {
         expect(summary.deployment?.balancer.config).not.toContain('/etc/ts-proxy/certs/');
       }
       process.stdout.write(
-        `tls ts-proxy ${name}: ${m.handshakes_per_s} handshakes/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms at concurrency ${m.concurrency}; run ${Date.now() - t0} ms\n`,
+        `tls ts-proxy ${name}: ${m.handshakes_per_s} handshakes/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms at concurrency ${m.concurrency}; run ${Date.parse(summary.run.finished) - Date.parse(summary.run.started)} ms\n`,
       );
       expect(log).not.toMatch(/Error:/);
     },
-    180_000,
+    180_000 * GOOD.run.length,
   );
 });
 
