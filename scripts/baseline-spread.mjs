@@ -46,7 +46,7 @@ if (json) {
       `  ${s.path}: ${s.values.map(fmt).join(' / ')}  max pairwise Δ ${fmt(s.maxPairwiseDelta)}${tag}\n`,
     );
   }
-  process.stdout.write('\nper kind (judged figures only) and the tolerance in force:\n');
+  process.stdout.write('\nper kind (figures the runs assert) and the tolerance in force:\n');
   for (const k of kinds) {
     const t = DEFAULT_TOLERANCES[k.kind];
     const rule = t.informational ? `informational: ${t.informational}` : toleranceText(t, '');

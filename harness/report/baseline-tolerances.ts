@@ -126,7 +126,7 @@ export function deriveTolerance(m: MeasuredSpread): MetricTolerance {
   if (absolute >= mid)
     return {
       worse: m.worse,
-      informational: `too noisy between runs: ${measured}, median ${mid}${unit}; ${SPREAD_FACTOR} × Δ would only catch a doubling`,
+      informational: `too noisy between runs: ${m.widest} ${Math.min(...m.values)}–${Math.max(...m.values)}${unit} over 5 runs (median ${mid}${unit})`,
       basis: measured,
     };
   return {

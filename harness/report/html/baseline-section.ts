@@ -10,6 +10,7 @@ import { dataTable } from './components.js';
 const KIND_TEXT = { regression: 'regression', improvement: 'improvement', other: 'changed' } as const;
 
 function changeText(m: MetricChange): string {
+  if (m.from === null && m.to === null) return 'null in both runs';
   if (m.change === null) return m.to === null ? 'no longer measured' : 'now measured';
   if (m.change === 0) return 'unchanged';
   const sign = m.change > 0 ? '+' : '';
