@@ -1,36 +1,20 @@
 /**
- * Comparison of a run with a baseline run of the same profile: test status changes and numeric metric changes, each
- * judged against a tolerance so that noise is not reported as a regression.
+ * Comparison of a run with a baseline run of the same profile: test status changes and numeric metric changes. A
+ * figure the run asserts is judged against its kind's tolerance (derived from measured run-to-run spread) so that
+ * noise is not reported as a regression; a figure it only reports is shown as informational, never judged.
  */
 import type { Summary, TestStatus } from './summary-types.js';
-import { failoverScenarios, fairnessScenarios, tlsMetrics } from './metrics-access.js';
 import { testFullName } from './text.js';
+import {
+  DEFAULT_TOLERANCES,
+  toleranceText,
+  type BaselineTolerances,
+  type MetricKind,
+  type MetricTolerance,
+} from './baseline-tolerances.js';
+import { comparableMetrics } from './baseline-metrics.js';
 
-/**
- * A metric worsens when it moves in the bad direction; it is a regression only when the worsening exceeds every
- * tolerance given (relative: fraction of the baseline value; absolute: in the metric's unit).
- */
-export interface MetricTolerance {
-  worse: 'higher' | 'lower';
-  relative?: number;
-  absolute?: number;
-}
-
-export interface BaselineTolerances {
-  detectionMs: MetricTolerance;
-  reconnectP99Ms: MetricTolerance;
-  jain: MetricTolerance;
-  tlsHandshakesPerS: MetricTolerance;
-  tlsP99Ms: MetricTolerance;
-}
-
-export const DEFAULT_TOLERANCES: BaselineTolerances = {
-  detectionMs: { worse: 'higher', relative: 0.25, absolute: 200 },
-  reconnectP99Ms: { worse: 'higher', relative: 0.25, absolute: 200 },
-  jain: { worse: 'lower', absolute: 0.01 },
-  tlsHandshakesPerS: { worse: 'lower', relative: 0.25 },
-  tlsP99Ms: { worse: 'higher', relative: 0.25, absolute: 5 },
-};
+export { DEFAULT_TOLERANCES, type BaselineTolerances, type MetricKind, type MetricTolerance };
 
 export interface StatusChange {
   suite: string;
@@ -45,6 +29,11 @@ export interface StatusChange {
 export interface MetricChange {
   /** e.g. "metrics.failover.scenarios.kill-node2.detection_ms". */
   path: string;
+  /** For people: "failover › kill-node2 › detection". */
+  label: string;
+  kind: MetricKind;
+  /** "ms", "/s", or "" (an index). */
+  unit: string;
   /** null: the metric was reported as null (e.g. never detected). */
   from: number | null;
   to: number | null;
@@ -53,6 +42,13 @@ export interface MetricChange {
   /** (to − from) / |from|; null when either side is null or from is 0. */
   relativeChange: number | null;
   worse: 'higher' | 'lower';
+  /** false: informational, shown but not judged (see `informational`). */
+  judged: boolean;
+  /** Why the comparison is not judged: the scenario is report-only, too few samples, or the kind is too noisy. */
+  informational?: string;
+  /** The tolerance a judged metric was held to, as text ("worse by more than 200 ms and 25 %"). */
+  tolerance?: string;
+  /** Judged, and worse beyond the tolerance. */
   regressed: boolean;
 }
 
@@ -90,64 +86,33 @@ function isRegression(from: number | null, to: number | null, tolerance: MetricT
   return true;
 }
 
-function toNumberOrNull(value: unknown): number | null | undefined {
-  if (value === null) return null;
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function metricChange(
-  path: string,
-  fromRaw: unknown,
-  toRaw: unknown,
-  tolerance: MetricTolerance,
-): MetricChange | undefined {
-  const from = toNumberOrNull(fromRaw);
-  const to = toNumberOrNull(toRaw);
-  if (from === undefined || to === undefined) return undefined; // not measured in one of the runs
-  const change = from !== null && to !== null ? to - from : null;
-  const relativeChange = change !== null && from !== 0 && from !== null ? change / Math.abs(from) : null;
-  return {
-    path,
-    from,
-    to,
-    change,
-    relativeChange,
-    worse: tolerance.worse,
-    regressed: isRegression(from, to, tolerance),
-  };
-}
-
 function metricChanges(current: Summary, baseline: Summary, tol: BaselineTolerances): MetricChange[] {
-  const out: Array<MetricChange | undefined> = [];
-  const failoverBefore = failoverScenarios(baseline);
-  for (const [name, now] of Object.entries(failoverScenarios(current))) {
-    const before = failoverBefore[name];
-    if (!before) continue;
-    const base = `metrics.failover.scenarios.${name}`;
-    out.push(metricChange(`${base}.detection_ms`, before.detection_ms, now.detection_ms, tol.detectionMs));
-    out.push(
-      metricChange(`${base}.reconnect_p99_ms`, before.reconnect_p99_ms, now.reconnect_p99_ms, tol.reconnectP99Ms),
-    );
-  }
-  const fairnessBefore = fairnessScenarios(baseline);
-  for (const [name, now] of Object.entries(fairnessScenarios(current))) {
-    const before = fairnessBefore[name];
-    if (before) out.push(metricChange(`metrics.fairness.scenarios.${name}.jain`, before.jain, now.jain, tol.jain));
-  }
-  const tlsBefore = tlsMetrics(baseline);
-  const tlsNow = tlsMetrics(current);
-  if (tlsBefore && tlsNow) {
-    out.push(
-      metricChange(
-        'metrics.tls.handshakes_per_s',
-        tlsBefore.handshakes_per_s,
-        tlsNow.handshakes_per_s,
-        tol.tlsHandshakesPerS,
-      ),
-    );
-    out.push(metricChange('metrics.tls.p99_ms', tlsBefore.p99_ms, tlsNow.p99_ms, tol.tlsP99Ms));
-  }
-  return out.filter((c): c is MetricChange => c !== undefined);
+  const before = new Map(comparableMetrics(baseline).map((m) => [m.path, m]));
+  return comparableMetrics(current).flatMap((now): MetricChange[] => {
+    const was = before.get(now.path);
+    if (!was) return []; // not measured in the baseline run
+    const tolerance: MetricTolerance = tol[now.kind];
+    const informational = tolerance.informational ?? now.informational ?? was.informational;
+    const from = was.value;
+    const to = now.value;
+    const change = from !== null && to !== null ? to - from : null;
+    return [
+      {
+        path: now.path,
+        label: now.label,
+        kind: now.kind,
+        unit: now.unit,
+        from,
+        to,
+        change,
+        relativeChange: change !== null && from !== null && from !== 0 ? change / Math.abs(from) : null,
+        worse: tolerance.worse,
+        judged: informational === undefined,
+        ...(informational === undefined ? { tolerance: toleranceText(tolerance, now.unit) } : { informational }),
+        regressed: informational === undefined && isRegression(from, to, tolerance),
+      },
+    ];
+  });
 }
 
 export function compareToBaseline(

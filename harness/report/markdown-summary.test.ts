@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { compareToBaseline } from './baseline.js';
 import { cellText, renderMarkdownSummary } from './markdown-summary.js';
+import type { FailoverMetrics, FairnessMetrics } from './summary-types.js';
 import { roundrobinSummary, sourceSummary } from '../../test/helpers/report-fixtures.js';
 
 describe('renderMarkdownSummary', () => {
@@ -59,6 +60,54 @@ describe('renderMarkdownSummary', () => {
     expect(out).toContain('- **haproxy-roundrobin**: not in the baseline (not compared)');
     expect(out).toMatch(/- \*\*haproxy-source\*\*: ❌ \d+ regression\(s\) vs run `run-haproxy-source`/);
     expect(out).toContain('  - test fairness › fairness › connections spread evenly: passed → failed');
+  });
+
+  test('connection phases: p50 / p99 (samples) per suite and phase, columns for the phases measured', () => {
+    expect(md).toContain(
+      '| Profile | Suite | Transports | Attempts | TCP connect | CONNACK | SUBACK |\n| --- | --- | --- | ---: | ---: | ---: | ---: |',
+    );
+    expect(md).toContain(
+      '| **haproxy-roundrobin** | pubsub | tcp | 24 | 3.20 / 11.6 (n 24) | 16.2 / 134.2 (n 24) | 10.2 / 35.7 (n 9) |',
+    );
+    expect(md.indexOf('### Connect phases')).toBeGreaterThan(md.indexOf('### Top findings'));
+  });
+
+  test('the baseline section counts judged and informational comparisons and lists the informational ones', () => {
+    const before = roundrobinSummary();
+    const now = roundrobinSummary();
+    const fair = (s: typeof now) =>
+      (s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios.roundrobin!;
+    fair(before).verdict = 'report only';
+    fair(now).verdict = 'report only';
+    fair(now).jain = 0.5;
+    const out = renderMarkdownSummary([now], {
+      baselineFile: 'b.json',
+      baselines: { 'haproxy-roundrobin': compareToBaseline(now, before) },
+    });
+    expect(out).toMatch(
+      /- \*\*haproxy-roundrobin\*\*: no regressions \(0 status change\(s\); \d+ metric\(s\) judged, \d+ informational \(not judged\)\)/,
+    );
+    expect(out).toContain('| Profile | Metric | Baseline | Now | Why not judged |');
+    expect(out).toContain(
+      '| haproxy-roundrobin | fairness › roundrobin › jain | 0.9999 | 0.5 | report-only scenario: the suite does not assert its spread |',
+    );
+    expect(out).toContain('| haproxy-roundrobin | pubsub › connect phases › CONNACK p99 | 134.2 | 134.2 |');
+  });
+
+  test('a judged metric regression names its tolerance', () => {
+    const before = roundrobinSummary();
+    const now = roundrobinSummary();
+    const fo = (s: typeof now) =>
+      (s.metrics.failover as { scenarios: Record<string, FailoverMetrics> }).scenarios['kill-node2']!;
+    fo(before).detection_ms = 2000;
+    fo(now).detection_ms = 9000;
+    const out = renderMarkdownSummary([now], {
+      baselineFile: 'b.json',
+      baselines: { 'haproxy-roundrobin': compareToBaseline(now, before) },
+    });
+    expect(out).toMatch(
+      / {2}- metric `metrics\.failover\.scenarios\.kill-node2\.detection_ms`: 2000 → 9000 \(higher is worse; worse by more than \d+ ms\)/,
+    );
   });
 
   test('table cells stay one line with pipes escaped', () => {

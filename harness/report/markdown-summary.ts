@@ -1,14 +1,18 @@
 /**
  * The run as GitHub-flavoured Markdown for a CI job summary: verdict, a profile × suite table with pass/fail/skip
- * counts, the top findings with their config file:line (and the line as run), and regressions against the baseline.
+ * counts, the top findings with their config file:line (and the line as run), the connection phases' p50/p99, and
+ * regressions against the baseline (judged comparisons, and the informational ones listed as not judged).
  */
-import type { BaselineDiff } from './baseline.js';
+import type { BaselineDiff, MetricChange } from './baseline.js';
 import { findingLocation } from './finding-text.js';
 import { redactConfig } from './redact.js';
 import type { Finding, SuiteResult, Summary } from './summary-types.js';
-import { stripAnsi } from './text.js';
 import { combinedTotals, overallVerdict, rankedFindings, suiteNames, summaryVerdict, type Verdict } from './verdict.js';
 import { sameFile } from './html/components.js';
+import { connectPhasesMarkdown } from './markdown-summary-phases.js';
+import { cellText } from './markdown-summary-cell.js';
+
+export { cellText };
 
 export interface MarkdownSummaryOptions {
   /** profileName → comparison with the baseline run of that profile (profiles missing here were not compared). */
@@ -23,17 +27,6 @@ export interface MarkdownSummaryOptions {
 
 const VERDICT: Record<Verdict, string> = { passed: '✅ PASSED', failed: '❌ FAILED', empty: '⏭️ NOTHING RAN' };
 const SEVERITY: Record<Finding['severity'], string> = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info' };
-
-/** Text safe inside a Markdown table cell: one line, pipes escaped, no HTML. */
-export function cellText(text: string): string {
-  return stripAnsi(text)
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .trim();
-}
 
 /** Inline code in a table cell (backticks inside are replaced, pipes escaped). */
 function code(text: string): string {
@@ -89,6 +82,13 @@ function findings(summaries: Summary[], limit: number): string[] {
   return ['| Severity | Finding | Where | Test |', '| --- | --- | --- | --- |', ...rows, ...more];
 }
 
+const figure = (v: number | null): string => (v === null ? 'null' : String(v));
+
+function metricCounts(diff: BaselineDiff): string {
+  const judged = diff.metricChanges.filter((m) => m.judged).length;
+  return `${diff.statusChanges.length} status change(s); ${judged} metric(s) judged, ${diff.metricChanges.length - judged} informational (not judged)`;
+}
+
 function regressions(summaries: Summary[], options: MarkdownSummaryOptions): string[] {
   const lines: string[] = [];
   for (const s of summaries) {
@@ -101,17 +101,40 @@ function regressions(summaries: Summary[], options: MarkdownSummaryOptions): str
     const tests = diff.statusChanges.filter((c) => c.kind === 'regression');
     const metrics = diff.metricChanges.filter((m) => m.regressed);
     if (!diff.regressed) {
-      lines.push(
-        `- **${name}**: no regressions (${diff.statusChanges.length} status change(s), ${diff.metricChanges.length} metric(s) compared)`,
-      );
+      lines.push(`- **${name}**: no regressions (${metricCounts(diff)})`);
       continue;
     }
-    lines.push(`- **${name}**: ❌ ${tests.length + metrics.length} regression(s) vs run ${code(diff.baselineRunId)}`);
+    lines.push(
+      `- **${name}**: ❌ ${tests.length + metrics.length} regression(s) vs run ${code(diff.baselineRunId)} (${metricCounts(diff)})`,
+    );
     for (const c of tests) lines.push(`  - test ${cellText(c.suite)} › ${cellText(c.test)}: ${c.from} → ${c.to}`);
     for (const m of metrics)
-      lines.push(`  - metric ${code(m.path)}: ${m.from ?? 'null'} → ${m.to ?? 'null'} (${m.worse} is worse)`);
+      lines.push(
+        `  - metric ${code(m.path)}: ${figure(m.from)} → ${figure(m.to)} (${m.worse} is worse; ${m.tolerance ?? ''})`,
+      );
   }
   return lines;
+}
+
+/** Every informational comparison, so a reader sees what moved without it counting as a regression. */
+function informational(summaries: Summary[], options: MarkdownSummaryOptions): string[] {
+  const rows: Array<[string, MetricChange]> = summaries.flatMap((s) =>
+    (options.baselines?.[s.run.profileName]?.metricChanges ?? [])
+      .filter((m) => !m.judged)
+      .map((m): [string, MetricChange] => [s.run.profileName, m]),
+  );
+  if (rows.length === 0) return [];
+  return [
+    '',
+    'Informational comparisons (shown, **not judged**: the run reports these figures without asserting them, or they are too noisy between runs):',
+    '',
+    '| Profile | Metric | Baseline | Now | Why not judged |',
+    '| --- | --- | ---: | ---: | --- |',
+    ...rows.map(
+      ([profile, m]) =>
+        `| ${cellText(profile)} | ${cellText(m.label)} | ${figure(m.from)} | ${figure(m.to)} | ${cellText(m.informational ?? '')} |`,
+    ),
+  ];
 }
 
 export function renderMarkdownSummary(summaries: Summary[], options: MarkdownSummaryOptions = {}): string {
@@ -129,12 +152,15 @@ export function renderMarkdownSummary(summaries: Summary[], options: MarkdownSum
     '',
     ...findings(summaries, options.topFindings ?? 10),
   ];
+  const phases = connectPhasesMarkdown(summaries);
+  if (phases.length) out.push('', ...phases);
   if (options.baselineFile) {
     out.push(
       '',
       `### Regressions against the baseline ${code(options.baselineFile)}`,
       '',
       ...regressions(summaries, options),
+      ...informational(summaries, options),
     );
   }
   if (options.reportPath) out.push('', `HTML report: ${code(options.reportPath)}`);

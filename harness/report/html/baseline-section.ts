@@ -1,4 +1,7 @@
-/** Profile page: "Compared with baseline" — status changes and metric changes with tolerance verdicts. */
+/**
+ * Profile page: "Compared with baseline" — status changes, the judged metric changes with their tolerance and
+ * verdict, and the informational ones (shown, not judged) with why.
+ */
 import type { BaselineDiff, MetricChange } from '../baseline.js';
 import { escapeHtml, formatNumber } from '../text.js';
 import { testAnchor } from './anchors.js';
@@ -6,14 +9,8 @@ import { dataTable } from './components.js';
 
 const KIND_TEXT = { regression: 'regression', improvement: 'improvement', other: 'changed' } as const;
 
-function metricName(path: string): string {
-  return path
-    .replace(/^metrics\./, '')
-    .replace('.scenarios.', ' › ')
-    .replace(/\.([^.]+)$/, ' › $1');
-}
-
 function changeText(m: MetricChange): string {
+  if (m.from === null && m.to === null) return 'null in both runs';
   if (m.change === null) return m.to === null ? 'no longer measured' : 'now measured';
   if (m.change === 0) return 'unchanged';
   const sign = m.change > 0 ? '+' : '';
@@ -32,9 +29,11 @@ export function baselineSection(diff: BaselineDiff): string {
   const regressions =
     diff.statusChanges.filter((c) => c.kind === 'regression').length +
     diff.metricChanges.filter((m) => m.regressed).length;
+  const judgedCount = diff.metricChanges.filter((m) => m.judged).length;
+  const counts = ` ${judgedCount} metric${judgedCount === 1 ? '' : 's'} judged, ${diff.metricChanges.length - judgedCount} informational (not judged).`;
   const headline = diff.regressed
-    ? `<p><span class="badge regression">${regressions} regression${regressions === 1 ? '' : 's'}</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> of ${when}.</p>`
-    : `<p><span class="badge improvement">no regressions</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> of ${when}.</p>`;
+    ? `<p><span class="badge regression">${regressions} regression${regressions === 1 ? '' : 's'}</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> of ${when}.${counts}</p>`
+    : `<p><span class="badge improvement">no regressions</span> compared with baseline run <code>${escapeHtml(diff.baselineRunId)}</code> of ${when}.${counts}</p>`;
   const statuses = diff.statusChanges.length
     ? `<h3>Test status changes</h3>${dataTable(
         ['Suite', 'Test', 'Baseline', 'Now', 'Change'],
@@ -47,17 +46,38 @@ export function baselineSection(diff: BaselineDiff): string {
         ]),
       )}`
     : '<p class="note">No test changed status.</p>';
+  const judged = diff.metricChanges.filter((m) => m.judged);
+  const informational = diff.metricChanges.filter((m) => !m.judged);
   const metrics = diff.metricChanges.length
-    ? `<h3>Metric changes</h3>${dataTable(
-        ['Metric', '#Baseline', '#Now', '#Change', 'Verdict'],
-        diff.metricChanges.map((m) => [
-          `${escapeHtml(metricName(m.path))} <span class="note">(${m.worse} is worse)</span>`,
-          formatNumber(m.from, 3),
-          formatNumber(m.to, 3),
-          changeText(m),
-          metricVerdict(m),
-        ]),
-      )}`
+    ? `<h3>Metric changes (judged)</h3>${
+        judged.length
+          ? dataTable(
+              ['Metric', '#Baseline', '#Now', '#Change', 'Tolerance', 'Verdict'],
+              judged.map((m) => [
+                `${escapeHtml(m.label)} <span class="note">(${m.worse} is worse)</span>`,
+                formatNumber(m.from, 3),
+                formatNumber(m.to, 3),
+                changeText(m),
+                `<span class="note">${escapeHtml(m.tolerance ?? '')}</span>`,
+                metricVerdict(m),
+              ]),
+            )
+          : '<p class="note">No metric of this run is asserted in both runs.</p>'
+      }${
+        informational.length
+          ? `<h3>Informational comparisons (not judged)</h3><p class="note">Figures the run reports but does not assert, or too noisy between runs to judge: shown for reading, never counted as regressions.</p>${dataTable(
+              ['Metric', '#Baseline', '#Now', '#Change', 'Why not judged', 'Verdict'],
+              informational.map((m) => [
+                escapeHtml(m.label),
+                formatNumber(m.from, 3),
+                formatNumber(m.to, 3),
+                changeText(m),
+                `<span class="note">${escapeHtml(m.informational ?? '')}</span>`,
+                '<span class="badge info">informational</span>',
+              ]),
+            )}`
+          : ''
+      }`
     : '<p class="note">No comparable metrics in both runs.</p>';
   return `<section class="card" id="baseline"><h2>Compared with baseline</h2>${headline}${statuses}${metrics}</section>`;
 }
