@@ -49,6 +49,11 @@ export interface Capabilities {
   qos2?: boolean;
   /** A retained message is seen by subscribers on every node (absent: yes; RabbitMQ 3.10: node-local). */
   retainedClusterWide?: boolean;
+  /**
+   * How long the node API may take to list a new connection, ms (absent: at once; RabbitMQ's management statistics:
+   * 3–6 s measured). Waits on the node API's view of placement add it to their bound.
+   */
+  observationLagMs?: number;
   /** Human-readable notes on semantics, shown in the report. */
   notes: string[];
 }

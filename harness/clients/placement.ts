@@ -8,8 +8,13 @@ import { passiveOnly } from '../facts.js';
 import type { ClientPool } from './mqtt.js';
 import { waitFor } from '../util/wait.js';
 
+/** The bound of a wait on the node API's view of placement: `base` plus the backend's observation lag. */
+export function listingWaitMs(d: Pick<Deployment, 'capabilities'>, base = 5000): number {
+  return base + (d.capabilities.observationLagMs ?? 0);
+}
+
 /** The harness node a client is connected to, per the node API of any running node. */
-export async function nodeOfClient(d: Deployment, clientid: string, timeoutMs = 5000): Promise<NodeName> {
+export async function nodeOfClient(d: Deployment, clientid: string, timeoutMs = listingWaitMs(d)): Promise<NodeName> {
   return waitFor(
     async () => {
       for (const n of d.nodes) {

@@ -9,6 +9,7 @@ import type { Deployment, NodeName } from '../types.js';
 import type { ClientPool } from '../clients/mqtt.js';
 import { ClientEvents } from './client-events.js';
 import { waitFor } from '../util/wait.js';
+import { listingWaitMs } from '../clients/placement.js';
 
 export type Role = 'publisher' | 'subscriber' | 'idle';
 
@@ -74,7 +75,7 @@ export class Fleet {
   }
 
   /** Node of every member per the cluster's node API (asks the first node that answers). */
-  async placement(d: Deployment, timeoutMs = 5000): Promise<Map<string, NodeName>> {
+  async placement(d: Deployment, timeoutMs = listingWaitMs(d)): Promise<Map<string, NodeName>> {
     const byBrokerNode = new Map(d.nodes.map((n) => [n.brokerNode, n.name]));
     const ids = new Set(this.members.map((m) => m.id));
     return waitFor(

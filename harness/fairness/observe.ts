@@ -5,6 +5,7 @@
  */
 import type { Deployment } from '../types.js';
 import { waitFor } from '../util/wait.js';
+import { listingWaitMs } from '../clients/placement.js';
 import type { Counts } from './stats.js';
 
 /** Each node's own `live_connections` (asked of the node itself: peers' copies lag a heartbeat). 0 when the node does not answer. */
@@ -48,7 +49,8 @@ export function countByNode(placement: ReadonlyMap<string, string>, nodes: reado
   return counts;
 }
 
-/** Waits until the node API lists exactly the `ids` (all connected), and returns their nodes. */
+/** Waits until the node API lists exactly the `ids` (all connected), and returns their nodes; the bound grows by the
+ * backend's observation lag (listingWaitMs). */
 export async function waitForPlacement(
   d: Deployment,
   prefix: string,
@@ -62,7 +64,11 @@ export async function waitForPlacement(
       const listed = [...p.keys()].filter((id) => want.has(id));
       return listed.length === want.size ? new Map(listed.map((id) => [id, p.get(id)!])) : undefined;
     },
-    { timeoutMs, intervalMs: 100, what: `the node API to list all ${ids.length} clients '${prefix}…'` },
+    {
+      timeoutMs: listingWaitMs(d, timeoutMs),
+      intervalMs: 100,
+      what: `the node API to list all ${ids.length} clients '${prefix}…'`,
+    },
   );
 }
 
@@ -94,7 +100,11 @@ export async function settlePlacement(
       last = new Map([...p].filter(([id]) => want.has(id)));
       return last.size === want.size && ready() ? true : undefined;
     },
-    { timeoutMs, intervalMs: 100, what: `the node API to list all ${ids.length} clients '${prefix}…'` },
+    {
+      timeoutMs: listingWaitMs(d, timeoutMs),
+      intervalMs: 100,
+      what: `the node API to list all ${ids.length} clients '${prefix}…'`,
+    },
   ).catch(() => false); // the deadline passed: the partial placement is the result
   const missing = done ? [] : ids.filter((id) => !last.has(id));
   return { placement: last, missing, waitedMs: Date.now() - start };
