@@ -51,7 +51,7 @@ export function baselineLines(verdict: RunVerdict, baselineFile: string | undefi
     const metricRegressions = p.diff.metricChanges.filter((m) => m.regressed);
     if (!p.diff.regressed) {
       lines.push(
-        `baseline  ${p.profileName}: no regressions (${p.diff.statusChanges.length} status change(s), ${p.diff.metricChanges.length} metric(s) compared)`,
+        `baseline  ${p.profileName}: no regressions (${p.diff.statusChanges.length} status change(s), ${p.diff.metricChanges.filter((m) => m.judged).length} metric(s) judged, ${p.diff.metricChanges.filter((m) => !m.judged).length} informational)`,
       );
       continue;
     }
