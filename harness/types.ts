@@ -49,6 +49,13 @@ export interface Capabilities {
   qos2?: boolean;
   /** A retained message is seen by subscribers on every node (absent: yes; RabbitMQ 3.10: node-local). */
   retainedClusterWide?: boolean;
+  /** On a graceful stop every client's Will is published (stand-in: yes; absent: not documented, not judged). */
+  willsOnGracefulStop?: boolean;
+  /**
+   * With TLS passthrough the nodes' own TLS listeners require and verify client certificates (absent: yes — EMQX
+   * `verify_peer` + `fail_if_no_peer_cert`; the stand-in's TLS listener does not require them).
+   */
+  nodeTlsRequiresClientCert?: boolean;
   /**
    * How long the node API may take to list a new connection, ms (absent: at once; RabbitMQ's management statistics:
    * 3–6 s measured). Waits on the node API's view of placement add it to their bound.

@@ -23,6 +23,9 @@ export const STANDIN_CAPABILITIES: Capabilities = {
   willsOfDeadNode: true,
   queuesQos0Offline: false,
   proxyHeaderOptional: true,
+  // SIGTERM destroys every client socket, waits, then closes the broker (aedes-standin P3).
+  willsOnGracefulStop: true,
+  nodeTlsRequiresClientCert: false,
   notes: [
     'MQTT 3.1.1 only: aedes 1.2 answers a v5 CONNECT with CONNACK rc 1 (unacceptable protocol version).',
     'No shared subscriptions: $share/<group>/<topic> is treated as a literal topic.',
@@ -30,14 +33,19 @@ export const STANDIN_CAPABILITIES: Capabilities = {
     "A killed node's Wills are published by a survivor after ~3-7 heartbeats (EMQX CE: never).",
     'QoS 0 messages are not queued for offline persistent sessions (EMQX queues them by default).',
     'A PROXY-enabled listener also accepts connections without a header (EMQX rejects them); no PROXY on TLS.',
-    'Cross-node QoS 1/2 to online subscribers is at-most-once through Redis pub/sub (PUBACK precedes routing).',
+    'Cross-node QoS 1/2 to online subscribers goes through Redis pub/sub, at most once per node hop (the PUBACK follows store and routing, P13).',
     'Same client id on two nodes at once may kick both connections (no cluster-wide lock).',
   ],
 };
 
+const BY_KIND: Readonly<Record<string, Capabilities>> = {
+  standin: STANDIN_CAPABILITIES,
+  emqx: EMQX_CAPABILITIES,
+  rabbitmq: RABBITMQ_CAPABILITIES,
+};
+
 export function capabilitiesOf(kind: string): Capabilities {
-  if (kind === 'standin') return STANDIN_CAPABILITIES;
-  if (kind === 'emqx') return EMQX_CAPABILITIES;
-  if (kind === 'rabbitmq') return RABBITMQ_CAPABILITIES;
-  throw new Error(`unknown broker kind '${kind}'`);
+  const c = BY_KIND[kind];
+  if (!c) throw new Error(`unknown broker kind '${kind}'`);
+  return c;
 }

@@ -219,6 +219,5 @@ export async function freshConnections(
 
 /** Wills on a graceful stop, as each backend documents them. */
 export function willsExpectedOnStop(d: Deployment): 'all' | 'unknown' {
-  // Stand-in: SIGTERM destroys every client socket, waits, then closes the broker (aedes-standin P3).
-  return d.brokerKind === 'standin' ? 'all' : 'unknown';
+  return d.capabilities.willsOnGracefulStop ? 'all' : 'unknown';
 }

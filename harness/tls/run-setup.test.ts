@@ -146,7 +146,7 @@ describe('skip reasons', () => {
       'client-cert': true,
     });
     expect(tlsAbilities(profile({ topology: 'passthrough', mtls: 'required' })).mtls).toMatch(
-      /stand-in's TLS listener does not require them/,
+      /TLS listener \(broker kind standin\) does not require them/,
     );
     expect(tlsAbilities(profile({ topology: 'passthrough', mtls: 'required' }, 'emqx')).mtls).toBe(true);
     expect(tlsAbilities(profile({ mtls: 'required', pki: { ca: 'a' } }))['client-cert']).toMatch(/client_cert/);
