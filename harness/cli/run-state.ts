@@ -114,17 +114,4 @@ export function processesOfRun(runId: string): number[] {
   return pids;
 }
 
-/** Loopback block locks still naming `runId` (released by a clean stop; removed by `down` after a crash). */
-export function blockLocksOf(runId: string): string[] {
-  const dir = path.join(stateRoot(), 'blocks');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .map((f) => path.join(dir, f))
-    .filter((f) => {
-      try {
-        return readFileSync(f, 'utf8').trim() === runId;
-      } catch {
-        return false;
-      }
-    });
-}
+export { blockLocksOf } from '../net/loopback-block.js';

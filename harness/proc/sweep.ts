@@ -2,9 +2,9 @@
  * Cleanup of runs: stop the processes of a run (by its pid files, only processes proven to belong
  * to it), and sweep leftovers of runs whose owner died (crash, SIGKILL, power loss).
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { listRunDirs, stateRoot, type RunDir } from './run-dir.js';
+import { rmSync } from 'node:fs';
+import { listRunDirs, type RunDir } from './run-dir.js';
+import { blockLocksOf } from '../net/loopback-block.js';
 import { belongsToRun, isAlive, signalGroup } from './identity.js';
 import { removeRunChainSync, sweepOrphanChainsSync } from '../netfault/chain-sweep.js';
 
@@ -24,15 +24,7 @@ export function killRunProcessesSync(run: RunDir): number {
 
 /** Removes the loopback block locks (harness/net/loopback-block.ts) still naming `runId`. */
 function removeBlockLocks(runId: string): void {
-  const dir = path.join(stateRoot(), 'blocks');
-  if (!existsSync(dir)) return;
-  for (const f of readdirSync(dir)) {
-    try {
-      if (readFileSync(path.join(dir, f), 'utf8').trim() === runId) rmSync(path.join(dir, f), { force: true });
-    } catch {
-      /* gone meanwhile */
-    }
-  }
+  for (const f of blockLocksOf(runId)) rmSync(f, { force: true });
 }
 
 /** Removes leftovers of runs whose owner process is gone; returns the run ids swept. */
