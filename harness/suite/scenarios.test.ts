@@ -15,6 +15,7 @@ import { sourceAffinity } from '../fairness/scenarios/affinity.js';
 import { clientIdStickiness } from '../fairness/scenarios/stickiness.js';
 import { rebalance } from '../fairness/scenarios/rebalance.js';
 import { allAbilities, unmet } from '../needs.js';
+import { waitFor } from '../util/wait.js';
 
 /** A run that logs what happened to it, in order. */
 class FakeRun {
@@ -96,6 +97,18 @@ describe('runScenario', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(fake.log).toEqual(['finish']);
     expect(sink.metrics).toEqual({});
+  });
+
+  test("a wait inside the scenario that times out is the scenario's own error, not an overrun", async () => {
+    const fake = new FakeRun();
+    const def = scenario('own-timeout', async () => {
+      await waitFor(() => false, { timeoutMs: 20, intervalMs: 5, what: 'routes from 2 publishers to 2 subscribers' });
+      return judgedByFindings(0, []);
+    });
+    await expect(runScenario(new Sink(), def, noFacts, () => Promise.resolve(fake), {}, 5000)).rejects.toThrow(
+      /^timed out after 20 ms waiting for routes from 2 publishers to 2 subscribers/,
+    );
+    expect(fake.log).toEqual(['finish']);
   });
 
   test('a begin that overruns the budget fails with its own stage, and is finished when it completes', async () => {

@@ -7,7 +7,7 @@ import type { BalancerFacts } from '../facts.js';
 import type { SuiteHarness } from './context.js';
 import { needsOf, type Finishable, type Outcome, type ScenarioDef, type ScenarioFacts } from './scenario-def.js';
 import { StageLog } from './stage.js';
-import { TimeoutError, withTimeout } from '../util/wait.js';
+import { withTimeout } from '../util/wait.js';
 import { logFailure } from '../util/best-effort.js';
 
 export type { Finishable, ScenarioDef } from './scenario-def.js';
@@ -55,10 +55,14 @@ export async function runScenario<C extends Finishable, M>(
     return def.run(c);
   });
   let outcome: Outcome<M>;
+  const overran = new OverBudget();
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(overran), budgetMs)));
   try {
-    outcome = await withTimeout(work, budgetMs, `scenario ${def.name}`);
+    outcome = await Promise.race([work, watchdog]);
   } catch (err) {
-    if (!(err instanceof TimeoutError)) throw err;
+    // Only the watchdog's own rejection means "over budget": a TimeoutError of a wait inside the scenario is its cause.
+    if (err !== overran) throw err;
     // The overrun work goes on in the background until finish cuts it off; its later rejection is expected.
     work.catch(logFailure(`scenario ${def.name} after its budget`, 'it overran and was finished'));
     const seen = ctx?.progress?.();
@@ -67,6 +71,7 @@ export async function runScenario<C extends Finishable, M>(
         (seen ? `; seen so far: ${seen}` : ''),
     );
   } finally {
+    clearTimeout(timer);
     if (ctx) await finishBounded(def.name, ctx);
     else
       void begun.then(
@@ -79,6 +84,9 @@ export async function runScenario<C extends Finishable, M>(
   for (const f of outcome.findings) sink.finding(f);
   return outcome.problems;
 }
+
+/** The watchdog's rejection, told apart from any error of the scenario itself. */
+class OverBudget extends Error {}
 
 async function finishBounded(name: string, ctx: Finishable): Promise<void> {
   await withTimeout(ctx.finish(), FINISH_BOUND_MS, `scenario ${name} to finish`).catch(
