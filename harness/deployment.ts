@@ -167,7 +167,7 @@ export async function startDeployment(
     });
     const routeMs = await verifyClusterRouting(cluster.nodes);
     say(
-      `cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); node1→${cluster.nodes.at(-1)!.name} routing verified in ${routeMs} ms`,
+      `cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); routing between every pair of nodes verified in ${routeMs} ms`,
     );
     const lb = await runtime.startBalancer({
       kind: profile.balancer.kind,
