@@ -16,7 +16,7 @@ async function factsOf(profile: string): Promise<BalancerFacts> {
 }
 
 const engine = { openFilesSoft: 20000, openFilesHard: 20000, ephemeralPorts: 28232 };
-const fit = (rewrites: MachineFit['rewrites'] = []): MachineFit => ({
+const fitted = (rewrites: MachineFit['rewrites'] = []): MachineFit => ({
   where: 'this machine',
   openFilesLimit: 20000,
   cpus: 2,
@@ -27,7 +27,7 @@ describe('capacity limits', () => {
   test('per-server maxconn 50 is the first limit, named at the first server line; global maxconn 4096 is next', async () => {
     const limits = capacityLimits({
       facts: await factsOf('broken/capacity-server-maxconn-50.yaml'),
-      machineFit: fit(),
+      machineFit: fitted(),
       engine,
       sourceAddresses: 1,
       nodes: 3,
@@ -52,7 +52,7 @@ describe('capacity limits', () => {
   test('a maxconn the machine fit scaled is named as the open-files limit, with the line and the fit', async () => {
     const limits = capacityLimits({
       facts: await factsOf('profiles/haproxy-production-sized.yaml'),
-      machineFit: fit([
+      machineFit: fitted([
         { line: 9, original: 'maxconn 200000', asRun: 'maxconn 9000', reason: 'open-files hard limit here is 20000' },
       ]),
       engine,
@@ -65,7 +65,7 @@ describe('capacity limits', () => {
   });
 
   test('without a global maxconn the open-files limit (2 descriptors per connection) explains a plateau near 10,000', () => {
-    const limits = capacityLimits({ machineFit: fit(), engine, sourceAddresses: 11, nodes: 3 });
+    const limits = capacityLimits({ machineFit: fitted(), engine, sourceAddresses: 11, nodes: 3 });
     expect(firstLimitReached(limits, 9986, 10500, { timeout: 400 })?.kind).toBe('balancer-open-files');
   });
 

@@ -2,6 +2,7 @@
 import { ManagedProcess } from '../proc/child.js';
 import type { RunDir } from '../proc/run-dir.js';
 import type { FaultVerb, NodeInfo } from '../types.js';
+import { processFault } from './process-fault.js';
 import { builtFile } from '../util/project-root.js';
 import { SERVICE_PORTS } from '../balancer/balancer.js';
 
@@ -84,23 +85,10 @@ export class LocalStandinNode {
   }
 
   async fault(verb: FaultVerb): Promise<void> {
-    const p = this.proc;
-    if (!p) throw new Error(`${this.spec.name} was never started`);
-    switch (verb) {
-      case 'kill':
-        return p.kill();
-      case 'pause':
-        if (!p.signal('SIGSTOP')) throw new Error(`${this.spec.name} is not running; cannot pause`);
-        return;
-      case 'resume':
-        if (!p.signal('SIGCONT')) throw new Error(`${this.spec.name} is not running; cannot resume`);
-        return;
-      case 'stop':
-        return p.stop(5000);
-      case 'restart':
-        if (!p.exited) await p.kill();
-        return this.start();
-    }
+    return processFault(this.spec.name, this.proc, verb, {
+      stopMs: 5000,
+      restart: () => this.start(),
+    });
   }
 
   async stop(): Promise<void> {

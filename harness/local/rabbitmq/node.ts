@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ManagedProcess } from '../../proc/child.js';
 import type { RunDir } from '../../proc/run-dir.js';
 import type { FaultVerb, NodeInfo } from '../../types.js';
+import { processFault } from '../process-fault.js';
 import { canConnect } from '../../net/ports.js';
 import { ENABLED_PLUGINS, RABBIT_PORTS, erlangNodeName, rabbitConf, rabbitEnv, type RabbitNodeSpec } from './conf.js';
 
@@ -75,25 +76,14 @@ export class LocalRabbitNode {
   }
 
   async fault(verb: FaultVerb): Promise<void> {
-    const p = this.proc;
-    if (!p) throw new Error(`${this.spec.name} was never started`);
-    switch (verb) {
-      case 'kill':
-        return p.kill();
-      case 'pause':
-        if (!p.signal('SIGSTOP')) throw new Error(`${this.spec.name} is not running; cannot pause`);
-        return;
-      case 'resume':
-        if (!p.signal('SIGCONT')) throw new Error(`${this.spec.name} is not running; cannot resume`);
-        return;
-      case 'stop':
-        // SIGTERM: the server script stops RabbitMQ gracefully (≈6.5 s measured); SIGKILL after 15 s.
-        return p.stop(15_000);
-      case 'restart':
-        if (!p.exited) await p.kill();
+    // stop: SIGTERM makes the server script stop RabbitMQ gracefully (≈6.5 s measured); SIGKILL after 15 s.
+    return processFault(this.spec.name, this.proc, verb, {
+      stopMs: 15_000,
+      restart: async () => {
         await this.spawn();
-        return this.waitListening();
-    }
+        await this.waitListening();
+      },
+    });
   }
 
   async stop(): Promise<void> {
