@@ -94,7 +94,8 @@ export class TrafficStream {
             ),
           );
           await delay(100);
-          return seen.size >= want;
+          if (seen.size >= want) return true;
+          throw new Error(this.missingRoutes(seen)); // reported as the wait's last state on timeout
         },
         {
           timeoutMs,
@@ -105,6 +106,17 @@ export class TrafficStream {
     } finally {
       for (const [s, h] of handlers) s.client.off('message', h);
     }
+  }
+
+  /** Which publisher→subscriber routes no probe has crossed yet, with the clients' connection states. */
+  private missingRoutes(seen: Set<string>): string {
+    const state = (e: Endpoint): string => (e.client.connected ? '' : ' (disconnected)');
+    const gaps = this.subscribers.flatMap((s) => {
+      const from = this.publishers.filter((p) => !seen.has(`${s.id} ${p.id}`)).map((p) => `${p.id}${state(p)}`);
+      return from.length === 0 ? [] : [`${s.id}${state(s)} <- ${from.join(', ')}`];
+    });
+    const shown = gaps.slice(0, 6).join('; ');
+    return `${seen.size} of ${this.subscribers.length * this.publishers.length} routes seen; missing: ${shown}${gaps.length > 6 ? `; and ${gaps.length - 6} more subscribers` : ''}`;
   }
 
   start(maxMs = 60_000): void {
