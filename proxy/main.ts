@@ -8,11 +8,9 @@
  * Signals: SIGHUP reloads config and certificates (established connections stay);
  * SIGTERM/SIGINT close the listeners, then exit.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatConfigIssue, validateProxyConfig } from './config/index.js';
-import type { ProxyConfig } from './config/types.js';
+import { loadConfigIsolated } from './config/load-isolated.js';
 import { TsProxy } from './runtime/proxy.js';
 import { errorText, LOG_LEVELS, Logger, type LogLevel } from './util/log.js';
 import { TS_PROXY_VERSION } from './version.js';
@@ -62,23 +60,9 @@ function parseCli(argv: string[]): Cli {
   return { config: values.config, check: values.check ?? false, logLevel: level as LogLevel | undefined };
 }
 
-/** Reads and validates the config file (TLS files included); either a config or printable errors. */
-function loadConfig(file: string): { config?: ProxyConfig; errors: string[] } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    return {
-      errors: [`${file}:1: config: cannot read the file: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`],
-    };
-  }
-  const { config, issues } = validateProxyConfig(text, file, { checkFilesIn: path.dirname(path.resolve(file)) });
-  return { config, errors: issues.map(formatConfigIssue) };
-}
-
 async function main(): Promise<void> {
   const cli = parseCli(process.argv.slice(2));
-  const first = loadConfig(cli.config);
+  const first = await loadConfigIsolated(cli.config);
   if (!first.config) fail(first.errors.join('\n'));
   if (cli.check) {
     process.stdout.write(`${cli.config}: configuration is valid\n`);
@@ -104,7 +88,7 @@ async function main(): Promise<void> {
   let reloading: Promise<void> = Promise.resolve();
   function onSighup(): void {
     reloading = reloading.then(async function reloadConfig() {
-      const next = loadConfig(cli.config);
+      const next = await loadConfigIsolated(cli.config);
       if (!next.config) {
         logger.error('reload-failed', {
           config: cli.config,

@@ -12,20 +12,24 @@ import { waitFor } from './wait.js';
 const proxyDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function bundleCli(): Promise<{ file: string; cleanup: () => void }> {
-  const outDir = path.join(proxyDir, '.build');
+  // One directory per bundle: main.js loads its config parser from ./parse-worker.js beside it (a worker thread).
+  const outDir = path.join(proxyDir, '.build', `cli-${process.pid}-${Date.now()}`);
   mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `main-${process.pid}-${Date.now()}.mjs`);
   await build({
-    entryPoints: [path.join(proxyDir, 'main.ts')],
+    entryPoints: {
+      main: path.join(proxyDir, 'main.ts'),
+      'parse-worker': path.join(proxyDir, 'config/parse-worker.ts'),
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile: file,
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
     packages: 'external',
     logLevel: 'error',
   });
-  return { file, cleanup: () => rmSync(file, { force: true }) };
+  return { file: path.join(outDir, 'main.mjs'), cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
 }
 
 export interface RunningCli {
