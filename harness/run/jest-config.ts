@@ -3,7 +3,7 @@
  * wherever they are), TypeScript through SWC as in jest.config.ts, and `mqtt-lb-harness` mapped to the harness's
  * public suite API so that a user's suite file runs against the harness that runs it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { projectRoot } from '../util/project-root.js';
@@ -20,8 +20,10 @@ function outermost(dirs: string[]): string[] {
 }
 
 /** The config for `files` (absolute paths of `*.test.ts`). */
-export function suitesJestConfig(files: readonly string[]): Record<string, unknown> {
-  const root = projectRoot();
+export function suitesJestConfig(suiteFiles: readonly string[]): Record<string, unknown> {
+  // Jest matches tests on real paths (it resolves its rootDir): a file reached through a symlink must match too.
+  const root = realpathSync(projectRoot());
+  const files = suiteFiles.map((f) => realpathSync(f));
   const require = createRequire(import.meta.url);
   // The harness is itself under node_modules when installed as a package: its suites must still be found and compiled.
   const installed = root.split(path.sep).includes('node_modules');

@@ -5,7 +5,7 @@
  * Built-in suites and custom suite files run alike, through a Jest config made for the run (./jest-config.ts).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Profile } from '../profile/schema.js';
@@ -62,7 +62,8 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
         : `the suite file ${s} is gone`;
       return false;
     })
-    .map(fileOf);
+    // Real paths: Jest reports and matches tests by them (a suite file reached through a symlink included).
+    .map((s) => realpathSync(fileOf(s)));
   const names = opts.suites.map(suiteEntryName);
 
   let jest: JestJson | undefined;
