@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SUITES, type Profile, type SuiteName } from '../profile/schema.js';
+import { SUITES, type Profile } from '../profile/schema.js';
+import { resolveSuiteEntries, suiteEntryName } from '../profile/suite-entries.js';
 import { ConfigError } from '../errors.js';
 import { harnessVersion, runProfile } from '../run/run-profile.js';
 import { mergeResults } from '../run/merge.js';
@@ -21,9 +22,13 @@ import { writeCiSummaries } from './ci-summary.js';
 
 export { expandProfiles } from './args.js';
 
-function parseSuites(list: string | undefined): SuiteName[] | undefined {
-  if (!list) return undefined;
-  const names = list
+/**
+ * The suites named on the command line (`--suites` built-in names, `--suite` files relative to the current directory),
+ * which replace each profile's list; undefined when neither is given.
+ */
+function parseSuites(list: string | undefined, files: string[] | undefined): string[] | undefined {
+  if (!list && !files?.length) return undefined;
+  const names = (list ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -33,9 +38,18 @@ function parseSuites(list: string | undefined): SuiteName[] | undefined {
       `--suites: unknown suite(s) ${bad.join(', ')}`,
       undefined,
       undefined,
-      `choose from ${SUITES.join(', ')}`,
+      `choose from ${SUITES.join(', ')}; run a test file of your own with --suite <file.test.ts>`,
     );
-  return names as SuiteName[];
+  const { entries, problem } = resolveSuiteEntries(
+    [...names, ...(files ?? [])],
+    process.cwd(),
+    'the current directory',
+  );
+  if (problem) {
+    const flag = problem.index < names.length ? '--suites' : `--suite ${files![problem.index - names.length]}`;
+    throw new ConfigError(`${flag}: ${problem.message}`, undefined, undefined, problem.fix);
+  }
+  return entries;
 }
 
 function readBaseline(file: string | undefined): Summary[] | undefined {
@@ -70,7 +84,7 @@ function explainFilteredSkips(summary: Summary, pattern: string): Summary {
 }
 
 /** A profile that could not run at all: every suite skipped with `reason`. */
-function skippedSummary(profile: Profile, suites: SuiteName[], reason: string): Summary {
+function skippedSummary(profile: Profile, suites: string[], reason: string): Summary {
   const now = new Date();
   return mergeResults({
     runId: newRunId(),
@@ -81,12 +95,12 @@ function skippedSummary(profile: Profile, suites: SuiteName[], reason: string): 
     profileName: profile.name,
     jest: undefined,
     records: {},
-    unavailable: Object.fromEntries(suites.map((s) => [s, reason])),
+    unavailable: Object.fromEntries(suites.map((s) => [suiteEntryName(s), reason])),
   });
 }
 
 /** A profile of a folder whose config is refused before it starts: its suites carry the refusal as their error (FAIL). */
-function refusedSummary(profile: Profile, suites: SuiteName[], message: string): Summary {
+function refusedSummary(profile: Profile, suites: string[], message: string): Summary {
   const summary = skippedSummary(profile, suites, message);
   for (const s of Object.values(summary.suites)) s.error = `refused before it started: ${message}`;
   return summary;
@@ -104,6 +118,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     options: {
       profile: { type: 'string', short: 'p', multiple: true },
       suites: { type: 'string' },
+      suite: { type: 'string', multiple: true },
       runtime: { type: 'string' },
       map: { type: 'string', multiple: true },
       out: { type: 'string', default: 'reports/latest' },
@@ -120,7 +135,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw new UsageError(
       '--profile is required (e.g. mqtt-lb run --profile fixtures/profiles/haproxy-roundrobin.yaml)',
     );
-  const suitesOverride = parseSuites(values.suites);
+  const suitesOverride = parseSuites(values.suites, values.suite);
   const entries = loadProfileEntries(values.profile, { runtime: values.runtime, map: values.map });
   const profiles: Profile[] = entries.map((e) => e.profile);
   const names = profiles.map((p) => p.name);

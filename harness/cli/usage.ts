@@ -31,6 +31,10 @@ Usage:
 Options:
   --profile, -p <path>       profile YAML, or a folder of them (repeatable); several profiles → one index page
   --suites <a,b>             suites to run (default: each profile's list): pubsub, tls, failover, fairness, keepalive, capacity
+  --suite <file.test.ts>     run a test file of your own as a suite, on the same deployment (repeatable; relative to
+                             the current directory; it imports useDeployment, finding, metric from 'mqtt-lb-harness');
+                             --suites and --suite together replace each profile's list (a profile lists a file as
+                             suites: [pubsub, ./my-flows.test.ts], relative to the profile file)
   --runtime <name>           local | docker | auto (overrides the profiles)
   --map <host:port=nodeN>    map a balancer upstream to a node explicitly (repeatable; default: i-th server → node i)
   --out <dir>                report folder (default: reports/latest): index.html, profiles/*.html, summary.json, junit.xml
@@ -53,6 +57,7 @@ Examples:
   mqtt-lb run -p nightly.yaml --baseline reports/last-night/summary.json --fail-on-regression
   mqtt-lb run -p fixtures/profiles/haproxy-roundrobin.yaml --suites pubsub --summary-md reports/latest/summary.md
   mqtt-lb run -p my-lb.yaml --map mqtt-1.prod.example:1883=node1
+  mqtt-lb run -p my-lb.yaml --suites pubsub --suite ./my-flows.test.ts
 `;
 
 const UP = `mqtt-lb up — start a deployment and keep it running

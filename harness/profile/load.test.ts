@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadProfile } from './load.js';
@@ -77,5 +77,39 @@ describe('profile loading', () => {
   test('a missing balancer config file is refused', () => {
     const e = errorOf(write('nofile.yaml', 'balancer:\n  kind: haproxy\n  config: nope.cfg\n'));
     expect(e.format()).toMatch(/nofile\.yaml:3: balancer\.config: file not found/);
+  });
+
+  test('a custom suite file is resolved relative to the profile file; a missing one names its line and the fix', () => {
+    mkdirSync(path.join(dir, 'flows'), { recursive: true });
+    writeFileSync(path.join(dir, 'flows', 'my-flows.test.ts'), '');
+    const ok = loadProfile(
+      write('custom.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nsuites: [pubsub, ./flows/my-flows.test.ts]\n'),
+    );
+    expect(ok.suites).toEqual(['pubsub', path.join(dir, 'flows', 'my-flows.test.ts')]);
+
+    const e = errorOf(
+      write('missing.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nsuites:\n  - pubsub\n  - ./nope.test.ts\n'),
+    );
+    expect(e.format()).toMatch(/missing\.yaml:4: suites: suite file not found: .*\/nope\.test\.ts/);
+    expect(e.fix).toMatch(/relative to the profile file/);
+  });
+
+  test('a suite entry that is neither a built-in suite nor a test file, or a name listed twice, is refused', () => {
+    const unknown = errorOf(write('s1.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nsuites: [pubsub, flows]\n'));
+    expect(unknown.format()).toMatch(
+      /s1\.yaml:2: profile: suites\.1: expected a built-in suite .* or the path of a test/,
+    );
+    writeFileSync(path.join(dir, 'pubsub.test.ts'), '');
+    const taken = errorOf(
+      write('s2.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nsuites: [./pubsub.test.ts]\n'),
+    );
+    expect(taken.format()).toMatch(/s2\.yaml:2: suites: .*its name 'pubsub' is the name of a built-in suite/);
+    const twice = errorOf(
+      write(
+        's3.yaml',
+        'balancer: { kind: haproxy, config: lb.cfg }\nsuites: [./flows/my-flows.test.ts, flows/my-flows.test.ts]\n',
+      ),
+    );
+    expect(twice.format()).toMatch(/s3\.yaml:2: suites: the suite 'my-flows' is listed twice/);
   });
 });

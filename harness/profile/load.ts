@@ -4,6 +4,7 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { profileSchema, type Profile } from './schema.js';
+import { resolveSuiteEntries } from './suite-entries.js';
 
 /** Finds the 1-based line of the YAML node at `keyPath`, or of its nearest existing ancestor. */
 function lineOf(
@@ -75,6 +76,15 @@ export function loadProfile(file: string, overrides: { runtime?: string } = {}):
     );
   }
   const name = parsed.data.name ?? path.basename(abs).replace(/\.ya?ml$/, '');
+  const suites = resolveSuiteEntries(parsed.data.suites, path.dirname(abs), 'the profile file');
+  if (suites.problem)
+    throw new ConfigError(
+      `suites: ${suites.problem.message}`,
+      abs,
+      lineOf(doc, counter, ['suites', suites.problem.index]),
+      suites.problem.fix,
+    );
+  parsed.data.suites = suites.entries;
   if (!parsed.data.balancer.config) return { ...parsed.data, file: abs, balancerConfigFile: '', name };
   const balancerConfigFile = path.resolve(path.dirname(abs), parsed.data.balancer.config!);
   if (!existsSync(balancerConfigFile)) {

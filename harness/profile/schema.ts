@@ -12,6 +12,14 @@ import { BALANCER_KINDS, type BalancerKindName } from '../balancer/kinds.js';
 export const SUITES = ['pubsub', 'tls', 'failover', 'fairness', 'keepalive', 'capacity'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
+/** A custom suite: the path of a Jest test file (`*.test.ts`) that calls useDeployment() (harness/suite/public.ts). */
+export const CUSTOM_SUITE_FILE = /\.test\.ts$/;
+
+/** One `suites:` entry: a built-in suite's name, or a custom suite's file (relative to the profile file). */
+const suiteEntry = z.string().refine((s) => (SUITES as readonly string[]).includes(s) || CUSTOM_SUITE_FILE.test(s), {
+  error: `expected a built-in suite (${SUITES.join(', ')}) or the path of a test file (e.g. ./my-flows.test.ts)`,
+});
+
 const mapEntry = z.string().regex(/^[^=]+=node\d+$/, 'expected "host:port=nodeN"');
 
 /** Fault verbs an external target can run as shell commands ({node} and {verb} are substituted). */
@@ -103,7 +111,8 @@ export const profileSchema = z
         if (b.kind !== 'external' && b.target)
           ctx.addIssue({ code: 'custom', path: ['target'], message: 'target is only for kind external' });
       }),
-    suites: z.array(z.enum(SUITES)).min(1).default(['pubsub']),
+    /** Built-in suite names and custom suite files (made absolute by the loader, harness/profile/suite-entries.ts). */
+    suites: z.array(suiteEntry).min(1).default(['pubsub']),
     /** Per-suite thresholds and parameters: one schema per suite (harness/suite/thresholds.ts), unknown keys refused. */
     thresholds: suiteThresholds.prefault({}),
     clients: z

@@ -103,4 +103,15 @@ describe('renderJunit', () => {
     const tls = parsed.find((x) => x['@name'] === 'haproxy-roundrobin.tls')!;
     expect(((tls.testcase as Node).error as Node)['@message']).toBe('deployment failed: haproxy exited with code 1');
   });
+
+  test("a suite's scalar metrics are properties of its testsuite; nested ones stay in summary.json", () => {
+    const s = roundrobinSummary();
+    s.suites['my-flows'] = { passed: 1, failed: 0, skipped: 0, durationMs: 5, tests: [] };
+    s.metrics['my-flows'] = { reading_delivery_ms: 12, site: 'lab', connect_phases: { clients: 3 } };
+    const flows = parse(renderJunit([s])).suites.find((x) => x['@name'] === 'haproxy-roundrobin.my-flows')!;
+    const props = asArray((flows.properties as Node).property as Node | Node[]);
+    const byName = Object.fromEntries(props.map((p) => [p['@name'], p['@value']]));
+    expect(byName).toMatchObject({ 'metric.reading_delivery_ms': '12', 'metric.site': 'lab' });
+    expect(Object.keys(byName).filter((k) => k.startsWith('metric.'))).toHaveLength(2);
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * JUnit XML for CI systems: one <testsuite> per profile × suite, one <testcase> per test, classname "profile.suite".
- * Failure bodies carry the assertion messages and the findings (title, why, file:line, remedy).
+ * Failure bodies carry the assertion messages and the findings (title, why, file:line, remedy); a suite's scalar
+ * metrics are properties of its <testsuite>.
  */
 import type { Summary, SuiteResult, TestResult } from './summary-types.js';
 import { findingToText } from './finding-text.js';
@@ -49,7 +50,18 @@ function suiteErrorTestcase(classname: string, error: string): string {
   return `    <testcase${attrs({ classname, name: '(suite setup)', time: '0.000' })}>\n      <error${attrs({ message: firstLine(error) || 'suite error', type: 'SuiteError' })}>${escapeXml(stripAnsi(error))}</error>\n    </testcase>`;
 }
 
-function properties(summary: Summary): string {
+/** The suite's scalar metrics (metrics.<suite>.<key> a number, string or boolean) as `metric.<key>` properties. */
+function metricProperties(summary: Summary, suiteName: string): Record<string, string> {
+  const metrics = summary.metrics[suiteName];
+  if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) return {};
+  return Object.fromEntries(
+    Object.entries(metrics)
+      .filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')
+      .map(([key, v]) => [`metric.${key}`, String(v)]),
+  );
+}
+
+function properties(summary: Summary, suiteName: string): string {
   const d = summary.deployment;
   const props: Record<string, string> = {
     profile: summary.run.profile,
@@ -62,6 +74,7 @@ function properties(summary: Summary): string {
       broker: `${d.broker.kind} ${d.broker.version}`,
       balancer: `${d.balancer.kind} ${d.balancer.version}`,
     });
+  Object.assign(props, metricProperties(summary, suiteName));
   const items = Object.entries(props).map(([name, value]) => `      <property${attrs({ name, value })}/>`);
   return `    <properties>\n${items.join('\n')}\n    </properties>`;
 }
@@ -83,7 +96,7 @@ function renderTestsuite(summary: Summary, suiteName: string, suite: SuiteResult
     time: seconds(suite.durationMs),
     timestamp: summary.run.started,
   });
-  return `  <testsuite${head}>\n${properties(summary)}\n${cases.join('\n')}\n  </testsuite>`;
+  return `  <testsuite${head}>\n${properties(summary, suiteName)}\n${cases.join('\n')}\n  </testsuite>`;
 }
 
 export function renderJunit(summaries: Summary[]): string {

@@ -2,12 +2,14 @@
  * Runs the selected suites of one profile in a Jest child process (suites one after another:
  * `--runInBand`, each with its own deployment, so fault injection never meets another suite and
  * timings are not skewed by a parallel suite on a small machine), then merges the results.
+ * Built-in suites and custom suite files run alike, through a Jest config made for the run (./jest-config.ts).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import type { Profile, SuiteName } from '../profile/schema.js';
+import type { Profile } from '../profile/schema.js';
+import { isBuiltinSuite, suiteEntryName } from '../profile/suite-entries.js';
 import type { Summary } from '../report/summary-types.js';
 import { mergeResults, readRecords, type JestJson } from './merge.js';
 import { projectRoot } from '../util/project-root.js';
@@ -16,9 +18,11 @@ import { withParentDeathSignal } from '../proc/child.js';
 import { progress } from '../util/progress.js';
 import { runStopReason, watchRunStop } from '../suite/run-stop.js';
 import { buildRunPlan, RUN_PLAN_ENV, writeRunPlan } from '../suite/plan.js';
+import { writeSuitesJestConfig } from './jest-config.js';
 
 export interface RunProfileOptions {
-  suites: SuiteName[];
+  /** Built-in suite names and absolute paths of custom suite files (harness/profile/suite-entries.ts). */
+  suites: string[];
   workDir: string;
   runtime?: string;
   /** Extra Jest CLI args (e.g. -t <pattern>). */
@@ -49,13 +53,18 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
   const jestOut = path.join(opts.workDir, `jest-${profile.name}.json`);
   rmSync(jestOut, { force: true });
   const unavailable: Record<string, string> = {};
+  const fileOf = (s: string): string => (isBuiltinSuite(s) ? suiteFile(s) : s);
   const files = opts.suites
     .filter((s) => {
-      if (existsSync(suiteFile(s))) return true;
-      unavailable[s] = `the ${s} suite is not part of this harness version yet`;
+      if (existsSync(fileOf(s))) return true;
+      unavailable[suiteEntryName(s)] = isBuiltinSuite(s)
+        ? `the ${s} suite is not part of this harness version yet`
+        : `the suite file ${s} is gone`;
       return false;
     })
-    .map(suiteFile);
+    // Real paths: Jest reports and matches tests by them (a suite file reached through a symlink included).
+    .map((s) => realpathSync(fileOf(s)));
+  const names = opts.suites.map(suiteEntryName);
 
   let jest: JestJson | undefined;
   let stopped: string | undefined;
@@ -66,9 +75,7 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
       '--experimental-vm-modules',
       jestBin,
       '--config',
-      path.join(projectRoot(), 'jest.config.ts'),
-      '--selectProjects',
-      'suites',
+      writeSuitesJestConfig(files, path.join(opts.workDir, `jest-${profile.name}.config.json`)),
       '--runInBand',
       '--verbose',
       '--json',
@@ -78,7 +85,7 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
       ...files,
       ...(opts.jestArgs ?? []),
     ];
-    progress(`profile ${profile.name}: running ${opts.suites.join(', ')}`);
+    progress(`profile ${profile.name}: running ${names.join(', ')}`);
     const code = await new Promise<number>((resolve) => {
       // Its own process group (a signal reaches it only through the CLI, which stops the whole group), and dead
       // with the CLI even when that is SIGKILLed.
@@ -125,8 +132,6 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
     jest,
     records: readRecords(recordsDir),
     unavailable,
-    ...(stopped !== undefined
-      ? { stopped: { reason: stopped, suites: opts.suites.filter((s) => !unavailable[s]) } }
-      : {}),
+    ...(stopped !== undefined ? { stopped: { reason: stopped, suites: names.filter((s) => !unavailable[s]) } } : {}),
   });
 }

@@ -41,13 +41,12 @@ export interface TestOptions {
   timeoutMs?: number;
 }
 
-export interface SuiteHarness<S extends SuiteName = SuiteName> {
+/** What every suite gets, built-in or custom (harness/suite/public.ts). */
+export interface SuiteHarnessCore {
   readonly plan: RunPlan;
   readonly profile: Profile;
   readonly abilities: Abilities;
   readonly capabilities: Capabilities;
-  /** This suite's `thresholds.<suite>`, parsed with its schema (defaults applied). */
-  readonly thresholds: SuiteThresholds[S];
   readonly deployment: Deployment;
   readonly pool: ClientPool;
   readonly recorder: SuiteRecorder;
@@ -62,16 +61,34 @@ export interface SuiteHarness<S extends SuiteName = SuiteName> {
   unmet(needs: readonly Need[]): string | false;
   /** `test`, or `test.skip` with the reason recorded for the report when `skipReason` is a string. */
   testUnless(skipReason: string | false | undefined, name: string, fn: () => Promise<void>, timeoutMs?: number): void;
+}
+
+/** A built-in suite's harness: the core and its `thresholds.<suite>`. */
+export interface SuiteHarness<S extends SuiteName = SuiteName> extends SuiteHarnessCore {
+  /** This suite's `thresholds.<suite>`, parsed with its schema (defaults applied). */
+  readonly thresholds: SuiteThresholds[S];
   /** One key of `thresholds.<suite>` (prefer `thresholds`, which is typed). */
   threshold<T>(key: string, fallback: T): T;
 }
 
+/** A built-in suite's deployment, started before its first test and stopped after its last. */
 export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
+  return harnessFor(suite, plan.thresholds[suite]) as SuiteHarness<S>;
+}
+
+/**
+ * A custom suite's deployment (no thresholds of its own); `name` keys its findings, skip reasons and metrics in the
+ * report and must be the file's name without `.test.ts` (harness/suite/public.ts derives it).
+ */
+export function useCustomDeployment(name: string): SuiteHarnessCore {
+  return harnessFor(name, undefined);
+}
+
+function harnessFor(suite: string, thresholds: unknown): SuiteHarness {
   const profile = plan.profile;
   const capabilities = capabilitiesOf(profile.broker.kind);
   const recorder = new SuiteRecorder(suite, profile.name, plan.resultsDir);
   const pool = new ClientPool();
-  const thresholds = plan.thresholds[suite];
   let deployment: Deployment | undefined;
   const testName = (): string => expect.getState().currentTestName ?? '(suite)';
 
@@ -106,12 +123,12 @@ export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
     await deployment?.stop();
   }, 60_000);
 
-  const h: SuiteHarness<S> = {
+  const h: SuiteHarness = {
     plan,
     profile,
     abilities: plan.abilities,
     capabilities,
-    thresholds,
+    thresholds: thresholds as SuiteThresholds[SuiteName],
     pool,
     recorder,
     get startupFindings(): readonly Finding[] {
