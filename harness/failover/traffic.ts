@@ -72,11 +72,24 @@ export class TrafficStream {
 
   /** Subscribes every subscriber per QoS and waits until a probe from every publisher reaches every subscriber. */
   async subscribeAll(timeoutMs = 8000): Promise<void> {
+    const pending = new Set(this.subscribers.map((s) => s.id));
+    const subscribed = this.subscribers.map(async (s) => {
+      await subscribe(s.client, `${this.topicPrefix}/q${s.qos}/+`, s.qos);
+      pending.delete(s.id);
+    });
     await withTimeout(
-      Promise.all(this.subscribers.map((s) => subscribe(s.client, `${this.topicPrefix}/q${s.qos}/+`, s.qos))),
+      Promise.all(subscribed),
       timeoutMs,
       `SUBACKs for ${this.subscribers.length} stream subscribers`,
-    );
+    ).catch((err: unknown) => {
+      const waiting = this.subscribers
+        .filter((s) => pending.has(s.id))
+        .map(
+          (s) =>
+            `${s.id} (${s.client.connected ? 'connected' : s.client.reconnecting ? 'reconnecting' : 'disconnected'})`,
+        );
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; no SUBACK yet for ${waiting.join(', ')}`);
+    });
     const seen = new Set<string>();
     const onProbe =
       (sub: string) =>
