@@ -100,3 +100,20 @@ export function imbalanceFinding(
     remedy: remediesOf(facts.kind).rebalance,
   };
 }
+
+/** Connects that reached a node while it was being stopped, before the balancer took it out; undefined when none. */
+export function landedOnStopping(
+  facts: BalancerFacts,
+  node: NodeName,
+  stalled: number,
+  connectTimeoutMs: number,
+): Finding | undefined {
+  if (!stalled) return undefined;
+  return {
+    severity: 'warning',
+    title: `${stalled} reconnect(s) reached ${node} while it was being stopped and waited ${connectTimeoutMs / 1000} s for a CONNACK that never came`,
+    detail:
+      'The balancer kept the node in rotation until its health check failed, so clients leaving it were sent back to it.',
+    remedy: remediesOf(facts.kind).drain,
+  };
+}
