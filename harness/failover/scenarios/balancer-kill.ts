@@ -42,7 +42,7 @@ export const balancerKill: FailoverScenarioDef = {
     await s.traffic!.stop();
     const back = reconnectTimes(members, t0);
     const attempts = attemptSummary(members, t0, Date.now());
-    const loss = assessLoss(d, s, members, t);
+    const loss = assessLoss(d, s, members, t, 'cut off by the balancer kill');
     const outage = { balancerMs: upAt - t0, clients: spread(back.ms), attempts: attempts.attempts };
     const metrics = failoverMetrics({
       detectionMs: null,

@@ -61,7 +61,7 @@ export const rollingRestart: FailoverScenarioDef = {
     s.placement = await s.fleet.placement(d);
     const after = s.countsByNode();
     const members = [...cut];
-    const loss = assessLoss(d, s, members, t);
+    const loss = assessLoss(d, s, members, t, 'of the restarted nodes');
     const metrics = failoverMetrics({
       detectionMs: null,
       reconnectMs,
