@@ -36,8 +36,9 @@ export const storm: FailoverScenarioDef = {
   name: 'storm',
   title: 'reconnect storm: every client reset at once, fixed period vs jittered backoff, the limit that bites',
   needs: ['balancer-restart', 'balancer-facts'],
-  // 5,000 clients per policy: ramp (10 s at 500/s), reset, recovery (bounded by storm.recover_ms), close — twice
-  timeoutMs: 300_000,
+  // per policy at the defaults: ramp ≤ 45 s (3 × 10 s at 500/s + connect timeout + 5 s), balancer restart ≤ 15 s,
+  // recovery ≤ storm.recover_ms 60 s, close ≤ 7 s — twice, with headroom
+  timeoutMs: 330_000,
   // the storm's clients are the load engine's: no MQTT.js fleet, no stream
   options: () => ({ traffic: false, fleet: { clients: 0, publishers: 0, subscribers: 0 } }),
   async run(s) {
