@@ -18,7 +18,14 @@ import { runNetFaultAbilities } from './netfault/run-abilities.js';
 
 type BalancerAbilities = Pick<
   Abilities,
-  'faults' | 'balancer-facts' | 'balancer-view' | 'reload' | 'dashboard-frontend' | 'spread-placement' | 'nodes'
+  | 'faults'
+  | 'balancer-facts'
+  | 'balancer-view'
+  | 'reload'
+  | 'balancer-restart'
+  | 'dashboard-frontend'
+  | 'spread-placement'
+  | 'nodes'
 >;
 
 /** Balancer kinds the harness does not start, each with what its profile declares. */
@@ -35,6 +42,7 @@ function startedAbilities(
   const { faults, reload } = allAbilities();
   return {
     faults,
+    'balancer-restart': true,
     'balancer-facts': true,
     // A kind whose view cannot report per-server state (NGINX) says why: tests reading server states skip with it.
     'balancer-view': balancerKind(profile.balancer.kind)?.viewLacks ?? true,

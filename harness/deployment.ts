@@ -98,6 +98,9 @@ class RunningDeployment implements Deployment {
   reloadBalancer() {
     return this.lb.reload();
   }
+  balancerFault(verb: 'kill' | 'restart') {
+    return this.lb.fault(verb);
+  }
 
   async stop(): Promise<void> {
     if (this.stopped) return;

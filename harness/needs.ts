@@ -19,6 +19,8 @@ export type Need =
   | 'balancer-facts'
   | 'balancer-view'
   | 'reload'
+  /** The balancer itself can be killed (SIGKILL) and started again (Deployment.balancerFault). */
+  | 'balancer-restart'
   | 'mqtt5'
   | 'shared-subscriptions'
   /** QoS 2 granted and acknowledged as QoS 2 (RabbitMQ 3.10 downgrades it to QoS 1). */
@@ -81,6 +83,7 @@ export function allAbilities(nodes = 3): Abilities {
     'balancer-facts': true,
     'balancer-view': true,
     reload: true,
+    'balancer-restart': true,
     mqtt5: true,
     'shared-subscriptions': true,
     qos2: true,

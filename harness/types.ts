@@ -239,6 +239,9 @@ export interface Deployment {
   /** Reload the balancer with its current config (HAProxy -sf / TS-proxy SIGHUP); absent when the harness does not run
    *  the balancer (need 'reload'). */
   reloadBalancer?(): Promise<void>;
+  /** `kill`: SIGKILL the balancer (process or container); `restart`: start it again with the same config and addresses,
+   *  resolved once it answers. Absent when the harness does not run the balancer (need 'balancer-restart'). */
+  balancerFault?(verb: 'kill' | 'restart'): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -12,8 +12,15 @@ export interface BalancerHandle {
   endpoints: Endpoints;
   /** Reload with the same config (HAProxy -sf, TS-proxy SIGHUP); established connections survive. */
   reload(): Promise<void>;
+  /**
+   * `kill`: SIGKILL every balancer process (container), as a crash would; `restart`: start it again with the same
+   * config, addresses and ports, resolved once it answers (a no-op while it runs).
+   */
+  fault(verb: BalancerFaultVerb): Promise<void>;
   stop(): Promise<void>;
 }
+
+export type BalancerFaultVerb = 'kill' | 'restart';
 
 export interface BalancerStartSpec {
   kind: string;

@@ -20,6 +20,10 @@ export interface BalancerRemedies {
   fasterDetection(example: string): string;
   /** Close the established sessions of a server marked down. */
   shutdownSessions: string;
+  /** Even out placement after nodes returned (a rolling restart): the algorithm that fills the emptiest node. */
+  rebalance: string;
+  /** Take a server out of rotation before its node is stopped on purpose (an upgrade), so no new client lands there. */
+  drain: string;
   /** TLS offload settings on the balancer's frontend. */
   tls: TlsRemedies;
 }
@@ -31,6 +35,10 @@ export const GENERIC_REMEDIES: BalancerRemedies = {
   fasterDetection: (example) =>
     `detect faster: check every 1 s, mark down after 2 failures, 2 s check timeout ⇒ ${example}`,
   shutdownSessions: 'close the sessions of a server marked down',
+  drain:
+    'take each server out of rotation (drain) before stopping its node, and put it back once the node is up, so reconnecting clients never land on a node that is shutting down',
+  rebalance:
+    'balance new and reconnecting clients by least connections, so a restarted node fills up again; a hash-based balancer should use consistent hashing, so a node leaving or returning moves only its own share; long-lived MQTT connections are never moved by the balancer: restart nodes in reverse order next time, or have the brokers shed connections (EMQX node rebalance / evacuation)',
   tls: {
     versions: "The balancer's TLS frontend: minimum version TLSv1.2, and no `@SECLEVEL=0` in its cipher list.",
     ciphers: "The balancer's TLS frontend: ECDHE AEAD cipher suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).",

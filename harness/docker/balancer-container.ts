@@ -182,6 +182,26 @@ async function startWithLimits(
       await docker().getContainer(container.id).kill({ signal });
       await waitForNewPid(kind, admin, mapped, before, confirm);
     },
+    async fault(verb) {
+      const c = docker().getContainer(container.id);
+      if (verb === 'kill') {
+        await c.kill({ signal: 'SIGKILL' });
+        await waitFor(async () => !(await c.inspect()).State.Running, {
+          timeoutMs: 10_000,
+          intervalMs: 50,
+          what: `the ${kind.title} container to stop after SIGKILL`,
+        });
+        return;
+      }
+      if ((await c.inspect()).State.Running) return;
+      await c.start();
+      // the published host ports are fixed at creation, so the admin address and the endpoints stay valid
+      await waitFor(async () => (await kind.probe(admin, mapped)) !== undefined, {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+        what: `the restarted ${kind.title} container's ${kind.adminTitle} to answer`,
+      });
+    },
     async stop() {
       await docker()
         .getContainer(container.id)

@@ -12,7 +12,14 @@ export function externalAbilities(
   profile: Profile,
 ): Pick<
   Abilities,
-  'faults' | 'balancer-facts' | 'balancer-view' | 'reload' | 'dashboard-frontend' | 'spread-placement' | 'nodes'
+  | 'faults'
+  | 'balancer-facts'
+  | 'balancer-view'
+  | 'reload'
+  | 'balancer-restart'
+  | 'dashboard-frontend'
+  | 'spread-placement'
+  | 'nodes'
 > {
   const target = profile.balancer.target!;
   return {
@@ -23,6 +30,7 @@ export function externalAbilities(
     'balancer-facts': NOT_AVAILABLE_REASONS['balancer-facts'],
     'balancer-view': NOT_AVAILABLE_REASONS['balancer-view'],
     reload: NOT_AVAILABLE_REASONS.reload,
+    'balancer-restart': NOT_AVAILABLE_REASONS['balancer-restart'],
     'dashboard-frontend': target.dashboard
       ? true
       : 'the external target gives no dashboard URL (balancer.target.dashboard)',

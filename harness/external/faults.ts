@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import type { FaultVerb } from '../types.js';
 
 /** What a test may need from a deployment that an external target can lack. */
-export type ExternalNeed = FaultVerb | 'reload' | 'balancer-facts' | 'balancer-view';
+export type ExternalNeed = FaultVerb | 'reload' | 'balancer-restart' | 'balancer-facts' | 'balancer-view';
 
 /** Something the harness cannot do on an external target; suites skip with this message. */
 export class NotAvailableError extends Error {
@@ -36,6 +36,7 @@ export function missingVerbReason(verbs: readonly string[]): string {
 
 export const NOT_AVAILABLE_REASONS: Record<Exclude<ExternalNeed, FaultVerb>, string> = {
   reload: 'reloading an external balancer is not available: the harness does not run it',
+  'balancer-restart': 'killing and restarting an external balancer is not available: the harness does not run it',
   'balancer-facts':
     "the external balancer's config is unknown to the harness (no algorithm, weights, health checks or timeouts to check against)",
   'balancer-view': "the external balancer's server states are not visible to the harness (no runtime/admin API)",

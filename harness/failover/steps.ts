@@ -110,6 +110,8 @@ export function assessLoss(
   s: FailoverScenario,
   affected: FleetMember[],
   t: FailoverThresholds,
+  /** Who the affected subscribers were, in the findings' words. */
+  cutOff = 'of the failed node',
 ): LossVerdict {
   const tr = s.traffic!;
   const findings: Finding[] = [];
@@ -129,7 +131,7 @@ export function assessLoss(
   if (cut.length && d.capabilities.sessionsSurviveNodeLoss) {
     findings.push({
       severity: 'info',
-      title: `${resumed} of ${cut.length} persistent subscriber(s) of the failed node resumed with sessionPresent=true; lost while they were cut off: QoS 1 ${offline[1].lost}, QoS 2 ${offline[2].lost}`,
+      title: `${resumed} of ${cut.length} persistent subscriber(s) ${cutOff} resumed with sessionPresent=true; lost while they were cut off: QoS 1 ${offline[1].lost}, QoS 2 ${offline[2].lost}`,
       detail: `${d.brokerKind}: sessions survive the loss of their node, so every acknowledged QoS 1/2 message must arrive after the resume`,
     });
     if (resumed < cut.length)
@@ -152,7 +154,7 @@ export function assessLoss(
   } else if (cut.length) {
     findings.push({
       severity: 'info',
-      title: `${cut.length} persistent subscriber(s) on the failed node lost their sessions (${offline[1].lost} QoS 1 deliveries lost; ${resumed} resumed with a session): ${d.brokerKind} does not keep a lost node's sessions`,
+      title: `${cut.length} persistent subscriber(s) ${cutOff} lost their sessions (${offline[1].lost} QoS 1 deliveries lost; ${resumed} resumed with a session): ${d.brokerKind} does not keep a lost node's sessions`,
       detail: d.capabilities.notes[0],
     });
   }

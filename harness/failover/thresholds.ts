@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseThresholds } from '../suite/threshold-parse.js';
+import { STORM_DEFAULTS, stormSchema, stormSettings, type StormSettings } from './storm-settings.js';
 
 export interface FailoverThresholds {
   /** Crash or graceful stop → balancer marks the node DOWN. */
@@ -29,6 +30,10 @@ export interface FailoverThresholds {
   keepaliveS: number;
   reconnectPeriodMs: number;
   connectTimeoutMs: number;
+  /** The reconnect storm (harness/failover/storm-settings.ts). */
+  storm: StormSettings;
+  /** balancer-kill: how long the killed balancer stays down before it is started again (a supervisor's restart delay). */
+  balancerDownMs: number;
 }
 
 export const FAILOVER_DEFAULTS: FailoverThresholds = {
@@ -45,6 +50,8 @@ export const FAILOVER_DEFAULTS: FailoverThresholds = {
   keepaliveS: 5,
   reconnectPeriodMs: 300,
   connectTimeoutMs: 3000,
+  storm: STORM_DEFAULTS,
+  balancerDownMs: 1000,
 };
 
 const MESSAGE = 'must be a non-negative number';
@@ -67,6 +74,8 @@ export const failoverSchema = z
     keepalive_s: nonNegative(FAILOVER_DEFAULTS.keepaliveS),
     reconnect_period_ms: nonNegative(FAILOVER_DEFAULTS.reconnectPeriodMs),
     connect_timeout_ms: nonNegative(FAILOVER_DEFAULTS.connectTimeoutMs),
+    storm: stormSchema.prefault({}),
+    balancer_down_ms: nonNegative(FAILOVER_DEFAULTS.balancerDownMs),
   })
   .strict()
   .refine((t) => t.publishers + t.subscribers <= t.clients, {
@@ -95,5 +104,7 @@ export function failoverThresholds(raw: Record<string, unknown> | undefined): Fa
     keepaliveS: t.keepalive_s,
     reconnectPeriodMs: t.reconnect_period_ms,
     connectTimeoutMs: t.connect_timeout_ms,
+    storm: stormSettings(t.storm),
+    balancerDownMs: t.balancer_down_ms,
   };
 }

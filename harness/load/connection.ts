@@ -61,6 +61,8 @@ export class Connection {
   failed = false;
   /** Set by the engine at the first ready (a re-connect is not a new client). */
   wasReady = false;
+  /** Re-attempts since the connection last broke (the engine's reconnect policy counts them; 0 once ready). */
+  retries = 0;
   /** The state close()/destroy() found (the engine's counters need it once the socket is gone). */
   closedFrom: ConnState | null = null;
 

@@ -17,6 +17,7 @@ import { TokenBucket } from './rate.js';
 import type { LoadResult, StopReason } from './result.js';
 import { Publisher, type Sender } from './publisher.js';
 import { sleep, Waker } from './waker.js';
+import { reconnectDelay } from './reconnect.js';
 
 export type LoadPhase = 'ramp' | 'publish' | 'hold' | 'drain' | 'close' | 'done';
 
@@ -50,6 +51,8 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   readies = 0;
   failedAttempts = 0;
   reconnects = 0;
+  /** Re-attempts (after a break) that failed; each is re-tried by the reconnect policy. */
+  failedReconnects = 0;
   private live = 0;
   private stopReason: StopReason | null = null;
   private readonly t0 = performance.now();
@@ -173,6 +176,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     this.readies++;
     if (!c.wasReady) this.everReady++;
     c.wasReady = true;
+    c.retries = 0;
     this.peakConnected = Math.max(this.peakConnected, this.connected);
     if (!this.firstReadyAt) this.firstReadyAt = now;
     this.lastReadyAt = now;
@@ -184,13 +188,23 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     else this.errors.add(cls, cls === 'other' ? detail : undefined);
     if (c.state === 'ready') {
       this.connected--;
-      const r = this.plan.reconnect;
-      if (r && !this.stopReason && this.phase !== 'close') setTimeout(() => this.reopen(c), r.delayMs);
+      this.scheduleReopen(c);
     } else {
       this.connecting--;
-      this.failedAttempts++;
+      if (c.wasReady) {
+        this.failedReconnects++;
+        this.scheduleReopen(c);
+      } else this.failedAttempts++;
     }
     this.waker.poke();
+  }
+
+  /** The next re-attempt of a connection that was ready once, after the policy's delay. */
+  private scheduleReopen(c: Connection): void {
+    const r = this.plan.reconnect;
+    if (!r || this.stopReason || this.phase === 'close' || this.phase === 'done') return;
+    c.retries++;
+    setTimeout(() => this.reopen(c), reconnectDelay(r, c.retries));
   }
 
   private reopen(c: Connection): void {
@@ -285,6 +299,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
       ready: this.everReady,
       failed: this.failedAttempts,
       reconnects: this.reconnects,
+      failedReconnects: this.failedReconnects,
       peakConnected: this.peakConnected,
       attemptsPerS: attemptSpan > 0 ? Math.round(((this.attempted - 1) / attemptSpan) * 10) / 10 : 0,
       readyPerS: span > 0 ? Math.round(((this.readies - 1) / span) * 10) / 10 : 0,

@@ -23,6 +23,7 @@ function result(h: PhaseHistograms, ready: number, ledger: LoadLedger): LoadResu
     ready,
     failed: 1,
     reconnects: 0,
+    failedReconnects: 0,
     peakConnected: ready,
     attemptsPerS: 95,
     readyPerS: 90,

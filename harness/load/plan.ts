@@ -6,6 +6,7 @@
 import type { SourcePool } from './addresses.js';
 import type { Target } from './connection.js';
 import type { LoadQos } from './ledger.js';
+import type { ReconnectPolicy } from './reconnect.js';
 
 export interface SubscribePlan {
   /** Client i subscribes when (idOffset + i) % every === 0. */
@@ -59,8 +60,11 @@ export interface LoadPlan {
   holdMs?: number;
   /** Wait at most this long for the last deliveries after publishing (default 2 s). */
   drainMs?: number;
-  /** Re-open a connection that breaks after it was ready (clean session, re-subscribes), after delayMs. */
-  reconnect?: { delayMs: number };
+  /**
+   * Re-open a connection that breaks after it was ready (re-subscribes), after delayMs, and keep re-trying a failed
+   * re-attempt by the policy (fixed period, or exponential backoff with full jitter: harness/load/reconnect.ts).
+   */
+  reconnect?: ReconnectPolicy;
   /** Stop the ramp once this many attempts failed (default: never). */
   maxErrors?: number;
   /** The whole run (ramp, publishing, hold, drain) ends by this; closing follows (default 120 s). */

@@ -19,6 +19,8 @@ export interface LoadResult {
   /** Attempts that never got ready. */
   failed: number;
   reconnects: number;
+  /** Re-attempts after a break that failed (and were re-tried by the reconnect policy). */
+  failedReconnects: number;
   peakConnected: number;
   /** Connection attempts per second, first to last attempt (the rate the token bucket let through). */
   attemptsPerS: number;
@@ -36,7 +38,16 @@ export interface LoadResult {
   ledger: LedgerData;
 }
 
-const SUMMED = ['clients', 'attempted', 'ready', 'failed', 'reconnects', 'peakConnected', 'published'] as const;
+const SUMMED = [
+  'clients',
+  'attempted',
+  'ready',
+  'failed',
+  'reconnects',
+  'failedReconnects',
+  'peakConnected',
+  'published',
+] as const;
 
 /** One result from several engines' results (agents run side by side: rates add, durations take the longest). */
 export function mergeResults(parts: readonly LoadResult[]): LoadResult {

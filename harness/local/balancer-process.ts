@@ -76,11 +76,11 @@ export async function startBalancerProcess(kind: BalancerKind, spec: BalancerSta
   );
 
   const processes: ManagedProcess[] = [];
-  const launch = async (extra: string[]): Promise<ManagedProcess> => {
+  const launch = async (extra: string[], why = 'reload'): Promise<ManagedProcess> => {
     const line = recipe.launch(cfgFile);
     const p = new ManagedProcess(
       {
-        name: `${kind.name}${processes.length ? `-reload${processes.length}` : ''}`,
+        name: `${kind.name}${processes.length ? `-${why}${processes.length}` : ''}`,
         command: line.command,
         ...(line.aptPackage ? { aptPackage: line.aptPackage } : {}),
         args: [...line.args, ...extra],
@@ -144,6 +144,14 @@ export async function startBalancerProcess(kind: BalancerKind, spec: BalancerSta
         return;
       }
       await waitForNewPid(kind, admin, mapped, before, confirm);
+    },
+    async fault(verb) {
+      if (verb === 'kill') {
+        await Promise.all(processes.filter((p) => !p.exited).map((p) => p.kill()));
+        return;
+      }
+      if (processes.some((p) => !p.exited)) return;
+      await launch([], 'restart');
     },
     async stop() {
       await Promise.all(processes.map((p) => p.stop(recipe.stopGraceMs)));

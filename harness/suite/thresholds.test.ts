@@ -37,6 +37,7 @@ describe('thresholds in the profile schema', () => {
 
   test.each([
     ['failover', '  failover:\n    detection_ms: 4000\n    detecton_ms: 1\n', 5, 'detecton_ms'],
+    ['failover storm', '  failover:\n    storm:\n      clients: 300\n      clints: 3\n', 6, 'clints'],
     ['fairness', '  fairness:\n    jain_mn: 0.9\n', 4, 'jain_mn'],
     ['keepalive', '  keepalive:\n    factor: 2\n    idle_client: 3\n', 5, 'idle_client'],
     ['tls', '  tls:\n    handshake_count: 10\n\n    handshake_max: 5\n', 6, 'handshake_max'],

@@ -13,6 +13,7 @@ import { resolveExternalTarget } from '../../harness/external/target.js';
 import { FaultNotAvailableError } from '../../harness/external/faults.js';
 import { resolveAbilities } from '../../harness/abilities.js';
 import { unmet } from '../../harness/needs.js';
+import { FAILOVER_SCENARIOS } from '../../harness/failover/scenarios/index.js';
 import { ClientPool } from '../../harness/clients/mqtt.js';
 import { connectPlaced } from '../../harness/clients/placement.js';
 import { parseSummaryFile } from '../../harness/report/index.js';
@@ -144,7 +145,7 @@ describe('external target', () => {
       });
       // Every failover scenario needs the balancer's view (and fault verbs): skipped with the reason, none failed.
       const failover = s!.suites.failover!.tests;
-      expect(failover.length).toBe(5);
+      expect(failover.length).toBe(FAILOVER_SCENARIOS.length);
       for (const t of failover) expect(t).toMatchObject({ status: 'skipped', skipReason: expect.any(String) });
       expect(r.code).toBe(0);
     } finally {

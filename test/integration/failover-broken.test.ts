@@ -10,9 +10,10 @@ import { nightlyTest } from '../helpers/tier.js';
 import { fromBatch, runSuiteCliBatch, sharedBatch } from '../helpers/cli-batch.js';
 
 /** The failover suite through the CLI, only the tests matching `testPattern` when given. */
-const runFailover = (profile: string, testPattern?: string): Promise<SuiteRun> =>
+const runFailover = (profile: string, testPattern?: string, timeoutMs?: number): Promise<SuiteRun> =>
   runSuiteCli(profile, 'failover', testPattern ? ['-t', testPattern] : [], {
     built: ['suites/failover.test.ts', 'harness/failover/verdicts.ts'],
+    ...(timeoutMs ? { timeoutMs } : {}),
   });
 
 const NO_CHECK = 'fixtures/broken/failover-no-check.yaml';
@@ -39,7 +40,8 @@ describe('failover suite against broken and hardened configs (CLI)', () => {
   nightlyTest(
     'hardened production config: every scenario passes, figures in summary.json',
     async () => {
-      const r = await runFailover('fixtures/profiles/haproxy-roundrobin.yaml');
+      // every scenario, balancer-kill, rolling-restart and the 300-client storm included
+      const r = await runFailover('fixtures/profiles/haproxy-roundrobin.yaml', undefined, 330_000);
       expect({
         code: r.code,
         failed: r.summary.suites.failover?.tests
@@ -62,7 +64,7 @@ describe('failover suite against broken and hardened configs (CLI)', () => {
         new_connections: { failed: 0 },
       });
     },
-    180_000,
+    360_000,
   );
 
   test("the EMQX guide's config (plain `check`) fails the hang scenario, naming its check line and the fix", async () => {

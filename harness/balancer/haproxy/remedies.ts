@@ -11,6 +11,10 @@ export const HAPROXY_REMEDIES: BalancerRemedies = {
   fasterDetection: (example) =>
     `detect faster: set \`inter 1s fall 2\` on the server or default-server line (unset, HAProxy uses inter 2s fall 3) and \`timeout check 2s\` ⇒ ${example}`,
   shutdownSessions: 'add `on-marked-down shutdown-sessions` to the server (or default-server) line',
+  drain:
+    'before stopping a node, `set server <backend>/<server> state drain` (then `maint`) on the runtime API (stats socket `level admin`), and `set server … state ready` once it is back: HAProxy then sends no new client to the node being stopped',
+  rebalance:
+    '`balance leastconn` in the backend sends reconnecting clients to the server with the fewest connections, so a restarted node fills up again (roundrobin spreads them over every server, the restarted one included, and leaves it short); with `balance source` or `hash` add `hash-type consistent`, so a server leaving or returning moves only its own share; HAProxy never moves established connections: restart in reverse order next time, or have the brokers shed connections (EMQX node rebalance / evacuation)',
   tls: {
     versions:
       'HAProxy: `ssl-min-ver TLSv1.2` on the bind line (or `ssl-default-bind-options ssl-min-ver TLSv1.2` in global), and no `@SECLEVEL=0` in its ciphers.',

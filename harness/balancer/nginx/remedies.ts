@@ -12,6 +12,10 @@ export const NGINX_REMEDIES: BalancerRemedies = {
     `detect faster: \`max_fails=2 fail_timeout=5s\` on each upstream \`server\` line and \`proxy_connect_timeout 2s;\` (passive counting only; an active check needs NGINX Plus \`health_check\`, ${example})`,
   shutdownSessions:
     'open-source NGINX never closes the established connections of a failed server: lower `proxy_timeout` so idle connections to it end, or use a balancer that can (HAProxy `on-marked-down shutdown-sessions`)',
+  drain:
+    'before stopping a node, mark its upstream `server … down;` and reload NGINX (NGINX Plus: the API `drain` state), and restore it once the node is up, so reconnecting clients never land on a node that is shutting down',
+  rebalance:
+    '`least_conn;` in the upstream block sends reconnecting clients to the server with the fewest connections, so a restarted node fills up again; with `hash … consistent;` a server leaving or returning moves only its own share; NGINX never moves established connections: restart nodes in reverse order next time, or have the brokers shed connections (EMQX node rebalance / evacuation)',
   tls: {
     versions: 'NGINX: `ssl_protocols TLSv1.2 TLSv1.3;` in the TLS server block, and no `@SECLEVEL=0` in `ssl_ciphers`.',
     ciphers:

@@ -7,6 +7,10 @@ export const TS_PROXY_REMEDIES: BalancerRemedies = {
   fasterDetection: (example) =>
     `detect faster: check every 1 s, mark down after 2 failures, 2 s check timeout ⇒ ${example}`,
   shutdownSessions: 'close the sessions of a server marked down (on_marked_down)',
+  drain:
+    'before stopping a node, take its server out of rotation through the TS-proxy admin API (drain), and put it back once the node is up, so reconnecting clients never land on a node that is shutting down',
+  rebalance:
+    '`balance: leastconn` on the backend sends reconnecting clients to the server with the fewest connections, so a restarted node fills up again; established connections are never moved: restart nodes in reverse order next time, or have the brokers shed connections (EMQX node rebalance / evacuation)',
   tls: {
     versions: 'TS-proxy: `tls.min_version: TLSv1.2` on the frontend, and no `@SECLEVEL=0` in its `tls.ciphers`.',
     ciphers: 'TS-proxy: `tls.ciphers` on the frontend with ECDHE AEAD suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).',

@@ -11,8 +11,20 @@ import { hang } from './hang.js';
 import { returns } from './return.js';
 import { gracefulStop } from './stop.js';
 import { reload } from './reload.js';
+import { storm } from './storm.js';
+import { balancerKill } from './balancer-kill.js';
+import { rollingRestart } from './rolling-restart.js';
 
-export const FAILOVER_SCENARIOS: FailoverScenarioDef[] = [kill, hang, returns, gracefulStop, reload];
+export const FAILOVER_SCENARIOS: FailoverScenarioDef[] = [
+  kill,
+  hang,
+  returns,
+  gracefulStop,
+  reload,
+  balancerKill,
+  rollingRestart,
+  storm,
+];
 
 /** Begins a scenario on the suite's deployment; one run id per suite run, part of every client id and topic. */
 export function failoverBegin(
