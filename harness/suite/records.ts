@@ -1,31 +1,33 @@
 /**
  * What a suite records beside Jest's pass/fail: findings per test, skip reasons, metrics and the
- * deployment it ran on. Written as JSON into <results dir>/<suite>.json (run plan, else MQTT_LB_RESULTS_DIR) for the report.
+ * deployment it ran on. Written as JSON into <results dir>/<suite>.json (run plan, else MQTT_LB_RESULTS_DIR) for the
+ * report, validated on every flush by the suite's schema (harness/results/suite-record.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Finding, DeploymentSummary } from '../report/summary-types.js';
+import type { Finding } from '../finding.js';
+import type { SuiteMetricsOf } from '../results/metrics.js';
+import { suiteRecordSchemaOf, type SuiteRecord, type SuiteRecordOf } from '../results/suite-record.js';
+import { checkAsJson } from '../results/validate.js';
+import type { z } from 'zod';
 
-export interface SuiteRecord {
-  suite: string;
-  profile: string;
-  findings: Record<string, Finding[]>;
-  skipReasons: Record<string, string>;
-  metrics: Record<string, unknown>;
-  deployment?: DeploymentSummary;
-  error?: string;
-}
+export type { SuiteRecord } from '../results/suite-record.js';
 
-export class SuiteRecorder {
-  readonly record: SuiteRecord;
+/** The keys of `metrics.<suite>` a suite may set (any string for a custom suite). */
+export type MetricKey<S extends string> = keyof SuiteMetricsOf<S> & string;
+
+export class SuiteRecorder<S extends string = string> {
+  readonly record: SuiteRecordOf<S>;
+  private readonly schema: z.ZodType<SuiteRecord>;
 
   constructor(
-    suite: string,
+    suite: S,
     profile: string,
     /** Where `<suite>.json` goes (the run plan's results dir); nothing is written without one. */
     private readonly dir: string | undefined = process.env.MQTT_LB_RESULTS_DIR,
   ) {
-    this.record = { suite, profile, findings: {}, skipReasons: {}, metrics: {} };
+    this.record = { suite, profile, findings: {}, skipReasons: {}, metrics: {} as SuiteMetricsOf<S> };
+    this.schema = suiteRecordSchemaOf(suite);
   }
 
   addFinding(testName: string, finding: Finding): void {
@@ -38,13 +40,15 @@ export class SuiteRecorder {
     this.flush();
   }
 
-  /** Sets metrics.<suite>.<key> (deep-merged per key). */
-  metric(key: string, value: unknown): void {
-    this.record.metrics[key] = value;
+  /** Sets metrics.<suite>.<key>: typed by the suite's metrics schema, so a wrongly shaped metric does not compile. */
+  metric<K extends MetricKey<S>>(key: K, value: SuiteMetricsOf<S>[K]): void {
+    (this.record.metrics as Record<string, unknown>)[key] = value;
     this.flush();
   }
 
+  /** Validates the record as JSON carries it (throws with the zod path of the first problems), then writes it. */
   flush(): void {
+    checkAsJson(this.schema, this.record, `results of suite ${this.record.suite}`);
     const dir = this.dir;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
