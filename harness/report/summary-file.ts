@@ -3,15 +3,19 @@
  * `{ "schema": 1, "runs": [Summary, …] }` (SummaryBundle). Both directions go through the schema
  * (harness/results/schema.ts); see docs/summary-schema.md.
  */
-import { Summary as SummarySchema, SummaryBundle as BundleSchema, SummaryFile } from '../results/summary.js';
+import { Summary as SummarySchema, SummaryBundle as BundleSchema } from '../results/summary.js';
 import { checkAsJson, parseAs } from '../results/validate.js';
 import type { Summary, SummaryBundle } from './summary-types.js';
 
 /** What summary.json holds for these summaries, validated by the schema (throws with the zod path otherwise). */
 export function summaryFileContent(summaries: Summary[]): Summary | SummaryBundle {
-  const content: Summary | SummaryBundle = summaries.length === 1 ? summaries[0]! : { schema: 1, runs: summaries };
-  checkAsJson(SummaryFile, content, 'summary.json');
-  return content;
+  if (summaries.length === 1) {
+    checkAsJson(SummarySchema, summaries[0], 'summary.json');
+    return summaries[0]!;
+  }
+  const bundle: SummaryBundle = { schema: 1, runs: summaries };
+  checkAsJson(BundleSchema, bundle, 'summary.json');
+  return bundle;
 }
 
 /**
