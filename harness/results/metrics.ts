@@ -4,7 +4,6 @@
  * does not compile; it validates the record with `metricsSchemaOf(suite)` on every flush.
  */
 import { z } from 'zod';
-import type { SuiteName } from '../profile/schema.js';
 import { CapacityMetrics } from './metrics-capacity.js';
 import { FailoverSuiteMetrics } from './metrics-failover.js';
 import { FairnessSuiteMetrics } from './metrics-fairness.js';
@@ -20,18 +19,21 @@ export const SuiteMetrics = {
   fairness: FairnessSuiteMetrics,
   keepalive: KeepaliveMetrics,
   capacity: CapacityMetrics,
-} as const satisfies Record<SuiteName, z.ZodType>;
+} as const satisfies Record<string, z.ZodType>;
+
+/** The built-in suites (profile/schema.ts `SUITES`; records.test.ts checks at compile time that the two agree). */
+export type BuiltInSuite = keyof typeof SuiteMetrics;
 
 /** A custom suite's metrics (a suite file whose name is not a built-in suite's): any JSON under string keys. */
 export const CustomSuiteMetrics = z.record(z.string(), z.json());
 export type CustomSuiteMetrics = z.infer<typeof CustomSuiteMetrics>;
 
-function isBuiltIn(suite: string): suite is SuiteName {
+function isBuiltIn(suite: string): suite is BuiltInSuite {
   return Object.hasOwn(SuiteMetrics, suite);
 }
 
 /** What `metrics.<suite>` holds: the suite's typed metrics, or a string-keyed record for a custom suite. */
-export type SuiteMetricsOf<S extends string> = S extends SuiteName
+export type SuiteMetricsOf<S extends string> = S extends BuiltInSuite
   ? z.infer<(typeof SuiteMetrics)[S]>
   : Record<string, unknown>;
 

@@ -17,7 +17,14 @@ export { CertificateMetric, TlsHandshakeFigures, TlsMetrics, withHandshakeFigure
 export { PubsubMetrics, PubsubQosMetrics } from './metrics-pubsub.js';
 export { KeepaliveMetrics } from './metrics-keepalive.js';
 export { CapacityLimit, CapacityMetrics, ConnectionsMetrics, ConnectRateMetrics } from './metrics-capacity.js';
-export { CustomSuiteMetrics, SuiteMetrics, SummaryMetrics, metricsSchemaOf, type SuiteMetricsOf } from './metrics.js';
+export {
+  CustomSuiteMetrics,
+  SuiteMetrics,
+  SummaryMetrics,
+  metricsSchemaOf,
+  type BuiltInSuite,
+  type SuiteMetricsOf,
+} from './metrics.js';
 export {
   RunInfo,
   SuiteResult,

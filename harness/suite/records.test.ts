@@ -8,6 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SuiteRecorder } from './records.js';
 import { suiteRecordSchemaOf } from '../results/schema.js';
+import type { BuiltInSuite } from '../results/metrics.js';
+import type { SuiteName } from '../profile/schema.js';
+
+/** Compile-time: every suite of the profile has a metrics schema, and every metrics schema is a suite's. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const suitesAgree: Same<SuiteName, BuiltInSuite> = true;
 
 const scenario = { detection_ms: 1200, reconnect_p99_ms: 900, lost: 0, duplicated: 0 };
 
@@ -21,6 +27,10 @@ function withDir(fn: (dir: string) => void): void {
 }
 
 describe('SuiteRecorder', () => {
+  test('has a metrics schema for each built-in suite', () => {
+    expect(suitesAgree).toBe(true);
+  });
+
   test('writes <suite>.json that its schema reads back', () =>
     withDir((dir) => {
       const r = new SuiteRecorder('failover', 'demo', dir);
