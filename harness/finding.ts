@@ -1,14 +1,17 @@
 /** A finding: what a check observed, why in config terms (file and line), and what to change. Core vocabulary. */
-export interface Finding {
+import { z } from 'zod';
+
+export const Finding = z.object({
   /** 'error' fails the test, 'warning' is shown but does not fail, 'info' is context. */
-  severity: 'error' | 'warning' | 'info';
+  severity: z.enum(['error', 'warning', 'info']),
   /** What was observed, in one sentence. */
-  title: string;
+  title: z.string(),
   /** Why: usually a config line and what it means. */
-  detail?: string;
+  detail: z.string().optional(),
   /** The config file and 1-based line the finding is about, when there is one. */
-  file?: string;
-  line?: number;
+  file: z.string().optional(),
+  line: z.number().optional(),
   /** What to change. */
-  remedy?: string;
-}
+  remedy: z.string().optional(),
+});
+export type Finding = z.infer<typeof Finding>;

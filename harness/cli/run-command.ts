@@ -66,9 +66,9 @@ function readBaseline(file: string | undefined): Summary[] | undefined {
     );
   }
   try {
-    return parseSummaryFile(text);
+    return parseSummaryFile(text, `baseline ${file}`);
   } catch (err) {
-    throw new ConfigError(`--baseline: ${(err as Error).message}`, file);
+    throw new ConfigError(`--baseline: ${(err as Error).message}`);
   }
 }
 

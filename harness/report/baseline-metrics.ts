@@ -3,7 +3,7 @@
  * when the run itself did not assert it, why it is informational only.
  */
 import type { ConnectPhasesMetrics, Summary } from './summary-types.js';
-import { connectPhases, failoverScenarios, fairnessScenarios, tlsMetrics } from './metrics-access.js';
+import { connectPhasesBySuite } from '../results/schema.js';
 import { MIN_PHASE_COUNT_JUDGED, type MetricKind } from './baseline-tolerances.js';
 
 export interface ComparableMetric {
@@ -58,7 +58,7 @@ function figure(
 }
 
 function failoverMetrics(summary: Summary): ComparableMetric[] {
-  return Object.entries(failoverScenarios(summary)).flatMap(([name, s]) => [
+  return Object.entries(summary.metrics.failover?.scenarios ?? {}).flatMap(([name, s]) => [
     ...figure(
       `metrics.failover.scenarios.${name}.detection_ms`,
       `failover › ${name} › detection`,
@@ -77,7 +77,7 @@ function failoverMetrics(summary: Summary): ComparableMetric[] {
 }
 
 function fairnessMetrics(summary: Summary): ComparableMetric[] {
-  return Object.entries(fairnessScenarios(summary)).flatMap(([name, s]) =>
+  return Object.entries(summary.metrics.fairness?.scenarios ?? {}).flatMap(([name, s]) =>
     figure(
       `metrics.fairness.scenarios.${name}.jain`,
       `fairness › ${name} › jain`,
@@ -90,7 +90,7 @@ function fairnessMetrics(summary: Summary): ComparableMetric[] {
 }
 
 function tlsFigures(summary: Summary): ComparableMetric[] {
-  const tls = tlsMetrics(summary);
+  const tls = summary.metrics.tls;
   if (!tls) return [];
   return [
     ...figure(
@@ -106,7 +106,7 @@ function tlsFigures(summary: Summary): ComparableMetric[] {
 
 function phaseMetrics(summary: Summary): ComparableMetric[] {
   const out: ComparableMetric[] = [];
-  for (const [suite, m] of Object.entries(connectPhases(summary))) {
+  for (const [suite, m] of Object.entries(connectPhasesBySuite(summary.metrics))) {
     for (const { key, kind, label } of PHASE_KINDS) {
       const stats = m[key];
       if (!stats) continue;

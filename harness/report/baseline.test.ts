@@ -2,13 +2,14 @@ import { describe, expect, test } from '@jest/globals';
 import { compareToBaseline, DEFAULT_TOLERANCES } from './baseline.js';
 import { MIN_PHASE_COUNT_JUDGED } from './baseline-tolerances.js';
 import type { ConnectPhasesMetrics, FailoverMetrics, FairnessMetrics, Summary, TlsMetrics } from './summary-types.js';
+import type { TlsHandshakeFigures } from '../results/schema.js';
 import { roundrobinSummary } from '../../test/helpers/report-fixtures.js';
 
 const failover = (s: Summary) =>
   (s.metrics.failover as { scenarios: Record<string, FailoverMetrics> }).scenarios['kill-node2']!;
 const fairness = (s: Summary) =>
   (s.metrics.fairness as { scenarios: Record<string, FairnessMetrics> }).scenarios.roundrobin!;
-const tls = (s: Summary) => s.metrics.tls as TlsMetrics;
+const tls = (s: Summary) => s.metrics.tls as TlsMetrics & TlsHandshakeFigures;
 const phases = (s: Summary) => (s.metrics.pubsub as { connect_phases: ConnectPhasesMetrics }).connect_phases;
 const CONNACK = 'metrics.pubsub.connect_phases.connack.p99_ms';
 const DETECTION = 'metrics.failover.scenarios.kill-node2.detection_ms';

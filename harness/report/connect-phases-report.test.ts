@@ -6,7 +6,7 @@ import { describe, expect, test } from '@jest/globals';
 import { ConnectPhaseHistograms } from '../metrics/connect-phases.js';
 import { connectPhaseBars, connectPhasesChart } from './charts/connect-phases-chart.js';
 import { renderProfilePage } from './html/profile-page.js';
-import { connectPhases } from './metrics-access.js';
+import { connectPhasesBySuite } from '../results/schema.js';
 import type { ConnectPhasesMetrics, Summary } from './summary-types.js';
 import { roundrobinSummary } from '../../test/helpers/report-fixtures.js';
 
@@ -36,16 +36,27 @@ function wsPhases(): ConnectPhasesMetrics {
 
 function withPhases(): Summary {
   const s = roundrobinSummary();
-  s.metrics.tls = { ...(s.metrics.tls as object), connect_phases: tlsPhases() };
-  s.metrics.keepalive = { connect_phases: wsPhases(), idle_timeout_ms: 300_000 };
+  s.metrics.tls = { ...s.metrics.tls, connect_phases: tlsPhases() };
+  s.metrics.keepalive = {
+    connect_phases: wsPhases(),
+    static: {
+      keepalive_s: 60,
+      factor: 1.5,
+      effective_idle_ms: 300_000,
+      required_ms: 90_000,
+      line: 12,
+      transports: ['ws'],
+      ok: true,
+    },
+  };
   return s;
 }
 
 describe('connection phases in the report', () => {
   test('metrics access: every suite that has connect_phases, in order; junk ignored', () => {
     const s = withPhases();
-    s.metrics.fairness = { ...(s.metrics.fairness as object), connect_phases: { attempts: 'x' } };
-    expect(Object.keys(connectPhases(s))).toEqual(['pubsub', 'tls', 'keepalive']);
+    (s.metrics as Record<string, unknown>).fairness = { ...s.metrics.fairness, connect_phases: { attempts: 'x' } };
+    expect(Object.keys(connectPhasesBySuite(s.metrics))).toEqual(['pubsub', 'tls', 'keepalive']);
   });
 
   test('chart bars: the union of the phases buckets, in connection order, zero where a phase has none', () => {
@@ -74,7 +85,7 @@ describe('connection phases in the report', () => {
     expect(section).toMatch(/1 of 5 connection attempts got no CONNACK/);
     expect(section.match(/<div class="chart"><svg/g)).toHaveLength(3); // pubsub, tls, keepalive
     // The rest of a suite's unknown metrics stays as JSON; the phases do not.
-    expect(html).toMatch(/<summary>metrics\.keepalive<\/summary><pre>[^<]*idle_timeout_ms/);
+    expect(html).toMatch(/<summary>metrics\.keepalive<\/summary><pre>[^<]*effective_idle_ms/);
     expect(html).not.toMatch(/<pre>[^<]*connect_phases/);
   });
 });

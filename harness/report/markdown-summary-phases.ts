@@ -1,6 +1,6 @@
 /** The CI summary's connection-phase table: p50 / p99 of each phase (TCP, TLS, WebSocket, CONNACK, SUBACK) per suite. */
 import { PHASE_KINDS } from './baseline-metrics.js';
-import { connectPhases } from './metrics-access.js';
+import { connectPhasesBySuite } from '../results/schema.js';
 import type { ConnectPhaseStats, Summary } from './summary-types.js';
 import { cellText } from './markdown-summary-cell.js';
 
@@ -13,7 +13,7 @@ function cell(s: ConnectPhaseStats | undefined): string {
 /** Markdown lines (a heading and a table), or none when no suite recorded connection phases. */
 export function connectPhasesMarkdown(summaries: Summary[]): string[] {
   const rows = summaries.flatMap((s) =>
-    Object.entries(connectPhases(s)).map(([suite, m]) => ({ profile: s.run.profileName, suite, m })),
+    Object.entries(connectPhasesBySuite(s.metrics)).map(([suite, m]) => ({ profile: s.run.profileName, suite, m })),
   );
   if (rows.length === 0) return [];
   const phases = PHASE_KINDS.filter((p) => rows.some((r) => r.m[p.key]));

@@ -48,6 +48,8 @@ export async function writeReport(
   opts: WriteReportOptions = {},
 ): Promise<{ index: string; files: string[] }> {
   if (summaries.length === 0) throw new Error('writeReport: no summaries to report');
+  // Validated by the schema before anything is written (a harness bug, not a run result, when it throws).
+  const summaryJson = `${JSON.stringify(summaryFileContent(summaries.map(redactSummary)), null, 2)}\n`;
   await mkdir(outDir, { recursive: true });
   const files: string[] = [];
   const write = async (relative: string, content: string) => {
@@ -76,7 +78,7 @@ export async function writeReport(
     }
     await write('index.html', renderIndex(summaries, { profilePages, baselines: diffs }));
   }
-  await write('summary.json', `${JSON.stringify(summaryFileContent(summaries.map(redactSummary)), null, 2)}\n`);
+  await write('summary.json', summaryJson);
   await write('junit.xml', renderJunit(summaries));
   return { index, files };
 }

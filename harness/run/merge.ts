@@ -5,7 +5,8 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Summary, SuiteResult, TestResult, TestStatus } from '../report/summary-types.js';
-import type { SuiteRecord } from '../suite/records.js';
+import { SuiteRecord } from '../results/suite-record.js';
+import { parseAs } from '../results/validate.js';
 import { stripAnsi } from '../report/text.js';
 
 export interface JestAssertion {
@@ -44,7 +45,8 @@ export function readRecords(dir: string): Record<string, SuiteRecord> {
   if (!existsSync(dir)) return {};
   const out: Record<string, SuiteRecord> = {};
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-    const rec = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as SuiteRecord;
+    const file = path.join(dir, f);
+    const rec = parseAs(SuiteRecord, JSON.parse(readFileSync(file, 'utf8')), `suite record ${file}`);
     out[rec.suite] = rec;
   }
   return out;
@@ -108,7 +110,7 @@ export function mergeResults(input: MergeInput): Summary {
       tests: [{ name: `${name} suite`, path: [], status: 'skipped', durationMs: 0, skipReason: reason, findings: [] }],
     };
   }
-  const metrics: Record<string, unknown> = {};
+  const metrics: Summary['metrics'] = {};
   for (const [name, rec] of Object.entries(input.records))
     if (Object.keys(rec.metrics).length) metrics[name] = rec.metrics;
   const deployment = Object.values(input.records).find((r) => r.deployment)?.deployment;

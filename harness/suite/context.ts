@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Capabilities, Deployment } from '../types.js';
-import type { Finding } from '../report/summary-types.js';
+import type { Finding } from '../finding.js';
+import type { SuiteMetricsOf } from '../results/metrics.js';
 import type { Profile, SuiteName } from '../profile/schema.js';
 import type { BalancerFacts } from '../facts.js';
 import { startDeployment } from '../deployment.js';
@@ -14,7 +15,7 @@ import { capabilitiesOf } from '../brokers/capabilities.js';
 import { ClientPool } from '../clients/mqtt.js';
 import { protocolDiagnostics } from '../clients/protocol-diagnostics.js';
 import { TransportRoute, transportList } from '../clients/transport.js';
-import { SuiteRecorder } from './records.js';
+import { SuiteRecorder, type MetricKey } from './records.js';
 import { summarizeDeployment } from './deployment-summary.js';
 import { NoServerUpError } from '../balancer/startup-checks.js';
 import { stopRun, throwIfRunStopped } from './run-stop.js';
@@ -49,12 +50,13 @@ export interface SuiteHarnessCore {
   readonly capabilities: Capabilities;
   readonly deployment: Deployment;
   readonly pool: ClientPool;
-  readonly recorder: SuiteRecorder;
+  readonly recorder: SuiteRecorder<S>;
   /** Errors of the deployment's startup (e.g. a server the balancer never reported UP); also in every suite's report. */
   readonly startupFindings: readonly Finding[];
   /** Attaches a finding to the running test. */
   finding(f: Finding): void;
-  metric(key: string, value: unknown): void;
+  /** Sets `metrics.<suite>.<key>`, typed by the suite's metrics schema (harness/results/): a wrong shape does not compile. */
+  metric<K extends MetricKey<S>>(key: K, value: SuiteMetricsOf<S>[K]): void;
   /** A test, skipped with the reason recorded for the report when a need is unmet or it does not apply. */
   test(name: string, opts: TestOptions, fn: () => Promise<void>): void;
   /** Why this run cannot meet `needs` (the skip reason), or false. */
@@ -118,7 +120,8 @@ function harnessFor(suite: string, thresholds: unknown): SuiteHarness {
   }, 120_000);
 
   afterAll(async () => {
-    if (pool.phases.clients > 0) recorder.metric('connect_phases', pool.phases.summary());
+    if (pool.phases.clients > 0)
+      recorder.metric('connect_phases' as MetricKey<S>, pool.phases.summary() as SuiteMetricsOf<S>[MetricKey<S>]);
     await pool.closeAll();
     await deployment?.stop();
   }, 60_000);

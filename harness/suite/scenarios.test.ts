@@ -27,13 +27,13 @@ class FakeRun {
 }
 
 /** A sink that keeps what the skeleton reports, as the suite recorder would. */
-class Sink implements ScenarioSink {
+class Sink implements ScenarioSink<number> {
   readonly findings: Finding[] = [];
   readonly metrics: Record<string, unknown> = {};
   finding(f: Finding): void {
     this.findings.push(f);
   }
-  metric(key: string, value: unknown): void {
+  metric(key: 'scenarios', value: Record<string, number>): void {
     this.metrics[key] = structuredClone(value);
   }
 }

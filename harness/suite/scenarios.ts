@@ -4,6 +4,7 @@
  */
 import { describe, expect } from '@jest/globals';
 import type { BalancerFacts } from '../facts.js';
+import type { Finding } from '../finding.js';
 import type { SuiteHarness } from './context.js';
 import { needsOf, type Finishable, type Outcome, type ScenarioDef, type ScenarioFacts } from './scenario-def.js';
 import { StageLog } from './stage.js';
@@ -12,8 +13,14 @@ import { logFailure } from '../util/best-effort.js';
 
 export type { Finishable, ScenarioDef } from './scenario-def.js';
 
-/** The part of the suite harness a scenario's run reports to. */
-export type ScenarioSink = Pick<SuiteHarness, 'finding' | 'metric'>;
+/** The part of the suite harness a scenario's run reports to: findings, and `metrics.<suite>.scenarios`. */
+export interface ScenarioSink<M = unknown> {
+  finding(f: Finding): void;
+  metric(key: 'scenarios', value: Record<string, M>): void;
+}
+
+/** The suite harness of a scenario suite (failover, fairness): its metrics hold scenarios of shape M. */
+export type ScenarioHarness<M> = Omit<SuiteHarness, 'metric' | 'recorder' | 'thresholds'> & ScenarioSink<M>;
 
 export const NOT_APPLICABLE = 'Not applicable to this config: ';
 
@@ -35,7 +42,7 @@ export type ScenarioBegin<C, M> = (def: ScenarioDef<C, M>, stage: StageLog) => P
  * finished (a begin that completes after the budget is finished when it does).
  */
 export async function runScenario<C extends Finishable, M>(
-  sink: ScenarioSink,
+  sink: ScenarioSink<M>,
   def: ScenarioDef<C, M>,
   facts: ScenarioFacts,
   begin: ScenarioBegin<C, M>,
@@ -99,7 +106,7 @@ async function finishBounded(name: string, ctx: Finishable): Promise<void> {
  * on the static facts is skipped with it. `begin` starts what a run needs and is finished after it.
  */
 export function scenarioTests<C extends Finishable, M, D extends ScenarioDef<C, M> = ScenarioDef<C, M>>(
-  h: SuiteHarness,
+  h: ScenarioHarness<M>,
   groups: Record<string, D[]>,
   begin: (def: D, stage: StageLog) => Promise<C>,
   staticBalancer?: BalancerFacts,

@@ -4,7 +4,7 @@
  * Bounded by count (maxHandshakes) and time (maxMs; handshakes in flight at the deadline may take up to timeoutMs more).
  */
 import tls from 'node:tls';
-import type { TlsMetrics } from '../report/summary-types.js';
+import type { TlsHandshakeFigures } from '../results/metrics-tls.js';
 import { clientPems, servernameOf, type TlsClientOptions } from './client-options.js';
 
 export interface BenchOptions extends TlsClientOptions {
@@ -19,7 +19,7 @@ export interface BenchOptions extends TlsClientOptions {
   sampleLimit?: number;
 }
 
-export interface BenchResult extends TlsMetrics {
+export interface BenchResult extends TlsHandshakeFigures {
   latencies_ms: number[];
   negotiated: Array<{ version: string; cipher: string }>;
   completed: number;

@@ -8,6 +8,7 @@ import type {
   TestResult,
   TlsMetrics,
 } from '../../harness/report/summary-types.js';
+import type { TlsHandshakeFigures } from '../../harness/results/schema.js';
 import { seriesFor } from './failover-series-fixture.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so fixtures and snapshots are stable. */
@@ -140,7 +141,7 @@ export function fairnessMetrics(counts: Record<string, number>, algorithm: strin
   };
 }
 
-export function tlsMetrics(p99: number, rate: number): TlsMetrics {
+export function tlsMetrics(p99: number, rate: number): TlsMetrics & TlsHandshakeFigures {
   return {
     handshakes_per_s: rate,
     p50_ms: Math.round(p99 * 0.4),

@@ -1,6 +1,5 @@
 /** A latency/time distribution: binned counts with labelled percentile rules. */
 import type { TopLevelSpec } from 'vega-lite';
-import { finiteNumbers, percentile } from '../metrics-access.js';
 import { formatDuration } from '../text.js';
 import { renderChartSvg } from './render-svg.js';
 
@@ -14,8 +13,19 @@ export interface HistogramOptions {
   color?: string;
 }
 
-export async function histogramChart(samples: unknown, options: HistogramOptions): Promise<string> {
-  const values = finiteNumbers(samples);
+/** Nearest-rank percentile of `values` (0 < p ≤ 100); undefined for no values. */
+function percentile(values: number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1];
+}
+
+export async function histogramChart(
+  samples: readonly number[] | undefined,
+  options: HistogramOptions,
+): Promise<string> {
+  const values = (samples ?? []).filter((v) => Number.isFinite(v));
   if (values.length === 0) return '';
   const markers =
     options.markers ??

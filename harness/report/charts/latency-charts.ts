@@ -1,5 +1,6 @@
 /** Distribution charts for pub/sub round trips and TLS handshakes. */
 import type { PubsubMetrics, TlsMetrics } from '../summary-types.js';
+import type { TlsHandshakeFigures } from '../../results/schema.js';
 import { histogramChart } from './histogram-chart.js';
 
 export async function pubsubLatencyChart(metrics: PubsubMetrics): Promise<string> {
@@ -16,7 +17,7 @@ export async function pubsubLatencyChart(metrics: PubsubMetrics): Promise<string
   });
 }
 
-export async function tlsHandshakeChart(metrics: TlsMetrics): Promise<string> {
+export async function tlsHandshakeChart(metrics: TlsMetrics & TlsHandshakeFigures): Promise<string> {
   return histogramChart(metrics.latencies_ms, {
     title: 'TLS handshake latency',
     subtitle: `${metrics.latencies_ms?.length ?? 0} handshakes at concurrency ${metrics.concurrency} · ${Math.round(metrics.handshakes_per_s)} handshakes/s`,

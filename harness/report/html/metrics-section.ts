@@ -1,12 +1,5 @@
 /** Profile page: the metrics section, known metrics as tables and charts, anything else as JSON. */
-import {
-  connectPhases,
-  failoverScenarios,
-  fairnessScenarios,
-  KNOWN_METRIC_KEYS,
-  pubsubMetrics,
-  tlsMetrics,
-} from '../metrics-access.js';
+import { connectPhasesBySuite, withHandshakeFigures } from '../../results/schema.js';
 import type { Summary } from '../summary-types.js';
 import { escapeHtml } from '../text.js';
 import { capacityMetricsHtml } from './capacity-metrics.js';
@@ -21,6 +14,9 @@ function withoutConnectPhases(value: unknown): unknown {
   const { connect_phases: _phases, ...rest } = value as Record<string, unknown>;
   return Object.keys(rest).length ? rest : undefined;
 }
+
+/** Metric keys the report renders with tables and charts; anything else is shown as raw JSON. */
+const KNOWN_METRIC_KEYS = ['fairness', 'failover', 'tls', 'pubsub'] as const;
 
 function otherMetrics(summary: Summary): string {
   const other = Object.entries(summary.metrics).filter(
@@ -38,14 +34,15 @@ function otherMetrics(summary: Summary): string {
 }
 
 export async function metricsSection(summary: Summary): Promise<string> {
-  const tls = tlsMetrics(summary);
-  const pubsub = pubsubMetrics(summary);
+  const m = summary.metrics;
+  const tls = withHandshakeFigures(m.tls);
+  const pubsub = m.pubsub;
   const parts = await Promise.all([
-    failoverMetricsHtml(failoverScenarios(summary)),
-    fairnessMetricsHtml(fairnessScenarios(summary)),
+    failoverMetricsHtml(m.failover?.scenarios ?? {}),
+    fairnessMetricsHtml(m.fairness?.scenarios ?? {}),
     tls ? tlsMetricsHtml(tls) : Promise.resolve(''),
-    pubsub ? pubsubMetricsHtml(pubsub) : Promise.resolve(''),
-    connectPhasesHtml(connectPhases(summary)),
+    pubsub?.latency_ms ? pubsubMetricsHtml(pubsub) : Promise.resolve(''),
+    connectPhasesHtml(connectPhasesBySuite(m)),
     capacityMetricsHtml(summary),
   ]);
   const body = parts.join('') + otherMetrics(summary);

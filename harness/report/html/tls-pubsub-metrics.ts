@@ -1,6 +1,7 @@
 /** Profile page: TLS handshake performance and certificates; pub/sub latency. */
 import { pubsubLatencyChart, tlsHandshakeChart } from '../charts/latency-charts.js';
 import type { PubsubMetrics, TlsMetrics } from '../summary-types.js';
+import type { TlsHandshakeFigures } from '../../results/schema.js';
 import { escapeHtml, formatNumber } from '../text.js';
 import { dataTable, inlineSvg, metricTile } from './components.js';
 
@@ -19,7 +20,7 @@ function certificates(m: TlsMetrics): string {
   return `<h4>Certificates</h4>${dataTable(['Role', 'Subject', 'Issuer', 'SANs', 'Key', '#Days to expiry'], rows)}`;
 }
 
-export async function tlsMetricsHtml(m: TlsMetrics): Promise<string> {
+export async function tlsMetricsHtml(m: TlsMetrics & TlsHandshakeFigures): Promise<string> {
   const negotiated = (m.negotiated ?? [])
     .map((n) => `<code>${escapeHtml(n.version)}</code> <code>${escapeHtml(n.cipher)}</code>`)
     .join(', ');
