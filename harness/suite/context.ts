@@ -43,7 +43,7 @@ export interface TestOptions {
 }
 
 /** What every suite gets, built-in or custom (harness/suite/public.ts). */
-export interface SuiteHarnessCore {
+export interface SuiteHarnessCore<S extends string = string> {
   readonly plan: RunPlan;
   readonly profile: Profile;
   readonly abilities: Abilities;
@@ -66,7 +66,7 @@ export interface SuiteHarnessCore {
 }
 
 /** A built-in suite's harness: the core and its `thresholds.<suite>`. */
-export interface SuiteHarness<S extends SuiteName = SuiteName> extends SuiteHarnessCore {
+export interface SuiteHarness<S extends SuiteName = SuiteName> extends SuiteHarnessCore<S> {
   /** This suite's `thresholds.<suite>`, parsed with its schema (defaults applied). */
   readonly thresholds: SuiteThresholds[S];
   /** One key of `thresholds.<suite>` (prefer `thresholds`, which is typed). */
@@ -75,7 +75,7 @@ export interface SuiteHarness<S extends SuiteName = SuiteName> extends SuiteHarn
 
 /** A built-in suite's deployment, started before its first test and stopped after its last. */
 export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
-  return harnessFor(suite, plan.thresholds[suite]) as SuiteHarness<S>;
+  return harnessFor(suite, plan.thresholds[suite]) as unknown as SuiteHarness<S>;
 }
 
 /**
@@ -83,10 +83,13 @@ export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
  * report and must be the file's name without `.test.ts` (harness/suite/public.ts derives it).
  */
 export function useCustomDeployment(name: string): SuiteHarnessCore {
-  return harnessFor(name, undefined);
+  return harnessFor(name, undefined) as unknown as SuiteHarnessCore;
 }
 
-function harnessFor(suite: string, thresholds: unknown): SuiteHarness {
+function harnessFor<S extends string>(
+  suite: S,
+  thresholds: unknown,
+): SuiteHarnessCore<S> & Pick<SuiteHarness, 'thresholds' | 'threshold'> {
   const profile = plan.profile;
   const capabilities = capabilitiesOf(profile.broker.kind);
   const recorder = new SuiteRecorder(suite, profile.name, plan.resultsDir);
@@ -126,7 +129,7 @@ function harnessFor(suite: string, thresholds: unknown): SuiteHarness {
     await deployment?.stop();
   }, 60_000);
 
-  const h: SuiteHarness = {
+  const h: SuiteHarnessCore<S> & Pick<SuiteHarness, 'thresholds' | 'threshold'> = {
     plan,
     profile,
     abilities: plan.abilities,
