@@ -107,7 +107,7 @@ describe('broker kind rabbitmq on the docker runtime', () => {
           '--out',
           out,
         ],
-        { timeoutMs: 540_000 },
+        { timeoutMs: 840_000 },
       );
       const [run] = parseSummaryFile(readFileSync(path.join(out, 'summary.json'), 'utf8'));
       for (const s of Object.values(run!.suites)) logFailedTests(PROFILE, s.tests ?? []);
@@ -134,6 +134,6 @@ describe('broker kind rabbitmq on the docker runtime', () => {
       const left = [...(await listRuns())].filter(([id, labels]) => !before.has(id) && !ownerProcessAlive(id, labels));
       expect(left.map(([id]) => id)).toEqual([]);
     },
-    600_000,
+    900_000,
   );
 });
