@@ -1,8 +1,9 @@
 /**
  * A containerised broker cluster, driven by a BrokerKindDefinition: shared services (the stand-in's Redis), then N
- * node containers in parallel, each waited on by its kind's wait, then the same readiness for every kind (node
- * `/status` answers, an MQTT CONNECT is accepted on the direct listener) and cluster formation (the node API lists
- * every node as running). EMQX and the stand-in differ only in the generated definitions.
+ * node containers in parallel (or node 1 alone first), each waited on by its kind's wait, then the same readiness
+ * for every kind (the kind's node API reports the node healthy, an MQTT CONNECT is accepted on the direct listener)
+ * and cluster formation (the node API lists every node as running). EMQX, RabbitMQ and the stand-in differ only in
+ * the generated definitions.
  */
 import type { StartedNetwork } from 'testcontainers';
 import type { Capabilities, FaultVerb, NodeApi, NodeInfo, NodeName, NodeStatus } from '../types.js';
@@ -14,7 +15,6 @@ import { waitStrategyOf } from './waits.js';
 import { PUBLISH_HOST } from './net-container.js';
 import { containerFault } from './faults.js';
 import { docker } from './engine.js';
-import { HttpNodeApi } from '../observe/node-api.js';
 import { ClientPool } from '../clients/mqtt.js';
 import { waitFor } from '../util/wait.js';
 import { NetfilterMechanism, type NodeNetTarget } from '../netfault/netfilter-mechanism.js';
@@ -121,9 +121,26 @@ export class DockerCluster implements ClusterHandle {
       ),
     );
     const t1 = Date.now();
-    // allSettled: every container that did start is known, so a failure stops them all.
+    const [first, ...rest] = this.def.nodes;
+    if (this.def.bootOrder === 'first-alone' && first) {
+      await this.startNodes([first]);
+      say(`docker cluster: ${first.name} up alone in ${Date.now() - t1} ms, starting ${rest.length} more`);
+      await this.startNodes(rest);
+    } else await this.startNodes(this.def.nodes);
+    this.members.sort((a, b) => this.def.nodes.indexOf(a.def) - this.def.nodes.indexOf(b.def));
+    const t2 = Date.now();
+    await Promise.all(this.members.map((m) => this.nodeReady(m, 30_000)));
+    const statuses = await this.formation();
+    this.version = this.kindDef.version(this.image, statuses);
+    say(
+      `docker cluster: ${this.services.length ? `services ${t1 - t0} ms, ` : ''}nodes started ${t2 - t1} ms, ready + formed ${Date.now() - t2} ms (${this.version})`,
+    );
+  }
+
+  /** Starts node containers in parallel; every one that did start is kept, so a failure stops them all. */
+  private async startNodes(nodes: NodeContainerDef[]): Promise<void> {
     const results = await Promise.allSettled(
-      this.def.nodes.map((n) =>
+      nodes.map((n) =>
         startRunContainer(
           {
             name: n.name,
@@ -142,20 +159,12 @@ export class DockerCluster implements ClusterHandle {
           this.runDir,
         ).then((container) => {
           const info = nodeInfo(n, container);
-          this.members.push({ def: n, container, info, api: new HttpNodeApi(info.http, this.def.apiAuth) });
+          this.members.push({ def: n, container, info, api: this.kindDef.nodeApi(info.http, this.def) });
         }),
       ),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    this.members.sort((a, b) => this.def.nodes.indexOf(a.def) - this.def.nodes.indexOf(b.def));
-    const t2 = Date.now();
-    await Promise.all(this.members.map((m) => this.nodeReady(m, 30_000)));
-    const statuses = await this.formation();
-    this.version = this.kindDef.version(this.image, statuses);
-    say(
-      `docker cluster: ${this.services.length ? `services ${t1 - t0} ms, ` : ''}nodes started ${t2 - t1} ms, ready + formed ${Date.now() - t2} ms (${this.version})`,
-    );
   }
 
   /** The node serves: `/status` answers OK and an MQTT CONNECT on its direct listener is accepted. */

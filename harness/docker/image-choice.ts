@@ -2,17 +2,19 @@
  * Which image each container of a run uses. Per role: the profile's name, else the environment's, else the locally
  * built `mqtt-lb/*` image when the engine has it, else the official image (pulled on first use). The stand-in and
  * TS-proxy have no official image: on a plain Node base image their built program is copied in (app-stage.ts).
- * A balancer kind's image is its data (`container.image` in balancer/<kind>/kind.ts).
+ * A broker kind's images and a balancer kind's image are the kinds' data (`images` in docker/brokers/<kind>.ts,
+ * `container.image` in balancer/<kind>/kind.ts).
  */
 import Docker from 'dockerode';
 import { IMAGES, BUILD_IMAGES_HINT } from './images.js';
 import { docker, imageAvailable } from './engine.js';
-import { EMQX_DEFAULT_IMAGE, EMQX_MIRROR_IMAGE } from './brokers/emqx.js';
+import { dockerBrokerKinds } from './brokers/index.js';
+import type { BrokerImageRole, KindImage } from './brokers/types.js';
 import { ConfigError } from '../errors.js';
 import { BALANCER_KINDS, balancerKind, type BalancerKindName } from '../balancer/kinds.js';
 import type { BalancerKind } from '../balancer/kind.js';
 
-export type ImageRole = 'emqx' | 'standin' | 'redis' | BalancerKindName;
+export type ImageRole = BrokerImageRole | BalancerKindName;
 
 export const NODE_BASE_DEFAULT = 'node:20-bookworm-slim';
 const nodeBase = (): string => process.env.MQTT_LB_NODE_IMAGE || NODE_BASE_DEFAULT;
@@ -24,36 +26,45 @@ interface RoleSpec {
   official: () => string;
   /** Built entry point copied onto a plain Node base image when no app image exists. */
   appEntry?: string;
+  /** Extra ways to get the image, for the error when it can be neither found nor pulled. */
+  pullHint?: string;
+}
+
+/** One image recipe (a broker kind's or a balancer kind's) as a role. */
+function recipeRole(
+  owner: string,
+  r: { env: string; built?: string; official: string; appEntry?: string; pullHint?: string },
+): RoleSpec {
+  const images = IMAGES as Record<string, string>;
+  if (r.built && !(r.built in images)) throw new Error(`${owner}: no built image '${r.built}' in IMAGES`);
+  return {
+    env: r.env,
+    ...(r.built ? { local: () => images[r.built!]! } : {}),
+    official: r.official === 'node-base' ? nodeBase : () => r.official,
+    ...(r.appEntry ? { appEntry: r.appEntry } : {}),
+    ...(r.pullHint ? { pullHint: r.pullHint } : {}),
+  };
 }
 
 /** A balancer kind's image, from its container recipe. */
 function kindRole(kind: BalancerKind): RoleSpec {
-  const { env, built, official, appEntry } = kind.container.image;
-  const images = IMAGES as Record<string, string>;
-  if (built && !(built in images)) throw new Error(`balancer kind ${kind.name}: no built image '${built}' in IMAGES`);
-  return {
-    env,
-    ...(built ? { local: () => images[built]! } : {}),
-    official: official === 'node-base' ? nodeBase : () => official,
-    ...(appEntry ? { appEntry } : {}),
-  };
+  return recipeRole(`balancer kind ${kind.name}`, kind.container.image);
 }
 
 const kindRoles = Object.fromEntries(
   Object.entries(BALANCER_KINDS).map(([name, kind]) => [name, kindRole(kind)]),
 ) as Record<BalancerKindName, RoleSpec>;
 
-export const IMAGE_ROLES: Record<ImageRole, RoleSpec> = {
-  emqx: { env: 'MQTT_LB_EMQX_IMAGE', official: () => EMQX_DEFAULT_IMAGE },
-  standin: {
-    env: 'MQTT_LB_STANDIN_IMAGE',
-    local: () => IMAGES.standin,
-    official: nodeBase,
-    appEntry: 'dist/standin/node.js',
-  },
-  redis: { env: 'MQTT_LB_REDIS_IMAGE', local: () => IMAGES.redis, official: () => 'redis:7' },
-  ...kindRoles,
-};
+/** The broker kinds' node and service images (a role shared by two kinds must be declared alike). */
+const brokerRoles = Object.fromEntries(
+  Object.values(dockerBrokerKinds).flatMap((k) =>
+    [k.images.node, k.images.service]
+      .filter((i): i is KindImage => i !== undefined)
+      .map((i) => [i.role, recipeRole(`broker kind ${k.kind}`, i)]),
+  ),
+) as Record<BrokerImageRole, RoleSpec>;
+
+export const IMAGE_ROLES: Record<ImageRole, RoleSpec> = { ...brokerRoles, ...kindRoles };
 
 export interface ImageChoice {
   role: ImageRole;
@@ -92,9 +103,9 @@ export function rolesFor(
   balancer: { kind: string; image?: string },
 ): { role: ImageRole; explicit?: string }[] {
   const roles: { role: ImageRole; explicit?: string }[] = [];
-  if (broker.kind === 'emqx') roles.push({ role: 'emqx', explicit: broker.image });
-  if (broker.kind === 'standin')
-    roles.push({ role: 'standin', explicit: broker.image }, { role: 'redis', explicit: broker.redis_image });
+  const kind = dockerBrokerKinds[broker.kind];
+  if (kind) roles.push({ role: kind.images.node.role, explicit: broker.image });
+  if (kind?.images.service) roles.push({ role: kind.images.service.role, explicit: broker.redis_image });
   if (balancerKind(balancer.kind)) roles.push({ role: balancer.kind as BalancerKindName, explicit: balancer.image });
   return roles;
 }
@@ -126,8 +137,8 @@ export async function imagesUnavailable(choices: ImageChoice[]): Promise<string 
 }
 
 function pullFix(c: ImageChoice): string {
-  if (c.role === 'emqx')
-    return `docker pull ${c.image} (or set ${IMAGE_ROLES.emqx.env}=${EMQX_MIRROR_IMAGE}, or docker load -i an exported image)`;
+  const hint = IMAGE_ROLES[c.role].pullHint;
+  if (hint) return `docker pull ${c.image} (${hint})`;
   if (c.source === 'official' && IMAGE_ROLES[c.role].local)
     return `build the local images: ${BUILD_IMAGES_HINT}, or docker pull ${c.image}`;
   return `docker pull ${c.image}, or name another image with ${IMAGE_ROLES[c.role].env}`;

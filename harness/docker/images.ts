@@ -16,6 +16,7 @@ export const IMAGES = {
   haproxy: 'mqtt-lb/haproxy:2.6',
   nginx: 'mqtt-lb/nginx:1.22',
   node: 'mqtt-lb/node:20',
+  rabbitmq: 'mqtt-lb/rabbitmq:3.10',
   get standin(): string {
     return `mqtt-lb/standin:${harnessVersion()}`;
   },

@@ -121,13 +121,18 @@ export async function startRunContainer(
         .inspect()
         .catch(() => undefined); // no container left behind: quote the tail captured so far
       const logs = leftover ? await containerLogs(leftover.Id, 30) : tail.join('\n');
+      // testcontainers may report an exited container as a port-binding timeout: say that it exited, and how
+      const exited =
+        leftover && !leftover.State.Running && !/exited/i.test(lastError.message)
+          ? ` (the container exited with code ${leftover.State.ExitCode})`
+          : '';
       await docker()
         .getContainer(containerName)
         .remove({ force: true, v: true })
         .catch(() => undefined); // already gone; the start error below is what matters
       if (PORT_CLASH.test(lastError.message) && attempt < 3) continue;
       throw new Error(
-        `container ${spec.name} (${spec.image}) did not start: ${lastError.message.split('\n')[0]}${logs.trim() ? `\n  last log lines:\n    ${logs.trim().split('\n').slice(-15).join('\n    ')}` : ''}`,
+        `container ${spec.name} (${spec.image}) did not start: ${lastError.message.split('\n')[0]}${exited}${logs.trim() ? `\n  last log lines:\n    ${logs.trim().split('\n').slice(-15).join('\n    ')}` : ''}`,
       );
     }
   }

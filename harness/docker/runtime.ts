@@ -63,7 +63,7 @@ export class DockerRuntime implements Runtime {
       );
     const t0 = Date.now();
     this.network ??= await startRunNetwork(this.runDir.runId);
-    const image = this.image(spec.kind === 'emqx' ? 'emqx' : 'standin');
+    const image = this.image(kind.images.node.role);
     const def = kind.define({
       runId: this.runDir.runId,
       nodes: spec.nodes,
@@ -72,7 +72,7 @@ export class DockerRuntime implements Runtime {
       heartbeatMs: spec.heartbeatMs,
       ...(spec.tls ? { tls: spec.tls } : {}),
       appDir: this.appDir(image),
-      serviceImage: this.images.get('redis')?.image,
+      serviceImage: kind.images.service ? this.image(kind.images.service.role).image : undefined,
       apiAuth: process.env.MQTT_LB_EMQX_API_AUTH === 'login' ? 'login' : 'api-key',
     });
     const cluster = new DockerCluster(kind, def, image.image, this.network, this.runDir);

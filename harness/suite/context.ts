@@ -20,6 +20,7 @@ import { summarizeDeployment } from './deployment-summary.js';
 import { NoServerUpError } from '../balancer/startup-checks.js';
 import { stopRun, throwIfRunStopped } from './run-stop.js';
 import { currentPlan, type RunPlan } from './plan.js';
+import { startupBudgetMs } from './startup-budget.js';
 import type { SuiteThresholds } from './thresholds.js';
 import { unmet, type Abilities, type Need } from '../needs.js';
 
@@ -120,7 +121,7 @@ function harnessFor<S extends string>(
       recorder.flush();
       throw err;
     }
-  }, 120_000);
+  }, startupBudgetMs(profile.broker.kind));
 
   afterAll(async () => {
     if (pool.phases.clients > 0)

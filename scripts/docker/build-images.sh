@@ -6,6 +6,7 @@
 #   mqtt-lb/haproxy:2.6       docker/haproxy/Dockerfile   (apt haproxy; cfg at /usr/local/etc/haproxy/haproxy.cfg)
 #   mqtt-lb/nginx:1.22        docker/nginx/Dockerfile     (apt nginx libnginx-mod-stream; cfg at /etc/nginx/mqtt-lb/nginx.conf)
 #   mqtt-lb/node:20           docker/node/Dockerfile      (the host's own Node 20 binary + ca-certificates)
+#   mqtt-lb/rabbitmq:3.10     docker/rabbitmq/Dockerfile  (apt rabbitmq-server 3.10; only when named: 35 s-2 min)
 #   mqtt-lb/standin:<version> docker/standin/Dockerfile   (dist/standin + its runtime node_modules closure)
 #   mqtt-lb/ts-proxy:<version> proxy/Dockerfile           (dist/proxy + its runtime node_modules closure)
 #
@@ -14,7 +15,9 @@
 # Build contexts are staged into a temp dir and contain only what the Dockerfile copies.
 #
 # Usage: scripts/docker/build-images.sh [--force] [IMAGE...]
-#   IMAGE: debian redis haproxy nginx node standin ts-proxy (default: all; prerequisites are added automatically)
+#   IMAGE: debian redis haproxy nginx node rabbitmq standin ts-proxy (default: all but rabbitmq, whose build takes
+#          35 s idle and 2 min on a busy 2-core machine: the nightly rabbitmq-docker test builds it when absent;
+#          prerequisites are added automatically)
 #   --force            rebuild even when the inputs hash matches (the debian base only if it is also named)
 #   --no-cache         with a rebuild, do not use docker's layer cache either
 # Environment:
@@ -44,9 +47,9 @@ for a in "$@"; do
   case "$a" in
     --force) FORCE=1 ;;
     --no-cache) NO_CACHE=(--no-cache) ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "${BASH_SOURCE[0]}"; exit 0 ;;
     debian) WANT+=("$a"); FORCE_BASE=1 ;;
-    redis|haproxy|nginx|node|standin|ts-proxy) WANT+=("$a") ;;
+    redis|haproxy|nginx|node|rabbitmq|standin|ts-proxy) WANT+=("$a") ;;
     *) die "unknown argument: $a" ;;
   esac
 done
@@ -54,7 +57,7 @@ done
 want() { local x; for x in "${WANT[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
 # prerequisites
 if want standin || want ts-proxy; then [ -n "${MQTT_LB_NODE_BASE:-}" ] || WANT+=(node); fi
-if want redis || want haproxy || want nginx || want node; then [ -n "${MQTT_LB_DEBIAN_BASE:-}" ] || WANT+=(debian); fi
+if want redis || want haproxy || want nginx || want node || want rabbitmq; then [ -n "${MQTT_LB_DEBIAN_BASE:-}" ] || WANT+=(debian); fi
 
 VERSION="$(node -p "require('$ROOT/package.json').version")"
 IMG_DEBIAN=mqtt-lb/debian:bookworm
@@ -62,6 +65,7 @@ IMG_REDIS=mqtt-lb/redis:7
 IMG_HAPROXY=mqtt-lb/haproxy:2.6
 IMG_NGINX=mqtt-lb/nginx:1.22
 IMG_NODE=mqtt-lb/node:20
+IMG_RABBITMQ=mqtt-lb/rabbitmq:3.10
 IMG_STANDIN="mqtt-lb/standin:$VERSION"
 IMG_PROXY="mqtt-lb/ts-proxy:$VERSION"
 DEBIAN_BASE="${MQTT_LB_DEBIAN_BASE:-$IMG_DEBIAN}"
@@ -264,6 +268,7 @@ want redis && build_simple redis "$IMG_REDIS"
 want haproxy && build_simple haproxy "$IMG_HAPROXY"
 want nginx && build_simple nginx "$IMG_NGINX"
 want node && build_node
+want rabbitmq && build_simple rabbitmq "$IMG_RABBITMQ"
 want standin && build_standin
 want ts-proxy && build_proxy
 

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EMQX_CAPABILITIES } from '../../brokers/capabilities.js';
+import { HttpNodeApi } from '../../observe/node-api.js';
 import type { BrokerKindDefinition, ClusterDef, ClusterDefInput, ContainerFile, NodeContainerDef } from './types.js';
 
 export const EMQX_DEFAULT_IMAGE = 'emqx/emqx:5.8.9';
@@ -127,7 +128,16 @@ export function defineEmqxCluster(
 export const emqxKind: BrokerKindDefinition = {
   kind: 'emqx',
   capabilities: EMQX_CAPABILITIES,
+  images: {
+    node: {
+      role: 'emqx',
+      env: 'MQTT_LB_EMQX_IMAGE',
+      official: EMQX_DEFAULT_IMAGE,
+      pullHint: `or set MQTT_LB_EMQX_IMAGE=${EMQX_MIRROR_IMAGE}, or docker load -i an exported image`,
+    },
+  },
   define: (input) => defineEmqxCluster(input),
+  nodeApi: (address, def) => new HttpNodeApi(address, def.apiAuth),
   version(image, nodes) {
     const v = nodes.find((n) => n.version)?.version;
     return v ? `EMQX ${v} (${image})` : image;

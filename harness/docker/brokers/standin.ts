@@ -4,6 +4,7 @@
  */
 import { redisFabricArgs } from '../../local/redis.js';
 import { STANDIN_CAPABILITIES } from '../../brokers/capabilities.js';
+import { HttpNodeApi } from '../../observe/node-api.js';
 import type {
   BrokerKindDefinition,
   ClusterDef,
@@ -100,6 +101,17 @@ function standinNode(i: number, input: ClusterDefInput): NodeContainerDef {
 export const standinKind: BrokerKindDefinition = {
   kind: 'standin',
   capabilities: STANDIN_CAPABILITIES,
+  images: {
+    node: {
+      role: 'standin',
+      env: 'MQTT_LB_STANDIN_IMAGE',
+      built: 'standin',
+      official: 'node-base',
+      appEntry: STANDIN_ENTRY,
+    },
+    service: { role: 'redis', env: 'MQTT_LB_REDIS_IMAGE', built: 'redis', official: 'redis:7' },
+  },
+  nodeApi: (address, def) => new HttpNodeApi(address, def.apiAuth),
   define(input): ClusterDef {
     if (!input.serviceImage) throw new Error('the stand-in cluster needs a Redis image');
     return {

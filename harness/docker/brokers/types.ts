@@ -1,10 +1,11 @@
 /**
- * A broker kind as containers: everything that differs between EMQX and the stand-in is data here (image, env,
- * command, aliases, ports, waits, API auth, capabilities). harness/docker/cluster.ts turns it into containers with
- * one code path, so what CI exercises with the stand-in is the code users run with EMQX.
+ * A broker kind as containers: everything that differs between EMQX, RabbitMQ and the stand-in is data here (images,
+ * env, command, aliases, ports, waits, API client and auth, boot order, capabilities). harness/docker/cluster.ts
+ * turns it into containers with one code path, so what CI exercises with the stand-in is the code users run with EMQX.
  */
-import type { Capabilities, NodeName, NodeStatus } from '../../types.js';
+import type { Capabilities, HostPort, NodeApi, NodeName, NodeStatus } from '../../types.js';
 import type { NodeApiAuth } from '../../observe/node-api.js';
+import type { IMAGES } from '../images.js';
 
 /** How testcontainers knows a container has started (harness/docker/waits.ts turns this into a strategy). */
 export type WaitSpec =
@@ -84,12 +85,39 @@ export interface ClusterDef {
   apiAuth: NodeApiAuth;
   /** How long the cluster may take to list every node as running after each node's own wait passed. */
   formationTimeoutMs: number;
+  /**
+   * `first-alone`: node 1 starts (and passes its wait) before the others start in parallel (RabbitMQ: the first node
+   * alone creates the MQTT plugin's client-id tracking cluster). Default: every node at once.
+   */
+  bootOrder?: 'parallel' | 'first-alone';
+}
+
+/** Image roles of the broker kinds' containers (harness/docker/image-choice.ts resolves each to an image). */
+export type BrokerImageRole = 'emqx' | 'standin' | 'redis' | 'rabbitmq';
+
+/** Where one of a kind's images comes from (profile and environment overrides come first: image-choice.ts). */
+export interface KindImage {
+  role: BrokerImageRole;
+  /** Environment variable naming another image. */
+  env: string;
+  /** Key of the locally built image (scripts/docker/build-images.sh) in IMAGES, used when the engine has it. */
+  built?: keyof typeof IMAGES;
+  /** Official image (pulled on first use); `node-base` = the plain Node image the app is copied onto. */
+  official: string;
+  /** Built entry point copied onto a plain Node base image when no app image exists (stand-in). */
+  appEntry?: string;
+  /** How to get the image when it is neither present nor pullable (default: docker pull / build-images.sh). */
+  pullHint?: string;
 }
 
 export interface BrokerKindDefinition {
-  kind: 'standin' | 'emqx';
+  kind: 'standin' | 'emqx' | 'rabbitmq';
   capabilities: Capabilities;
+  /** The node image and, for kinds with one, the shared service's image (stand-in: Redis). */
+  images: { node: KindImage; service?: KindImage };
   define(input: ClusterDefInput): ClusterDef;
+  /** The harness's client of one node's API (EMQX v5 shaped), at its published address. */
+  nodeApi(address: HostPort, def: ClusterDef): NodeApi;
   /** Version string for the report, from the image name and the node API's `/api/v5/nodes` answer. */
   version(image: string, nodes: NodeStatus[]): string;
 }
