@@ -2,6 +2,7 @@
  * Our own check of traffic through our HAProxy config (lb/haproxy.cfg): when the node a client sits on dies, the
  * client reconnects through the balancer to another node and no acknowledged message is lost.
  */
+// #region readme
 import { expect, test } from '@jest/globals';
 import { MqttLbDeployment } from 'mqtt-lb-harness';
 
@@ -14,7 +15,6 @@ async function until(what: string, check: () => Promise<boolean> | boolean, ms =
   }
 }
 
-// #region readme
 test('a client of a killed node reconnects through the balancer, no acked message lost', async () => {
   await using d = await new MqttLbDeployment()
     .withBroker('standin', { nodes: 3 })
