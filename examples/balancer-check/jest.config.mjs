@@ -9,5 +9,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // my-flows.test.ts runs inside `mqtt-lb run`'s deployment (--suite), not on its own.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/my-flows.test.ts'],
   testTimeout: 120_000,
 };
