@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { Profile, SuiteName } from '../profile/schema.js';
 import type { Summary } from '../report/summary-types.js';
 import { mergeResults, readRecords, type JestJson } from './merge.js';
-import { projectRoot } from '../util/project-root.js';
+import { builtFile, projectRoot } from '../util/project-root.js';
 import { newRunId } from '../proc/run-dir.js';
 import { withParentDeathSignal } from '../proc/child.js';
 import { progress } from '../util/progress.js';
@@ -31,6 +31,13 @@ export interface RunProfileOptions {
 
 export function harnessVersion(): string {
   return (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** In a checkout jest.config.ts (sources through SWC); installed as a dependency, the build's own config. */
+function jestConfigFile(): string {
+  return existsSync(path.join(projectRoot(), 'harness'))
+    ? path.join(projectRoot(), 'jest.config.ts')
+    : builtFile('harness/run/installed-jest-config.js');
 }
 
 export function suiteFile(name: string): string {
@@ -66,7 +73,7 @@ export async function runProfile(profile: Profile, opts: RunProfileOptions): Pro
       '--experimental-vm-modules',
       jestBin,
       '--config',
-      path.join(projectRoot(), 'jest.config.ts'),
+      jestConfigFile(),
       '--selectProjects',
       'suites',
       '--runInBand',

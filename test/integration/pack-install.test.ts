@@ -1,7 +1,7 @@
 /**
  * The package as a user gets it: `npm pack` → install the tarball into a scratch copy of examples/balancer-check →
- * its tsc type check (the `types` export) and its Jest test, which starts a local stand-in + HAProxy deployment
- * through the public API, kills a node and checks the client reconnects through the balancer.
+ * its tsc type check (the `types` export), its Jest test, which starts a local stand-in + HAProxy deployment through
+ * the public API, kills a node and checks the client reconnects through the balancer, and the installed CLI's run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -78,4 +78,22 @@ test("the example project's Jest test starts a deployment through the public API
   const step = await runStep(process.execPath, ['--experimental-vm-modules', jest, '--ci'], proj, 150_000);
   ok('example jest', step);
   expect(step.output).toMatch(/Tests:\s+1 passed, 1 total/);
+}, 160_000);
+
+test("the example's nightly command runs the installed CLI's suites through its config", async () => {
+  const bin = path.join('node_modules', '.bin', 'mqtt-lb');
+  const args = [
+    'run',
+    '--profile',
+    'lb/profile.yaml',
+    '--suites',
+    'pubsub',
+    '--runtime',
+    'local',
+    '--out',
+    'reports/x',
+  ];
+  const step = await runStep(bin, args, proj, 150_000);
+  ok('mqtt-lb run', step);
+  expect(existsSync(path.join(proj, 'reports', 'x', 'summary.json'))).toBe(true);
 }, 160_000);
