@@ -32,7 +32,7 @@ Options:
   --profile, -p <path>       profile YAML, or a folder of them (repeatable); several profiles → one index page
   --suites <a,b>             suites to run (default: each profile's list): pubsub, tls, failover, fairness, keepalive, capacity
   --suite <file.test.ts>     run a test file of your own as a suite, on the same deployment (repeatable; relative to
-                             the current directory; it imports useDeployment, finding, metric from 'mqtt-lb-harness');
+                             the current directory; it imports useDeployment, finding, metric from 'mqtt-lb-harness/suite');
                              --suites and --suite together replace each profile's list (a profile lists a file as
                              suites: [pubsub, ./my-flows.test.ts], relative to the profile file)
   --runtime <name>           local | docker | auto (overrides the profiles)

@@ -2,7 +2,8 @@
  * The embedded default runtime: processes on a run-owned loopback block (127.0.1.1–3 by default),
  * stand-in nodes over one local redis-server, balancers as local child processes.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FaultVerb, NodeApi, NodeName } from '../types.js';
 import type { ClusterHandle, ClusterSpec, Runtime } from '../runtime/runtime.js';
@@ -13,7 +14,6 @@ import { startRedis, redisCommand, type RedisHandle } from './redis.js';
 import { LocalStandinNode } from './standin-node.js';
 import { HttpNodeApi } from '../observe/node-api.js';
 import { STANDIN_CAPABILITIES } from '../brokers/capabilities.js';
-import { projectRoot } from '../util/project-root.js';
 import { ConfigError } from '../errors.js';
 import type { RunDir } from '../proc/run-dir.js';
 import { BALANCER_KINDS, balancerKind } from '../balancer/kinds.js';
@@ -26,11 +26,11 @@ import { RABBIT_NODE_PORTS, startLocalRabbitCluster } from './rabbitmq/cluster.j
 
 function aedesVersion(): string {
   try {
-    return (
-      JSON.parse(readFileSync(path.join(projectRoot(), 'node_modules', 'aedes', 'package.json'), 'utf8')) as {
-        version: string;
-      }
-    ).version;
+    // Resolved like an import: installed as a dependency, aedes may sit in the user's node_modules, not ours (and
+    // its exports map hides package.json, so walk up from its entry point).
+    let dir = path.dirname(createRequire(import.meta.url).resolve('aedes'));
+    while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }

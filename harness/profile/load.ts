@@ -64,36 +64,66 @@ export function loadProfile(file: string, overrides: { runtime?: string } = {}):
   }
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
   if (overrides.runtime) raw.runtime = overrides.runtime;
+  return profileFromObject(raw, {
+    file: abs,
+    baseDir: path.dirname(abs),
+    defaultName: path.basename(abs).replace(/\.ya?ml$/, ''),
+    locate: (keyPath) => ({ file: abs, line: lineOf(doc, counter, keyPath) }),
+  });
+}
+
+/** Where a profile's values came from: a YAML file, or the calls of the library API's builder (harness/api/). */
+export interface ProfileSource {
+  /** The profile's file (for the builder: the file that called `start()`). */
+  file: string;
+  /** Relative paths (balancer.config) resolve against this folder. */
+  baseDir: string;
+  /** The name when the values give none. */
+  defaultName: string;
+  /** The file and 1-based line that set the value at `keyPath` (or its nearest ancestor). */
+  locate(keyPath: PropertyKey[]): { file: string; line?: number };
+}
+
+/**
+ * Validates a profile given as plain values with the profile schema; every error names where the value was set
+ * (file, line, key). The one path from values to a Profile, for YAML files and the library API alike.
+ */
+export function profileFromObject(raw: Record<string, unknown>, src: ProfileSource): Profile {
   const parsed = profileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const keyPath = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const at = src.locate(keyPath);
     throw new ConfigError(
       `profile: ${describeIssue(issue)}`,
-      abs,
-      lineOf(doc, counter, keyPath),
+      at.file,
+      at.line,
       'see README "Profile format" for the allowed keys and values',
     );
   }
-  const name = parsed.data.name ?? path.basename(abs).replace(/\.ya?ml$/, '');
-  const suites = resolveSuiteEntries(parsed.data.suites, path.dirname(abs), 'the profile file');
-  if (suites.problem)
-    throw new ConfigError(
-      `suites: ${suites.problem.message}`,
-      abs,
-      lineOf(doc, counter, ['suites', suites.problem.index]),
-      suites.problem.fix,
-    );
+  const name = parsed.data.name ?? src.defaultName;
+  const suites = resolveSuiteEntries(
+    parsed.data.suites,
+    src.baseDir,
+    src.baseDir === path.dirname(src.file) ? 'the profile file' : src.baseDir,
+  );
+  if (suites.problem) {
+    const at = src.locate(['suites', suites.problem.index]);
+    throw new ConfigError(`suites: ${suites.problem.message}`, at.file, at.line, suites.problem.fix);
+  }
   parsed.data.suites = suites.entries;
-  if (!parsed.data.balancer.config) return { ...parsed.data, file: abs, balancerConfigFile: '', name };
-  const balancerConfigFile = path.resolve(path.dirname(abs), parsed.data.balancer.config!);
+  if (!parsed.data.balancer.config) return { ...parsed.data, file: src.file, balancerConfigFile: '', name };
+  const balancerConfigFile = path.resolve(src.baseDir, parsed.data.balancer.config);
   if (!existsSync(balancerConfigFile)) {
+    const at = src.locate(['balancer', 'config']);
     throw new ConfigError(
       `balancer.config: file not found: ${balancerConfigFile}`,
-      abs,
-      lineOf(doc, counter, ['balancer', 'config']),
-      'the path is relative to the profile file',
+      at.file,
+      at.line,
+      src.baseDir === path.dirname(src.file)
+        ? 'the path is relative to the profile file'
+        : `the path is relative to ${src.baseDir}`,
     );
   }
-  return { ...parsed.data, file: abs, balancerConfigFile, name };
+  return { ...parsed.data, file: src.file, balancerConfigFile, name };
 }

@@ -1,14 +1,14 @@
 /**
  * The Jest config of one profile's suites: exactly the selected files (built-in suites and custom suite files,
- * wherever they are), TypeScript through SWC as in jest.config.ts, and `mqtt-lb-harness` mapped to the harness's
- * public suite API so that a user's suite file runs against the harness that runs it.
+ * wherever they are), TypeScript through SWC as in jest.config.ts, and `mqtt-lb-harness` (and its `/suite` subpath)
+ * mapped to the harness that runs the file, so that a user's suite runs against it even where it is not installed.
  */
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { projectRoot } from '../util/project-root.js';
 
-/** What a custom suite imports: `import { useDeployment, finding } from 'mqtt-lb-harness'`. */
+/** The package; a custom suite imports `{ useDeployment, finding, metric }` from its `/suite` subpath. */
 export const PUBLIC_MODULE = 'mqtt-lb-harness';
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -27,6 +27,15 @@ export function suitesJestConfig(suiteFiles: readonly string[]): Record<string, 
   const require = createRequire(import.meta.url);
   // The harness is itself under node_modules when installed as a package: its suites must still be found and compiled.
   const installed = root.split(path.sep).includes('node_modules');
+  // A package install ships the build, not harness/'s TypeScript: the suites' `../harness/…` imports and the public
+  // module resolve to dist/ there (a checkout compiles the sources through SWC).
+  const sources = existsSync(path.join(root, 'harness'));
+  const harnessMapper: Record<string, string> = sources
+    ? {}
+    : { '^(?:\\.\\./)+harness/(.*)$': path.join(root, 'dist', 'harness', '$1') };
+  // The package's two entries, resolved to the harness that runs the suite (harness/api/: the builder, and /suite).
+  const entry = (name: 'index' | 'suite'): string =>
+    sources ? path.join(root, 'harness', 'api', `${name}.ts`) : path.join(root, 'dist', 'harness', 'api', `${name}.js`);
   return {
     rootDir: root,
     roots: outermost([root, ...files.map((f) => path.dirname(f))]),
@@ -41,11 +50,13 @@ export function suitesJestConfig(suiteFiles: readonly string[]): Record<string, 
     transformIgnorePatterns: [`/node_modules/(?!${escapeRegExp(PUBLIC_MODULE)}/)`],
     extensionsToTreatAsEsm: ['.ts'],
     moduleNameMapper: {
+      ...harnessMapper,
       '^(\\.{1,2}/.*)\\.js$': '$1',
-      [`^${escapeRegExp(PUBLIC_MODULE)}$`]: path.join(root, 'harness', 'suite', 'public.ts'),
+      [`^${escapeRegExp(PUBLIC_MODULE)}/suite$`]: entry('suite'),
+      [`^${escapeRegExp(PUBLIC_MODULE)}$`]: entry('index'),
     },
     testEnvironment: 'node',
-    modulePathIgnorePatterns: ['<rootDir>/dist/'],
+    modulePathIgnorePatterns: sources ? ['<rootDir>/dist/'] : [],
     ...(installed ? { haste: { retainAllFiles: true } } : {}),
     testTimeout: 120_000,
   };
