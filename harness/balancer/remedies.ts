@@ -22,6 +22,10 @@ export interface BalancerRemedies {
   shutdownSessions: string;
   /** TLS offload settings on the balancer's frontend. */
   tls: TlsRemedies;
+  /** A slow but working node taken out by a check timeout below its answer time; absent: GENERIC_REMEDIES'. */
+  slowNode?(answerMs: number): string;
+  /** A lossy link that fails checks (one lost segment costs a TCP retransmission); absent: GENERIC_REMEDIES'. */
+  lossyLink?: string;
 }
 
 /** For a balancer the harness does not run (kind `external`): the same advice, without a config language. */
@@ -31,6 +35,10 @@ export const GENERIC_REMEDIES: BalancerRemedies = {
   fasterDetection: (example) =>
     `detect faster: check every 1 s, mark down after 2 failures, 2 s check timeout ⇒ ${example}`,
   shutdownSessions: 'close the sessions of a server marked down',
+  slowNode: (answerMs) =>
+    `keep the check timeout above the slowest answer of a working node (here ≥ ${answerMs} ms), and take a node out on connection errors rather than on latency`,
+  lossyLink:
+    'let a check survive one TCP retransmission (≥ 1 s for a lost SYN): a check timeout of 1–2 s and at least 2 failed checks before a node is marked down',
   tls: {
     versions: "The balancer's TLS frontend: minimum version TLSv1.2, and no `@SECLEVEL=0` in its cipher list.",
     ciphers: "The balancer's TLS frontend: ECDHE AEAD cipher suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).",

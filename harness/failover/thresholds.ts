@@ -29,6 +29,20 @@ export interface FailoverThresholds {
   keepaliveS: number;
   reconnectPeriodMs: number;
   connectTimeoutMs: number;
+  /** Network scenarios through the fault hop (harness/failover/scenarios/{partition,slow-node,lossy-link}.ts). */
+  /** Partition → the balancer marks the node DOWN (its checks time out at the hop, as a hang's do). */
+  partitionDetectionMs: number;
+  /** Partition → the last client of the partitioned node notices (the balancer cuts it, or its keepalive expires). */
+  partitionStuckMs: number;
+  /** The slow node's added latency and jitter, how long it is watched, and the delivery p99 allowed meanwhile. */
+  slowNodeDelayMs: number;
+  slowNodeJitterMs: number;
+  slowNodeObserveMs: number;
+  slowNodeP99Ms: number;
+  /** The lossy link's packet loss (percent, both directions), how long it is watched, and the p99 allowed. */
+  lossyLinkPct: number;
+  lossyLinkObserveMs: number;
+  lossyLinkP99Ms: number;
 }
 
 export const FAILOVER_DEFAULTS: FailoverThresholds = {
@@ -45,6 +59,15 @@ export const FAILOVER_DEFAULTS: FailoverThresholds = {
   keepaliveS: 5,
   reconnectPeriodMs: 300,
   connectTimeoutMs: 3000,
+  partitionDetectionMs: 8000,
+  partitionStuckMs: 10_000,
+  slowNodeDelayMs: 500,
+  slowNodeJitterMs: 100,
+  slowNodeObserveMs: 8000,
+  slowNodeP99Ms: 2500,
+  lossyLinkPct: 10,
+  lossyLinkObserveMs: 8000,
+  lossyLinkP99Ms: 3000,
 };
 
 const MESSAGE = 'must be a non-negative number';
@@ -67,6 +90,17 @@ export const failoverSchema = z
     keepalive_s: nonNegative(FAILOVER_DEFAULTS.keepaliveS),
     reconnect_period_ms: nonNegative(FAILOVER_DEFAULTS.reconnectPeriodMs),
     connect_timeout_ms: nonNegative(FAILOVER_DEFAULTS.connectTimeoutMs),
+    partition_detection_ms: nonNegative(FAILOVER_DEFAULTS.partitionDetectionMs),
+    partition_stuck_ms: nonNegative(FAILOVER_DEFAULTS.partitionStuckMs),
+    slow_node_delay_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeDelayMs),
+    slow_node_jitter_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeJitterMs),
+    slow_node_observe_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeObserveMs),
+    slow_node_p99_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeP99Ms),
+    lossy_link_pct: nonNegative(FAILOVER_DEFAULTS.lossyLinkPct).refine((v) => v > 0 && v <= 100, {
+      error: 'must be a percentage above 0 and at most 100',
+    }),
+    lossy_link_observe_ms: nonNegative(FAILOVER_DEFAULTS.lossyLinkObserveMs),
+    lossy_link_p99_ms: nonNegative(FAILOVER_DEFAULTS.lossyLinkP99Ms),
   })
   .strict()
   .refine((t) => t.publishers + t.subscribers <= t.clients, {
@@ -95,5 +129,14 @@ export function failoverThresholds(raw: Record<string, unknown> | undefined): Fa
     keepaliveS: t.keepalive_s,
     reconnectPeriodMs: t.reconnect_period_ms,
     connectTimeoutMs: t.connect_timeout_ms,
+    partitionDetectionMs: t.partition_detection_ms,
+    partitionStuckMs: t.partition_stuck_ms,
+    slowNodeDelayMs: t.slow_node_delay_ms,
+    slowNodeJitterMs: t.slow_node_jitter_ms,
+    slowNodeObserveMs: t.slow_node_observe_ms,
+    slowNodeP99Ms: t.slow_node_p99_ms,
+    lossyLinkPct: t.lossy_link_pct,
+    lossyLinkObserveMs: t.lossy_link_observe_ms,
+    lossyLinkP99Ms: t.lossy_link_p99_ms,
   };
 }

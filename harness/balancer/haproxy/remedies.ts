@@ -11,6 +11,10 @@ export const HAPROXY_REMEDIES: BalancerRemedies = {
   fasterDetection: (example) =>
     `detect faster: set \`inter 1s fall 2\` on the server or default-server line (unset, HAProxy uses inter 2s fall 3) and \`timeout check 2s\` ⇒ ${example}`,
   shutdownSessions: 'add `on-marked-down shutdown-sessions` to the server (or default-server) line',
+  slowNode: (answerMs) =>
+    `\`timeout check\` above the slowest answer of a working node (here ≥ ${answerMs} ms, e.g. \`timeout check 2s\`); to act on real failures rather than latency, \`observe layer4 error-limit 10 on-error mark-down\` on the default-server line`,
+  lossyLink:
+    '`timeout check 2s` (a lost SYN is retransmitted after 1 s) and `fall 2` or more, so one lost segment does not mark a working node DOWN; `observe layer4 error-limit 10 on-error mark-down` reacts to sustained connection errors instead',
   tls: {
     versions:
       'HAProxy: `ssl-min-ver TLSv1.2` on the bind line (or `ssl-default-bind-options ssl-min-ver TLSv1.2` in global), and no `@SECLEVEL=0` in its ciphers.',

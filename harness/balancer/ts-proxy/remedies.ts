@@ -7,6 +7,10 @@ export const TS_PROXY_REMEDIES: BalancerRemedies = {
   fasterDetection: (example) =>
     `detect faster: check every 1 s, mark down after 2 failures, 2 s check timeout ⇒ ${example}`,
   shutdownSessions: 'close the sessions of a server marked down (on_marked_down)',
+  slowNode: (answerMs) =>
+    `\`health.timeout\` above the slowest answer of a working node (here ≥ ${answerMs} ms, e.g. \`timeout: 2s\`)`,
+  lossyLink:
+    '`health: { timeout: 2s, fall: 2 }` or more: a lost SYN is retransmitted after 1 s, so one lost segment must not mark a working node down',
   tls: {
     versions: 'TS-proxy: `tls.min_version: TLSv1.2` on the frontend, and no `@SECLEVEL=0` in its `tls.ciphers`.',
     ciphers: 'TS-proxy: `tls.ciphers` on the frontend with ECDHE AEAD suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).',

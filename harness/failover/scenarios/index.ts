@@ -11,8 +11,13 @@ import { hang } from './hang.js';
 import { returns } from './return.js';
 import { gracefulStop } from './stop.js';
 import { reload } from './reload.js';
+import { partition } from './partition.js';
+import { slowNode } from './slow-node.js';
+import { lossyLink } from './lossy-link.js';
 
 export const FAILOVER_SCENARIOS: FailoverScenarioDef[] = [kill, hang, returns, gracefulStop, reload];
+/** Network faults through the fault hop (need 'fault-hop': profile `faults: { hop: true }`). */
+FAILOVER_SCENARIOS.push(partition, slowNode, lossyLink);
 
 /** Begins a scenario on the suite's deployment; one run id per suite run, part of every client id and topic. */
 export function failoverBegin(
