@@ -4,15 +4,34 @@
  * (cut by the balancer, or by their keepalive), their reconnect elsewhere, sessions and loss. Healed at the end.
  */
 import type { FailoverScenarioDef } from '../scenario.js';
+import type { FleetMember } from '../fleet.js';
 import { byBalancer, Judgement } from '../../suite/scenario-def.js';
 import { describeCheck, detectionBound, isPassive, riseBound, seconds, serverOf } from '../check-facts.js';
 import { judgeDetection, judgeReconnect, stuckFinding } from '../verdicts.js';
 import { detectionWindowMs, hangReconnectWindowMs } from '../windows.js';
-import { failoverMetrics, reconnectTimes, spread, stuckTimes } from '../measure.js';
+import { attemptSummary, failoverMetrics, reconnectTimes, spread, stuckTimes } from '../measure.js';
 import { algorithmNote, assessLoss, routedByBalancer, warmUp } from '../steps.js';
 import { hungReconnectWhy } from '../findings.js';
 import { healNet, mechanismFinding, netFault, netTarget } from '../net-steps.js';
 import { partitionStuckVerdict } from '../net-findings.js';
+
+/** The affected client back last: when it was cut, when MQTT.js started its reconnect, when it had a CONNACK. */
+function slowestBack(affected: FleetMember[], t0: number): Record<string, unknown> | null {
+  const rows = affected.map((m) => {
+    const close = m.events.firstAfter('close', t0)?.at;
+    const attempt = close === undefined ? undefined : m.events.firstAfter('attempt', close)?.at;
+    const connack = m.events.firstAfter('connack', t0)?.at;
+    return {
+      id: m.id,
+      role: m.role,
+      cut_ms: rel(close, t0),
+      attempt_ms: rel(attempt, t0),
+      connack_ms: rel(connack, t0),
+    };
+  });
+  return rows.sort((a, b) => (b.connack_ms ?? Infinity) - (a.connack_ms ?? Infinity))[0] ?? null;
+}
+const rel = (at: number | undefined, t0: number): number | null => (at === undefined ? null : at - t0);
 
 export const partition: FailoverScenarioDef = {
   name: 'partition',
@@ -59,6 +78,9 @@ export const partition: FailoverScenarioDef = {
         stuck_max_ms: spread(stuck.ms).max,
         never_noticed: stuck.never.length,
         routed_while_partitioned: routed,
+        client_attempts: attemptSummary(affected, t0, Date.now()),
+        not_back: back.missing,
+        slowest_client: slowestBack(affected, t0),
         keepalive_s: t.keepaliveS,
         persistent_sessions: loss.persistent,
       },
