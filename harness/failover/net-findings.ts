@@ -188,3 +188,22 @@ export function lossyLinkVerdict(facts: BalancerFacts, server: ServerFacts, f: D
   );
   return { findings: [...findings, ...v.findings], problems: [...problems, ...v.problems] };
 }
+
+/** The affected client back last, on the fault's clock (ms; null: did not happen). */
+export interface SlowestClient {
+  id: string;
+  role: string;
+  cut_ms: number | null;
+  attempt_ms: number | null;
+  connack_ms: number | null;
+}
+
+/** A client whose CONNACK came long after the balancer accepted its reconnect: reported with its timeline. */
+export function lateConnackFinding(c: SlowestClient | null, limitMs: number): Finding | undefined {
+  if (!c || c.connack_ms === null || c.connack_ms <= limitMs || c.attempt_ms === null) return undefined;
+  return {
+    severity: 'warning',
+    title: `the last client of the partitioned node (${c.role} ${c.id}) had its CONNACK ${seconds(c.connack_ms)} after the partition (above ${seconds(limitMs)})`,
+    detail: `cut at ${seconds(c.cut_ms ?? 0)}, reconnect started at ${seconds(c.attempt_ms)}, accepted by the balancer, CONNACK at ${seconds(c.connack_ms)}: the wait is after the balancer's routing (the client resending what the held link swallowed, or the broker), not in the balancer config`,
+  };
+}

@@ -34,6 +34,9 @@ export interface FailoverThresholds {
   partitionDetectionMs: number;
   /** Partition → the last client of the partitioned node notices (the balancer cuts it, or its keepalive expires). */
   partitionStuckMs: number;
+  /** Partition → every client of the partitioned node has a CONNACK again (a publisher resending what the held link
+   *  swallowed can take long after the balancer accepted its reconnect: measured, reported with its timeline). */
+  partitionReconnectMs: number;
   /** The slow node's added latency and jitter, how long it is watched, and the delivery p99 allowed meanwhile. */
   slowNodeDelayMs: number;
   slowNodeJitterMs: number;
@@ -61,6 +64,7 @@ export const FAILOVER_DEFAULTS: FailoverThresholds = {
   connectTimeoutMs: 3000,
   partitionDetectionMs: 8000,
   partitionStuckMs: 10_000,
+  partitionReconnectMs: 25_000,
   slowNodeDelayMs: 500,
   slowNodeJitterMs: 100,
   slowNodeObserveMs: 8000,
@@ -92,6 +96,7 @@ export const failoverSchema = z
     connect_timeout_ms: nonNegative(FAILOVER_DEFAULTS.connectTimeoutMs),
     partition_detection_ms: nonNegative(FAILOVER_DEFAULTS.partitionDetectionMs),
     partition_stuck_ms: nonNegative(FAILOVER_DEFAULTS.partitionStuckMs),
+    partition_reconnect_ms: nonNegative(FAILOVER_DEFAULTS.partitionReconnectMs),
     slow_node_delay_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeDelayMs),
     slow_node_jitter_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeJitterMs),
     slow_node_observe_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeObserveMs),
@@ -131,6 +136,7 @@ export function failoverThresholds(raw: Record<string, unknown> | undefined): Fa
     connectTimeoutMs: t.connect_timeout_ms,
     partitionDetectionMs: t.partition_detection_ms,
     partitionStuckMs: t.partition_stuck_ms,
+    partitionReconnectMs: t.partition_reconnect_ms,
     slowNodeDelayMs: t.slow_node_delay_ms,
     slowNodeJitterMs: t.slow_node_jitter_ms,
     slowNodeObserveMs: t.slow_node_observe_ms,

@@ -5,6 +5,7 @@
  */
 import type { FailoverScenarioDef } from '../scenario.js';
 import type { FleetMember } from '../fleet.js';
+import type { SlowestClient } from '../net-findings.js';
 import { byBalancer, Judgement } from '../../suite/scenario-def.js';
 import { describeCheck, detectionBound, isPassive, riseBound, seconds, serverOf } from '../check-facts.js';
 import { judgeDetection, judgeReconnect, stuckFinding } from '../verdicts.js';
@@ -13,10 +14,10 @@ import { attemptSummary, failoverMetrics, reconnectTimes, spread, stuckTimes } f
 import { algorithmNote, assessLoss, routedByBalancer, warmUp } from '../steps.js';
 import { hungReconnectWhy } from '../findings.js';
 import { healNet, mechanismFinding, netFault, netTarget } from '../net-steps.js';
-import { partitionStuckVerdict } from '../net-findings.js';
+import { lateConnackFinding, partitionStuckVerdict } from '../net-findings.js';
 
 /** The affected client back last: when it was cut, when MQTT.js started its reconnect, when it had a CONNACK. */
-function slowestBack(affected: FleetMember[], t0: number): Record<string, unknown> | null {
+function slowestBack(affected: FleetMember[], t0: number): SlowestClient | null {
   const rows = affected.map((m) => {
     const close = m.events.firstAfter('close', t0)?.at;
     const attempt = close === undefined ? undefined : m.events.firstAfter('attempt', close)?.at;
@@ -55,7 +56,7 @@ export const partition: FailoverScenarioDef = {
     const bound = detectionBound(server.check, 'hang');
     const [detectionMs] = await Promise.all([
       s.detection(target, t0, detectionWindowMs(bound, t.partitionDetectionMs, t.capMs)),
-      s.allReconnected(affected, t0, hangReconnectWindowMs(t)),
+      s.allReconnected(affected, t0, Math.max(hangReconnectWindowMs(t), t.partitionReconnectMs + 1000)),
     ]);
     await s.settle();
     await s.traffic!.stop();
@@ -63,6 +64,7 @@ export const partition: FailoverScenarioDef = {
     const back = reconnectTimes(affected, t0);
     const routed = routedByBalancer(s, target, t0, detectionMs === null ? Date.now() : t0 + detectionMs);
     const loss = assessLoss(s.ctx.deployment, s, affected, t);
+    const slowest = slowestBack(affected, t0);
     const shutsDown = detectionMs !== null && server.check.shutdownSessionsOnDown.value;
     const metrics = failoverMetrics({
       detectionMs,
@@ -80,7 +82,7 @@ export const partition: FailoverScenarioDef = {
         routed_while_partitioned: routed,
         client_attempts: attemptSummary(affected, t0, Date.now()),
         not_back: back.missing,
-        slowest_client: slowestBack(affected, t0),
+        slowest_client: slowest,
         keepalive_s: t.keepaliveS,
         persistent_sessions: loss.persistent,
       },
@@ -91,7 +93,8 @@ export const partition: FailoverScenarioDef = {
       .note(stuckFinding(`partitioned ${target}`, stuck, t.keepaliveS, shutsDown, routed))
       .verdict(judgeDetection(facts, server, 'hang', detectionMs, t.partitionDetectionMs, 'partition'))
       .verdict(partitionStuckVerdict(facts, server, stuck, t.partitionStuckMs, t.keepaliveS, detectionMs))
-      .verdict(judgeReconnect(`the partitioned ${target}`, back, t.reconnectAllMs, why))
+      .verdict(judgeReconnect(`the partitioned ${target}`, back, t.partitionReconnectMs, why))
+      .note(lateConnackFinding(slowest, t.reconnectAllMs))
       .verdict(loss);
     await healNet(s, target);
     if (detectionMs !== null)
