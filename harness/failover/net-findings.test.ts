@@ -32,15 +32,17 @@ const figures = (over: Partial<DegradedFigures> = {}): DegradedFigures & { answe
 });
 
 describe('slow node', () => {
-  test('timeout check 300ms: the working node taken out and its sessions cut is an error naming line 15', async () => {
-    const f = await factsOf('broken/netfault-slow-node-short-check-timeout.cfg');
+  test('inter 300ms without timeout check: the working node taken out, its sessions cut: an error naming line 21', async () => {
+    const f = await factsOf('broken/netfault-slow-node-short-inter.cfg');
     const v = slowNodeVerdict(f, serverOf(f, 'node2'), '', figures({ detectionMs: 2100, cut: 10 }));
     expect(v.problems).toHaveLength(1);
     expect(v.findings[0]).toMatchObject({
       severity: 'error',
       title: expect.stringContaining('took the working node2 out 2.1 s into the +500 ms ± 100 ms and cut 10 of its 10'),
-      line: 15,
-      detail: expect.stringMatching(/check timeout 0\.3 s \(line 15\) is below the node's answer time/),
+      line: 21,
+      detail: expect.stringMatching(
+        /check timeout = inter 0\.3 s \(no `timeout check`, line 21\) is below the node's answer/,
+      ),
       remedy: expect.stringMatching(/timeout check.*observe layer4/),
     });
   });

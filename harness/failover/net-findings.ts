@@ -8,7 +8,7 @@ import type { BalancerFacts, Located, ServerFacts } from '../facts.js';
 import type { Finding } from '../report/summary-types.js';
 import { GENERIC_REMEDIES } from '../balancer/remedies.js';
 import { remediesOf } from '../balancer/kinds.js';
-import { checkTimeout, describeCheck, detectionBound, seconds } from './check-facts.js';
+import { describeCheck, detectionBound, seconds } from './check-facts.js';
 import { spread } from './measure.js';
 import type { Verdict } from './verdicts.js';
 
@@ -22,7 +22,8 @@ export function configLine(configAsRun: string, re: RegExp): { line: number; tex
 }
 
 function timeoutText(server: ServerFacts): { text: string; t: Located<number> } {
-  const t = checkTimeout(server.check);
+  // No `timeout check`: the whole check is bounded by inter, which is then the line to point at.
+  const t = server.check.timeoutMs ?? server.check.interMs;
   return {
     t,
     text: server.check.timeoutMs

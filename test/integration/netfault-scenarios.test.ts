@@ -55,15 +55,17 @@ describe('network scenarios through the fault hop (CLI)', () => {
     });
   }, 300_000);
 
-  test('slow node, timeout check 300ms: the working node is taken out and its sessions cut, naming the line', async () => {
-    const r = await runNet('fixtures/broken/netfault-slow-node-short-check-timeout.yaml', 'slow node');
+  test('slow node, inter 300ms without timeout check: the working node is taken out and its sessions cut, naming the line', async () => {
+    const r = await runNet('fixtures/broken/netfault-slow-node-short-inter.yaml', 'slow node');
     expect(r.code).toBe(1);
     const t = byName(r.tests, 'slow node');
     expect(t.status).toBe('failed');
     expect(errorFindings(t)[0]).toMatchObject({
       title: expect.stringMatching(/took the working node\d out .* and cut \d+ of its \d+ client session/),
-      line: 15,
-      detail: expect.stringMatching(/check timeout 0\.3 s \(line 15\) is below the node's answer time/),
+      line: 21,
+      detail: expect.stringMatching(
+        /check timeout = inter 0\.3 s \(no `timeout check`, line 21\) is below the node's answer/,
+      ),
       remedy: expect.stringMatching(/timeout check.*observe layer4/),
     });
     expect(scenario(r.summary, 'slow-node').taken_out).toBe(true);
