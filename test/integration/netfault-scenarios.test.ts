@@ -7,6 +7,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { FailoverMetrics, Summary } from '../../harness/report/summary-types.js';
 import { byName, errorFindings, runSuiteCli, type SuiteRun } from './cli-helpers.js';
+import { nightlyTest } from '../helpers/tier.js';
 
 const NET_TESTS = 'partition the balancer|slow node|lossy link';
 const BUILT = ['suites/failover.test.ts', 'harness/failover/net-findings.ts', 'harness/netfault/hop/local-hop.ts'];
@@ -83,6 +84,17 @@ describe('network scenarios through the fault hop (CLI)', () => {
       remedy: expect.stringMatching(/timeout check 2s/),
     });
   }, 300_000);
+
+  // The same three scenarios with TS-proxy as the balancer (health timeout 1 s, fall 2, on_marked_down): they pass.
+  nightlyTest(
+    'TS-proxy with the fault hop: partition, slow-node and lossy-link pass',
+    async () => {
+      const r = await runNet('fixtures/profiles/ts-proxy-roundrobin-hop.yaml');
+      expect(r.tests.filter((t) => t.status === 'failed').map((t) => t.name)).toEqual([]);
+      expect(scenario(r.summary, 'partition').detection_ms).toEqual(expect.any(Number));
+    },
+    300_000,
+  );
 
   test('TS-proxy profile without the hop: the network scenarios are skipped with the reason', async () => {
     const r = await runNet('fixtures/profiles/ts-proxy-roundrobin.yaml');
