@@ -14,7 +14,7 @@ import { tlsAbilities } from './tls/abilities.js';
 import { onPath } from './util/on-path.js';
 import { allAbilities, type Abilities } from './needs.js';
 import { requireTransportEndpoints, transportList } from './clients/transport.js';
-import { runNetFaultAbilities } from './netfault/run-abilities.js';
+import { hopFaultAbility, runNetFaultAbilities } from './netfault/run-abilities.js';
 
 type BalancerAbilities = Pick<
   Abilities,
@@ -72,6 +72,7 @@ export async function resolveAbilities(profile: Profile): Promise<ResolvedAbilit
     requireTransportEndpoints(transportList(profile.clients.transport), read.endpoints, profile.balancerConfigFile);
   const balancer = declared ? declared(profile) : startedAbilities(profile, read);
   const caps = capabilitiesOf(profile.broker.kind);
+  const hopOn = hopFaultAbility(profile.runtime, Boolean(declared), profile.faults.hop) === true;
   const kind = profile.broker.kind;
   return {
     abilities: {
@@ -92,7 +93,8 @@ export async function resolveAbilities(profile: Profile): Promise<ResolvedAbilit
           onPath('mosquitto_pub', 'MOSQUITTO_PUB') ||
           'mosquitto_pub is not installed (apt-get install mosquitto-clients)',
       },
-      netFaults: await runNetFaultAbilities(profile.runtime, Boolean(declared)),
+      netFaults: await runNetFaultAbilities(profile.runtime, Boolean(declared), hopOn),
+      'fault-hop': hopFaultAbility(profile.runtime, Boolean(declared), profile.faults.hop),
     },
     ...(read ? { balancerFacts: read.facts } : {}),
   };

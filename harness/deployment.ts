@@ -21,6 +21,8 @@ import { prepareRunTls, type RunTls } from './pki/run-tls.js';
 import { startExternalDeployment } from './external/deployment.js';
 import { logFailure } from './util/best-effort.js';
 import { requireTransportEndpoints, transportList } from './clients/transport.js';
+import type { FaultHop } from './netfault/hop/fault-hop.js';
+import { ConfigError } from './errors.js';
 
 export interface StartOptions {
   runId?: string;
@@ -40,7 +42,14 @@ class RunningDeployment implements Deployment {
     private readonly untrack: () => void,
     readonly tls?: RunTls,
     readonly startupFindings: readonly Finding[] = [],
+    /** Profile `faults.hop`: the TS-proxy between the balancer and each node; network faults then go through it. */
+    private readonly hop?: FaultHop,
   ) {}
+
+  /** Where the fault hop sits (absent without one). */
+  get faultHop(): string | undefined {
+    return this.hop?.describe();
+  }
 
   get runtime() {
     return this.rt.name;
@@ -86,7 +95,7 @@ class RunningDeployment implements Deployment {
   async netFault(node: NodeName, fault: NetFault): Promise<NetFaultReceipt> {
     if (!this.cluster.nodes.some((n) => n.name === node))
       throw new Error(`no node named ${node} (nodes: ${this.cluster.nodes.map((n) => n.name).join(', ')})`);
-    const mechanism = this.cluster.netFaults;
+    const mechanism = this.hop?.mechanism ?? this.cluster.netFaults;
     if (!mechanism)
       throw new NetFaultUnavailableError(
         `the ${this.rt.name} runtime's ${this.cluster.kind} cluster has no network faults`,
@@ -106,6 +115,7 @@ class RunningDeployment implements Deployment {
     if (this.stopped) return;
     this.stopped = true;
     await this.lb.stop().catch(logFailure('stopping the balancer'));
+    await this.hop?.stop().catch(logFailure('stopping the fault hop'));
     await this.cluster.stop().catch(logFailure('stopping the cluster'));
     await this.rt.stop();
     this.untrack();
@@ -151,6 +161,7 @@ export async function startDeployment(
   const runtime = await chooseRuntime(profile, runDir, say);
   let cluster: ClusterHandle | undefined;
   let stopBalancer: (() => Promise<void>) | undefined;
+  let hop: FaultHop | undefined;
   try {
     const tls = profile.tls ? await prepareRunTls(profile.tls, runDir.path, profile.file) : undefined;
     if (tls)
@@ -172,11 +183,22 @@ export async function startDeployment(
     say(
       `cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); routing between every pair of nodes verified in ${routeMs} ms`,
     );
+    if (profile.faults.hop) {
+      if (!runtime.startHop)
+        throw new ConfigError(
+          `faults.hop: the ${runtime.name} runtime has no fault hop yet`,
+          profile.file,
+          undefined,
+          'use `runtime: local` for the network-fault scenarios through the hop, or remove `faults.hop`',
+        );
+      hop = await runtime.startHop(cluster.nodes);
+      say(hop.describe());
+    }
     const lb = await runtime.startBalancer({
       kind: profile.balancer.kind,
       configFile: profile.balancerConfigFile,
       explicitMap,
-      nodes: cluster.nodes,
+      nodes: hop?.nodes ?? cluster.nodes,
       tls: tls?.balancer,
     });
     stopBalancer = () => lb.stop();
@@ -186,9 +208,20 @@ export async function startDeployment(
     say(
       `${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port}${lb.endpoints.ws ? `, WebSocket ws://${lb.endpoints.ws.host}:${lb.endpoints.ws.port}/mqtt` : ''}${lb.endpoints.wss ? `, wss://${lb.endpoints.wss.host}:${lb.endpoints.wss.port}/mqtt` : ''} (startup ${startupMs} ms; clients over ${transportList(profile.clients.transport).join('+')})`,
     );
-    return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack, tls?.tls, startupFindings);
+    return new RunningDeployment(
+      runDir.runId,
+      runtime,
+      cluster,
+      lb,
+      startupMs,
+      untrack,
+      tls?.tls,
+      startupFindings,
+      hop,
+    );
   } catch (err) {
     await stopBalancer?.().catch(logFailure('stopping the half-started balancer'));
+    await hop?.stop().catch(logFailure('stopping the half-started fault hop'));
     await cluster?.stop().catch(logFailure('stopping the half-started cluster'));
     await runtime.stop();
     untrack();

@@ -30,6 +30,8 @@ export type Need =
   | 'dashboard-frontend'
   /** Clients can be put on distinct nodes through the balancer (not under `balance first`). */
   | 'spread-placement'
+  /** The fault hop (profile `faults.hop`): a TS-proxy between the balancer and each node, checks taking its path. */
+  | 'fault-hop'
   | { nodes: number }
   | { tls: TlsNeed }
   | { tool: ToolNeed }
@@ -90,6 +92,7 @@ export function allAbilities(nodes = 3): Abilities {
     'cluster-retained': true,
     'dashboard-frontend': true,
     'spread-placement': true,
+    'fault-hop': true,
     nodes,
     tls: yes(['any', 'offload', 'passthrough', 'mtls', 'client-cert'] as const),
     tools: yes(['mosquitto_pub'] as const),

@@ -234,6 +234,8 @@ export interface Deployment {
    *  answering which mechanism produced it; rejects with the reason when this runtime cannot produce it. Absent when
    *  the harness does not run the nodes (need `{ netFault: kind }`). */
   netFault?(node: NodeName, fault: NetFault): Promise<NetFaultReceipt>;
+  /** Profile `faults.hop`: where the TS-proxy between the balancer and the nodes listens (absent without one). */
+  readonly faultHop?: string;
   /** Every network fault applied so far, with its mechanism (absent with netFault). */
   readonly netFaultLog?: readonly NetFaultReceipt[];
   /** Reload the balancer with its current config (HAProxy -sf / TS-proxy SIGHUP); absent when the harness does not run

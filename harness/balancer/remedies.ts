@@ -26,6 +26,10 @@ export interface BalancerRemedies {
   drain: string;
   /** TLS offload settings on the balancer's frontend. */
   tls: TlsRemedies;
+  /** A slow but working node taken out by a check timeout below its answer time; absent: GENERIC_REMEDIES'. */
+  slowNode?(answerMs: number): string;
+  /** A lossy link that fails checks (one lost segment costs a TCP retransmission); absent: GENERIC_REMEDIES'. */
+  lossyLink?: string;
 }
 
 /** For a balancer the harness does not run (kind `external`): the same advice, without a config language. */
@@ -39,6 +43,10 @@ export const GENERIC_REMEDIES: BalancerRemedies = {
     'take each server out of rotation (drain) before stopping its node, and put it back once the node is up, so reconnecting clients never land on a node that is shutting down',
   rebalance:
     'balance new and reconnecting clients by least connections, so a restarted node fills up again; a hash-based balancer should use consistent hashing, so a node leaving or returning moves only its own share; long-lived MQTT connections are never moved by the balancer: restart nodes in reverse order next time, or have the brokers shed connections (EMQX node rebalance / evacuation)',
+  slowNode: (answerMs) =>
+    `keep the check timeout above the slowest answer of a working node (here ≥ ${answerMs} ms), and take a node out on connection errors rather than on latency`,
+  lossyLink:
+    'let a check survive one TCP retransmission (≥ 1 s for a lost SYN): a check timeout of 1–2 s and at least 2 failed checks before a node is marked down',
   tls: {
     versions: "The balancer's TLS frontend: minimum version TLSv1.2, and no `@SECLEVEL=0` in its cipher list.",
     ciphers: "The balancer's TLS frontend: ECDHE AEAD cipher suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).",

@@ -66,6 +66,8 @@ export class FailoverScenario {
   readonly sampler: NodeCountSampler;
   readonly notes: string[] = [];
   private readonly undo = new Map<NodeName, FaultVerb>();
+  /** Undo steps besides the fault verbs (a network fault's heal), run by restore() in order. */
+  readonly cleanups: Array<{ what: string; run: () => Promise<unknown> }> = [];
   fleet!: Fleet;
   traffic: TrafficStream | undefined;
   placement = new Map<string, NodeName>();
@@ -253,5 +255,7 @@ export class FailoverScenario {
         .catch((err: Error) => this.notes.push(`could not ${verb} ${node}: ${err.message}`));
       this.undo.delete(node);
     }
+    for (const c of this.cleanups.splice(0))
+      await c.run().catch((err: Error) => this.notes.push(`could not ${c.what}: ${err.message}`));
   }
 }

@@ -34,6 +34,23 @@ export interface FailoverThresholds {
   storm: StormSettings;
   /** balancer-kill: how long the killed balancer stays down before it is started again (a supervisor's restart delay). */
   balancerDownMs: number;
+  /** Network scenarios through the fault hop (harness/failover/scenarios/{partition,slow-node,lossy-link}.ts). */
+  /** Partition → the balancer marks the node DOWN (its checks time out at the hop, as a hang's do). */
+  partitionDetectionMs: number;
+  /** Partition → the last client of the partitioned node notices (the balancer cuts it, or its keepalive expires). */
+  partitionStuckMs: number;
+  /** Partition → every client of the partitioned node has a CONNACK again (a publisher resending what the held link
+   *  swallowed can take long after the balancer accepted its reconnect: measured, reported with its timeline). */
+  partitionReconnectMs: number;
+  /** The slow node's added latency and jitter, how long it is watched, and the delivery p99 allowed meanwhile. */
+  slowNodeDelayMs: number;
+  slowNodeJitterMs: number;
+  slowNodeObserveMs: number;
+  slowNodeP99Ms: number;
+  /** The lossy link's packet loss (percent, both directions), how long it is watched, and the p99 allowed. */
+  lossyLinkPct: number;
+  lossyLinkObserveMs: number;
+  lossyLinkP99Ms: number;
 }
 
 export const FAILOVER_DEFAULTS: FailoverThresholds = {
@@ -52,6 +69,16 @@ export const FAILOVER_DEFAULTS: FailoverThresholds = {
   connectTimeoutMs: 3000,
   storm: STORM_DEFAULTS,
   balancerDownMs: 1000,
+  partitionDetectionMs: 8000,
+  partitionStuckMs: 10_000,
+  partitionReconnectMs: 25_000,
+  slowNodeDelayMs: 500,
+  slowNodeJitterMs: 100,
+  slowNodeObserveMs: 8000,
+  slowNodeP99Ms: 2500,
+  lossyLinkPct: 10,
+  lossyLinkObserveMs: 8000,
+  lossyLinkP99Ms: 3000,
 };
 
 const MESSAGE = 'must be a non-negative number';
@@ -76,6 +103,18 @@ export const failoverSchema = z
     connect_timeout_ms: nonNegative(FAILOVER_DEFAULTS.connectTimeoutMs),
     storm: stormSchema.prefault({}),
     balancer_down_ms: nonNegative(FAILOVER_DEFAULTS.balancerDownMs),
+    partition_detection_ms: nonNegative(FAILOVER_DEFAULTS.partitionDetectionMs),
+    partition_stuck_ms: nonNegative(FAILOVER_DEFAULTS.partitionStuckMs),
+    partition_reconnect_ms: nonNegative(FAILOVER_DEFAULTS.partitionReconnectMs),
+    slow_node_delay_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeDelayMs),
+    slow_node_jitter_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeJitterMs),
+    slow_node_observe_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeObserveMs),
+    slow_node_p99_ms: nonNegative(FAILOVER_DEFAULTS.slowNodeP99Ms),
+    lossy_link_pct: nonNegative(FAILOVER_DEFAULTS.lossyLinkPct).refine((v) => v > 0 && v <= 100, {
+      error: 'must be a percentage above 0 and at most 100',
+    }),
+    lossy_link_observe_ms: nonNegative(FAILOVER_DEFAULTS.lossyLinkObserveMs),
+    lossy_link_p99_ms: nonNegative(FAILOVER_DEFAULTS.lossyLinkP99Ms),
   })
   .strict()
   .refine((t) => t.publishers + t.subscribers <= t.clients, {
@@ -106,5 +145,15 @@ export function failoverThresholds(raw: Record<string, unknown> | undefined): Fa
     connectTimeoutMs: t.connect_timeout_ms,
     storm: stormSettings(t.storm),
     balancerDownMs: t.balancer_down_ms,
+    partitionDetectionMs: t.partition_detection_ms,
+    partitionStuckMs: t.partition_stuck_ms,
+    partitionReconnectMs: t.partition_reconnect_ms,
+    slowNodeDelayMs: t.slow_node_delay_ms,
+    slowNodeJitterMs: t.slow_node_jitter_ms,
+    slowNodeObserveMs: t.slow_node_observe_ms,
+    slowNodeP99Ms: t.slow_node_p99_ms,
+    lossyLinkPct: t.lossy_link_pct,
+    lossyLinkObserveMs: t.lossy_link_observe_ms,
+    lossyLinkP99Ms: t.lossy_link_p99_ms,
   };
 }

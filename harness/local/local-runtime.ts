@@ -5,7 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { FaultVerb, NodeApi, NodeName } from '../types.js';
+import type { FaultVerb, NodeApi, NodeInfo, NodeName } from '../types.js';
+import { startLocalHop } from '../netfault/hop/local-hop.js';
+import type { FaultHop } from '../netfault/hop/fault-hop.js';
 import type { ClusterHandle, ClusterSpec, Runtime } from '../runtime/runtime.js';
 import type { BalancerHandle, BalancerStartSpec } from '../balancer/balancer.js';
 import { SERVICE_PORTS } from '../balancer/balancer.js';
@@ -155,6 +157,18 @@ export class LocalRuntime implements Runtime {
         `balancer kind '${spec.kind}' is not available on the local runtime (kinds: ${Object.keys(BALANCER_KINDS).join(', ')})`,
       );
     return startBalancerProcess(kind, { ...spec, runDir: this.runDir, bindHost: this.block.balancerIp });
+  }
+
+  /** The fault hop on `<block>.10N` (node N's hop address), its admin API on the balancer's address. */
+  async startHop(nodes: readonly NodeInfo[]): Promise<FaultHop> {
+    const block = this.block;
+    if (!block) throw new Error('startCluster must run before startHop');
+    return startLocalHop({
+      runDir: this.runDir,
+      nodes,
+      hopHost: (node) => `${block.prefix}.${100 + Number(node.replace(/^node/, ''))}`,
+      adminHost: block.balancerIp,
+    });
   }
 
   async stop(): Promise<void> {

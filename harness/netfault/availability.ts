@@ -44,3 +44,8 @@ export function netFaultAbilities(runtime: NetFaultRuntime, f: NetFacilities): R
     Availability
   >;
 }
+
+/** Through the fault hop: every verb is a toxic on the hop, except loss, which stays the kernel's (on the hop's address). */
+export function hopAvailability(f: NetFacilities, kind: NetFaultKind): Availability {
+  return kind === 'loss' ? netFaultAvailability('local', f, 'loss') : true;
+}

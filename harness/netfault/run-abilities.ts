@@ -1,6 +1,6 @@
 /** The network-fault abilities of a run, before anything starts: probed facilities judged for the profile's runtime. */
 import { NET_FAULT_KINDS, type NetFaultKind } from './fault.js';
-import { netFaultAvailability } from './availability.js';
+import { hopAvailability, netFaultAvailability } from './availability.js';
 import { facilities } from './probe.js';
 import type { Availability } from './mechanism.js';
 
@@ -8,6 +8,7 @@ import type { Availability } from './mechanism.js';
 export async function runNetFaultAbilities(
   runtime: 'local' | 'docker' | 'auto',
   external: boolean,
+  hop = false,
 ): Promise<Record<NetFaultKind, Availability>> {
   if (external)
     return Object.fromEntries(
@@ -17,6 +18,11 @@ export async function runNetFaultAbilities(
       ]),
     ) as Record<NetFaultKind, Availability>;
   const f = await facilities();
+  if (hop)
+    return Object.fromEntries(NET_FAULT_KINDS.map((k) => [k, hopAvailability(f, k)])) as Record<
+      NetFaultKind,
+      Availability
+    >;
   const judge = (k: NetFaultKind): Availability => {
     if (runtime !== 'auto') return netFaultAvailability(runtime, f, k);
     const local = netFaultAvailability('local', f, k);
@@ -28,4 +34,13 @@ export async function runNetFaultAbilities(
         : true;
   };
   return Object.fromEntries(NET_FAULT_KINDS.map((k) => [k, judge(k)])) as Record<NetFaultKind, Availability>;
+}
+
+/** The fault hop's abilities (profile `faults.hop`; answered by `hopFaultAbility` when its runtime has none). */
+export function hopFaultAbility(runtime: 'local' | 'docker' | 'auto', external: boolean, hop: boolean): Availability {
+  if (external) return 'an external target: the harness does not run the balancer, so it cannot put a hop behind it';
+  if (!hop)
+    return 'the fault hop is off: set `faults: { hop: true }` in the profile (a TS-proxy between the balancer and each node, its health checks taking the same path)';
+  if (runtime !== 'local') return `the fault hop runs on the local runtime only (this profile: runtime ${runtime})`;
+  return true;
 }

@@ -126,6 +126,13 @@ export const profileSchema = z
       })
       .strict()
       .default({ keepalive_s: 60, transport: 'tcp' }),
+    /** Network faults: `hop: true` puts a TS-proxy between the balancer and each node (one listener per node port,
+     *  health-check ports included), so partition, delay, reset and bandwidth go through its toxics and take the
+     *  balancer's checks the same path as traffic (harness/netfault/hop/). Local runtime. */
+    faults: z
+      .object({ hop: z.boolean().default(false) })
+      .strict()
+      .default({ hop: false }),
     /** TLS topology, certificates and policy for the tls suite (harness/profile/tls-schema.ts); absent = no TLS set-up. */
     tls: tlsSchema.optional(),
     report: z

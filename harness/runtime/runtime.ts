@@ -6,6 +6,7 @@ import type { Capabilities, FaultVerb, NodeApi, NodeInfo, NodeName } from '../ty
 import type { BalancerHandle, BalancerStartSpec } from '../balancer/balancer.js';
 import type { RunDir } from '../proc/run-dir.js';
 import type { NetFaultMechanism } from '../netfault/mechanism.js';
+import type { FaultHop } from '../netfault/hop/fault-hop.js';
 
 export interface ClusterSpec {
   kind: 'standin' | 'emqx' | 'rabbitmq';
@@ -34,6 +35,9 @@ export interface Runtime {
   readonly runDir: RunDir;
   startCluster(spec: ClusterSpec): Promise<ClusterHandle>;
   startBalancer(spec: Omit<BalancerStartSpec, 'runDir' | 'bindHost'>): Promise<BalancerHandle>;
+  /** The fault hop (profile `faults.hop`): a TS-proxy between the balancer and each node; absent on runtimes without
+   *  one (the profile is then refused). harness/netfault/hop/ */
+  startHop?(nodes: readonly NodeInfo[]): Promise<FaultHop>;
   /** Releases what the runtime itself holds (loopback block, docker network). */
   stop(): Promise<void>;
 }

@@ -12,6 +12,8 @@ export function summarizeDeployment(d: Deployment): DeploymentSummary {
   if (e.balancerAdmin) endpoints[e.balancerAdmin.kind] = e.balancerAdmin.address;
   for (const [name, f] of Object.entries(e.frontends))
     endpoints[`frontend ${name}`] = `${f.host}:${f.port}${f.tls ? ' (TLS)' : ''}`;
+  // The balancer's upstreams go through the fault hop (profile `faults.hop`): its listeners and admin API.
+  if (d.faultHop) endpoints['fault hop'] = d.faultHop;
   return {
     runtime: d.runtime,
     broker: {

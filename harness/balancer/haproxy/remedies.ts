@@ -15,6 +15,10 @@ export const HAPROXY_REMEDIES: BalancerRemedies = {
     'before stopping a node, `set server <backend>/<server> state drain` (then `maint`) on the runtime API (stats socket `level admin`), and `set server … state ready` once it is back: HAProxy then sends no new client to the node being stopped',
   rebalance:
     '`balance leastconn` in the backend sends reconnecting clients to the server with the fewest connections, so a restarted node fills up again (roundrobin spreads them over every server, the restarted one included, and leaves it short); with `balance source` or `hash` add `hash-type consistent`, so a server leaving or returning moves only its own share; HAProxy never moves established connections: restart in reverse order next time, or have the brokers shed connections (EMQX node rebalance / evacuation)',
+  slowNode: (answerMs) =>
+    `\`timeout check\` above the slowest answer of a working node (here ≥ ${answerMs} ms, e.g. \`timeout check 2s\`); to act on real failures rather than latency, \`observe layer4 error-limit 10 on-error mark-down\` on the default-server line`,
+  lossyLink:
+    '`timeout check 2s` (a lost SYN is retransmitted after 1 s) and `fall 2` or more, so one lost segment does not mark a working node DOWN; `observe layer4 error-limit 10 on-error mark-down` reacts to sustained connection errors instead',
   tls: {
     versions:
       'HAProxy: `ssl-min-ver TLSv1.2` on the bind line (or `ssl-default-bind-options ssl-min-ver TLSv1.2` in global), and no `@SECLEVEL=0` in its ciphers.',

@@ -11,6 +11,10 @@ export const TS_PROXY_REMEDIES: BalancerRemedies = {
     'before stopping a node, take its server out of rotation through the TS-proxy admin API (drain), and put it back once the node is up, so reconnecting clients never land on a node that is shutting down',
   rebalance:
     '`balance: leastconn` on the backend sends reconnecting clients to the server with the fewest connections, so a restarted node fills up again; established connections are never moved: restart nodes in reverse order next time, or have the brokers shed connections (EMQX node rebalance / evacuation)',
+  slowNode: (answerMs) =>
+    `\`health.timeout\` above the slowest answer of a working node (here ≥ ${answerMs} ms, e.g. \`timeout: 2s\`)`,
+  lossyLink:
+    '`health: { timeout: 2s, fall: 2 }` or more: a lost SYN is retransmitted after 1 s, so one lost segment must not mark a working node down',
   tls: {
     versions: 'TS-proxy: `tls.min_version: TLSv1.2` on the frontend, and no `@SECLEVEL=0` in its `tls.ciphers`.',
     ciphers: 'TS-proxy: `tls.ciphers` on the frontend with ECDHE AEAD suites only (e.g. ECDHE+AESGCM:ECDHE+CHACHA20).',

@@ -14,6 +14,9 @@ import { reload } from './reload.js';
 import { storm } from './storm.js';
 import { balancerKill } from './balancer-kill.js';
 import { rollingRestart } from './rolling-restart.js';
+import { partition } from './partition.js';
+import { slowNode } from './slow-node.js';
+import { lossyLink } from './lossy-link.js';
 
 export const FAILOVER_SCENARIOS: FailoverScenarioDef[] = [
   kill,
@@ -24,6 +27,10 @@ export const FAILOVER_SCENARIOS: FailoverScenarioDef[] = [
   balancerKill,
   rollingRestart,
   storm,
+  // Network faults through the fault hop (need 'fault-hop': profile `faults: { hop: true }`).
+  partition,
+  slowNode,
+  lossyLink,
 ];
 
 /** Begins a scenario on the suite's deployment; one run id per suite run, part of every client id and topic. */

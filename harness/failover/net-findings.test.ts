@@ -1,0 +1,108 @@
+/**
+ * The network scenarios' verdicts in config terms, from the real fixtures parsed and mapped like a run does: which
+ * line explains a slow node taken out, a lossy link that flaps a node, clients stuck on a partitioned node.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { serverOf } from './check-facts.js';
+import {
+  configLine,
+  lateConnackFinding,
+  lossyLinkVerdict,
+  partitionStuckVerdict,
+  slowNodeVerdict,
+  type DegradedFigures,
+} from './net-findings.js';
+import { haproxyFactsOf as factsOf } from '../../test/helpers/haproxy.js';
+import { projectRoot } from '../util/project-root.js';
+
+const text = (rel: string): string => readFileSync(path.join(projectRoot(), 'fixtures', rel), 'utf8');
+const figures = (over: Partial<DegradedFigures> = {}): DegradedFigures & { answerMs: number } => ({
+  node: 'node2',
+  fault: '+500 ms ± 100 ms',
+  detectionMs: null,
+  cut: 0,
+  clients: 10,
+  routed: 2,
+  p99Ms: 900,
+  p99ThresholdMs: 2500,
+  answerMs: 600,
+  ...over,
+});
+
+describe('slow node', () => {
+  test('inter 300ms without timeout check: the working node taken out, its sessions cut: an error naming line 21', async () => {
+    const f = await factsOf('broken/netfault-slow-node-short-inter.cfg');
+    const v = slowNodeVerdict(f, serverOf(f, 'node2'), '', figures({ detectionMs: 2100, cut: 10 }));
+    expect(v.problems).toHaveLength(1);
+    expect(v.findings[0]).toMatchObject({
+      severity: 'error',
+      title: expect.stringContaining('took the working node2 out 2.1 s into the +500 ms ± 100 ms and cut 10 of its 10'),
+      line: 21,
+      detail: expect.stringMatching(
+        /check timeout = inter 0\.3 s \(no `timeout check`, line 21\) is below the node's answer/,
+      ),
+      remedy: expect.stringMatching(/timeout check.*observe layer4/),
+    });
+  });
+
+  test('the production config keeps it (check timeout 2 s above 600 ms) and says why; p99 over the threshold fails', async () => {
+    const f = await factsOf('haproxy/production/emqx-production-sized.cfg');
+    const kept = slowNodeVerdict(
+      f,
+      serverOf(f, 'node2'),
+      text('haproxy/production/emqx-production-sized.cfg'),
+      figures(),
+    );
+    expect(kept.problems).toEqual([]);
+    expect(kept.findings[0]).toMatchObject({
+      severity: 'info',
+      title: expect.stringContaining('kept the slow node2 in rotation'),
+      detail: expect.stringMatching(
+        /check timeout 2 s \(line 21\) is above .*leastconn \(line 24\).*no `observe layer4`/,
+      ),
+    });
+    const slow = slowNodeVerdict(f, serverOf(f, 'node2'), '', figures({ p99Ms: 3000 }));
+    expect(slow.problems).toEqual([expect.stringMatching(/delivery p99 3000 ms .* \(threshold 2500 ms\)/)]);
+  });
+});
+
+describe('lossy link and partition', () => {
+  test('timeout check 200ms fall 1: flapped out by the loss, an error naming the check timeout line', async () => {
+    const f = await factsOf('broken/netfault-lossy-link-fragile-check.cfg');
+    const v = lossyLinkVerdict(
+      f,
+      serverOf(f, 'node2'),
+      figures({ fault: '10 % packet loss', detectionMs: 900, cut: 4 }),
+    );
+    expect(v.findings[0]).toMatchObject({
+      severity: 'error',
+      line: 14,
+      detail: expect.stringMatching(/check timeout 0\.2 s \(line 14\) × fall 1 \(line 21\): a single lost segment/),
+    });
+  });
+
+  test('no shutdown-sessions: clients stuck past the threshold point at the server line and the remedy', async () => {
+    const f = await factsOf('broken/netfault-partition-slow-detection.cfg');
+    const v = partitionStuckVerdict(f, serverOf(f, 'node2'), { ms: [7600, 7700], never: [] }, 7000, 5, null);
+    expect(v.findings[0]).toMatchObject({
+      line: 24,
+      detail: expect.stringMatching(/no on-marked-down shutdown-sessions/),
+      remedy: expect.stringMatching(/on-marked-down shutdown-sessions/),
+    });
+  });
+
+  test('configLine finds a setting outside comments; a late CONNACK is a warning with its timeline', () => {
+    expect(configLine('a\n  # observe layer4\n  observe layer4 error-limit 10\n', /observe\s+layer4/)).toEqual({
+      line: 3,
+      text: 'observe layer4 error-limit 10',
+    });
+    const late = { id: 'c-p2', role: 'publisher', cut_ms: 5900, attempt_ms: 6200, connack_ms: 21000 };
+    expect(lateConnackFinding(late, 10_000)).toMatchObject({
+      severity: 'warning',
+      title: expect.stringContaining('21 s'),
+    });
+    expect(lateConnackFinding({ ...late, connack_ms: 6500 }, 10_000)).toBeUndefined();
+  });
+});
