@@ -84,11 +84,14 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     return performance.now() - this.t0;
   }
 
-  async run(): Promise<LoadResult> {
+  /** `afterRamp`: awaited between the ramp and publishing, also after an early stop (load agents: a barrier, so every
+   *  agent's subscribers are in before anyone publishes). */
+  async run(afterRamp?: () => Promise<void>): Promise<LoadResult> {
     const deadline = setTimeout(() => this.stop('deadline'), this.plan.deadlineMs ?? 120_000);
     const pinger = this.plan.keepaliveS ? setInterval(() => this.ping(), (this.plan.keepaliveS * 1000) / 2) : null;
     try {
       await this.ramp();
+      if (afterRamp) await afterRamp();
       if (this.plan.publish && !this.stopReason) await this.publishPhase();
       if (this.plan.holdMs && !this.stopReason) await this.holdPhase(this.plan.holdMs);
       if (this.plan.publish) await this.drainPhase();
