@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import os from 'node:os';
-import { LoadEngine, type LoadProgress } from '../load/engine.js';
+import { LoadEngine, type EngineBarrier, type LoadProgress } from '../load/engine.js';
 import { processLimits } from '../load/limits.js';
 import { encodeMessage, LineDecoder, type AgentMessage, type ControllerMessage, type JobMode } from './protocol.js';
 
@@ -25,9 +25,25 @@ interface Job {
   engine: LoadEngine;
   mode: JobMode;
   stopAfterMs: number;
-  /** Resolves at the controller's `go` (a 'run' job's second barrier, between ramp and publishing). */
-  go: Promise<void>;
+  /** A 'run' job's barriers: each resolves at the controller's `go`; release() opens them all (stop, deadline). */
+  gates: Map<EngineBarrier, Gate>;
+  released: boolean;
+}
+
+interface Gate {
+  open: Promise<void>;
   release: () => void;
+}
+
+function gate(): Gate {
+  let release = (): void => undefined;
+  const open = new Promise<void>((resolve) => (release = resolve));
+  return { open, release };
+}
+
+function releaseAll(j: Job): void {
+  j.released = true;
+  for (const g of j.gates.values()) g.release();
 }
 
 /** Exit codes: 0 after `bye` or a clean controller close, 1 never connected / protocol error, 3 time bound reached. */
@@ -114,11 +130,11 @@ export class Agent {
         case 'start':
           return await this.start(m.job, m.inMs);
         case 'go':
-          return this.jobs.get(m.job)?.release();
+          return this.jobs.get(m.job)?.gates.get(m.after)?.release();
         case 'stop': {
           const j = this.jobs.get(m.job);
           j?.engine.stop();
-          return j?.release();
+          return j && releaseAll(j);
         }
         case 'close':
           await this.closeAll();
@@ -133,9 +149,11 @@ export class Agent {
 
   private plan(job: number, mode: JobMode, m: Extract<ControllerMessage, { t: 'plan' }>): void {
     const engine = new LoadEngine(m.plan);
-    let release = (): void => undefined;
-    const go = new Promise<void>((resolve) => (release = resolve));
-    this.jobs.set(job, { engine, mode, stopAfterMs: m.stopAfterMs, go, release });
+    const gates = new Map<EngineBarrier, Gate>([
+      ['ramp', gate()],
+      ['publish', gate()],
+    ]);
+    this.jobs.set(job, { engine, mode, stopAfterMs: m.stopAfterMs, gates, released: false });
     this.send({ t: 'ready', job });
   }
 
@@ -147,13 +165,13 @@ export class Agent {
     j.engine.on('progress', onProgress);
     const stopper = setTimeout(() => {
       j.engine.stop('deadline');
-      j.release();
+      releaseAll(j);
     }, j.stopAfterMs);
     try {
       if (j.mode === 'run')
-        await j.engine.run(() => {
-          this.send({ t: 'ramped', job });
-          return j.go;
+        await j.engine.run((after) => {
+          if (!j.released) this.send({ t: 'reached', job, after });
+          return j.gates.get(after)!.open;
         });
       else {
         this.holding.push(j.engine);
@@ -171,7 +189,7 @@ export class Agent {
   private async closeAll(): Promise<void> {
     const engines = [...this.holding, ...[...this.jobs.values()].map((j) => j.engine)];
     this.holding.length = 0;
-    for (const j of this.jobs.values()) j.release();
+    for (const j of this.jobs.values()) releaseAll(j);
     for (const e of engines) e.stop();
     await Promise.all(engines.map((e) => e.closeAll()));
   }

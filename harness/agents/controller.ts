@@ -166,11 +166,13 @@ export class AgentController {
     links.forEach((l, k) => l.send({ t: 'plan', job, mode, plan: chunks[k]!, stopAfterMs }));
     await Promise.all(links.map((l) => l.next('ready', job, 30_000)));
     for (const l of links) l.send({ t: 'start', job, inMs: START_IN_MS });
-    if (mode === 'run') {
-      // The second barrier: publishing starts once every agent's clients (and so its subscribers) are in.
-      await Promise.all(links.map((l) => l.next('ramped', job, stopAfterMs + START_IN_MS + 30_000)));
-      for (const l of links) l.send({ t: 'go', job });
-    }
+    if (mode === 'run')
+      for (const after of ['ramp', 'publish'] as const) {
+        // Barriers: publishing starts once every agent's clients (so its subscribers) are in; draining and closing
+        // once every agent has published (a subscriber must not leave while another agent still sends to it).
+        await Promise.all(links.map((l) => l.nextReached(job, after, stopAfterMs + START_IN_MS + 30_000)));
+        for (const l of links) l.send({ t: 'go', job, after });
+      }
     const replies = await Promise.all(links.map((l) => l.next('result', job, stopAfterMs + START_IN_MS + 30_000)));
     const parts = replies.map((r, k) => ({ agent: k, result: r.result, held: r.held, heldBefore: r.heldBefore }));
     for (const p of parts) this.lastHeld.set(p.agent, p.held);

@@ -66,6 +66,13 @@ export class AgentLink {
     });
   }
 
+  /** The next `reached` of `job` at barrier `after`. */
+  async nextReached(job: number, after: string, timeoutMs: number): Promise<Of<'reached'>> {
+    const m = await this.next('reached', job, timeoutMs);
+    if (m.after !== after) throw new Error(`agent ${this.index}: reached '${m.after}', expected '${after}'`);
+    return m;
+  }
+
   private readonly onData = (chunk: Buffer): void => this.decoder.push(chunk);
 
   private readonly onMessage = (m: AgentMessage): void => {

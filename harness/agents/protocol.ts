@@ -3,7 +3,7 @@
  * agent opens to the controller (local, docker and Kubernetes agents alike; README.md "Protocol" says why).
  * Histograms travel encoded (hdr-histogram-js compressed base64 inside LoadResult), so merging stays exact.
  */
-import type { LoadProgress } from '../load/engine.js';
+import type { EngineBarrier, LoadProgress } from '../load/engine.js';
 import type { ProcessLimits } from '../load/limits.js';
 import type { LoadPlan } from '../load/plan.js';
 import type { LoadResult } from '../load/result.js';
@@ -18,8 +18,8 @@ export type ControllerMessage =
   /** Every agent is ready: start `inMs` after this line arrives (sent to all at once; relative, so clock skew between
    *  machines does not matter). */
   | { t: 'start'; job: number; inMs: number }
-  /** A 'run' job: every agent has ramped, go on to publishing (so every agent's subscribers are in first). */
-  | { t: 'go'; job: number }
+  /** A 'run' job: every agent reached `after` (ramped: every subscriber is in; published: nothing more is sent), go on. */
+  | { t: 'go'; job: number; after: EngineBarrier }
   /** End the job early (its result still comes, `stoppedBy: 'stopped'`). */
   | { t: 'stop'; job: number }
   /** Close every connection the agent holds (every ramp job), then answer `closed`. */
@@ -31,8 +31,8 @@ export type AgentMessage =
   /** First line after connecting: who this is, with the controller's token. */
   | { t: 'hello'; agent: number; token: string; pid: number; host: string; limits: ProcessLimits }
   | { t: 'ready'; job: number }
-  /** A 'run' job's ramp is done; the agent waits for `go` before publishing. */
-  | { t: 'ramped'; job: number }
+  /** A 'run' job reached a barrier (after its ramp, after publishing); the agent waits for `go`. */
+  | { t: 'reached'; job: number; after: EngineBarrier }
   | { t: 'progress'; job: number; progress: LoadProgress }
   /** `held`: connections this agent holds after the job (every ramp job); `heldBefore`: of those, the earlier jobs'. */
   | { t: 'result'; job: number; result: LoadResult; held: number; heldBefore: number }
