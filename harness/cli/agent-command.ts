@@ -1,5 +1,5 @@
-/** `mqtt-lb agent`: the load engine as a worker of a controller (harness/agents/main.ts); bad usage → exit 2. */
-import { agentMain, AgentUsageError } from '../agents/main.js';
+/** `mqtt-lb agent`: the load engine as a worker of a controller (harness/agents/worker/main.ts); bad usage → exit 2. */
+import { agentMain, AgentUsageError } from '../agents/worker/main.js';
 import { UsageError } from './args.js';
 
 export async function agentCommand(argv: string[]): Promise<number> {

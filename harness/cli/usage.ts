@@ -1,5 +1,5 @@
 /** Help texts: the overview (`mqtt-lb --help`) and one page per command (`mqtt-lb <command> --help`). */
-import { AGENT_HELP } from '../agents/main.js';
+import { AGENT_HELP } from '../agents/worker/main.js';
 
 export const USAGE = `mqtt-lb — end-to-end tests for MQTT clusters behind a load balancer
 

@@ -32,8 +32,8 @@ describe('capacity suite over 3 local load agents', () => {
       [],
       {
         built: [
-          'harness/agents/main.ts',
-          'harness/agents/agent.ts',
+          'harness/agents/worker/main.ts',
+          'harness/agents/worker/agent.ts',
           'harness/agents/controller.ts',
           'harness/capacity/ramp.ts',
         ],

@@ -20,7 +20,7 @@ let port = 0;
 let runner: LoadRunner | undefined;
 
 beforeAll(async () => {
-  assertBuilt('harness/agents/main.ts', 'harness/agents/agent.ts', 'harness/load/engine.ts');
+  assertBuilt('harness/agents/worker/main.ts', 'harness/agents/worker/agent.ts', 'harness/load/engine.ts');
   broker = await Aedes.createBroker();
   server = net.createServer((s) => broker.handle(s));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -49,7 +49,7 @@ function agentAgainst(
       const child = spawn(
         process.execPath,
         [
-          builtFile('harness/agents/main.js'),
+          builtFile('harness/agents/worker/main.js'),
           '--controller',
           `127.0.0.1:${p}`,
           '--index',

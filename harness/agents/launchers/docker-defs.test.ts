@@ -12,13 +12,14 @@ const spec = { count: 3, controller: { host: '172.20.0.1', port: 39000 }, token:
 
 describe('docker agent containers', () => {
   test('on the run network, labelled with the run, the agent entry with its index, the token in the environment', () => {
-    const c = agentContainer(spec, 2, placement, 'mqtt-lb/node:20', '/tmp/app');
+    const app = { dist: '/r/dist', nodeModules: '/m/node_modules', packageJson: '/r/package.json' };
+    const c = agentContainer(spec, 2, placement, 'mqtt-lb/node:20', app);
     expect(c).toMatchObject({
       name: 'mqtt-lb-r1-agent2',
       Image: 'mqtt-lb/node:20',
       Cmd: [
         'node',
-        '/app/dist/harness/agents/main.js',
+        '/app/dist/harness/agents/worker/main.js',
         '--controller',
         '172.20.0.1:39000',
         '--index',
@@ -28,7 +29,10 @@ describe('docker agent containers', () => {
       ],
       Env: ['MQTT_LB_AGENT_TOKEN=tok'],
       Labels: { 'mqtt-lb.run': 'r1', 'mqtt-lb.role': 'load-agent', 'mqtt-lb.agent': '2' },
-      HostConfig: { NetworkMode: 'mqtt-lb-r1-abc', Binds: ['/tmp/app:/app:ro'] },
+      HostConfig: {
+        NetworkMode: 'mqtt-lb-r1-abc',
+        Binds: ['/r/dist:/app/dist:ro', '/m/node_modules:/app/node_modules:ro', '/r/package.json:/app/package.json:ro'],
+      },
     });
   });
 

@@ -1,24 +1,23 @@
 /**
  * Docker agents: one container per agent on the run's own network (each with its own address there, so a balancer's
  * `balance source` sees as many client addresses as agents instead of the one gateway address every host-side
- * client arrives from), running `node /app/dist/harness/agents/main.js` from the node image with the agent's built
- * files mounted read-only. Agents dial the controller on the network's gateway address (the host side of the
+ * client arrives from), running `node /app/dist/harness/agents/worker/main.js` from the node image with this checkout's dist/,
+ * node_modules and package.json mounted read-only (nothing copied, no image to build). Agents dial the controller on the network's gateway address (the host side of the
  * bridge); clients go to the balancer's container address and port inside the network. Containers carry the run
  * label, so the run's sweeper removes them too.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { docker, RUN_LABEL, runLabels } from '../../docker/engine.js';
 import { IMAGES } from '../../docker/images.js';
-import { stageApp } from '../../docker/app-stage.js';
+import { builtFile, projectRoot } from '../../util/project-root.js';
 import type { Deployment } from '../../types.js';
 import type { LoadPlan } from '../../load/plan.js';
 import type { LoadSettings } from '../settings.js';
 import { agentArgs, TOKEN_ENV, type Launcher, type LaunchSpec } from './launcher.js';
 
-export const AGENT_ENTRY = 'dist/harness/agents/main.js';
+export const AGENT_ENTRY = 'dist/harness/agents/worker/main.js';
 
 /** Where agents live on the run's network, found from the running deployment. */
 export interface DockerPlacement {
@@ -30,13 +29,30 @@ export interface DockerPlacement {
   targets: Map<number, { host: string; port: number }>;
 }
 
+/** Host paths mounted read-only under /app: the built harness, its packages (symlinks resolved) and package.json. */
+export interface AppMounts {
+  dist: string;
+  nodeModules: string;
+  packageJson: string;
+}
+
+export function appMounts(): AppMounts {
+  builtFile(AGENT_ENTRY.replace(/^dist\//, ''));
+  const root = projectRoot();
+  return {
+    dist: path.join(root, 'dist'),
+    nodeModules: realpathSync(path.join(root, 'node_modules')),
+    packageJson: path.join(root, 'package.json'),
+  };
+}
+
 /** The container definition of agent `index` (unit-tested: docker-defs.test.ts). */
 export function agentContainer(
   spec: LaunchSpec,
   index: number,
   p: DockerPlacement,
   image: string,
-  appDir: string,
+  app: AppMounts,
 ): Docker.ContainerCreateOptions {
   const args = agentArgs(spec, index).slice(1); // the entry is the agent itself: no 'agent' subcommand
   return {
@@ -47,7 +63,11 @@ export function agentContainer(
     Labels: { ...runLabels(p.runId), 'mqtt-lb.role': 'load-agent', 'mqtt-lb.agent': String(index) },
     HostConfig: {
       NetworkMode: p.network,
-      Binds: [`${appDir}:/app:ro`],
+      Binds: [
+        `${app.dist}:/app/dist:ro`,
+        `${app.nodeModules}:/app/node_modules:ro`,
+        `${app.packageJson}:/app/package.json:ro`,
+      ],
       Ulimits: [{ Name: 'nofile', Soft: 20_000, Hard: 20_000 }],
       AutoRemove: false,
     },
@@ -75,7 +95,6 @@ export async function placementFor(d: Deployment): Promise<DockerPlacement> {
 export class DockerLauncher implements Launcher {
   readonly kind = 'docker';
   private readonly containers: Docker.Container[] = [];
-  private appDir: string | null = null;
 
   constructor(
     private readonly placement: DockerPlacement,
@@ -104,10 +123,10 @@ export class DockerLauncher implements Launcher {
   }
 
   async launch(spec: LaunchSpec, onExit: (index: number, why: string) => void): Promise<void> {
-    this.appDir = stageApp(AGENT_ENTRY, mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-agent-')));
+    const app = appMounts();
     const api = docker();
     for (let k = 0; k < spec.count; k++) {
-      const c = await api.createContainer(agentContainer(spec, k, this.placement, this.image, this.appDir));
+      const c = await api.createContainer(agentContainer(spec, k, this.placement, this.image, app));
       this.containers.push(c);
       await c.start();
       c.wait().then(
@@ -120,7 +139,5 @@ export class DockerLauncher implements Launcher {
   async stop(): Promise<void> {
     await Promise.all(this.containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
     this.containers.length = 0;
-    if (this.appDir) rmSync(this.appDir, { recursive: true, force: true });
-    this.appDir = null;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Local agents: child processes of this one (`node dist/harness/agents/main.js …`, what `mqtt-lb agent` runs), each with its own open-files limit, so
+ * Local agents: child processes of this one (`node dist/harness/agents/worker/main.js …`, what `mqtt-lb agent` runs), each with its own open-files limit, so
  * the client side scales past one process. Each is killed by the kernel if this process dies (setpriv
  * --pdeathsig), stops by itself when its control connection closes, and has a hard time bound.
  */
@@ -20,7 +20,7 @@ export class LocalLauncher implements Launcher {
 
   launch(spec: LaunchSpec, onExit: (index: number, why: string) => void): Promise<void> {
     // The agent's own entry (only the engine), not the whole CLI: it starts in a fraction of the time.
-    const entry = builtFile('harness/agents/main.js');
+    const entry = builtFile('harness/agents/worker/main.js');
     for (let k = 0; k < spec.count; k++) {
       const { command, args } = withParentDeathSignal(process.execPath, [entry, ...agentArgs(spec, k).slice(1)]);
       const child = spawn(command, args, {

@@ -6,9 +6,9 @@
  */
 import net from 'node:net';
 import os from 'node:os';
-import { LoadEngine, type EngineBarrier, type LoadProgress } from '../load/engine.js';
-import { processLimits } from '../load/limits.js';
-import { encodeMessage, LineDecoder, type AgentMessage, type ControllerMessage, type JobMode } from './protocol.js';
+import { LoadEngine, type EngineBarrier, type LoadProgress } from '../../load/engine.js';
+import { processLimits } from '../../load/limits.js';
+import { encodeMessage, LineDecoder, type AgentMessage, type ControllerMessage, type JobMode } from '../protocol.js';
 
 export interface AgentOptions {
   controller: { host: string; port: number };

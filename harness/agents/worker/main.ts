@@ -1,13 +1,13 @@
 /**
  * The agent process: `mqtt-lb agent --controller host:port [--index N] [--max-s S]` (also runnable as
- * `node dist/harness/agents/main.js …`, which is what agent containers run: it imports only the engine). The index
+ * `node dist/harness/agents/worker/main.js …`, which is what agent containers run: it imports only the engine). The index
  * falls back to JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's pod index), the token comes from
  * MQTT_LB_AGENT_TOKEN. Exits when the controller says bye or goes away, on SIGTERM/SIGINT, and at its time bound.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent.js';
-import { TOKEN_ENV } from './launchers/launcher.js';
+import { TOKEN_ENV } from '../launchers/launcher.js';
 
 export const AGENT_HELP = `mqtt-lb agent — run the load engine as a worker of a controller (started by \`mqtt-lb run\`)
 
