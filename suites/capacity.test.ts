@@ -7,7 +7,7 @@
  *
  * thresholds.capacity: see harness/capacity/settings.ts (target, step, connect_rate, min_connections, rates, …).
  */
-import { describe, expect } from '@jest/globals';
+import { afterAll, describe, expect } from '@jest/globals';
 import os from 'node:os';
 import { useDeployment } from '../harness/suite/context.js';
 import type { Finding } from '../harness/report/summary-types.js';
@@ -21,6 +21,8 @@ import { connectionsKnee, rateKnee } from '../harness/capacity/knee.js';
 import { capacityLimits, rateLimit } from '../harness/capacity/limits.js';
 import { connectionsFindings, rateFindings } from '../harness/capacity/findings.js';
 import { NodeSampler } from '../harness/capacity/node-sampler.js';
+import { startLoadRunner, type LoadRunner } from '../harness/agents/runner.js';
+import { launcherFor } from '../harness/agents/launchers/for-deployment.js';
 
 const h = useDeployment('capacity');
 const t = h.thresholds;
@@ -30,6 +32,14 @@ const phaseTimeoutMs = t.phase_timeout_s * 1000;
 const sourceAddresses = addressesFor(t.target, 1000);
 /** The connections knee, handed to the rate ramp (it stays below it). */
 let concurrencyKnee: number | undefined;
+/** Where the clients run: this process, or the profile's `load: { agents, launcher }` (started once, at first use). */
+let runner: LoadRunner | undefined;
+
+async function loadRunner(): Promise<LoadRunner> {
+  const d = h.deployment;
+  runner ??= await startLoadRunner(h.profile.load, (s) => launcherFor(s, d), progress);
+  return runner;
+}
 
 function report(findings: Finding[]): string[] {
   for (const f of findings) h.finding(f);
@@ -37,6 +47,10 @@ function report(findings: Finding[]): string[] {
 }
 
 describe('capacity through the balancer', () => {
+  afterAll(async () => {
+    await runner?.shutdown();
+  }, 60_000);
+
   h.test(
     'connections: ramp concurrent connections until refusals, errors or the target, and name the first limit reached',
     { timeoutMs: budgetMs + 60_000 },
@@ -46,6 +60,7 @@ describe('capacity through the balancer', () => {
       const sampler = new NodeSampler(d.balancerView, d.balancerFacts?.mqttBackend.name).start();
       progress(`capacity: ramping to ${t.target} connections in steps of ${step} at ${t.connect_rate}/s`);
       const ramp = await rampConnections({
+        runner: await loadRunner(),
         target: d.endpoints.mqtt,
         total: t.target,
         step,
@@ -69,6 +84,7 @@ describe('capacity through the balancer', () => {
         ...(d.balancerFacts ? { facts: d.balancerFacts } : {}),
         ...(d.balancer.machineFit ? { machineFit: d.balancer.machineFit } : {}),
         engine: ramp.engineLimits ?? processLimits(),
+        agents: Math.max(1, runner?.agents ?? 1),
         sourceAddresses,
         nodes: d.nodes.length,
       });
@@ -92,6 +108,7 @@ describe('capacity through the balancer', () => {
         steps: ramp.steps,
         nodes_over_time: sampler.samples,
         ...(sampler.unavailable ? { nodes_unavailable: sampler.unavailable } : {}),
+        ...(ramp.load ? { load: ramp.load } : {}),
       });
       expect(report(verdict.findings)).toEqual([]);
     },
@@ -107,6 +124,7 @@ describe('capacity through the balancer', () => {
       const maxClients = Math.max(10, Math.floor(0.8 * (concurrencyKnee ?? t.target)));
       progress(`capacity: connect-rate ramp ${rates.join(', ')}/s, ≤ ${maxClients} connections per step`);
       const r = await rampConnectRate({
+        runner: await loadRunner(),
         target: d.endpoints.mqtt,
         rates,
         stepSeconds: t.rate_step_s,
@@ -131,6 +149,7 @@ describe('capacity through the balancer', () => {
         knee,
         limit: limit ?? null,
         steps: r.steps,
+        load: r.load,
       });
       const findings = rateFindings(knee, limit, {
         minConnectRate: t.min_connect_rate,

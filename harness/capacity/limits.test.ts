@@ -69,6 +69,15 @@ describe('capacity limits', () => {
     expect(firstLimitReached(limits, 9986, 10500, { timeout: 400 })?.kind).toBe('balancer-open-files');
   });
 
+  test("with load agents the client-side open-files limit is each agent's, times the agents", () => {
+    const one = capacityLimits({ engine, sourceAddresses: 11, nodes: 3 }).find((l) => l.kind === 'engine-open-files')!;
+    const three = capacityLimits({ engine, agents: 3, sourceAddresses: 11, nodes: 3 }).find(
+      (l) => l.kind === 'engine-open-files',
+    )!;
+    expect(one).toMatchObject({ slots: 19800, what: "the test process's open-files limit 20000" });
+    expect(three).toMatchObject({ slots: 59400, what: "the load agents' open-files limit 20000 × 3 agents" });
+  });
+
   test('rate-limit sessions is read with its line', async () => {
     const r = rateLimit(await factsOf('real-world/broken/12-rate-limit-sessions-5.yaml'));
     expect(r).toMatchObject({ kind: 'rate-limit-sessions', slots: 5 });

@@ -39,6 +39,8 @@ export interface LimitInputs {
   machineFit?: MachineFit;
   /** The engine (test) process's limits and its source-address pool size. */
   engine: ProcessLimits;
+  /** Processes the clients ran in (load agents; 1 = the test process): each has its own open-files limit. */
+  agents?: number;
   sourceAddresses: number;
   nodes: number;
 }
@@ -110,12 +112,19 @@ export function capacityLimits(inp: LimitInputs): CapacityLimit[] {
       remedy: REMEDY['balancer-open-files'],
     });
   const soft = inp.engine.openFilesSoft;
+  const agents = Math.max(1, inp.agents ?? 1);
   if (soft)
     out.push({
       kind: 'engine-open-files',
-      what: `the test process's open-files limit ${soft}`,
-      slots: Math.max(1, soft - ENGINE_RESERVE),
-      source: `ulimit -n of the test process (${soft}; one descriptor per client connection)`,
+      what:
+        agents > 1
+          ? `the load agents' open-files limit ${soft} × ${agents} agents`
+          : `the test process's open-files limit ${soft}`,
+      slots: Math.max(1, soft - ENGINE_RESERVE) * agents,
+      source:
+        agents > 1
+          ? `ulimit -n of each load agent (${soft}; one descriptor per client connection)`
+          : `ulimit -n of the test process (${soft}; one descriptor per client connection)`,
       remedy: REMEDY['engine-open-files'],
     });
   const ports = inp.engine.ephemeralPorts;

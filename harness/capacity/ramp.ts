@@ -1,10 +1,12 @@
 /**
- * The connections ramp: adds `step` connections at a time through the balancer with the load engine (one engine
- * per step, every connection held), and records per step the concurrent connections still held, the step's
- * failures by class and its connect latency percentiles — until refusals, the error ratio, the target or the
- * time budget. Every engine is closed at the end, whatever happened.
+ * The connections ramp: adds `step` connections at a time through the balancer with the load engine (one job per
+ * step on the runner — in this process or spread over load agents — every connection held), and records per step
+ * the concurrent connections still held, the step's failures by class and its connect latency percentiles — until
+ * refusals, the error ratio, the target or the time budget. Everything is closed at the end, whatever happened.
  */
-import { LoadEngine } from '../load/engine.js';
+import { PhaseHistograms } from '../load/histograms.js';
+import type { LoadRunner } from '../agents/runner.js';
+import { LoadTally, type LoadSpread } from '../agents/tally.js';
 import { burstFor } from './burst.js';
 import type { Target } from '../load/connection.js';
 import type { ErrorClass } from '../load/errors.js';
@@ -33,6 +35,8 @@ export interface RampStep {
 }
 
 export interface RampOptions {
+  /** Runs each step's clients (InProcessRunner: this process; AgentRunner: the load agents). */
+  runner: LoadRunner;
   target: Target;
   total: number;
   step: number;
@@ -56,6 +60,8 @@ export interface RampResult {
   errors: Partial<Record<ErrorClass, number>>;
   engineLimits: ProcessLimits | null;
   limitsHit: string[];
+  /** Where the clients ran, with per-agent and merged counts. */
+  load?: LoadSpread;
 }
 
 const ms = (us: number | undefined): number | null => (us === undefined ? null : Math.round(us / 100) / 10);
@@ -64,15 +70,12 @@ function addCounts(into: Partial<Record<ErrorClass, number>>, from: Partial<Reco
   for (const [k, v] of Object.entries(from)) into[k as ErrorClass] = (into[k as ErrorClass] ?? 0) + (v ?? 0);
 }
 
-function held(engines: readonly LoadEngine[]): number {
-  return engines.reduce((a, e) => a + e.connected, 0);
-}
-
-/** Ramps connections in steps; resolves once every engine is closed. */
+/** Ramps connections in steps; resolves once every connection is closed. */
 export async function rampConnections(o: RampOptions): Promise<RampResult> {
-  const engines: LoadEngine[] = [];
   const steps: RampStep[] = [];
   const errors: Partial<Record<ErrorClass, number>> = {};
+  const limitsHit = new Set<string>();
+  const tally = new LoadTally(o.runner);
   const t0 = performance.now();
   const until = t0 + o.budgetMs;
   let end: RampEnd = 'target';
@@ -85,35 +88,32 @@ export async function rampConnections(o: RampOptions): Promise<RampResult> {
         break;
       }
       const n = Math.min(o.step, o.total - attempted);
-      const before = held(engines);
-      const engine = new LoadEngine({
-        targets: [o.target],
-        clients: n,
-        connectRate: o.connectRate,
-        burst: burstFor(o.connectRate),
-        clientIdPrefix: o.clientIdPrefix,
-        idOffset: attempted,
-        sourcePool: { offset: o.sourceOffset, size: o.sourceAddresses },
-        phaseTimeoutMs: o.phaseTimeoutMs,
-        deadlineMs: left,
-      });
-      engines.push(engine);
-      // ramp() has no deadline of its own: the step is stopped at the budget (each attempt is bounded by the phase timeout).
-      const stopper = setTimeout(() => engine.stop('deadline'), left);
-      try {
-        await engine.ramp();
-      } finally {
-        clearTimeout(stopper);
-      }
+      const before = steps.at(-1)?.connected ?? 0;
+      // The step is stopped at the budget (ramp() has no deadline of its own; each attempt is bounded by the phase timeout).
+      const out = await o.runner.ramp(
+        {
+          targets: [o.target],
+          clients: n,
+          connectRate: o.connectRate,
+          burst: burstFor(o.connectRate),
+          clientIdPrefix: o.clientIdPrefix,
+          idOffset: attempted,
+          sourcePool: { offset: o.sourceOffset, size: o.sourceAddresses },
+          phaseTimeoutMs: o.phaseTimeoutMs,
+          deadlineMs: left,
+        },
+        left,
+      );
+      tally.add(out);
       attempted += n;
-      const r = engine.result();
-      const summary = engine.histograms.summary();
+      const r = out.result;
+      const summary = PhaseHistograms.decode(r.histograms).summary();
       const s: RampStep = {
         step: k + 1,
         attempted,
-        connected: held(engines),
+        connected: out.held,
         failed: r.failed,
-        dropped: Math.max(0, before - held(engines.slice(0, -1))),
+        dropped: Math.max(0, before - out.heldBefore),
         errors: r.errors.counts,
         connectRate: o.connectRate,
         attemptsPerS: r.attemptsPerS,
@@ -125,6 +125,7 @@ export async function rampConnections(o: RampOptions): Promise<RampResult> {
       };
       steps.push(s);
       addCounts(errors, r.errors.counts);
+      for (const l of r.limitsHit) limitsHit.add(l);
       o.onStep?.(s);
       if (r.stoppedBy === 'deadline') {
         end = 'budget';
@@ -140,13 +141,14 @@ export async function rampConnections(o: RampOptions): Promise<RampResult> {
       }
     }
   } finally {
-    await Promise.all(engines.map((e) => e.closeAll()));
+    await o.runner.closeAll();
   }
   return {
     steps,
     end,
     errors,
-    engineLimits: engines[0]?.limits ?? null,
-    limitsHit: [...new Set(engines.flatMap((e) => e.result().limitsHit))],
+    engineLimits: o.runner.limits()[0] ?? null,
+    limitsHit: [...limitsHit],
+    load: tally.spread(),
   };
 }

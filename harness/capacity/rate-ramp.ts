@@ -4,7 +4,9 @@
  * failures and connect latency, closes them, and goes on to the next rate — until failures, saturation (ready
  * rate below 80 % of the asked one), the last rate or the time budget.
  */
-import { LoadEngine } from '../load/engine.js';
+import { PhaseHistograms } from '../load/histograms.js';
+import type { LoadRunner } from '../agents/runner.js';
+import { LoadTally, type LoadSpread } from '../agents/tally.js';
 import { burstFor } from './burst.js';
 import type { Target } from '../load/connection.js';
 import type { ErrorClass } from '../load/errors.js';
@@ -24,6 +26,8 @@ export interface RateStep {
 export type RateEnd = 'last-rate' | 'errors' | 'saturated' | 'budget';
 
 export interface RateRampOptions {
+  /** Runs each step's clients (this process or the load agents). */
+  runner: LoadRunner;
   target: Target;
   rates: readonly number[];
   stepSeconds: number;
@@ -44,8 +48,11 @@ export const SATURATED = 0.8;
 
 const ms = (us: number | undefined): number | null => (us === undefined ? null : Math.round(us / 100) / 10);
 
-export async function rampConnectRate(o: RateRampOptions): Promise<{ steps: RateStep[]; end: RateEnd }> {
+export async function rampConnectRate(
+  o: RateRampOptions,
+): Promise<{ steps: RateStep[]; end: RateEnd; load: LoadSpread }> {
   const steps: RateStep[] = [];
+  const tally = new LoadTally(o.runner);
   const until = performance.now() + o.budgetMs;
   let end: RateEnd = 'last-rate';
   for (const [k, rate] of o.rates.entries()) {
@@ -55,25 +62,27 @@ export async function rampConnectRate(o: RateRampOptions): Promise<{ steps: Rate
       end = 'budget';
       break;
     }
-    const engine = new LoadEngine({
-      targets: [o.target],
-      clients,
-      connectRate: rate,
-      burst: burstFor(rate),
-      clientIdPrefix: `${o.clientIdPrefix}r${rate}-`,
-      sourcePool: { offset: o.sourceOffset + k * o.sourceAddresses, size: o.sourceAddresses },
-      phaseTimeoutMs: o.phaseTimeoutMs,
-      deadlineMs: left,
-    });
-    const stopper = setTimeout(() => engine.stop('deadline'), left);
+    let out;
     try {
-      await engine.ramp();
+      out = await o.runner.ramp(
+        {
+          targets: [o.target],
+          clients,
+          connectRate: rate,
+          burst: burstFor(rate),
+          clientIdPrefix: `${o.clientIdPrefix}r${rate}-`,
+          sourcePool: { offset: o.sourceOffset + k * o.sourceAddresses, size: o.sourceAddresses },
+          phaseTimeoutMs: o.phaseTimeoutMs,
+          deadlineMs: left,
+        },
+        left,
+      );
     } finally {
-      clearTimeout(stopper);
-      await engine.closeAll();
+      await o.runner.closeAll();
     }
-    const r = engine.result();
-    const summary = engine.histograms.summary();
+    tally.add(out);
+    const r = out.result;
+    const summary = PhaseHistograms.decode(r.histograms).summary();
     const s: RateStep = {
       rate,
       clients,
@@ -100,5 +109,5 @@ export async function rampConnectRate(o: RateRampOptions): Promise<{ steps: Rate
       break;
     }
   }
-  return { steps, end };
+  return { steps, end, load: tally.spread() };
 }

@@ -8,6 +8,7 @@ import { faultCommand } from './fault-command.js';
 import { downCommand } from './down-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { UsageError } from './args.js';
+import { agentCommand } from './agent-command.js';
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   run: runCommand,
@@ -16,6 +17,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   fault: faultCommand,
   down: downCommand,
   doctor: doctorCommand,
+  agent: agentCommand,
 };
 
 const wantsHelp = (argv: string[]): boolean => argv.includes('--help') || argv.includes('-h');

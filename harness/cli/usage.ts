@@ -1,4 +1,5 @@
 /** Help texts: the overview (`mqtt-lb --help`) and one page per command (`mqtt-lb <command> --help`). */
+import { AGENT_HELP } from '../agents/worker/main.js';
 
 export const USAGE = `mqtt-lb — end-to-end tests for MQTT clusters behind a load balancer
 
@@ -12,6 +13,7 @@ Commands:
   fault    kill | pause | resume | restart | stop | partition | heal | loss … a node of a running deployment
   down     stop a running deployment and remove everything it started
   doctor   what is installed (haproxy, redis, mosquitto, chromium, Docker, images, Node) and what to install
+  agent    the load engine as a worker of a controller (started by \`run\` for a profile's \`load: { agents }\`)
   help     this text, or help for one command: mqtt-lb help <command>
 
 Exit codes: 0 success, 1 a test failed / regressed / an action failed, 2 bad usage or bad configuration.
@@ -187,4 +189,5 @@ export const COMMAND_HELP: Record<string, string> = {
   fault: FAULT,
   down: DOWN,
   doctor: DOCTOR,
+  agent: AGENT_HELP,
 };

@@ -20,6 +20,8 @@ import { sleep, Waker } from './waker.js';
 import { reconnectDelay } from './reconnect.js';
 
 export type LoadPhase = 'ramp' | 'publish' | 'hold' | 'drain' | 'close' | 'done';
+/** The points of run() where several engines (load agents) wait for each other. */
+export type EngineBarrier = 'ramp' | 'publish';
 
 export interface LoadProgress {
   phase: LoadPhase;
@@ -87,12 +89,16 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     return performance.now() - this.t0;
   }
 
-  async run(): Promise<LoadResult> {
+  /** `barrier`: awaited after the ramp and after publishing, also after an early stop (load agents: every agent's
+   *  subscribers are in before anyone publishes, and every agent has published before anyone drains and closes). */
+  async run(barrier?: (after: EngineBarrier) => Promise<void>): Promise<LoadResult> {
     const deadline = setTimeout(() => this.stop('deadline'), this.plan.deadlineMs ?? 120_000);
     const pinger = this.plan.keepaliveS ? setInterval(() => this.ping(), (this.plan.keepaliveS * 1000) / 2) : null;
     try {
       await this.ramp();
+      await barrier?.('ramp');
       if (this.plan.publish && !this.stopReason) await this.publishPhase();
+      await barrier?.('publish');
       if (this.plan.holdMs && !this.stopReason) await this.holdPhase(this.plan.holdMs);
       if (this.plan.publish) await this.drainPhase();
     } finally {

@@ -57,6 +57,18 @@ describe('profile loading', () => {
     expect(e.format()).toMatch(/t3\.yaml:3: profile: clients\.transport/);
   });
 
+  test('load: agents and launcher (local by default); kubernetes needs a context, named at its line', () => {
+    const p = loadProfile(write('l1.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nload:\n  agents: 3\n'));
+    expect(p.load).toMatchObject({ agents: 3, launcher: 'local', max_s: 900 });
+    expect(loadProfile(write('l0.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\n')).load).toBeUndefined();
+    const k = errorOf(
+      write('l2.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nload:\n  agents: 2\n  launcher: kubernetes\n'),
+    );
+    expect(k.format()).toMatch(/l2\.yaml:2: profile: load\.context: launcher kubernetes needs `context:/);
+    const z = errorOf(write('l3.yaml', 'balancer: { kind: haproxy, config: lb.cfg }\nload:\n  agents: 0\n'));
+    expect(z.format()).toMatch(/l3\.yaml:3: profile: load\.agents/);
+  });
+
   test('bad YAML names the line', () => {
     const e = errorOf(write('bad.yaml', 'name: x\nbalancer: [unclosed\n'));
     expect(e).toBeInstanceOf(ConfigError);

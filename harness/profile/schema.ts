@@ -7,6 +7,7 @@ import { tlsSchema } from './tls-schema.js';
 import { suiteThresholds } from '../suite/thresholds.js';
 import { TRANSPORTS } from '../clients/transport.js';
 import { BALANCER_KINDS, type BalancerKindName } from '../balancer/kinds.js';
+import { loadSettingsSchema } from '../agents/settings.js';
 
 /** `capacity` is opt-in: it runs only when a profile lists it (or --suites names it); it is never a default. */
 export const SUITES = ['pubsub', 'tls', 'failover', 'fairness', 'keepalive', 'capacity'] as const;
@@ -133,6 +134,8 @@ export const profileSchema = z
       .object({ hop: z.boolean().default(false) })
       .strict()
       .default({ hop: false }),
+    /** Load agents for the load engine's clients (harness/agents/settings.ts); absent = in the suite's own process. */
+    load: loadSettingsSchema.optional(),
     /** TLS topology, certificates and policy for the tls suite (harness/profile/tls-schema.ts); absent = no TLS set-up. */
     tls: tlsSchema.optional(),
     report: z

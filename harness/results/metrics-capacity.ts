@@ -53,6 +53,22 @@ export const RateStep = z.object({
   tcp_p99_ms: z.number().nullable(),
 });
 
+const LoadCounts = z.object({
+  clients: z.number(),
+  attempted: z.number(),
+  ready: z.number(),
+  failed: z.number(),
+  /** Values recorded per phase (tcp, connack, …): histogram total counts. */
+  histogram_counts: z.record(z.string(), z.number()),
+});
+
+/** Where the clients ran (harness/agents/tally.ts): in-process or a launcher's agents, per agent and merged. */
+export const LoadSpread = LoadCounts.extend({
+  runner: z.string(),
+  agents: z.number(),
+  per_agent: z.array(LoadCounts.extend({ agent: z.number() })),
+});
+
 export const ConnectionsMetrics = z.object({
   target: z.number(),
   step: z.number(),
@@ -79,6 +95,7 @@ export const ConnectionsMetrics = z.object({
   nodes_over_time: z.array(z.object({ t_s: z.number(), nodes: z.record(z.string(), z.number()) })),
   /** Why nodes_over_time is empty (e.g. an external target has no server view). */
   nodes_unavailable: z.string().optional(),
+  load: LoadSpread.optional(),
 });
 export type ConnectionsMetrics = z.infer<typeof ConnectionsMetrics>;
 
@@ -96,6 +113,7 @@ export const ConnectRateMetrics = z.object({
   }),
   limit: CapacityLimit.nullable(),
   steps: z.array(RateStep),
+  load: LoadSpread.optional(),
 });
 
 /** metrics.capacity; every key optional (a test that did not run records nothing). */
