@@ -2,7 +2,7 @@
  * Deployment = cluster + balancer on one runtime, built from a profile. Startup waits on health with
  * deadlines and verifies the cluster; anything half-started is stopped again on failure or Ctrl-C.
  */
-import type { Deployment, FaultVerb, NetFault, NetFaultReceipt, NodeName } from './types.js';
+import type { ClusterStart, Deployment, FaultVerb, NetFault, NetFaultReceipt, NodeName } from './types.js';
 import { NetFaultUnavailableError } from './netfault/mechanism.js';
 import type { Profile } from './profile/schema.js';
 import type { ClusterHandle, Runtime } from './runtime/runtime.js';
@@ -40,6 +40,7 @@ class RunningDeployment implements Deployment {
     private readonly untrack: () => void,
     readonly tls?: RunTls,
     readonly startupFindings: readonly Finding[] = [],
+    readonly clusterStart?: ClusterStart,
   ) {}
 
   get runtime() {
@@ -157,6 +158,7 @@ export async function startDeployment(
     say(
       `run ${runDir.runId}: starting ${profile.broker.nodes} ${profile.broker.kind} nodes on the ${runtime.name} runtime`,
     );
+    const clusterStarted = Date.now();
     cluster = await runtime.startCluster({
       kind: profile.broker.kind,
       nodes: profile.broker.nodes,
@@ -165,6 +167,10 @@ export async function startDeployment(
       heartbeatMs: profile.broker.heartbeat_ms,
       ...(tls?.nodes ? { tls: tls.nodes } : {}),
     });
+    const clusterStart: ClusterStart = {
+      ms: Date.now() - clusterStarted,
+      ...(cluster.nodeRssBytes ? { rssBytes: cluster.nodeRssBytes() } : {}),
+    };
     const routeMs = await verifyClusterRouting(cluster.nodes);
     say(
       `cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); routing between every pair of nodes verified in ${routeMs} ms`,
@@ -183,7 +189,17 @@ export async function startDeployment(
     say(
       `${lb.info.kind} ${lb.info.version} up: MQTT ${lb.endpoints.mqtt.host}:${lb.endpoints.mqtt.port}${lb.endpoints.ws ? `, WebSocket ws://${lb.endpoints.ws.host}:${lb.endpoints.ws.port}/mqtt` : ''}${lb.endpoints.wss ? `, wss://${lb.endpoints.wss.host}:${lb.endpoints.wss.port}/mqtt` : ''} (startup ${startupMs} ms; clients over ${transportList(profile.clients.transport).join('+')})`,
     );
-    return new RunningDeployment(runDir.runId, runtime, cluster, lb, startupMs, untrack, tls?.tls, startupFindings);
+    return new RunningDeployment(
+      runDir.runId,
+      runtime,
+      cluster,
+      lb,
+      startupMs,
+      untrack,
+      tls?.tls,
+      startupFindings,
+      clusterStart,
+    );
   } catch (err) {
     await stopBalancer?.().catch(logFailure('stopping the half-started balancer'));
     await cluster?.stop().catch(logFailure('stopping the half-started cluster'));

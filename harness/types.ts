@@ -226,6 +226,8 @@ export interface Deployment {
   /** The run's TLS set-up (profile `tls:`): topology, trust anchor, client certificates, policy. Absent without TLS. */
   readonly tls?: import('./pki/run-tls.js').RunTls;
   readonly startupMs: number;
+  /** The broker cluster's start, measured by the harness (absent: a cluster the harness does not start). */
+  readonly clusterStart?: ClusterStart;
   /** Errors seen while starting (e.g. a server the balancer never reported UP): shown in every suite's report. */
   readonly startupFindings?: readonly import('./finding.js').Finding[];
   nodeApi(node: NodeName): NodeApi;
@@ -240,6 +242,14 @@ export interface Deployment {
    *  the balancer (need 'reload'). */
   reloadBalancer?(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** How long the broker cluster took to start and what each node weighed once it was up. */
+export interface ClusterStart {
+  /** From asking the runtime for the cluster until every node served (clustered, for a real broker), ms. */
+  ms: number;
+  /** Resident memory of each node just after the start, bytes (absent: the runtime cannot read it). */
+  rssBytes?: Record<string, number>;
 }
 
 /** A deployment whose balancer the harness runs and reads (facts and view present): what failover and fairness need. */

@@ -36,8 +36,11 @@ export interface DeploymentSummary {
   broker: {
     kind: string;
     version: string;
-    nodes: Array<{ name: string; mqtt: string; http: string }>;
+    /** Resident memory each node had just after the cluster start (rssBytes; absent: not measured, e.g. docker). */
+    nodes: Array<{ name: string; mqtt: string; http: string; rssBytes?: number }>;
     capabilities?: Record<string, unknown>;
+    /** ms from asking the runtime for the cluster until every node served, clustered (absent: external target). */
+    startMs?: number;
   };
   balancer: {
     kind: string;
