@@ -61,6 +61,19 @@ export interface Capabilities {
    * 3–6 s measured). Waits on the node API's view of placement add it to their bound.
    */
   observationLagMs?: number;
+  /**
+   * A persistent session (clean_session=false) whose node hangs cannot resume on another node until the cluster
+   * declares that node down (absent: it can; RabbitMQ 3.10: its queue waits for its home node — Erlang's
+   * net_ticktime, 60 s by default). The hang scenario reports those clients apart from the reconnect it judges.
+   */
+  hungNodeHoldsSessions?: boolean;
+  /**
+   * How long one node may take to boot until it serves, ms (absent: a few seconds, within the waits' own bounds;
+   * RabbitMQ: its Erlang VM boots in ≈6 s idle, 30–60 s and more on a busy 2-core machine). The deployment's start
+   * and the waits that follow a restart the harness makes to undo a fault (a scenario's finish, the next scenario's
+   * "every server in rotation") add it to their bound; what a scenario judges keeps its own threshold.
+   */
+  bootMs?: number;
   /** Human-readable notes on semantics, shown in the report. */
   notes: string[];
 }

@@ -66,6 +66,9 @@ export interface SuiteHarness<S extends SuiteName = SuiteName> {
   threshold<T>(key: string, fallback: T): T;
 }
 
+/** The deployment's start (cluster, balancer, first checks) on a backend that declares no boot time. */
+const START_BOUND_MS = 120_000;
+
 export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
   const profile = plan.profile;
   const capabilities = capabilitiesOf(profile.broker.kind);
@@ -75,30 +78,35 @@ export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
   let deployment: Deployment | undefined;
   const testName = (): string => expect.getState().currentTestName ?? '(suite)';
 
-  beforeAll(async () => {
-    try {
-      throwIfRunStopped();
-      deployment = await startDeployment(profile);
-      pool.diagnostics = protocolDiagnostics(
-        deployment,
-        profile.broker.trust_proxy,
-        (f) => recorder.addFinding(testName(), f),
-        testName,
-      );
-      pool.route = new TransportRoute(
-        transportList(profile.clients.transport),
-        deployment.endpoints,
-        deployment.tls && { ca: deployment.tls.ca, servername: deployment.tls.servername },
-      );
-      recorder.record.deployment = summarizeDeployment(deployment);
-      recorder.flush();
-    } catch (err) {
-      if (err instanceof NoServerUpError) stopRun(err);
-      recorder.record.error = (err as Error).message;
-      recorder.flush();
-      throw err;
-    }
-  }, 120_000);
+  beforeAll(
+    async () => {
+      try {
+        throwIfRunStopped();
+        deployment = await startDeployment(profile);
+        pool.diagnostics = protocolDiagnostics(
+          deployment,
+          profile.broker.trust_proxy,
+          (f) => recorder.addFinding(testName(), f),
+          testName,
+        );
+        pool.route = new TransportRoute(
+          transportList(profile.clients.transport),
+          deployment.endpoints,
+          deployment.tls && { ca: deployment.tls.ca, servername: deployment.tls.servername },
+        );
+        recorder.record.deployment = summarizeDeployment(deployment);
+        recorder.flush();
+      } catch (err) {
+        if (err instanceof NoServerUpError) stopRun(err);
+        recorder.record.error = (err as Error).message;
+        recorder.flush();
+        throw err;
+      }
+      // a backend whose nodes boot slowly (capabilities.bootMs: RabbitMQ) gets that much more, twice (first node, then
+      // the others in parallel)
+    },
+    START_BOUND_MS + 2 * (capabilities.bootMs ?? 0),
+  );
 
   afterAll(async () => {
     if (pool.phases.clients > 0) recorder.metric('connect_phases', pool.phases.summary());
