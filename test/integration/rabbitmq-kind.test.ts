@@ -13,7 +13,7 @@ import { assertBuilt, ROOT, runCli } from './cli-helpers.js';
 assertBuilt('harness/local/rabbitmq/cluster.ts', 'harness/observe/rabbitmq-api.ts');
 
 const OUT = path.join(ROOT, 'reports', 'test-rabbitmq-kind');
-const PROFILE = 'fixtures/profiles/rabbitmq-haproxy-roundrobin.yaml';
+const PROFILE = 'fixtures/profiles/nightly/rabbitmq-haproxy-roundrobin.yaml';
 const NAME =
   'rabbitmq-haproxy-roundrobin: pubsub (placement, QoS 1, backend differences) and the failover kill scenario';
 const missing = existsSync(RABBITMQ_SERVER)
