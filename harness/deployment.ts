@@ -2,7 +2,7 @@
  * Deployment = cluster + balancer on one runtime, built from a profile. Startup waits on health with
  * deadlines and verifies the cluster; anything half-started is stopped again on failure or Ctrl-C.
  */
-import type { Deployment, FaultVerb, NetFault, NetFaultReceipt, NodeName } from './types.js';
+import type { ClusterStart, Deployment, FaultVerb, NetFault, NetFaultReceipt, NodeName } from './types.js';
 import { NetFaultUnavailableError } from './netfault/mechanism.js';
 import type { Profile } from './profile/schema.js';
 import type { ClusterHandle, Runtime } from './runtime/runtime.js';
@@ -44,6 +44,7 @@ class RunningDeployment implements Deployment {
     readonly startupFindings: readonly Finding[] = [],
     /** Profile `faults.hop`: the TS-proxy between the balancer and each node; network faults then go through it. */
     private readonly hop?: FaultHop,
+    readonly clusterStart?: ClusterStart,
   ) {}
 
   /** Where the fault hop sits (absent without one). */
@@ -171,6 +172,7 @@ export async function startDeployment(
     say(
       `run ${runDir.runId}: starting ${profile.broker.nodes} ${profile.broker.kind} nodes on the ${runtime.name} runtime`,
     );
+    const clusterStarted = Date.now();
     cluster = await runtime.startCluster({
       kind: profile.broker.kind,
       nodes: profile.broker.nodes,
@@ -179,6 +181,10 @@ export async function startDeployment(
       heartbeatMs: profile.broker.heartbeat_ms,
       ...(tls?.nodes ? { tls: tls.nodes } : {}),
     });
+    const clusterStart: ClusterStart = {
+      ms: Date.now() - clusterStarted,
+      ...(cluster.nodeRssBytes ? { rssBytes: cluster.nodeRssBytes() } : {}),
+    };
     const routeMs = await verifyClusterRouting(cluster.nodes);
     say(
       `cluster up (${cluster.nodes.map((n) => `${n.name}@${n.mqtt.host}`).join(', ')}); routing between every pair of nodes verified in ${routeMs} ms`,
@@ -218,6 +224,7 @@ export async function startDeployment(
       tls?.tls,
       startupFindings,
       hop,
+      clusterStart,
     );
   } catch (err) {
     await stopBalancer?.().catch(logFailure('stopping the half-started balancer'));

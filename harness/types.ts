@@ -61,6 +61,19 @@ export interface Capabilities {
    * 3–6 s measured). Waits on the node API's view of placement add it to their bound.
    */
   observationLagMs?: number;
+  /**
+   * A persistent session (clean_session=false) whose node hangs cannot resume on another node until the cluster
+   * declares that node down (absent: it can; RabbitMQ 3.10: its queue waits for its home node — Erlang's
+   * net_ticktime, 60 s by default). The hang scenario reports those clients apart from the reconnect it judges.
+   */
+  hungNodeHoldsSessions?: boolean;
+  /**
+   * How long one node may take to boot until it serves, ms (absent: a few seconds, within the waits' own bounds;
+   * RabbitMQ: its Erlang VM boots in ≈6 s idle, 30–60 s and more on a busy 2-core machine). The deployment's start
+   * and the waits that follow a restart the harness makes to undo a fault (a scenario's finish, the next scenario's
+   * "every server in rotation") add it to their bound; what a scenario judges keeps its own threshold.
+   */
+  bootMs?: number;
   /** Human-readable notes on semantics, shown in the report. */
   notes: string[];
 }
@@ -226,6 +239,8 @@ export interface Deployment {
   /** The run's TLS set-up (profile `tls:`): topology, trust anchor, client certificates, policy. Absent without TLS. */
   readonly tls?: import('./pki/run-tls.js').RunTls;
   readonly startupMs: number;
+  /** The broker cluster's start, measured by the harness (absent: a cluster the harness does not start). */
+  readonly clusterStart?: ClusterStart;
   /** Errors seen while starting (e.g. a server the balancer never reported UP): shown in every suite's report. */
   readonly startupFindings?: readonly import('./finding.js').Finding[];
   nodeApi(node: NodeName): NodeApi;
@@ -245,6 +260,14 @@ export interface Deployment {
    *  resolved once it answers. Absent when the harness does not run the balancer (need 'balancer-restart'). */
   balancerFault?(verb: 'kill' | 'restart'): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** How long the broker cluster took to start and what each node weighed once it was up. */
+export interface ClusterStart {
+  /** From asking the runtime for the cluster until every node served (clustered, for a real broker), ms. */
+  ms: number;
+  /** Resident memory of each node just after the start, bytes (absent: the runtime cannot read it). */
+  rssBytes?: Record<string, number>;
 }
 
 /** A deployment whose balancer the harness runs and reads (facts and view present): what failover and fairness need. */

@@ -1,8 +1,53 @@
 #!/usr/bin/env node
 // Makes sure the system programs the harness drives are installed (Debian/Ubuntu packages).
 // As root with apt-get: installs what is missing. Otherwise: prints the exact command and exits 1.
+// Programs only some profiles need are added when asked: `--profile <file.yaml|folder>` (repeatable) adds what those
+// profiles need (rabbitmq-server for broker.kind: rabbitmq on the local runtime); `--with rabbitmq` adds it outright.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+
+const { values: args } = parseArgs({
+  options: {
+    profile: { type: 'string', short: 'p', multiple: true, default: [] },
+    with: { type: 'string', multiple: true, default: [] },
+  },
+  strict: true,
+});
+
+/** On request only: the programs of one broker kind on the local runtime (the docker runtime brings its own image). */
+const BY_KIND = {
+  rabbitmq: {
+    bin: 'rabbitmq-server',
+    file: '/usr/lib/rabbitmq/bin/rabbitmq-server',
+    pkg: 'rabbitmq-server',
+    why: 'broker kind rabbitmq on the local runtime',
+  },
+};
+
+/** Broker kinds the given profiles (files or folders of *.yaml) run on the local runtime. */
+function kindsOfProfiles(paths) {
+  const files = paths.flatMap((p) =>
+    statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .map((f) => path.join(p, f))
+      : [p],
+  );
+  return files.flatMap((f) => {
+    const doc = parseYaml(readFileSync(f, 'utf8')) ?? {};
+    return doc.runtime !== 'docker' && doc.broker?.kind ? [doc.broker.kind] : [];
+  });
+}
+
+const asked = [...new Set([...args.with, ...kindsOfProfiles(args.profile)])];
+for (const k of args.with)
+  if (!BY_KIND[k]) {
+    console.error(`[setup] --with ${k}: expected one of ${Object.keys(BY_KIND).join(', ')}`);
+    process.exit(2);
+  }
 
 const REQUIRED = [
   { bin: 'haproxy', pkg: 'haproxy', why: 'the HAProxy balancer' },
@@ -22,8 +67,11 @@ const OPTIONAL = [
   },
 ];
 
+REQUIRED.push(...asked.flatMap((k) => (BY_KIND[k] ? [BY_KIND[k]] : [])));
+
 const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
-const missing = REQUIRED.filter((r) => !onPath(r.bin));
+const present = (r) => (r.file ? existsSync(r.file) : onPath(r.bin));
+const missing = REQUIRED.filter((r) => !present(r));
 const missingOptional = OPTIONAL.filter((r) => !onPath(r.bin) || (r.file && !existsSync(r.file)));
 if (!missing.length && !missingOptional.length) {
   console.log(`[setup] system packages present: ${[...REQUIRED, ...OPTIONAL].map((r) => r.bin).join(', ')}`);
@@ -49,7 +97,13 @@ if (missing.length) {
   }
   console.log(`[setup] installing: ${pkgs.join(' ')}`);
   aptInstall(pkgs);
-  const still = missing.filter((r) => !onPath(r.bin));
+  // Debian's package may start its own RabbitMQ service (0.0.0.0:5672, an epmd daemon): the harness runs its own nodes.
+  if (
+    pkgs.includes('rabbitmq-server') &&
+    spawnSync('service', ['rabbitmq-server', 'status'], { stdio: 'ignore' }).status === 0
+  )
+    spawnSync('service', ['rabbitmq-server', 'stop'], { stdio: 'inherit' });
+  const still = missing.filter((r) => !present(r));
   if (still.length) {
     console.error(`[setup] still missing after install: ${still.map((s) => s.bin).join(', ')}`);
     process.exit(1);

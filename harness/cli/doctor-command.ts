@@ -1,10 +1,21 @@
-/** `mqtt-lb doctor [--json]`: what the harness can use here, and exactly what to install for what is missing. */
+/**
+ * `mqtt-lb doctor [-p <profile>…] [--json]`: what the harness can use here (and what the given profiles need beyond
+ * it), and exactly what to install for what is missing.
+ */
 import { parseArgs } from 'node:util';
 import { installCommands, runChecks } from './doctor-checks.js';
+import { profileChecks } from './doctor-profile.js';
 
 export async function doctorCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } }, strict: true });
-  const checks = await runChecks();
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: 'boolean', default: false },
+      profile: { type: 'string', short: 'p', multiple: true, default: [] },
+    },
+    strict: true,
+  });
+  const checks = [...(await runChecks()), ...profileChecks(values.profile)];
   const install = installCommands(checks);
   const requiredMissing = checks.filter((c) => c.required && !c.ok);
   if (values.json) {
@@ -21,8 +32,8 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     process.stdout.write(`To install what is missing:\n${install.map((l) => `  ${l}`).join('\n')}\n\n`);
   process.stdout.write(
     requiredMissing.length
-      ? `Not ready: ${requiredMissing.map((c) => c.name).join(', ')} missing (required for the local runtime).\n`
-      : `Ready for the local runtime${checks.some((c) => !c.ok) ? ' (optional parts missing: see above)' : ''}.\n`,
+      ? `Not ready: ${requiredMissing.map((c) => c.name).join(', ')} missing (required for the local runtime${values.profile.length ? ' and the given profiles' : ''}).\n`
+      : `Ready for the local runtime${values.profile.length ? ' and the given profiles' : ''}${checks.some((c) => !c.ok) ? ' (optional parts missing: see above)' : ''}.\n`,
   );
   return requiredMissing.length ? 1 : 0;
 }

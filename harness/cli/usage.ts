@@ -169,10 +169,16 @@ Examples:
 const DOCTOR = `mqtt-lb doctor — what the harness can use on this machine, and what to install
 
 Usage:
-  mqtt-lb doctor [--json]
+  mqtt-lb doctor [--profile <file.yaml|folder>…] [--json]
 
 Checks Node.js, haproxy, redis-server, the mosquitto clients, setpriv, chromium (report browser test), the Docker
-engine and the local mqtt-lb/* images, and prints the exact command that installs what is missing.
+engine and the local mqtt-lb/* images, and prints the exact command that installs what is missing. With
+--profile it also checks what those profiles need beyond that: rabbitmq-server for a profile with
+broker.kind: rabbitmq on the local runtime (not checked otherwise).
+
+Options:
+  --profile, -p <path>       profile YAML, or a folder of them (repeatable)
+  --json                     the checks, the install commands and the verdict as JSON
 
 Exit codes: 0 everything the local runtime needs is there (optional parts may be missing), 1 something required
 is missing.
@@ -180,6 +186,7 @@ is missing.
 Examples:
   mqtt-lb doctor
   mqtt-lb doctor --json
+  mqtt-lb doctor -p fixtures/profiles/nightly
 `;
 
 export const COMMAND_HELP: Record<string, string> = {

@@ -41,12 +41,13 @@ const UNDO: Partial<Record<FaultVerb, FaultVerb>> = { kill: 'restart', stop: 're
 
 /**
  * Bounded wait until every server of the MQTT backend is in rotation; false when the bound passed. Passive checks
- * only: there is no server state to wait for (the balancer tries every server), true at once.
+ * only: there is no server state to wait for (the balancer tries every server), true at once. A node the previous
+ * scenario restarted may still be booting: the backend's restart time (capabilities.bootMs) is added.
  */
 export async function waitAllInRotation(d: BalancedDeployment, capMs: number): Promise<boolean> {
   if (isPassive(d.balancerFacts)) return true;
   const check = d.balancerFacts.mqttBackend.servers[0]?.check;
-  const bound = Math.min(capMs, (check ? riseBound(check).worstMs : 0) + 3000);
+  const bound = Math.min(capMs, (check ? riseBound(check).worstMs : 0) + 3000) + (d.capabilities.bootMs ?? 0);
   const backend = d.balancerFacts.mqttBackend.name;
   return waitFor(
     async () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { serverOf } from './check-facts.js';
-import { judgeDetection, judgeReconnect, judgeReturn, stuckFinding } from './verdicts.js';
+import { heldSessionsFinding, judgeDetection, judgeReconnect, judgeReturn, stuckFinding } from './verdicts.js';
 import { haproxyFactsOf as factsOf } from '../../test/helpers/haproxy.js';
 
 describe('failover verdicts', () => {
@@ -62,6 +62,32 @@ describe('failover verdicts', () => {
     });
     expect(bad.problems).toHaveLength(2);
     expect(bad.findings[1]).toMatchObject({ severity: 'error', line: 24 });
+    // judged from when the node served again; its boot is stated, not charged to rise
+    const slowBoot = judgeReturn(prod, serverOf(prod, 'node3'), 'c', { ...figures, upMs: 9000, bootMs: 41_000 });
+    expect(slowBoot.problems).toEqual(['return: node3 marked UP only 9 s after it served again (threshold 8 s)']);
+    expect(slowBoot.findings[1]!.detail).toBe(
+      'c; r; the node served again 41 s after its restart began (its boot, not judged)',
+    );
+    expect(judgeReturn(prod, serverOf(prod, 'node3'), 'c', { ...figures, bootMs: 41_000 }).findings[0]!.detail).toMatch(
+      /; node3 served again 41 s after its restart began and was marked UP 2.1 s later$/,
+    );
+  });
+
+  test('persistent sessions held by a hung node: a warning with what was measured, naming the clients not back', () => {
+    const f = heldSessionsFinding(
+      'node3',
+      'rabbitmq',
+      { ms: [4000], missing: ['fo-x-hang-s4', 'fo-x-hang-s7'] },
+      14_500,
+    );
+    expect(f.severity).toBe('warning');
+    expect(f.title).toBe(
+      'persistent sessions of the hung node3: 2 of 3 were not back within the 14.5 s waited (fo-x-hang-s4, fo-x-hang-s7); not judged against the reconnect threshold (rabbitmq holds them on the hung node)',
+    );
+    expect(f.detail).toMatch(/net_ticktime/);
+    expect(heldSessionsFinding('node3', 'rabbitmq', { ms: [4000, 6100], missing: [] }, 14_500).title).toMatch(
+      /: all 2 were back, the last after 6.1 s;/,
+    );
   });
 
   test('stuck clients: keepalive arithmetic and who closed the connections', () => {

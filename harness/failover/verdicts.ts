@@ -47,7 +47,13 @@ export function judgeReconnect(
     ? `${back.missing.length} of ${total} clients of ${what} were not back`
     : `the last client of ${what} was back after ${seconds(max!)}`;
   return {
-    findings: [{ severity: 'error', title: `${title} (threshold ${seconds(thresholdMs)})`, detail }],
+    findings: [
+      {
+        severity: 'error',
+        title: `${title} (threshold ${seconds(thresholdMs)})`,
+        detail: back.missing.length ? `${detail}; not back: ${back.missing.join(', ')}` : detail,
+      },
+    ],
     problems: [`reconnect: ${title} (threshold ${seconds(thresholdMs)})`],
   };
 }
@@ -71,7 +77,10 @@ export function stuckFinding(
 
 export interface ReturnFigures {
   node: string;
+  /** From the node serving again (its restart done) to marked UP; null: not marked UP. */
   upMs: number | null;
+  /** How long the restart took until the node served again (the broker's boot; not judged). */
+  bootMs?: number;
   thresholdMs: number;
   riseFormula: string;
   before: Record<string, number>;
@@ -85,19 +94,22 @@ export function judgeReturn(facts: BalancerFacts, server: ServerFacts, check: st
     {
       severity: 'info',
       title: `long-lived connections stay put: ${r.node} held ${r.before[r.node]} clients before the fault and ${r.after[r.node]} after its return (${JSON.stringify(r.after)})`,
-      detail: `the balancer only places new connections; ${r.fresh.onNode} of ${r.fresh.total} new connections went to ${r.node} (${facts.mqttBackend.algorithm.value})`,
+      detail: `the balancer only places new connections; ${r.fresh.onNode} of ${r.fresh.total} new connections went to ${r.node} (${facts.mqttBackend.algorithm.value})${r.bootMs ? `; ${r.node} served again ${seconds(r.bootMs)} after its restart began${r.upMs === null ? '' : ` and was marked UP ${seconds(r.upMs)} later`}` : ''}`,
       remedy:
         'rebalance established connections after a node returns (EMQX: `emqx_ctl rebalance start`, or node evacuation), or prefer leastconn so new connections fill the returned node',
     },
   ];
   const problems: string[] = [];
+  const boot = r.bootMs
+    ? `; the node served again ${seconds(r.bootMs)} after its restart began (its boot, not judged)`
+    : '';
   if (r.upMs === null || r.upMs > r.thresholdMs) {
     const what = r.upMs === null ? 'not marked UP' : `marked UP only ${seconds(r.upMs)}`;
-    problems.push(`return: ${r.node} ${what} after its restart (threshold ${seconds(r.thresholdMs)})`);
+    problems.push(`return: ${r.node} ${what} after it served again (threshold ${seconds(r.thresholdMs)})`);
     findings.push({
       severity: 'error',
-      title: `${r.node} was ${what} after its restart (threshold ${seconds(r.thresholdMs)})`,
-      detail: `${check}; ${r.riseFormula}`,
+      title: `${r.node} was ${what} after it served again (threshold ${seconds(r.thresholdMs)})`,
+      detail: `${check}; ${r.riseFormula}${boot}`,
       file: facts.file,
       line: server.check.rise.line ?? server.line,
       remedy: 'lower rise or inter',
@@ -113,4 +125,27 @@ export function judgeReturn(facts: BalancerFacts, server: ServerFacts, check: st
     });
   }
   return { findings, problems };
+}
+
+/**
+ * Persistent-session clients of a hung node on a backend that holds their sessions there
+ * (capabilities.hungNodeHoldsSessions): reported with what this run measured, apart from the judged reconnect.
+ */
+export function heldSessionsFinding(
+  node: string,
+  kind: string,
+  back: { ms: number[]; missing: string[] },
+  windowMs: number,
+): Finding {
+  const total = back.ms.length + back.missing.length;
+  const max = spread(back.ms).max;
+  const measured = back.missing.length
+    ? `${back.missing.length} of ${total} were not back within the ${seconds(windowMs)} waited (${back.missing.join(', ')})`
+    : `all ${total} were back, the last after ${seconds(max ?? 0)}`;
+  return {
+    severity: 'warning',
+    title: `persistent sessions of the hung ${node}: ${measured}; not judged against the reconnect threshold (${kind} holds them on the hung node)`,
+    detail: `${kind}: a persistent session (clean_session=false) resumes on another node only once its queue's home node answers or the cluster declares it down (Erlang net_ticktime: 60 s by default, so 45–75 s); a paused node is neither, so the new connection waits. Clients with clean sessions are judged as usual.`,
+    remedy: `expect persistent clients to be unavailable for up to net_ticktime while a node hangs; a lower net_ticktime shortens it at the risk of false partitions on a loaded network`,
+  };
 }

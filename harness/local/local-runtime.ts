@@ -16,6 +16,8 @@ import { startRedis, redisCommand, type RedisHandle } from './redis.js';
 import { LocalStandinNode } from './standin-node.js';
 import { HttpNodeApi } from '../observe/node-api.js';
 import { STANDIN_CAPABILITIES } from '../brokers/capabilities.js';
+import { projectRoot } from '../util/project-root.js';
+import { rssBytesOfTree } from '../proc/rss.js';
 import { ConfigError } from '../errors.js';
 import type { RunDir } from '../proc/run-dir.js';
 import { BALANCER_KINDS, balancerKind } from '../balancer/kinds.js';
@@ -66,6 +68,11 @@ class LocalStandinCluster implements ClusterHandle {
 
   get nodes() {
     return this.members.map((m) => m.info());
+  }
+
+  /** Resident memory of each node process, bytes (the cluster's shared Redis is not counted). */
+  nodeRssBytes(): Record<string, number> {
+    return Object.fromEntries(this.members.map((m) => [m.spec.name, m.pid ? rssBytesOfTree(m.pid) : 0]));
   }
 
   nodeApi(node: NodeName): NodeApi {

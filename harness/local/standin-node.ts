@@ -24,6 +24,11 @@ export class LocalStandinNode {
     private readonly runDir: RunDir,
   ) {}
 
+  /** The running node process (undefined once it exited). */
+  get pid(): number | undefined {
+    return this.proc?.exited ? undefined : this.proc?.pid;
+  }
+
   info(): NodeInfo {
     const mqtt = { host: this.spec.ip, port: SERVICE_PORTS.mqtt };
     const http = { host: this.spec.ip, port: SERVICE_PORTS.http };

@@ -24,10 +24,13 @@ const errorOf = (f: string): ConfigError => {
 describe('profile loading', () => {
   test('every fixture profile is valid and its balancer config exists', async () => {
     const { readdirSync } = await import('node:fs');
-    const files = readdirSync('fixtures/profiles').filter((f) => f.endsWith('.yaml'));
+    const files = ['fixtures/profiles', 'fixtures/profiles/nightly'].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f) => path.join(dir, f)),
+    );
     expect(files.length).toBeGreaterThanOrEqual(6);
-    for (const f of files)
-      expect(loadProfile(path.join('fixtures/profiles', f)).balancer.kind).toMatch(/haproxy|ts-proxy|nginx|external/);
+    for (const f of files) expect(loadProfile(f).balancer.kind).toMatch(/haproxy|ts-proxy|nginx|external/);
   });
 
   test('defaults are filled in', () => {

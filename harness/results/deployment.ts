@@ -11,8 +11,11 @@ export const DeploymentSummary = z.object({
   broker: z.object({
     kind: z.string(),
     version: z.string(),
-    nodes: z.array(z.object({ name: z.string(), mqtt: z.string(), http: z.string() })),
+    /** rssBytes: each node's resident memory just after the cluster start (absent: not measured, e.g. docker). */
+    nodes: z.array(z.object({ name: z.string(), mqtt: z.string(), http: z.string(), rssBytes: z.number().optional() })),
     capabilities: z.record(z.string(), z.unknown()).optional(),
+    /** ms from asking the runtime for the cluster until every node served, clustered (absent: external target). */
+    startMs: z.number().optional(),
   }),
   balancer: z.object({
     kind: z.string(),

@@ -27,6 +27,8 @@ export interface ClusterHandle {
   fault(node: NodeName, verb: FaultVerb): Promise<void>;
   /** Kernel-level network faults on the nodes (harness/netfault); healed by stop(). */
   readonly netFaults?: NetFaultMechanism;
+  /** Resident memory of each node now, bytes (absent: this runtime cannot read it). */
+  nodeRssBytes?(): Record<string, number>;
   stop(): Promise<void>;
 }
 

@@ -20,7 +20,6 @@ import { summarizeDeployment } from './deployment-summary.js';
 import { NoServerUpError } from '../balancer/startup-checks.js';
 import { stopRun, throwIfRunStopped } from './run-stop.js';
 import { currentPlan, type RunPlan } from './plan.js';
-import { startupBudgetMs } from './startup-budget.js';
 import type { SuiteThresholds } from './thresholds.js';
 import { unmet, type Abilities, type Need } from '../needs.js';
 
@@ -74,6 +73,9 @@ export interface SuiteHarness<S extends SuiteName = SuiteName> extends SuiteHarn
   threshold<T>(key: string, fallback: T): T;
 }
 
+/** The deployment's start (cluster, balancer, first checks) on a backend that declares no boot time. */
+const START_BOUND_MS = 120_000;
+
 /** A built-in suite's deployment, started before its first test and stopped after its last. */
 export function useDeployment<S extends SuiteName>(suite: S): SuiteHarness<S> {
   return harnessFor(suite, plan.thresholds[suite]) as unknown as SuiteHarness<S>;
@@ -98,30 +100,35 @@ function harnessFor<S extends string>(
   let deployment: Deployment | undefined;
   const testName = (): string => expect.getState().currentTestName ?? '(suite)';
 
-  beforeAll(async () => {
-    try {
-      throwIfRunStopped();
-      deployment = await startDeployment(profile);
-      pool.diagnostics = protocolDiagnostics(
-        deployment,
-        profile.broker.trust_proxy,
-        (f) => recorder.addFinding(testName(), f),
-        testName,
-      );
-      pool.route = new TransportRoute(
-        transportList(profile.clients.transport),
-        deployment.endpoints,
-        deployment.tls && { ca: deployment.tls.ca, servername: deployment.tls.servername },
-      );
-      recorder.record.deployment = summarizeDeployment(deployment);
-      recorder.flush();
-    } catch (err) {
-      if (err instanceof NoServerUpError) stopRun(err);
-      recorder.record.error = (err as Error).message;
-      recorder.flush();
-      throw err;
-    }
-  }, startupBudgetMs(profile.broker.kind));
+  beforeAll(
+    async () => {
+      try {
+        throwIfRunStopped();
+        deployment = await startDeployment(profile);
+        pool.diagnostics = protocolDiagnostics(
+          deployment,
+          profile.broker.trust_proxy,
+          (f) => recorder.addFinding(testName(), f),
+          testName,
+        );
+        pool.route = new TransportRoute(
+          transportList(profile.clients.transport),
+          deployment.endpoints,
+          deployment.tls && { ca: deployment.tls.ca, servername: deployment.tls.servername },
+        );
+        recorder.record.deployment = summarizeDeployment(deployment);
+        recorder.flush();
+      } catch (err) {
+        if (err instanceof NoServerUpError) stopRun(err);
+        recorder.record.error = (err as Error).message;
+        recorder.flush();
+        throw err;
+      }
+      // a backend whose nodes boot slowly (capabilities.bootMs: RabbitMQ) gets that much more, twice (first node, then
+      // the others in parallel)
+    },
+    START_BOUND_MS + 2 * (capabilities.bootMs ?? 0),
+  );
 
   afterAll(async () => {
     if (pool.phases.clients > 0)

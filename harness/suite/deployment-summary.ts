@@ -19,12 +19,17 @@ export function summarizeDeployment(d: Deployment): DeploymentSummary {
     broker: {
       kind: d.brokerKind,
       version: d.brokerVersion,
-      nodes: d.nodes.map((n) => ({
-        name: n.name,
-        mqtt: `${n.mqtt.host}:${n.mqtt.port}`,
-        http: `${n.http.host}:${n.http.port}`,
-      })),
+      nodes: d.nodes.map((n) => {
+        const rssBytes = d.clusterStart?.rssBytes?.[n.name];
+        return {
+          name: n.name,
+          mqtt: `${n.mqtt.host}:${n.mqtt.port}`,
+          http: `${n.http.host}:${n.http.port}`,
+          ...(rssBytes !== undefined ? { rssBytes } : {}),
+        };
+      }),
       capabilities: { ...d.capabilities },
+      ...(d.clusterStart ? { startMs: d.clusterStart.ms } : {}),
     },
     balancer: {
       kind: d.balancer.kind,

@@ -9,7 +9,14 @@ import { loadProfile } from '../profile/load.js';
 import { staticBalancerFacts } from '../balancer/static-facts.js';
 import { projectRoot } from '../util/project-root.js';
 import { Judgement, judgedByFindings, needsOf, type ScenarioDef, type ScenarioFacts } from './scenario-def.js';
-import { NOT_APPLICABLE, runScenario, type ScenarioSink } from './scenarios.js';
+import {
+  FINISH_BOUND_MS,
+  FINISH_MARGIN_MS,
+  NOT_APPLICABLE,
+  runScenario,
+  scenarioBounds,
+  type ScenarioSink,
+} from './scenarios.js';
 import { weights } from '../fairness/scenarios/weights.js';
 import { sourceAffinity } from '../fairness/scenarios/affinity.js';
 import { clientIdStickiness } from '../fairness/scenarios/stickiness.js';
@@ -144,6 +151,18 @@ describe('runScenario', () => {
     expect(begun).toBe(false);
     expect(sink.findings).toEqual([{ severity: 'info', title: `${NOT_APPLICABLE}no weights here` }]);
   });
+});
+
+test("a backend's boot time (capabilities.bootMs) widens finish, begin and the test timeout, keeping the margins", () => {
+  expect(scenarioBounds(90_000)).toEqual({
+    testMs: 90_000,
+    budgetMs: 90_000 - FINISH_MARGIN_MS,
+    finishMs: FINISH_BOUND_MS,
+  });
+  const slow = scenarioBounds(90_000, 60_000);
+  expect(slow).toEqual({ testMs: 210_000, budgetMs: 210_000 - FINISH_MARGIN_MS - 60_000, finishMs: 75_000 });
+  // begin + run, then finish, still end before Jest's timeout
+  expect(slow.budgetMs + slow.finishMs).toBeLessThan(slow.testMs);
 });
 
 test('judgedByFindings fails on the error findings only, by title', () => {

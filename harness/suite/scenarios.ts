@@ -28,7 +28,20 @@ export const NOT_APPLICABLE = 'Not applicable to this config: ';
 export const DEFAULT_TEST_TIMEOUT_MS = 120_000;
 /** Kept free below the test's timeout: finishing (undoing faults, closing clients) and recording the result. */
 export const FINISH_MARGIN_MS = 20_000;
-const FINISH_BOUND_MS = 15_000;
+export const FINISH_BOUND_MS = 15_000;
+
+/**
+ * A scenario's bounds on a backend whose nodes take `bootMs` to restart (capabilities.bootMs): finishing may
+ * wait for a restart (undoing a kill or stop), and so may begin (the previous scenario's restart still booting). The
+ * test's timeout grows by both, so the scenario still ends by its own watchdog, never by Jest's timeout.
+ */
+export function scenarioBounds(
+  timeoutMs = DEFAULT_TEST_TIMEOUT_MS,
+  bootMs = 0,
+): { testMs: number; budgetMs: number; finishMs: number } {
+  const testMs = timeoutMs + 2 * bootMs;
+  return { testMs, budgetMs: testMs - FINISH_MARGIN_MS - bootMs, finishMs: FINISH_BOUND_MS + bootMs };
+}
 
 /** A begin that may report its stages (what it waits for) to the watchdog's message. */
 export type ScenarioBegin<C, M> = (def: ScenarioDef<C, M>, stage: StageLog) => Promise<C>;
@@ -48,6 +61,7 @@ export async function runScenario<C extends Finishable, M>(
   begin: ScenarioBegin<C, M>,
   metrics: Record<string, M>,
   budgetMs = (def.timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS) - FINISH_MARGIN_MS,
+  finishMs = FINISH_BOUND_MS,
 ): Promise<string[]> {
   const late = def.skip?.(facts);
   if (late) {
@@ -79,10 +93,10 @@ export async function runScenario<C extends Finishable, M>(
     );
   } finally {
     clearTimeout(timer);
-    if (ctx) await finishBounded(def.name, ctx);
+    if (ctx) await finishBounded(def.name, ctx, finishMs);
     else
       void begun.then(
-        (c) => finishBounded(def.name, c),
+        (c) => finishBounded(def.name, c, finishMs),
         () => undefined,
       );
   }
@@ -95,8 +109,8 @@ export async function runScenario<C extends Finishable, M>(
 /** The watchdog's rejection, told apart from any error of the scenario itself. */
 class OverBudget extends Error {}
 
-async function finishBounded(name: string, ctx: Finishable): Promise<void> {
-  await withTimeout(ctx.finish(), FINISH_BOUND_MS, `scenario ${name} to finish`).catch(
+async function finishBounded(name: string, ctx: Finishable, boundMs: number): Promise<void> {
+  await withTimeout(ctx.finish(), boundMs, `scenario ${name} to finish`).catch(
     logFailure(`finishing scenario ${name}`, 'the suite stops the deployment after its last test'),
   );
 }
@@ -116,12 +130,14 @@ export function scenarioTests<C extends Finishable, M, D extends ScenarioDef<C, 
   for (const [group, defs] of Object.entries(groups))
     describe(group, () => {
       for (const def of defs) {
+        const bounds = scenarioBounds(def.timeoutMs, h.capabilities.bootMs);
         const body = async (): Promise<void> => {
           const live: ScenarioFacts = { profile: h.profile, balancer: h.deployment.balancerFacts };
-          const problems = await runScenario(h, def, live, (d, stage) => begin(d as D, stage), metrics);
+          const run = (d: ScenarioDef<C, M>, stage: StageLog): Promise<C> => begin(d as D, stage);
+          const problems = await runScenario(h, def, live, run, metrics, bounds.budgetMs, bounds.finishMs);
           expect(problems).toEqual([]);
         };
-        h.testUnless(h.unmet(needsOf(def, before.balancer)) || def.skip?.(before), def.title, body, def.timeoutMs);
+        h.testUnless(h.unmet(needsOf(def, before.balancer)) || def.skip?.(before), def.title, body, bounds.testMs);
       }
     });
 }

@@ -1,13 +1,16 @@
 /** `mqtt-lb doctor`: reports what this machine has, and the exact install command for what it lacks. */
 import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Check } from '../../harness/cli/doctor-checks.js';
+import { RABBITMQ_SERVER } from '../../harness/local/rabbitmq/node.js';
 import { assertBuilt, runCli, runCliJson } from './cli-helpers.js';
 
-assertBuilt('harness/cli/doctor-checks.ts', 'harness/cli/doctor-command.ts');
+assertBuilt('harness/cli/doctor-checks.ts', 'harness/cli/doctor-command.ts', 'harness/cli/doctor-profile.ts');
+
+const RABBIT_PROFILE = 'fixtures/profiles/nightly/rabbitmq-haproxy-roundrobin.yaml';
 
 type Doctor = { checks: Check[]; install: string[]; ready: boolean };
 const onPath = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
@@ -35,5 +38,19 @@ describe('mqtt-lb doctor', () => {
       /apt-get install -y haproxy nginx libnginx-mod-stream redis-server mosquitto-clients coreutils util-linux chromium/,
     );
     expect(r.stdout).toMatch(/Not ready: haproxy, redis-server/);
+  });
+
+  test('rabbitmq-server is checked only for a profile that asks for it (-p), as a required program', async () => {
+    const plain = await runCliJson<Doctor>(['doctor', '--json']);
+    expect(plain.json.checks.map((c) => c.name)).not.toContain('rabbitmq-server');
+    const standin = await runCliJson<Doctor>(['doctor', '--json', '-p', 'fixtures/profiles/haproxy-roundrobin.yaml']);
+    expect(standin.json.checks.map((c) => c.name)).not.toContain('rabbitmq-server');
+    const { json } = await runCliJson<Doctor>(['doctor', '--json', '-p', RABBIT_PROFILE]);
+    const rabbit = json.checks.find((c) => c.name === 'rabbitmq-server');
+    expect(rabbit).toMatchObject({ required: true, apt: 'rabbitmq-server', ok: existsSync(RABBITMQ_SERVER) });
+    expect(rabbit?.forWhat).toMatch(
+      /broker kind rabbitmq on the local runtime \(profile rabbitmq-haproxy-roundrobin\)/,
+    );
+    if (!rabbit?.ok) expect(json.install.join('\n')).toMatch(/apt-get install -y .*rabbitmq-server/);
   });
 });

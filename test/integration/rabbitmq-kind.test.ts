@@ -13,7 +13,7 @@ import { assertBuilt, ROOT, runCli } from './cli-helpers.js';
 assertBuilt('harness/local/rabbitmq/cluster.ts', 'harness/observe/rabbitmq-api.ts');
 
 const OUT = path.join(ROOT, 'reports', 'test-rabbitmq-kind');
-const PROFILE = 'fixtures/profiles/rabbitmq-haproxy-roundrobin.yaml';
+const PROFILE = 'fixtures/profiles/nightly/rabbitmq-haproxy-roundrobin.yaml';
 const NAME =
   'rabbitmq-haproxy-roundrobin: pubsub (placement, QoS 1, backend differences) and the failover kill scenario';
 const missing = existsSync(RABBITMQ_SERVER)
@@ -51,6 +51,9 @@ describe('broker kind rabbitmq on the local runtime', () => {
       const broker = run!.deployment!.broker;
       expect(broker.kind).toBe('rabbitmq');
       expect(broker.nodes.map((n) => n.http)).toEqual(Array(3).fill(expect.stringMatching(/:15672$/)));
+      // the cluster's start and each node's memory, as structured fields (every broker kind on the local runtime)
+      expect(broker.startMs).toBeGreaterThan(5000);
+      for (const n of broker.nodes) expect(n.rssBytes).toBeGreaterThan(50 * 2 ** 20);
       expect((broker.capabilities?.notes as string[]).at(-1)).toMatch(
         /clustered in [\d.]+ s; resident memory per node node1 \d+ MB/,
       );

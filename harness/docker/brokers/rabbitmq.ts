@@ -22,7 +22,7 @@ export const RABBIT_HOME = '/var/lib/rabbitmq';
 /**
  * A node's boot until its management listener answers, bounded: ≈10 s idle, 30–60 s measured at a load average of
  * 24 on 2 cores. Two stages (node 1, then the rest) plus formation stay within the suite's startup budget
- * (harness/suite/startup-budget.ts).
+ * (120 s plus twice capabilities.bootMs: harness/suite/context.ts).
  */
 export const RABBIT_CONTAINER_BOOT_MS = 75_000;
 

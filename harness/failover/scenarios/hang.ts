@@ -5,7 +5,7 @@
 import type { FailoverScenarioDef } from '../scenario.js';
 import { Judgement } from '../../suite/scenario-def.js';
 import { describeCheck, isPassive, riseBound, seconds, shutdownSessionsFinding } from '../check-facts.js';
-import { judgeDetection, judgeReconnect, stuckFinding } from '../verdicts.js';
+import { heldSessionsFinding, judgeDetection, judgeReconnect, stuckFinding } from '../verdicts.js';
 import { hangReconnectWindowMs } from '../windows.js';
 import { attemptSummary, failoverMetrics, reconnectTimes, spread, stuckTimes } from '../measure.js';
 import { algorithmNote, faultBusiestNode, routedByBalancer } from '../steps.js';
@@ -31,7 +31,11 @@ export const hang: FailoverScenarioDef = {
     await s.settle();
     await s.traffic!.stop();
     const stuck = stuckTimes(affected, t0);
-    const back = reconnectTimes(affected, t0);
+    // a backend that holds a hung node's persistent sessions there: those clients are reported apart, not judged
+    const caps = s.ctx.deployment.capabilities;
+    const held = caps.hungNodeHoldsSessions ? affected.filter((m) => m.role === 'subscriber') : [];
+    const judged = affected.filter((m) => !held.includes(m));
+    const back = reconnectTimes(judged, t0);
     const routed = passive
       ? null
       : routedByBalancer(s, target, t0, detectionMs === null ? Date.now() : t0 + detectionMs);
@@ -69,6 +73,10 @@ export const hang: FailoverScenarioDef = {
     // Under passive checks the reconnect time is the same limit of the kind (reconnects sent to the hung node again):
     // passiveHangVerdict states it as a warning; with active checks it is judged.
     if (!passive) judgement.verdict(judgeReconnect(`the hung ${target}`, back, t.reconnectAllMs, why));
+    if (held.length)
+      judgement.note(
+        heldSessionsFinding(target, s.ctx.deployment.brokerKind, reconnectTimes(held, t0), hangReconnectWindowMs(t)),
+      );
     await s.restore();
     if (detectionMs !== null && !passive)
       await s.markedUp(target, Date.now(), Math.min(t.capMs, riseBound(server.check).worstMs + 2000));

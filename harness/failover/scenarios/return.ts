@@ -1,6 +1,8 @@
 /**
  * A killed node returns (restart): marked UP after `rise`, new connections reach it, and the
- * imbalance its absence left behind. Idle clients only (no stream).
+ * imbalance its absence left behind. Idle clients only (no stream). The restart resolves once the node serves
+ * again (its listeners accept connections): the balancer is judged from then on; the node's own boot time (RabbitMQ:
+ * 6 s idle, far more on a busy machine) is reported beside it, not charged to `rise`.
  */
 import type { FailoverScenarioDef } from '../scenario.js';
 import { Judgement } from '../../suite/scenario-def.js';
@@ -28,8 +30,11 @@ export const returns: FailoverScenarioDef = {
       s.allReconnected(affected, t0, reconnectWindowMs(t)),
     ]);
     const tr = await s.fault(target, 'restart');
+    const bootMs = Date.now() - tr;
     const rise = riseBound(server.check);
     const upMs = await s.markedUp(target, tr, Math.min(t.capMs, Math.max(t.returnMs, rise.worstMs) + 1000));
+    // marked UP counted from when the node served again (a check may pass a moment before the restart resolved)
+    const upAfterServingMs = upMs === null ? null : Math.max(0, upMs - bootMs);
     await s.settle();
     s.placement = await s.fleet.placement(deployment);
     const after = s.countsByNode();
@@ -42,6 +47,8 @@ export const returns: FailoverScenarioDef = {
       extra: {
         node: target,
         return_ms: upMs,
+        boot_ms: bootMs,
+        return_after_serving_ms: upAfterServingMs,
         expected_return_ms: rise.worstMs,
         fleet_before: before,
         fleet_after: after,
@@ -50,7 +57,8 @@ export const returns: FailoverScenarioDef = {
     });
     const verdict = judgeReturn(deployment.balancerFacts, server, describeCheck(server), {
       node: target,
-      upMs,
+      upMs: upAfterServingMs,
+      bootMs,
       thresholdMs: t.returnMs,
       riseFormula: rise.formula,
       before,

@@ -19,7 +19,8 @@ import { waitFor } from '../../util/wait.js';
 import { progress } from '../../util/progress.js';
 import { RABBIT_API_USER, RABBIT_PORTS, erlangNodeName } from './conf.js';
 import { LocalRabbitNode, RABBITMQ_SERVER, RABBIT_BOOT_MS } from './node.js';
-import { rabbitVersion, rssMb } from './facts.js';
+import { rabbitVersion } from './facts.js';
+import { rssBytesOfTree } from '../../proc/rss.js';
 
 /** Ports a rabbitmq node binds on its loopback address (the block must have them free). */
 export const RABBIT_NODE_PORTS = [RABBIT_PORTS.mqtt, RABBIT_PORTS.management, RABBIT_PORTS.amqp];
@@ -44,9 +45,9 @@ export class LocalRabbitCluster implements ClusterHandle {
     return this.members.map((m) => m.info());
   }
 
-  /** Resident memory of each node's processes (MB), for the report. */
-  memoryMb(): Record<string, number> {
-    return Object.fromEntries(this.members.map((m) => [m.spec.name, m.pid ? rssMb(m.pid) : 0]));
+  /** Resident memory of each node's processes (the server script, erl, beam.smp), bytes. */
+  nodeRssBytes(): Record<string, number> {
+    return Object.fromEntries(this.members.map((m) => [m.spec.name, m.pid ? rssBytesOfTree(m.pid) : 0]));
   }
 
   nodeApi(node: NodeName): NodeApi {
@@ -99,11 +100,11 @@ export class LocalRabbitCluster implements ClusterHandle {
       { timeoutMs: 60_000, intervalMs: 250, what: `the cluster to list ${want.join(', ')} running (last: ${seen})` },
     );
     this.startMs = Date.now() - started;
-    const memory = this.memoryMb();
+    const memory = this.nodeRssBytes();
     const measured = `Measured at this run's start: ${want.length} nodes booted and clustered in ${(this.startMs / 1000).toFixed(1)} s; resident memory per node ${Object.entries(
       memory,
     )
-      .map(([n, mb]) => `${n} ${mb} MB`)
+      .map(([n, bytes]) => `${n} ${Math.round(bytes / 2 ** 20)} MB`)
       .join(', ')}.`;
     this.capabilities = { ...RABBITMQ_CAPABILITIES, notes: [...RABBITMQ_CAPABILITIES.notes, measured] };
     say(`rabbitmq: ${measured}`);

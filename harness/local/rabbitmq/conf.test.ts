@@ -45,7 +45,7 @@ describe('rabbitmq node files', () => {
   });
 
   test('the RabbitMQ profile skips QoS 2, cross-node retained, MQTT 5 and $share with the broker reason', async () => {
-    const p = loadProfile(path.join(projectRoot(), 'fixtures/profiles/rabbitmq-haproxy-roundrobin.yaml'));
+    const p = loadProfile(path.join(projectRoot(), 'fixtures/profiles/nightly/rabbitmq-haproxy-roundrobin.yaml'));
     const { abilities } = await resolveAbilities(p);
     expect(unmet(['qos2'], abilities)).toMatch(/^rabbitmq broker: QoS 2 is downgraded to QoS 1/);
     expect(unmet(['cluster-retained'], abilities)).toMatch(/^rabbitmq broker: Retained messages are node-local/);

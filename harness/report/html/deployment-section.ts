@@ -67,14 +67,19 @@ function overview(summary: Summary, d: DeploymentSummary): string {
     ['Broker', `${escapeHtml(d.broker.kind)} ${escapeHtml(d.broker.version)} × ${d.broker.nodes.length} nodes`],
     ['Balancer', `${escapeHtml(d.balancer.kind)} ${escapeHtml(d.balancer.version)}`],
     ['Startup time', escapeHtml(formatDuration(d.startup_ms))],
+    ...(d.broker.startMs !== undefined
+      ? [['Cluster start', escapeHtml(formatDuration(d.broker.startMs))] as [string, string]]
+      : []),
     ['Endpoints', endpoints || '—'],
   ]);
+  const rss = d.broker.nodes.some((n) => n.rssBytes !== undefined);
   const nodes = dataTable(
-    ['Node', 'MQTT address', 'HTTP API'],
+    ['Node', 'MQTT address', 'HTTP API', ...(rss ? ['Memory at start (RSS)'] : [])],
     d.broker.nodes.map((n) => [
       escapeHtml(n.name),
       `<code>${escapeHtml(n.mqtt)}</code>`,
       `<code>${escapeHtml(n.http)}</code>`,
+      ...(rss ? [n.rssBytes === undefined ? '—' : `${Math.round(n.rssBytes / 2 ** 20)} MB`] : []),
     ]),
   );
   return `<div class="grid2"><div>${left}</div><div>${nodes}</div></div>`;
