@@ -16,7 +16,6 @@ import { startRedis, redisCommand, type RedisHandle } from './redis.js';
 import { LocalStandinNode } from './standin-node.js';
 import { HttpNodeApi } from '../observe/node-api.js';
 import { STANDIN_CAPABILITIES } from '../brokers/capabilities.js';
-import { projectRoot } from '../util/project-root.js';
 import { rssBytesOfTree } from '../proc/rss.js';
 import { ConfigError } from '../errors.js';
 import type { RunDir } from '../proc/run-dir.js';
