@@ -83,6 +83,20 @@ describe('lossy link and partition', () => {
     });
   });
 
+  test('timeout check 2s fall 2 flapped out by chance: a warning (measured, not the config), no problem', async () => {
+    const f = await factsOf('haproxy/production/emqx-production-sized.cfg');
+    const v = lossyLinkVerdict(
+      f,
+      serverOf(f, 'node2'),
+      figures({ fault: '10 % packet loss', detectionMs: 3570, cut: 10 }),
+    );
+    expect(v.problems).toEqual([]);
+    expect(v.findings[0]).toMatchObject({
+      severity: 'warning',
+      detail: expect.stringMatching(/check timeout 2 s \(line \d+\) × fall 2 .*a chance event at this loss rate/),
+    });
+  });
+
   test('no shutdown-sessions: clients stuck past the threshold point at the server line and the remedy', async () => {
     const f = await factsOf('broken/netfault-partition-slow-detection.cfg');
     const v = partitionStuckVerdict(f, serverOf(f, 'node2'), { ms: [7600, 7700], never: [] }, 7000, 5, null);
