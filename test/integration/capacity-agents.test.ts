@@ -9,14 +9,17 @@ import { byName, runSuiteCli } from './cli-helpers.js';
 import type { LoadSpread } from '../../harness/agents/tally.js';
 import { docker, dockerAvailable, missingImages } from '../../harness/docker/engine.js';
 import { BUILD_IMAGES_HINT, IMAGES } from '../../harness/docker/images.js';
+import { NIGHTLY, NIGHTLY_REASON } from '../helpers/tier.js';
 
 const engine = await dockerAvailable(1500);
 const missing = engine.ok ? await missingImages([IMAGES.redis, IMAGES.haproxy, IMAGES.standin, IMAGES.node]) : [];
-const dockerSkip = !engine.ok
-  ? `no Docker engine (${engine.reason})`
-  : missing.length
-    ? `images missing (${missing.join(', ')}); run ${BUILD_IMAGES_HINT}`
-    : '';
+const dockerSkip = !NIGHTLY
+  ? NIGHTLY_REASON
+  : !engine.ok
+    ? `no Docker engine (${engine.reason})`
+    : missing.length
+      ? `images missing (${missing.join(', ')}); run ${BUILD_IMAGES_HINT}`
+      : '';
 
 interface CapacityMetrics {
   connections: { target: number; end: string; steps: Array<{ connected: number }>; load: LoadSpread };
