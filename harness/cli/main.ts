@@ -1,23 +1,17 @@
 /** mqtt-lb command-line entry: dispatches subcommands; exit 2 for bad usage or configuration. */
 import { isConfigError } from '../errors.js';
 import { COMMAND_HELP, USAGE } from './usage.js';
-import { runCommand } from './run-command.js';
-import { upCommand } from './up-command.js';
-import { statusCommand } from './status-command.js';
-import { faultCommand } from './fault-command.js';
-import { downCommand } from './down-command.js';
-import { doctorCommand } from './doctor-command.js';
 import { UsageError } from './args.js';
-import { agentCommand } from './agent-command.js';
 
+/** Each command's module loads only when it runs: `status` or `fault` must not pay for the report's chart libraries. */
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  run: runCommand,
-  up: upCommand,
-  status: statusCommand,
-  fault: faultCommand,
-  down: downCommand,
-  doctor: doctorCommand,
-  agent: agentCommand,
+  run: async (argv) => (await import('./run-command.js')).runCommand(argv),
+  up: async (argv) => (await import('./up-command.js')).upCommand(argv),
+  status: async (argv) => (await import('./status-command.js')).statusCommand(argv),
+  fault: async (argv) => (await import('./fault-command.js')).faultCommand(argv),
+  down: async (argv) => (await import('./down-command.js')).downCommand(argv),
+  doctor: async (argv) => (await import('./doctor-command.js')).doctorCommand(argv),
+  agent: async (argv) => (await import('./agent-command.js')).agentCommand(argv),
 };
 
 const wantsHelp = (argv: string[]): boolean => argv.includes('--help') || argv.includes('-h');

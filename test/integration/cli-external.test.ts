@@ -101,7 +101,10 @@ describe('external target', () => {
     const d = await startDeployment(profile);
     try {
       await expect(d.fault('node1', 'kill')).rejects.toThrow(/faults\.kill/);
-      await waitFor(async () => (await nodeState('node1')) === 'running', { timeoutMs: 2000, what: 'node1 untouched' });
+      await waitFor(async () => (await nodeState('node1')) === 'running', {
+        timeoutMs: 15_000,
+        what: 'node1 untouched',
+      });
     } finally {
       await d.stop();
     }
