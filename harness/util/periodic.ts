@@ -17,6 +17,7 @@ export class PeriodicLoop {
   private active = false;
   private loop: Promise<void> | undefined;
   private completed = 0;
+  private pause = 0;
 
   constructor(
     private readonly tick: (i: number) => unknown,
@@ -26,6 +27,11 @@ export class PeriodicLoop {
   /** Ticks completed so far. */
   get ticks(): number {
     return this.completed;
+  }
+
+  /** The pause chosen after the last tick (ms): the period minus the tick's own time, at least 1. */
+  get lastPauseMs(): number {
+    return this.pause;
   }
 
   /** True from start() until stop() or the bound. */
@@ -53,7 +59,8 @@ export class PeriodicLoop {
         const started = Date.now();
         await this.tick(i);
         this.completed++;
-        await delay(Math.max(1, intervalMs - (Date.now() - started)));
+        this.pause = Math.max(1, intervalMs - (Date.now() - started));
+        await delay(this.pause);
       }
     } finally {
       this.active = false;
