@@ -12,21 +12,9 @@ import { capabilitiesOf } from './brokers/capabilities.js';
 import { externalAbilities } from './external/abilities.js';
 import { tlsAbilities } from './tls/abilities.js';
 import { onPath } from './util/on-path.js';
-import { allAbilities, type Abilities } from './needs.js';
+import { allAbilities, type Abilities, type BalancerAbilities } from './needs.js';
 import { requireTransportEndpoints, transportList } from './clients/transport.js';
 import { hopFaultAbility, runNetFaultAbilities } from './netfault/run-abilities.js';
-
-type BalancerAbilities = Pick<
-  Abilities,
-  | 'faults'
-  | 'balancer-facts'
-  | 'balancer-view'
-  | 'reload'
-  | 'balancer-restart'
-  | 'dashboard-frontend'
-  | 'spread-placement'
-  | 'nodes'
->;
 
 /** Balancer kinds the harness does not start, each with what its profile declares. */
 const declaredAbilities: Partial<Record<string, (profile: Profile) => BalancerAbilities>> = {

@@ -108,3 +108,17 @@ export function allAbilities(nodes = 3): Abilities {
 export function viewUnlessPassive(base: readonly Need[]): (facts: BalancerFacts | undefined) => readonly Need[] {
   return (facts) => (facts && passiveOnly(facts.mqttBackend) ? base : [...base, 'balancer-view']);
 }
+
+/** What the balancer side of a deployment decides (kinds, or an external target's profile); the rest comes from the
+ *  broker, TLS and tools. */
+export type BalancerAbilities = Pick<
+  Abilities,
+  | 'faults'
+  | 'balancer-facts'
+  | 'balancer-view'
+  | 'reload'
+  | 'balancer-restart'
+  | 'dashboard-frontend'
+  | 'spread-placement'
+  | 'nodes'
+>;

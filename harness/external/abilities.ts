@@ -4,23 +4,11 @@
  */
 import type { Profile } from '../profile/schema.js';
 import type { FaultVerb } from '../types.js';
-import { FAULT_VERBS, type Abilities } from '../needs.js';
+import { FAULT_VERBS, type BalancerAbilities } from '../needs.js';
 import { missingVerbReason, NOT_AVAILABLE_REASONS } from './faults.js';
 
 /** The balancer-side abilities of an external target (the broker, TLS and tool abilities are added by the caller). */
-export function externalAbilities(
-  profile: Profile,
-): Pick<
-  Abilities,
-  | 'faults'
-  | 'balancer-facts'
-  | 'balancer-view'
-  | 'reload'
-  | 'balancer-restart'
-  | 'dashboard-frontend'
-  | 'spread-placement'
-  | 'nodes'
-> {
+export function externalAbilities(profile: Profile): BalancerAbilities {
   const target = profile.balancer.target!;
   return {
     faults: Object.fromEntries(FAULT_VERBS.map((v) => [v, target.faults[v] ? true : missingVerbReason([v])])) as Record<
