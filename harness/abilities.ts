@@ -14,7 +14,7 @@ import { tlsAbilities } from './tls/abilities.js';
 import { onPath } from './util/on-path.js';
 import { allAbilities, type Abilities, type BalancerAbilities } from './needs.js';
 import { requireTransportEndpoints, transportList } from './clients/transport.js';
-import { hopFaultAbility, runNetFaultAbilities } from './netfault/run-abilities.js';
+import { hopFaultAbility, linkFaultAbility, runNetFaultAbilities } from './netfault/run-abilities.js';
 
 /** Balancer kinds the harness does not start, each with what its profile declares. */
 const declaredAbilities: Partial<Record<string, (profile: Profile) => BalancerAbilities>> = {
@@ -83,6 +83,7 @@ export async function resolveAbilities(profile: Profile): Promise<ResolvedAbilit
       },
       netFaults: await runNetFaultAbilities(profile.runtime, Boolean(declared), hopOn),
       'fault-hop': hopFaultAbility(profile.runtime, Boolean(declared), profile.faults.hop),
+      'link-faults': linkFaultAbility(profile.runtime, Boolean(declared), profile.faults.hop),
     },
     ...(read ? { balancerFacts: read.facts } : {}),
   };

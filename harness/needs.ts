@@ -32,6 +32,12 @@ export type Need =
   | 'spread-placement'
   /** The fault hop (profile `faults.hop`): a TS-proxy between the balancer and each node, checks taking its path. */
   | 'fault-hop'
+  /**
+   * Network faults on the balancer ↔ node link only, the balancer's health checks taking the same cut while the
+   * harness still observes the node directly: the fault hop (local) or rules matching the balancer's address in the
+   * node container's namespace (docker). Each verb still needs its { netFault } kind.
+   */
+  | 'link-faults'
   | { nodes: number }
   | { tls: TlsNeed }
   | { tool: ToolNeed }
@@ -93,6 +99,7 @@ export function allAbilities(nodes = 3): Abilities {
     'dashboard-frontend': true,
     'spread-placement': true,
     'fault-hop': true,
+    'link-faults': true,
     nodes,
     tls: yes(['any', 'offload', 'passthrough', 'mtls', 'client-cert'] as const),
     tools: yes(['mosquitto_pub'] as const),

@@ -107,6 +107,8 @@ export class DockerRuntime implements Runtime {
       nodeHosts,
       appDir: this.appDir(image),
     });
+    // Network faults on a node cut its link to the balancer (named as startRunContainer names it), checks included.
+    this.cluster.faultLinkTo(`mqtt-lb-${this.runDir.runId}-${kind.name}`, 'the balancer');
     this.say(`${spec.kind} container up in ${Date.now() - t0} ms (${image.image})`);
     return lb;
   }

@@ -66,6 +66,52 @@ describe('iptables rules of the network faults', () => {
     expect(probability(33.333)).toBe('0.3333');
   });
 
+  test('with a link peer: every TCP port from the peer (towards the node) and to it, nothing else matched', () => {
+    const link = { ...inContainer, peer: { address: '172.18.0.5', label: 'the balancer' } };
+    expect(ruleSpecs(link, { verb: 'partition' })).toEqual([
+      ['-s', '172.18.0.5', '-p', 'tcp', ...tag('partition'), '-j', 'DROP'],
+      ['-d', '172.18.0.5', '-p', 'tcp', ...tag('partition'), '-j', 'DROP'],
+    ]);
+    expect(ruleSpecs(link, { verb: 'loss', pct: 2.5 })).toEqual([
+      [
+        '-s',
+        '172.18.0.5',
+        '-p',
+        'tcp',
+        ...tag('loss'),
+        '-m',
+        'statistic',
+        '--mode',
+        'random',
+        '--probability',
+        '0.025',
+        '-j',
+        'DROP',
+      ],
+      [
+        '-d',
+        '172.18.0.5',
+        '-p',
+        'tcp',
+        ...tag('loss'),
+        '-m',
+        'statistic',
+        '--mode',
+        'random',
+        '--probability',
+        '0.025',
+        '-j',
+        'DROP',
+      ],
+    ]);
+    expect(ruleSpecs(link, { verb: 'blackhole' })).toEqual([
+      ['-s', '172.18.0.5', '-p', 'tcp', ...tag('blackhole'), '-j', 'DROP'],
+    ]);
+    expect(ruleSpecs(link, { verb: 'reset' })).toEqual([
+      ['-s', '172.18.0.5', '-p', 'tcp', ...tag('reset'), '-j', 'REJECT', '--reject-with', 'tcp-reset'],
+    ]);
+  });
+
   test('duplicate ports give one rule each', () => {
     expect(ruleSpecs({ node: 'node2', ports: [1883, 1883] }, { verb: 'blackhole' })).toHaveLength(1);
   });

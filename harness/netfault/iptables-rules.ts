@@ -1,17 +1,23 @@
 /**
  * The iptables argument lists of the network faults, built without running anything (unit-tested exactly): a
  * run-owned chain whose name derives from the run id, jumped to from INPUT and OUTPUT with a comment naming the run
- * and its owner pid (so a sweep can tell a crashed run's chain), and per fault the rules matching the node's address
- * (omitted inside a container's own namespace) and each of its MQTT listener ports.
+ * and its owner pid (so a sweep can tell a crashed run's chain), and per fault the rules matching either the node's
+ * address (omitted inside a container's own namespace) and each of its MQTT listener ports, or — a link peer given —
+ * every TCP port to and from that one peer (the balancer), so only that link is cut, its health checks included.
  */
 import { createHash } from 'node:crypto';
 import type { NetFault } from './fault.js';
 
-/** What a fault's rules match: the node's address (none inside its own namespace) and its MQTT listener ports. */
+/**
+ * What a fault's rules match: the node's address (none inside its own namespace) and its MQTT listener ports; or,
+ * with `peer` (inside the node's own namespace), every TCP port to and from the peer's address — that link only.
+ */
 export interface RuleTarget {
   node: string;
   address?: string;
   ports: readonly number[];
+  /** The far end of the one link the fault cuts (the balancer's address on the run network) and what it is. */
+  peer?: { address: string; label: string };
 }
 
 /** `MQTTLB-` + 8 hex of the run id's SHA-1 (iptables chain names are at most 28 characters). */
@@ -64,6 +70,12 @@ function action(f: RuleFault): string[] {
 /** Rule specs (to follow `-A <chain>` / `-D <chain>`), towards the node first, then from it where both apply. */
 export function ruleSpecs(t: RuleTarget, f: RuleFault): string[][] {
   const comment = ['-m', 'comment', '--comment', `mqtt-lb ${t.node} ${f.verb}`];
+  if (t.peer) {
+    // Inside the node's namespace: packets from the peer arrive (INPUT), packets to it leave (OUTPUT); every port.
+    const towards = ['-s', t.peer.address, '-p', 'tcp', ...comment, ...action(f)];
+    const from = ['-d', t.peer.address, '-p', 'tcp', ...comment, ...action(f)];
+    return f.verb === 'blackhole' || f.verb === 'reset' ? [towards] : [towards, from];
+  }
   const ports = [...new Set(t.ports)];
   const towards = ports.map((p) => [
     ...(t.address ? ['-d', t.address] : []),

@@ -1,8 +1,10 @@
 /**
  * The kernel-level NetFaultMechanism: iptables rules in a run-owned chain (partition, blackhole, reset, loss) and
  * tc qdiscs (bandwidth, delay) where an interface belongs to one node. Local runtime: the host namespace, rules
- * matching the node's loopback address and MQTT ports. Docker: the same rules inside the node container's namespace
- * (`nsenter -t <pid> -n`), matching its MQTT ports. A node's new fault replaces its previous one.
+ * matching the node's loopback address and MQTT ports. Docker: the rules inside the node container's namespace
+ * (`nsenter -t <pid> -n`), matching every port to and from the balancer's address (the target's `peer`: the
+ * balancer ↔ node link, its health checks included) or, without a peer, the node's MQTT ports from any source. A
+ * node's new fault replaces its previous one.
  */
 import type { NodeName } from '../types.js';
 import { describeNetFault, type NetFault, type NetFaultKind } from './fault.js';
@@ -97,11 +99,14 @@ export class NetfilterMechanism implements NetFaultMechanism {
         await mustRun([...t.ns.prefix, ...chainOp('-A', this.chain, spec)]);
         entry.rules.push(spec);
       }
-      const where = `${t.address ? `${t.address} ` : ''}tcp ports ${t.ports.join(', ')}`;
+      const where = t.peer
+        ? `every tcp port from and to ${t.peer.address}`
+        : `${t.address ? `${t.address} ` : ''}tcp ports ${t.ports.join(', ')}`;
+      const link = t.peer ? `, link to ${t.peer.label} ${t.peer.address}` : '';
       return {
         node,
         fault,
-        mechanism: `iptables (chain ${this.chain} in ${t.ns.label})`,
+        mechanism: `iptables (chain ${this.chain} in ${t.ns.label}${link})`,
         detail: `${entry.rules.length} rule(s) on ${where}`,
         at,
       };
@@ -115,7 +120,7 @@ export class NetfilterMechanism implements NetFaultMechanism {
       node,
       fault,
       mechanism: `tc ${argv[6]} (${t.iface} in ${t.ns.label})`,
-      detail: `${argv.slice(6).join(' ')} — the node's outgoing packets`,
+      detail: `${argv.slice(6).join(' ')} — the node's outgoing packets${t.peer ? ` on every link (a qdisc is not scoped to ${t.peer.label})` : ''}`,
       at,
     };
   }

@@ -36,6 +36,21 @@ export async function runNetFaultAbilities(
   return Object.fromEntries(NET_FAULT_KINDS.map((k) => [k, judge(k)])) as Record<NetFaultKind, Availability>;
 }
 
+/**
+ * Network faults on the balancer ↔ node link, its health checks included (need 'link-faults'): the local runtime's
+ * nodes share loopback with the harness, so only the fault hop separates that link; the docker runtime's kernel
+ * rules in each node's namespace match the balancer container's address. Which verbs: the per-kind netFault needs.
+ */
+export function linkFaultAbility(runtime: 'local' | 'docker' | 'auto', external: boolean, hop: boolean): Availability {
+  if (external)
+    return 'an external target: the harness runs neither the balancer nor its nodes, so it cannot cut the link between them';
+  if (runtime === 'docker') return true;
+  const local = hopFaultAbility('local', false, hop);
+  if (local === true) return true;
+  if (runtime === 'auto') return `${local} (runtime auto may pick local)`;
+  return `${local}; or \`runtime: docker\`, where rules in each node container's namespace cut its link to the balancer`;
+}
+
 /** The fault hop's abilities (profile `faults.hop`; answered by `hopFaultAbility` when its runtime has none). */
 export function hopFaultAbility(runtime: 'local' | 'docker' | 'auto', external: boolean, hop: boolean): Availability {
   if (external) return 'an external target: the harness does not run the balancer, so it cannot put a hop behind it';

@@ -27,7 +27,7 @@ export const FAILOVER_SCENARIOS: FailoverScenarioDef[] = [
   balancerKill,
   rollingRestart,
   storm,
-  // Network faults through the fault hop (need 'fault-hop': profile `faults: { hop: true }`).
+  // Network faults on the balancer ↔ node link (need 'link-faults': the local fault hop, or docker's kernel rules).
   partition,
   slowNode,
   lossyLink,

@@ -15,7 +15,7 @@ import { lossyLinkVerdict } from '../net-findings.js';
 export const lossyLink: FailoverScenarioDef = {
   name: 'lossy-link',
   title: 'lossy link (random packet loss at the fault hop): delivery, duplicates, latency tail, checks that flap',
-  needs: ['fault-hop', { netFault: 'loss' }, 'balancer-facts', 'balancer-view'],
+  needs: ['link-faults', { netFault: 'loss' }, 'balancer-facts', 'balancer-view'],
   timeoutMs: 120_000,
   async run(s) {
     const t = s.ctx.thresholds;

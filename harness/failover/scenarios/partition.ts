@@ -37,11 +37,11 @@ const rel = (at: number | undefined, t0: number): number | null => (at === undef
 export const partition: FailoverScenarioDef = {
   name: 'partition',
   title: 'partition the balancer from a node at the fault hop: check-timeout detection, stuck clients, reconnect, loss',
-  needs: ['fault-hop', { netFault: 'partition' }, 'balancer-facts', 'balancer-view'],
+  needs: ['link-faults', { netFault: 'partition' }, 'balancer-facts', 'balancer-view'],
   skip: byBalancer(
     (facts) =>
       isPassive(facts) &&
-      'passive checks only: a partitioned node still accepts at the hop, so it is never counted as failed (no DOWN state to measure)',
+      'passive checks only: the balancer keeps no DOWN state, so there is no detection to measure (at the fault hop a partitioned node even still accepts and is never counted as failed; at a kernel partition its connects time out and are counted, per request, with no state to read)',
   ),
   timeoutMs: 120_000,
   async run(s) {

@@ -15,7 +15,7 @@ import { slowNodeVerdict } from '../net-findings.js';
 export const slowNode: FailoverScenarioDef = {
   name: 'slow-node',
   title: 'slow node (+500 ms ± 100 ms at the fault hop): taken out or kept, new connections it gets, delivery p99',
-  needs: ['fault-hop', { netFault: 'delay' }, 'balancer-facts', 'balancer-view'],
+  needs: ['link-faults', { netFault: 'delay' }, 'balancer-facts', 'balancer-view'],
   timeoutMs: 120_000,
   async run(s) {
     const t = s.ctx.thresholds;
