@@ -79,6 +79,7 @@ export class DockerCluster implements ClusterHandle {
    */
   faultLinkTo(containerName: string, label: string): void {
     this.linkPeer = { containerName, label };
+    for (const m of this.members) this.netFaults.prepare(m.def.name);
   }
 
   /** The link peer's current address on the run network (looked up per fault: a restart may move it). */

@@ -30,6 +30,7 @@ import {
   type RuleTarget,
 } from './iptables-rules.js';
 import { netemArgs, qdiscDelArgs, tbfArgs } from './qdisc.js';
+import { logFailure } from '../util/best-effort.js';
 
 /** A network namespace commands run in: the host's (no prefix) or a container's (nsenter prefix). */
 export interface Netns {
@@ -66,6 +67,8 @@ export class NetfilterMechanism implements NetFaultMechanism {
   private readonly comment: string;
   private readonly installed = new Map<NodeName, Installed>();
   private readonly chains = new Map<string, Netns>();
+  /** Chains being created ahead of a fault (prepare), awaited by the node's next fault and by healAll. */
+  private readonly preparing = new Map<NodeName, Promise<void>>();
 
   constructor(private readonly opts: NetfilterOptions) {
     this.name = `iptables-${opts.runtime}`;
@@ -81,7 +84,21 @@ export class NetfilterMechanism implements NetFaultMechanism {
     return netFaultAvailability(this.opts.runtime, await this.probe(), kind);
   }
 
+  /**
+   * Probes the facilities and creates the run chain in the node's namespace ahead of any fault, in the background
+   * (never rejects: a failure is logged and the fault then does it), so that a later fault only installs its rules:
+   * on a loaded machine the probe and the chain's seven iptables calls took 2 s, counted in the fault's measured time.
+   */
+  prepare(node: NodeName): void {
+    const work = (async () => {
+      if ((await this.availability('partition')) !== true) return;
+      await this.ensureChain((await this.opts.resolve(node)).ns);
+    })().catch(logFailure(`preparing the network-fault chain for ${node}`, 'its first fault creates it'));
+    this.preparing.set(node, work);
+  }
+
   async apply(node: NodeName, fault: NetFault): Promise<NetFaultReceipt> {
+    await this.preparing.get(node);
     const at = new Date().toISOString();
     if (fault.verb === 'heal') {
       const n = await this.healCount(node);
@@ -155,6 +172,7 @@ export class NetfilterMechanism implements NetFaultMechanism {
   }
 
   async healAll(): Promise<void> {
+    await Promise.all(this.preparing.values());
     for (const node of [...this.installed.keys()]) await this.heal(node);
     for (const ns of this.chains.values())
       for (const argv of teardownOps(this.chain, this.comment)) await runTool([...ns.prefix, ...argv]);
