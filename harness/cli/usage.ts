@@ -128,7 +128,9 @@ Network verbs (the node's MQTT listeners; its HTTP API stays reachable for obser
   delay <ms> [jitter] delay the node's outgoing packets (needs netem)
   heal                remove the node's network fault
   Local runtime: iptables rules in a run-owned chain on the node's loopback address; bandwidth and delay are not
-  available (lo is shared). Docker: the same rules, and tc, inside the node container's namespace. Root needed;
+  available (lo is shared). Docker: the rules cut the node's link to the balancer container, every port (its health
+  checks too), inside the node container's namespace; the direct view and the cluster's own links stay up; tc there
+  shapes all the node's outgoing packets. Root needed;
   'mqtt-lb fault' says which mechanism produced the fault, or why it cannot be produced here.
 
 Options:
