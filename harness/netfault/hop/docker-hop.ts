@@ -149,6 +149,11 @@ function label(h: StartedHop): string {
   return `TS-proxy hop container ${h.container.containerName} (${h.container.ipAddress()}, admin ${h.admin})`;
 }
 
+/** One hop in the report: the container, then `hop-node1:1883→node1, …`. */
+function routesLine(h: StartedHop): string {
+  return `${label(h)}: ${h.routes.map((r) => `${r.listen.host}:${r.listen.port}→${r.upstream.host}`).join(', ')}`;
+}
+
 async function removeAll(hops: readonly StartedHop[]): Promise<void> {
   await Promise.all(
     hops.map((h) =>
@@ -194,8 +199,7 @@ export async function startDockerHop(spec: DockerHopSpec): Promise<DockerFaultHo
     admin: hops.map((h) => h.admin).join(', '),
     mechanism,
     hosts: hops.map((h) => ({ host: hopAlias(h.node), ipAddress: h.container.ipAddress() })),
-    describe: () =>
-      `TS-proxy hop containers on ${spec.network.getName()}: ${hops.map((h) => `${label(h)}: ${h.routes.map((r) => `${r.listen.host}:${r.listen.port}→${r.upstream.host}`).join(', ')}`).join('; ')}`,
+    describe: () => `TS-proxy hop containers on ${spec.network.getName()}: ${hops.map(routesLine).join('; ')}`,
     async stop() {
       await mechanism.healAll().catch(logFailure('removing the fault hop toxics and rules'));
       await removeAll(hops);
