@@ -9,7 +9,7 @@ import type { StartedNetwork } from 'testcontainers';
 import type { Capabilities, FaultVerb, NodeApi, NodeInfo, NodeName, NodeStatus } from '../types.js';
 import type { ClusterHandle } from '../runtime/runtime.js';
 import type { RunDir } from '../proc/run-dir.js';
-import type { BrokerKindDefinition, ClusterDef, NodeContainerDef } from './brokers/types.js';
+import type { BrokerKindDefinition, ClusterDef, NodeContainerDef, NodePorts } from './brokers/types.js';
 import { startRunContainer, type RunContainer } from './run-container.js';
 import { waitStrategyOf } from './waits.js';
 import { PUBLISH_HOST } from './net-container.js';
@@ -127,9 +127,14 @@ export class DockerCluster implements ClusterHandle {
     return this.members.map((m) => m.info);
   }
 
-  /** Containers of this cluster (for the balancer's `/etc/hosts` entries and for cleanup). */
-  containers(): { alias: string; container: RunContainer }[] {
-    return this.members.map((m) => ({ alias: m.def.alias, container: m.container }));
+  /** Containers of this cluster (for the balancer's `/etc/hosts` entries, the fault hop's routes, cleanup). */
+  containers(): { node: NodeName; alias: string; ports: NodePorts; container: RunContainer }[] {
+    return this.members.map((m) => ({
+      node: m.def.name,
+      alias: m.def.alias,
+      ports: m.def.ports,
+      container: m.container,
+    }));
   }
 
   async start(say: (m: string) => void): Promise<void> {

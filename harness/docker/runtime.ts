@@ -29,11 +29,16 @@ import { startBalancerContainer } from './balancer-container.js';
 import { DockerCluster } from './cluster.js';
 import { stageApp } from './app-stage.js';
 import { startReaper, sweepRunSync, type Reaper } from './reaper.js';
+import type { NodeInfo } from '../types.js';
+import type { FaultHop } from '../netfault/hop/fault-hop.js';
+import { startDockerHop } from '../netfault/hop/docker-hop.js';
 
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
   private network: StartedNetwork | undefined;
   private cluster: DockerCluster | undefined;
+  /** The fault hop's aliases and addresses (profile `faults.hop`): the balancer pins them in its `/etc/hosts`. */
+  private hopHosts: { host: string; ipAddress: string }[] = [];
   private readonly untrack: () => void;
 
   constructor(
@@ -95,9 +100,10 @@ export class DockerRuntime implements Runtime {
         `balancer kind '${spec.kind}' is not available on the docker runtime (kinds: ${Object.keys(BALANCER_KINDS).join(', ')})`,
       );
     const image = this.image(kind.name as ImageRole);
-    const nodeHosts = this.cluster
-      .containers()
-      .map(({ alias, container }) => ({ host: alias, ipAddress: container.ipAddress() }));
+    const nodeHosts = [
+      ...this.cluster.containers().map(({ alias, container }) => ({ host: alias, ipAddress: container.ipAddress() })),
+      ...this.hopHosts,
+    ];
     const t0 = Date.now();
     const lb = await startBalancerContainer(kind, {
       ...spec,
@@ -113,11 +119,35 @@ export class DockerRuntime implements Runtime {
     return lb;
   }
 
+  /** The fault hop: a TS-proxy container per node on the run network (`hop-<node>`), started before the balancer. */
+  async startHop(nodes: readonly NodeInfo[]): Promise<FaultHop> {
+    if (!this.cluster || !this.network) throw new Error('startCluster must run before startHop');
+    const image = this.image('ts-proxy');
+    const t0 = Date.now();
+    const hop = await startDockerHop({
+      runDir: this.runDir,
+      network: this.network,
+      image,
+      appDir: this.appDir(image),
+      nodes,
+      containers: this.cluster.containers().map((c) => ({
+        node: c.node,
+        alias: c.alias,
+        ipAddress: c.container.ipAddress(),
+        ports: c.ports,
+      })),
+    });
+    this.hopHosts = hop.hosts;
+    this.say(`fault hop: ${hop.hosts.length} TS-proxy container(s) up in ${Date.now() - t0} ms (${image.image})`);
+    return hop;
+  }
+
   async stop(): Promise<void> {
     const r = await sweepRun(this.runDir.runId);
     if (r.errors.length) this.say(`docker cleanup of run ${this.runDir.runId}: ${r.errors.join('; ')}`);
     this.network = undefined;
     this.cluster = undefined;
+    this.hopHosts = [];
     this.untrack();
     this.reaper.dismiss();
   }
@@ -136,6 +166,8 @@ export async function createDockerRuntime(
   if (!balancerKind(profile.balancer.kind))
     return { unavailable: `balancer kind '${profile.balancer.kind}' has no container on the docker runtime yet` };
   const roles = rolesFor(profile.broker, profile.balancer);
+  // the fault hop (profile `faults.hop`) runs TS-proxy containers, whatever the balancer
+  if (profile.faults.hop && !roles.some((r) => r.role === 'ts-proxy')) roles.push({ role: 'ts-proxy' });
   const choices = await Promise.all(roles.map((r) => chooseImage(r.role, r.explicit)));
   if (profile.runtime === 'auto') {
     const why = await imagesUnavailable(choices);

@@ -56,6 +56,6 @@ export function hopFaultAbility(runtime: 'local' | 'docker' | 'auto', external: 
   if (external) return 'an external target: the harness does not run the balancer, so it cannot put a hop behind it';
   if (!hop)
     return 'the fault hop is off: set `faults: { hop: true }` in the profile (a TS-proxy between the balancer and each node, its health checks taking the same path)';
-  if (runtime !== 'local') return `the fault hop runs on the local runtime only (this profile: runtime ${runtime})`;
+  // every runtime has one: local a TS-proxy child process, docker a TS-proxy container per node on the run's network
   return true;
 }

@@ -129,7 +129,8 @@ export const profileSchema = z
       .default({ keepalive_s: 60, transport: 'tcp' }),
     /** Network faults: `hop: true` puts a TS-proxy between the balancer and each node (one listener per node port,
      *  health-check ports included), so partition, delay, reset and bandwidth go through its toxics and take the
-     *  balancer's checks the same path as traffic (harness/netfault/hop/). Local runtime. */
+     *  balancer's checks the same path as traffic (harness/netfault/hop/). Local: a child process; docker: a
+     *  container per node. */
     faults: z
       .object({ hop: z.boolean().default(false) })
       .strict()
