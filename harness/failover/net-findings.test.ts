@@ -148,4 +148,21 @@ describe('lossy link and partition', () => {
     expect(connectRetryFinding(f, cfg, { ...figures, routed: 0 })).toBeUndefined();
     expect(connectRetryFinding(f, cfg, { ...figures, closedWithoutConnack: 0 })).toBeUndefined();
   });
+
+  test('a node kept although timeout check is below its answer time: timeout check is a read timeout, not the whole check', async () => {
+    const f = await factsOf('haproxy/production/emqx-production-sized.cfg');
+    const server = serverOf(f, 'node2');
+    const short = { ...server, check: { ...server.check, timeoutMs: { value: 300, line: 17 } } };
+    const v = slowNodeVerdict(f, short, '', figures({ answerMs: 600 }));
+    expect(v.problems).toEqual([]);
+    expect(v.findings[0]).toMatchObject({
+      severity: 'info',
+      detail: expect.stringMatching(
+        /^check timeout 0\.3 s \(line 17\) is below its answer time \(up to 600 ms\), yet its checks passed: HAProxy arms `timeout check` as a read timeout only once the check's connection is established \(after a connect bounded by min\(`timeout connect`, inter\)\)/,
+      ),
+    });
+    expect(slowNodeVerdict(f, server, '', figures()).findings[0]?.detail).toMatch(
+      /^check timeout 2 s \(line 21\) is above its answer time \(up to 600 ms\), so its checks pass/,
+    );
+  });
 });

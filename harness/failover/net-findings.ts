@@ -21,6 +21,14 @@ export function configLine(configAsRun: string, re: RegExp): { line: number; tex
   return i < 0 ? undefined : { line: i + 1, text: lines[i]!.trim() };
 }
 
+/**
+ * HAProxy's `timeout check` (configuration.txt of 2.6): "an additional read timeout", armed once the check's
+ * connection is established, after a connect bounded by min(`timeout connect`, inter) — not a bound on the whole
+ * check. An answer slower than it can still pass (2.6 passed a 508 ms answer under `timeout check 300ms`, L7OK).
+ */
+export const CHECK_TIMEOUT_IS_A_READ_TIMEOUT =
+  "HAProxy arms `timeout check` as a read timeout only once the check's connection is established (after a connect bounded by min(`timeout connect`, inter)), so it does not bound the whole check and an answer slower than it can still pass — expect such a node to flap rather than be taken out";
+
 function timeoutText(server: ServerFacts): { text: string; t: Located<number> } {
   // No `timeout check`: the whole check is bounded by inter, which is then the line to point at.
   const t = server.check.timeoutMs ?? server.check.interMs;
@@ -146,7 +154,7 @@ export function slowNodeVerdict(
   const kept: Finding = {
     severity: 'info',
     title: `the balancer kept the slow ${f.node} in rotation (${f.fault}) and sent it ${f.routed ?? 'an unknown number of'} new connection(s); its ${f.clients} clients stayed connected (${f.cut} cut)`,
-    detail: `${text} is above its answer time (up to ${f.answerMs} ms), so its checks pass; ${algo}; ${observeText}. Its clients see the added latency for as long as it lasts.`,
+    detail: `${t.value >= f.answerMs ? `${text} is above its answer time (up to ${f.answerMs} ms), so its checks pass` : `${text} is below its answer time (up to ${f.answerMs} ms), yet its checks passed: ${CHECK_TIMEOUT_IS_A_READ_TIMEOUT}`}; ${algo}; ${observeText}. Its clients see the added latency for as long as it lasts.`,
     file: facts.file,
     line: t.line ?? server.line,
   };
