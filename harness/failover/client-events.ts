@@ -1,8 +1,8 @@
 /**
  * Client-side events of one auto-reconnecting MQTT client, with timestamps: connection attempts,
  * CONNACKs (with sessionPresent), closes and errors. 'connack' is MQTT.js's `connect` event, which it emits only
- * after replaying its in-flight QoS 1/2 messages one acknowledgement at a time; 'connack-wire' is the CONNACK packet's
- * arrival itself. From them: when a client was cut off, when it
+ * after replaying its in-flight QoS 1/2 messages one acknowledgement at a time; 'connack-wire' is an accepting CONNACK
+ * packet's arrival itself. From them: when a client was cut off, when it
  * was back, and what each attempt in between ended with.
  */
 import type { IConnackPacket, MqttClient, Packet } from 'mqtt';
@@ -38,7 +38,9 @@ export class ClientEvents {
     const onConnect = (packet: IConnackPacket): void =>
       push({ at: Date.now(), kind: 'connack', sessionPresent: packet.sessionPresent });
     const onPacket = (packet: Packet): void => {
-      if (packet.cmd === 'connack') push({ at: Date.now(), kind: 'connack-wire' });
+      // Accepted only (v3 returnCode / v5 reasonCode 0): a refusal is followed by an error and a close instead.
+      if (packet.cmd === 'connack' && !(packet.returnCode ?? packet.reasonCode))
+        push({ at: Date.now(), kind: 'connack-wire', sessionPresent: packet.sessionPresent });
     };
     const onClose = (): void => push({ at: Date.now(), kind: 'close' });
     const onError = (err: Error): void => push({ at: Date.now(), kind: 'error', detail: err.message });

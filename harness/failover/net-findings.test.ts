@@ -153,7 +153,7 @@ describe('lossy link and partition', () => {
     const f = await factsOf('haproxy/production/emqx-production-sized.cfg');
     const server = serverOf(f, 'node2');
     const short = { ...server, check: { ...server.check, timeoutMs: { value: 300, line: 17 } } };
-    const v = slowNodeVerdict(f, short, '', figures({ answerMs: 600 }));
+    const v = slowNodeVerdict(f, short, '', figures());
     expect(v.problems).toEqual([]);
     expect(v.findings[0]).toMatchObject({
       severity: 'info',
