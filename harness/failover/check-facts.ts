@@ -29,7 +29,13 @@ function param(name: string, v: Located<number>, show: (n: number) => string): s
   return `${name} ${show(v.value)} (${v.line ? `line ${v.line}` : 'default'})`;
 }
 
-/** The time one failing check can take: the check timeout, else (HAProxy) `inter` bounds the whole check. */
+/**
+ * The time one failing check waits for its answer: the check timeout, else (HAProxy) `inter`, which then bounds the
+ * whole check (connect + read). With HAProxy's `timeout check` set it is a read timeout only, counted from the
+ * connection's establishment, whose connect has its own bound min(`timeout connect`, inter) (HAProxy 2.6
+ * configuration.txt, "timeout check"): a check that connects at once (a hung node) fails after it, one whose SYN
+ * goes unanswered (a partition) after the connect bound.
+ */
 export function checkTimeout(check: HealthCheckFacts): Located<number> {
   return check.timeoutMs ?? { value: check.interMs.value };
 }

@@ -1,11 +1,13 @@
 /**
  * Client-side events of one auto-reconnecting MQTT client, with timestamps: connection attempts,
- * CONNACKs (with sessionPresent), closes and errors. From them: when a client was cut off, when it
+ * CONNACKs (with sessionPresent), closes and errors. 'connack' is MQTT.js's `connect` event, which it emits only
+ * after replaying its in-flight QoS 1/2 messages one acknowledgement at a time; 'connack-wire' is an accepting CONNACK
+ * packet's arrival itself. From them: when a client was cut off, when it
  * was back, and what each attempt in between ended with.
  */
-import type { IConnackPacket, MqttClient } from 'mqtt';
+import type { IConnackPacket, MqttClient, Packet } from 'mqtt';
 
-export type ClientEventKind = 'attempt' | 'connack' | 'close' | 'error';
+export type ClientEventKind = 'attempt' | 'connack' | 'connack-wire' | 'close' | 'error';
 
 export interface ClientEvent {
   at: number;
@@ -35,10 +37,16 @@ export class ClientEvents {
     const onReconnect = (): void => push({ at: Date.now(), kind: 'attempt' });
     const onConnect = (packet: IConnackPacket): void =>
       push({ at: Date.now(), kind: 'connack', sessionPresent: packet.sessionPresent });
+    const onPacket = (packet: Packet): void => {
+      // Accepted only (v3 returnCode / v5 reasonCode 0): a refusal is followed by an error and a close instead.
+      if (packet.cmd === 'connack' && !(packet.returnCode ?? packet.reasonCode))
+        push({ at: Date.now(), kind: 'connack-wire', sessionPresent: packet.sessionPresent });
+    };
     const onClose = (): void => push({ at: Date.now(), kind: 'close' });
     const onError = (err: Error): void => push({ at: Date.now(), kind: 'error', detail: err.message });
     client.on('reconnect', onReconnect);
     client.on('connect', onConnect);
+    client.on('packetreceive', onPacket);
     client.on('close', onClose);
     client.on('error', onError);
   }

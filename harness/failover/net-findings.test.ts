@@ -8,6 +8,7 @@ import path from 'node:path';
 import { serverOf } from './check-facts.js';
 import {
   configLine,
+  connectRetryFinding,
   lateConnackFinding,
   lossyLinkVerdict,
   partitionStuckVerdict,
@@ -118,5 +119,50 @@ describe('lossy link and partition', () => {
       title: expect.stringContaining('21 s'),
     });
     expect(lateConnackFinding({ ...late, connack_ms: 6500 }, 10_000)).toBeUndefined();
+  });
+
+  test('a late connect after a CONNACK on time is the client replaying its in-flight messages, said with the timeline', () => {
+    const late = { id: 'c-p2', role: 'publisher', cut_ms: 6012, attempt_ms: 6347, connack_ms: 14057 };
+    expect(lateConnackFinding({ ...late, connack_wire_ms: 6420, failed_attempts: 0 }, 10_000)?.detail).toBe(
+      'cut at 6.01 s, reconnect started at 6.35 s, CONNACK packet at 6.42 s, `connect` at 14.06 s: the CONNACK came 0.07 s after the reconnect started; MQTT.js emits `connect` only after replaying its in-flight QoS 1/2 messages (those the partition swallowed), one acknowledgement at a time — the wait is in the client, not in the balancer or the broker',
+    );
+    expect(lateConnackFinding({ ...late, connack_wire_ms: 14000, failed_attempts: 1 }, 10_000)?.detail).toMatch(
+      /1 attempt\(s\) closed without a CONNACK, CONNACK packet at 14 s, `connect` at 14.06 s: the wait is before the CONNACK: .*connect-retry finding$/,
+    );
+  });
+
+  test('reconnects routed to the partitioned node: timeout connect, retries and no option redispatch named, with the remedy', async () => {
+    const f = await factsOf('haproxy/production/emqx-production-sized.cfg');
+    const cfg = text('haproxy/production/emqx-production-sized.cfg');
+    const figures = { node: 'node2', routed: 3, closedWithoutConnack: 3, clientConnectTimeoutMs: 3000 };
+    expect(connectRetryFinding(f, cfg, figures)).toEqual({
+      severity: 'warning',
+      title:
+        "3 reconnect(s) went to the partitioned node2 before it was marked DOWN; 3 attempt(s) got no CONNACK within the clients' 3 s connect timeout",
+      detail:
+        'a partition drops their SYNs: `timeout connect 5s` (line 18) per attempt, `retries` unset (3), no `option redispatch`: every retry goes to the same unanswering server until it is marked DOWN; the client gives up after its 3 s connect timeout and reconnects (landing elsewhere only once the node is DOWN)',
+      file: f.file,
+      line: 18,
+      remedy: expect.stringMatching(/^`timeout connect 1s` .* and `option redispatch 1` with `retries 2`/),
+    });
+    expect(connectRetryFinding(f, cfg, { ...figures, routed: 0 })).toBeUndefined();
+    expect(connectRetryFinding(f, cfg, { ...figures, closedWithoutConnack: 0 })).toBeUndefined();
+  });
+
+  test('a node kept although timeout check is below its answer time: timeout check is a read timeout, not the whole check', async () => {
+    const f = await factsOf('haproxy/production/emqx-production-sized.cfg');
+    const server = serverOf(f, 'node2');
+    const short = { ...server, check: { ...server.check, timeoutMs: { value: 300, line: 17 } } };
+    const v = slowNodeVerdict(f, short, '', figures());
+    expect(v.problems).toEqual([]);
+    expect(v.findings[0]).toMatchObject({
+      severity: 'info',
+      detail: expect.stringMatching(
+        /^check timeout 0\.3 s \(line 17\) is below its answer time \(up to 600 ms\), yet its checks passed: HAProxy arms `timeout check` as a read timeout only once the check's connection is established \(after a connect bounded by min\(`timeout connect`, inter\)\)/,
+      ),
+    });
+    expect(slowNodeVerdict(f, server, '', figures()).findings[0]?.detail).toMatch(
+      /^check timeout 2 s \(line 21\) is above its answer time \(up to 600 ms\), so its checks pass/,
+    );
   });
 });

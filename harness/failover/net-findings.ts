@@ -21,6 +21,14 @@ export function configLine(configAsRun: string, re: RegExp): { line: number; tex
   return i < 0 ? undefined : { line: i + 1, text: lines[i]!.trim() };
 }
 
+/**
+ * HAProxy's `timeout check` (configuration.txt of 2.6): "an additional read timeout", armed once the check's
+ * connection is established, after a connect bounded by min(`timeout connect`, inter) — not a bound on the whole
+ * check. An answer slower than it can still pass (2.6 passed a 508 ms answer under `timeout check 300ms`, L7OK).
+ */
+export const CHECK_TIMEOUT_IS_A_READ_TIMEOUT =
+  "HAProxy arms `timeout check` as a read timeout only once the check's connection is established (after a connect bounded by min(`timeout connect`, inter)), so it does not bound the whole check and an answer slower than it can still pass — expect such a node to flap rather than be taken out";
+
 function timeoutText(server: ServerFacts): { text: string; t: Located<number> } {
   // No `timeout check`: the whole check is bounded by inter, which is then the line to point at.
   const t = server.check.timeoutMs ?? server.check.interMs;
@@ -146,7 +154,7 @@ export function slowNodeVerdict(
   const kept: Finding = {
     severity: 'info',
     title: `the balancer kept the slow ${f.node} in rotation (${f.fault}) and sent it ${f.routed ?? 'an unknown number of'} new connection(s); its ${f.clients} clients stayed connected (${f.cut} cut)`,
-    detail: `${text} is above its answer time (up to ${f.answerMs} ms), so its checks pass; ${algo}; ${observeText}. Its clients see the added latency for as long as it lasts.`,
+    detail: `${t.value >= f.answerMs ? `${text} is above its answer time (up to ${f.answerMs} ms), so its checks pass` : `${text} is below its answer time (up to ${f.answerMs} ms), yet its checks passed: ${CHECK_TIMEOUT_IS_A_READ_TIMEOUT}`}; ${algo}; ${observeText}. Its clients see the added latency for as long as it lasts.`,
     file: facts.file,
     line: t.line ?? server.line,
   };
@@ -199,15 +207,84 @@ export interface SlowestClient {
   role: string;
   cut_ms: number | null;
   attempt_ms: number | null;
+  /** MQTT.js's `connect` event: after the CONNACK and the replay of its in-flight QoS 1/2 messages. */
   connack_ms: number | null;
+  /** The CONNACK packet's arrival (absent: not recorded). */
+  connack_wire_ms?: number | null;
+  /** Its reconnect attempts closed without a CONNACK before that (e.g. "connack timeout"). */
+  failed_attempts?: number;
 }
 
-/** A client whose CONNACK came long after the balancer accepted its reconnect: reported with its timeline. */
+/**
+ * A client whose `connect` came long after the balancer accepted its reconnect, reported with its timeline and where
+ * the wait was: attempts that got no CONNACK (routed to the partitioned node: see the connect-retry finding), or a
+ * CONNACK on time and MQTT.js replaying its in-flight messages one acknowledgement at a time before `connect`.
+ */
 export function lateConnackFinding(c: SlowestClient | null, limitMs: number): Finding | undefined {
   if (!c || c.connack_ms === null || c.connack_ms <= limitMs || c.attempt_ms === null) return undefined;
+  const wire = c.connack_wire_ms ?? null;
+  const timeline = `cut at ${seconds(c.cut_ms ?? 0)}, reconnect started at ${seconds(c.attempt_ms)}${c.failed_attempts ? `, ${c.failed_attempts} attempt(s) closed without a CONNACK` : ''}${wire === null ? '' : `, CONNACK packet at ${seconds(wire)}`}, \`connect\` at ${seconds(c.connack_ms)}`;
+  const where =
+    wire !== null && c.connack_ms - wire > 1000
+      ? `the CONNACK came ${seconds(wire - c.attempt_ms)} after the reconnect started; MQTT.js emits \`connect\` only after replaying its in-flight QoS 1/2 messages (those the partition swallowed), one acknowledgement at a time — the wait is in the client, not in the balancer or the broker`
+      : c.failed_attempts
+        ? 'the wait is before the CONNACK: its first attempt(s) got none — see the connect-retry finding'
+        : 'the wait is after the balancer accepted the connection (the broker, or the client resending what the held link swallowed)';
   return {
     severity: 'warning',
-    title: `the last client of the partitioned node (${c.role} ${c.id}) had its CONNACK ${seconds(c.connack_ms)} after the partition (above ${seconds(limitMs)})`,
-    detail: `cut at ${seconds(c.cut_ms ?? 0)}, reconnect started at ${seconds(c.attempt_ms)}, accepted by the balancer, CONNACK at ${seconds(c.connack_ms)}: the wait is after the balancer's routing (the client resending what the held link swallowed, or the broker), not in the balancer config`,
+    title: `the last client of the partitioned node (${c.role} ${c.id}) was connected again ${seconds(c.connack_ms)} after the partition (above ${seconds(limitMs)})`,
+    detail: `${timeline}: ${where}`,
+  };
+}
+
+export interface ConnectRetryFigures {
+  node: string;
+  /** New connections the balancer sent to the node between the fault and its DOWN (its own counter). */
+  routed: number | null;
+  /** Reconnect attempts of the node's clients closed without a CONNACK, and the clients' own connect timeout. */
+  closedWithoutConnack: number;
+  clientConnectTimeoutMs: number;
+}
+
+const HAPROXY_RETRY_REMEDY =
+  "`timeout connect 1s` (a connect on a LAN takes milliseconds; keep it below the clients' connect timeout) and `option redispatch 1` with `retries 2`: a connect to a server that does not answer is retried on another server after 1 s, before the client gives up; faster detection narrows the window";
+
+/**
+ * Reconnects the balancer sent to the partitioned node before marking it DOWN: their SYNs go unanswered, so
+ * `timeout connect`, `retries` and `option redispatch` decide whether they land elsewhere before the client's own
+ * connect timeout; named with their lines (HAProxy) and the remedy.
+ */
+export function connectRetryFinding(
+  facts: BalancerFacts,
+  configAsRun: string,
+  f: ConnectRetryFigures,
+): Finding | undefined {
+  if (!f.routed || !f.closedWithoutConnack) return undefined;
+  const title = `${f.routed} reconnect(s) went to the partitioned ${f.node} before it was marked DOWN; ${f.closedWithoutConnack} attempt(s) got no CONNACK within the clients' ${seconds(f.clientConnectTimeoutMs)} connect timeout`;
+  if (facts.kind !== 'haproxy')
+    return {
+      severity: 'warning',
+      title,
+      detail: `their connects to the partitioned node went unanswered; the balancer's connect timeout and its retries on another server decide whether they land elsewhere before the client gives up`,
+      file: facts.file,
+      remedy:
+        remediesOf(facts.kind).redispatch ??
+        "retry a connect that does not complete on another server, within a connect timeout below the clients'",
+    };
+  const connect = configLine(configAsRun, /\btimeout\s+connect\b/);
+  const retries = configLine(configAsRun, /^\s*retries\s+\d+/);
+  const redispatch = configLine(configAsRun, /\boption\s+redispatch\b/);
+  const connectText = connect ? `\`${connect.text}\` (line ${connect.line})` : '`timeout connect` unset';
+  const retriesText = retries ? `\`${retries.text}\` (line ${retries.line})` : '`retries` unset (3)';
+  const redispatchText = redispatch
+    ? `\`${redispatch.text}\` (line ${redispatch.line}) moves the last retry to another server`
+    : 'no `option redispatch`: every retry goes to the same unanswering server until it is marked DOWN';
+  return {
+    severity: 'warning',
+    title,
+    detail: `a partition drops their SYNs: ${connectText} per attempt, ${retriesText}, ${redispatchText}; the client gives up after its ${seconds(f.clientConnectTimeoutMs)} connect timeout and reconnects (landing elsewhere only once the node is DOWN)`,
+    file: facts.file,
+    line: connect?.line ?? redispatch?.line,
+    remedy: HAPROXY_RETRY_REMEDY,
   };
 }

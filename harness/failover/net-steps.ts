@@ -17,21 +17,26 @@ export function netTarget(s: FailoverScenario): NodeName {
   return s.ctx.deployment.nodes.some((n) => n.name === 'node2') && s.on('node2').length ? 'node2' : s.busiestNode();
 }
 
-/** Applies `fault` on `node` (healed by the scenario's finish); its timestamp and the receipt. */
+/**
+ * Applies `fault` on `node` (healed by the scenario's finish); the receipt and t0, the moment the fault was fully in
+ * place: a kernel fault is several iptables calls (up to ~1 s on a loaded machine), which the figures must not count.
+ */
 export async function netFault(
   s: FailoverScenario,
   node: NodeName,
   fault: Exclude<NetFault, { verb: 'heal' }>,
-): Promise<{ t0: number; receipt: NetFaultReceipt }> {
+): Promise<{ t0: number; receipt: NetFaultReceipt; applyMs: number }> {
   const d = s.ctx.deployment;
   if (!d.netFault) throw new Error('this deployment has no network faults');
   const apply = d.netFault.bind(d);
   s.stage.set(`${describeNetFault(fault)} on ${node}`);
-  const t0 = Date.now();
+  const started = Date.now();
   const receipt = await apply(node, fault);
+  const t0 = Date.now();
   s.cleanups.push({ what: `heal ${node}`, run: () => apply(node, { verb: 'heal' }) });
-  s.timeline.event('fault', { node, detail: `${describeNetFault(fault)} (${receipt.mechanism})`, at: t0 });
-  return { t0, receipt };
+  const detail = `${describeNetFault(fault)} (${receipt.mechanism}; in place after ${t0 - started} ms)`;
+  s.timeline.event('fault', { node, detail, at: t0 });
+  return { t0, receipt, applyMs: t0 - started };
 }
 
 /** Heals the node now (the finish's heal then finds nothing to remove). */

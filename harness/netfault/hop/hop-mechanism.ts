@@ -1,7 +1,8 @@
 /**
  * Network faults through the fault hop: each verb becomes Toxiproxy toxics on every proxy of the node (its MQTT and
  * health-check ports alike, so the balancer's checks see what its traffic sees), through the hop's REST API; `loss`
- * stays a kernel fault, aimed at the hop's own address. The receipt names the mechanism and why it was chosen.
+ * stays a kernel fault, aimed at the hop's own address, and so do `partition` and `blackhole` when the kernel can
+ * DROP there (else held-link toxics). The receipt names the mechanism and why it was chosen.
  */
 import type { NodeName } from '../../types.js';
 import { describeNetFault, type NetFault, type NetFaultKind } from '../fault.js';
@@ -49,6 +50,12 @@ export class HopMechanism implements NetFaultMechanism {
     return k === true || `${k} (${plan.via === 'kernel' ? plan.why : ''})`;
   }
 
+  /** Whether the kernel can DROP on the hop's address for a partition or blackhole (else why not). */
+  private async kernelDrop(kind: NetFaultKind): Promise<Availability> {
+    if (kind !== 'partition' && kind !== 'blackhole') return 'only partition and blackhole are kernel DROPs';
+    return this.kernel.availability(kind);
+  }
+
   private async call(method: string, path: string, body?: unknown): Promise<void> {
     const res = await fetch(`${this.admin}${path}`, {
       method,
@@ -76,7 +83,7 @@ export class HopMechanism implements NetFaultMechanism {
     const ok = await this.availability(fault.verb);
     if (ok !== true) throw new NetFaultUnavailableError(`${describeNetFault(fault)} on ${node}: ${ok}`);
     await this.heal(node);
-    const plan = hopPlan(fault);
+    const plan = hopPlan(fault, await this.kernelDrop(fault.verb));
     if (plan.via === 'kernel') {
       const r = await this.kernel.apply(node, fault);
       this.kernelNodes.add(node);

@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { NodeInfo } from '../../types.js';
 import { hopConfig, hopRoutes, nodesThroughHop } from './routes.js';
-import { hopPlan, rateKBps } from './toxic-plan.js';
+import { hopPlan, rateKBps, TOXIC_PARTITION_CAVEAT } from './toxic-plan.js';
 
 const node = (i: number): NodeInfo => ({
   name: `node${i}`,
@@ -75,6 +75,28 @@ describe('toxics per fault verb', () => {
       'latency downstream {"latency":500,"jitter":100}',
     ]);
     expect(types({ verb: 'bandwidth', rate: '800kbit' })).toEqual(['bandwidth downstream {"rate":100}']);
+  });
+
+  test('with a kernel DROP, partition and blackhole are iptables DROPs on the hop address, saying why', () => {
+    expect(hopPlan({ verb: 'partition' }, true)).toEqual({
+      via: 'kernel',
+      why: expect.stringMatching(/^iptables DROP on the hop's address, both directions: new connects time out/),
+    });
+    expect(hopPlan({ verb: 'blackhole' }, true)).toEqual({
+      via: 'kernel',
+      why: expect.stringMatching(/^iptables DROP towards the hop's address: new connects time out/),
+    });
+    // Only those two: the other verbs keep their toxics (or loss its statistic rule) whatever the kernel offers.
+    expect(hopPlan({ verb: 'reset' }, true).via).toBe('toxics');
+    expect(hopPlan({ verb: 'delay', ms: 5 }, true).via).toBe('toxics');
+  });
+
+  test('without one, the held-link toxic says it accepts the connects a real partition would drop, and why', () => {
+    const p = hopPlan({ verb: 'partition' }, 'not root: iptables and tc need root');
+    expect(p.via === 'toxics' && p.how).toBe(
+      `${TOXIC_PARTITION_CAVEAT}; timeout 0 both directions: bytes held, nothing closed (kernel DROP unavailable: not root: iptables and tc need root)`,
+    );
+    expect(TOXIC_PARTITION_CAVEAT).toMatch(/^toxic: the hop accepts new connects and holds them/);
   });
 
   test('loss stays a kernel fault, saying why', () => {

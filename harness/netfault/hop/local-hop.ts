@@ -73,6 +73,8 @@ export async function startLocalHop(spec: LocalHopSpec): Promise<FaultHop> {
       }),
   });
   const mechanism = new HopMechanism(admin, routes, kernel);
+  // Probed now (once per process, ~1 s on a loaded machine), so a fault's apply is only its toxics or iptables calls.
+  await mechanism.probe();
   return {
     nodes: nodesThroughHop(spec.nodes, routes),
     routes,

@@ -1,10 +1,12 @@
 /**
  * Which Toxiproxy toxics on the fault hop produce each network fault verb (pure: unit-tested exactly), and how the
  * receipt says it. A stream hop cannot drop packets: `loss` stays a kernel fault (iptables statistic on the hop's own
- * address, so the balancer↔hop link and its checks are lossy); every other verb is a toxic on each of the node's
- * proxies, health-check port included.
+ * address, so the balancer↔hop link and its checks are lossy); so do `partition` and `blackhole` when the kernel can
+ * DROP (a held link would accept the balancer's new connects, which a real partition never does); every other verb
+ * is a toxic on each of the node's proxies, health-check port included.
  */
 import { tcRate, type NetFault } from '../fault.js';
+import type { Availability } from '../mechanism.js';
 
 export interface ToxicBody {
   name: string;
@@ -45,19 +47,37 @@ export function rateKBps(rate: string): number {
   return Math.max(1, Math.round((n * bitsPerS[m[2]!]!) / 8 / 1000));
 }
 
-export function hopPlan(fault: Exclude<NetFault, { verb: 'heal' }>): HopPlan {
+/** What a held-link toxic cannot do that a real partition does: the receipt's warning when it is the fallback. */
+export const TOXIC_PARTITION_CAVEAT =
+  "toxic: the hop accepts new connects and holds them — unlike a real partition, the balancer's connect succeeds (its `timeout connect`, retries and redispatch never act)";
+
+/**
+ * The plan for `fault`; `drop` says whether the kernel can DROP packets on the hop's address (iptables, root):
+ * partition and blackhole then become DROP rules (SYNs dropped, established links silent), else held-link toxics.
+ */
+export function hopPlan(fault: Exclude<NetFault, { verb: 'heal' }>, drop: Availability = 'not probed'): HopPlan {
   switch (fault.verb) {
     case 'partition':
+      if (drop === true)
+        return {
+          via: 'kernel',
+          why: "iptables DROP on the hop's address, both directions: new connects time out as in a real partition (SYNs dropped), established links go silent",
+        };
       return {
         via: 'toxics',
         toxics: both('timeout', { timeout: 0 }),
-        how: 'timeout 0 both directions: bytes held, nothing closed (a half-open link; a TCP connect to the hop still completes, so only checks that exchange data see it)',
+        how: `${TOXIC_PARTITION_CAVEAT}; timeout 0 both directions: bytes held, nothing closed (kernel DROP unavailable: ${drop})`,
       };
     case 'blackhole':
+      if (drop === true)
+        return {
+          via: 'kernel',
+          why: "iptables DROP towards the hop's address: new connects time out as in a real blackhole, the node's bytes already sent still arrive",
+        };
       return {
         via: 'toxics',
         toxics: both('timeout', { timeout: 0 }).filter((t) => t.stream === 'upstream'),
-        how: 'timeout 0 upstream: bytes towards the node held, its own bytes still flow',
+        how: `${TOXIC_PARTITION_CAVEAT}; timeout 0 upstream: bytes towards the node held, its own bytes still flow (kernel DROP unavailable: ${drop})`,
       };
     case 'reset':
       return { via: 'toxics', toxics: both('reset_peer', { timeout: 0 }), how: 'reset_peer both directions' };
