@@ -64,7 +64,7 @@ export const partition: FailoverScenarioDef = {
   skip: byBalancer(
     (facts) =>
       isPassive(facts) &&
-      'passive checks only: the balancer keeps no DOWN state, so there is no detection to measure (at the fault hop a partitioned node even still accepts and is never counted as failed; at a kernel partition its connects time out and are counted, per request, with no state to read)',
+      'passive checks only: the balancer keeps no per-server DOWN state, so there is no detection to measure (connects to a partitioned node time out and are counted per request, with no state to read; where the kernel cannot DROP, the hop even accepts them)',
   ),
   timeoutMs: 120_000,
   async run(s) {
