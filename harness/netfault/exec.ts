@@ -20,6 +20,24 @@ export function runTool(argv: readonly string[], timeoutMs = 10_000): Promise<To
   });
 }
 
+/** Like runTool, with `input` written to the tool's stdin (iptables-restore). */
+export function runToolWithInput(argv: readonly string[], input: string, timeoutMs = 10_000): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    const [cmd, ...args] = argv;
+    const child = execFile(cmd!, args, { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (!err) return resolve({ code: 0, stdout, stderr });
+      const e = err as NodeJS.ErrnoException & { code?: number | string };
+      const code = typeof e.code === 'number' ? e.code : e.code === 'ENOENT' ? 127 : 1;
+      resolve({ code, stdout: stdout ?? '', stderr: (stderr || e.message).trim() });
+    });
+    child.stdin?.on('error', ignoreStdinError);
+    child.stdin?.end(input);
+  });
+}
+
+/** A tool that exits before reading its stdin (missing binary) makes the write fail: its exit code tells why. */
+function ignoreStdinError(): void {}
+
 /** Like runTool, throwing with the command and its stderr on a non-zero exit. */
 export async function mustRun(argv: readonly string[], timeoutMs = 10_000): Promise<string> {
   const r = await runTool(argv, timeoutMs);

@@ -112,3 +112,19 @@ export function teardownOps(chain: string, comment: string): string[][] {
     ['iptables', '-w', '-X', chain],
   ];
 }
+
+/** One argument as iptables-restore reads it: double-quoted when it has blanks or quotes. */
+function restoreWord(a: string): string {
+  return /[\s"']/.test(a) ? `"${a.replace(/(["\\])/g, '\\$1')}"` : a;
+}
+
+/**
+ * The `iptables-restore --noflush` input that adds (-A) or deletes (-D) every spec on the run chain in one
+ * transaction: one call (one wait for the xtables lock) instead of one per rule, all or nothing.
+ */
+export function restoreInput(op: '-A' | '-D', chain: string, specs: readonly (readonly string[])[]): string {
+  return ['*filter', ...specs.map((s) => [op, chain, ...s].map(restoreWord).join(' ')), 'COMMIT', ''].join('\n');
+}
+
+/** The argv that reads restoreInput on stdin (waiting for the xtables lock like `iptables -w`). */
+export const RESTORE_ARGV = ['iptables-restore', '-w', '--noflush'] as const;

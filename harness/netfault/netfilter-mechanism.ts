@@ -17,7 +17,7 @@ import {
 } from './mechanism.js';
 import { facilities } from './probe.js';
 import { netFaultAvailability, type NetFaultRuntime } from './availability.js';
-import { mustRun, runTool } from './exec.js';
+import { mustRun, runTool, runToolWithInput } from './exec.js';
 import {
   chainName,
   chainOp,
@@ -25,6 +25,8 @@ import {
   isRuleFault,
   jumpComment,
   jumpSpec,
+  restoreInput,
+  RESTORE_ARGV,
   ruleSpecs,
   teardownOps,
   type RuleTarget,
@@ -112,10 +114,7 @@ export class NetfilterMechanism implements NetFaultMechanism {
       await this.ensureChain(t.ns);
       const entry: Installed = { ns: t.ns, rules: [] };
       this.installed.set(node, entry);
-      for (const spec of ruleSpecs(t, fault)) {
-        await mustRun([...t.ns.prefix, ...chainOp('-A', this.chain, spec)]);
-        entry.rules.push(spec);
-      }
+      await this.addRules(t.ns, ruleSpecs(t, fault), entry);
       const where = t.peer
         ? `every tcp port from and to ${t.peer.address}`
         : `${t.address ? `${t.address} ` : ''}tcp ports ${t.ports.join(', ')}`;
@@ -155,14 +154,38 @@ export class NetfilterMechanism implements NetFaultMechanism {
     }
   }
 
+  /**
+   * Adds a fault's rules in one `iptables-restore --noflush` transaction (one wait for the xtables lock: one call per
+   * rule took 0.6–4.8 s for a partition on a loaded machine, while the fault was half in place); one by one where
+   * iptables-restore is missing or refuses.
+   */
+  private async addRules(ns: Netns, specs: string[][], entry: Installed): Promise<void> {
+    const batch = await runToolWithInput([...ns.prefix, ...RESTORE_ARGV], restoreInput('-A', this.chain, specs));
+    if (batch.code === 0) {
+      entry.rules.push(...specs);
+      return;
+    }
+    for (const spec of specs) {
+      await mustRun([...ns.prefix, ...chainOp('-A', this.chain, spec)]);
+      entry.rules.push(spec);
+    }
+  }
+
   private async healCount(node: NodeName): Promise<number> {
     const entry = this.installed.get(node);
     if (!entry) return 0;
     this.installed.delete(node);
     let removed = 0;
-    // Failures are ignored: a restarted container's namespace (and its rules) is gone already.
-    for (const spec of entry.rules)
-      if ((await runTool([...entry.ns.prefix, ...chainOp('-D', this.chain, spec)])).code === 0) removed++;
+    const batch = await runToolWithInput(
+      [...entry.ns.prefix, ...RESTORE_ARGV],
+      restoreInput('-D', this.chain, entry.rules),
+    );
+    if (batch.code === 0) removed += entry.rules.length;
+    // One by one when the batch failed; failures are ignored: a restarted container's namespace (and its rules) is
+    // gone already.
+    else
+      for (const spec of entry.rules)
+        if ((await runTool([...entry.ns.prefix, ...chainOp('-D', this.chain, spec)])).code === 0) removed++;
     if (entry.iface && (await runTool([...entry.ns.prefix, ...qdiscDelArgs(entry.iface)])).code === 0) removed++;
     return removed;
   }
