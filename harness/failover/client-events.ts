@@ -1,7 +1,10 @@
 /**
  * Client-side events of one auto-reconnecting MQTT client, with timestamps: connection attempts,
  * CONNACKs (with sessionPresent), closes and errors. From them: when a client was cut off, when it
- * was back, and what each attempt in between ended with.
+ * was back, and what each attempt in between ended with. Meanings are MQTT.js' events: 'attempt' = a re-attempt
+ * starts (its 'reconnect'; not the first connect), 'connack' = CONNACK accepted ('connect'), 'close' = the
+ * connection of an attempt closed (also a failed attempt's), 'error' = what the client reported meanwhile.
+ * The load-engine fleet client records the same kinds at the same moments (harness/failover/engine-client.ts).
  */
 import type { IConnackPacket, MqttClient } from 'mqtt';
 
@@ -26,17 +29,26 @@ export interface AttemptOutcome {
 export class ClientEvents {
   readonly events: ClientEvent[] = [];
 
+  /** `client`: an MQTT.js client whose events to record; without it the owner calls record(). */
   constructor(
     readonly clientId: string,
-    client: MqttClient,
+    client?: MqttClient,
     private readonly maxEvents = 2000,
   ) {
-    const push = (e: ClientEvent): void => void (this.events.length < this.maxEvents && this.events.push(e));
-    const onReconnect = (): void => push({ at: Date.now(), kind: 'attempt' });
+    if (client) this.watch(client);
+  }
+
+  record(kind: ClientEventKind, extra: { detail?: string; sessionPresent?: boolean } = {}, at = Date.now()): void {
+    if (this.events.length < this.maxEvents) this.events.push({ at, kind, ...extra });
+  }
+
+  /** Records an MQTT.js client's 'reconnect', 'connect', 'close' and 'error' events. */
+  watch(client: MqttClient): void {
+    const onReconnect = (): void => this.record('attempt');
     const onConnect = (packet: IConnackPacket): void =>
-      push({ at: Date.now(), kind: 'connack', sessionPresent: packet.sessionPresent });
-    const onClose = (): void => push({ at: Date.now(), kind: 'close' });
-    const onError = (err: Error): void => push({ at: Date.now(), kind: 'error', detail: err.message });
+      this.record('connack', { sessionPresent: packet.sessionPresent });
+    const onClose = (): void => this.record('close');
+    const onError = (err: Error): void => this.record('error', { detail: err.message });
     client.on('reconnect', onReconnect);
     client.on('connect', onConnect);
     client.on('close', onClose);
