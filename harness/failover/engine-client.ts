@@ -46,6 +46,8 @@ export class EngineFleetClient implements FleetClient {
   /** Publishes while disconnected, written at the next CONNACK (MQTT.js' queue, QoS 0 included). */
   private readonly queue: Array<{ topic: string; payload: Buffer; qos: FleetQos; token: number }> = [];
   private readonly callbacks = new Map<number, (err?: Error) => void>();
+  /** QoS 0 publishes written but not yet flushed: failed at a close, as MQTT.js flushes its volatile ones. */
+  private readonly volatile = new Set<number>();
   private nextToken = 0;
   private firstConnection = true;
   private ending = false;
@@ -94,7 +96,7 @@ export class EngineFleetClient implements FleetClient {
     for (const [filter, qos] of again)
       if (!this.unsent.some((p) => p.filter === filter)) this.conn.subscribe(filter, qos);
     for (const p of this.unsent.splice(0)) this.sendSubscribe(p);
-    for (const q of this.queue.splice(0)) this.conn.publish(this.options.clientId, q.topic, q.qos, q.payload, q.token);
+    for (const q of this.queue.splice(0)) this.write(q.topic, q.payload, q.qos, q.token);
   }
 
   /** @internal */ failed(cls: ErrorClass, detail: string, returnCode?: number): void {
@@ -105,6 +107,8 @@ export class EngineFleetClient implements FleetClient {
   /** @internal The connection's socket closed. */
   gone(): void {
     this.events.record('close');
+    for (const token of this.volatile) this.settle(token, new Error('Connection closed'));
+    this.volatile.clear();
     this.unsent.push(...this.sent.values());
     this.sent.clear();
     if (this.ending) {
@@ -132,9 +136,14 @@ export class EngineFleetClient implements FleetClient {
   }
 
   /** @internal */ acked(token: number): void {
+    this.volatile.delete(token);
+    this.settle(token);
+  }
+
+  private settle(token: number, err?: Error): void {
     const cb = this.callbacks.get(token);
     this.callbacks.delete(token);
-    cb?.();
+    cb?.(err);
   }
 
   /** @internal */ suback(messageId: number, granted: Array<number | object>): void {
@@ -161,8 +170,13 @@ export class EngineFleetClient implements FleetClient {
     const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
     if (this.ending) return done?.(new Error('client disconnecting'));
     if (done) this.callbacks.set(token, done);
-    if (!this.conn.publish(this.options.clientId, topic, qos, body, token))
-      this.queue.push({ topic, payload: body, qos, token });
+    if (!this.write(topic, body, qos, token)) this.queue.push({ topic, payload: body, qos, token });
+  }
+
+  private write(topic: string, payload: Buffer, qos: FleetQos, token: number): boolean {
+    if (!this.conn.publish(this.options.clientId, topic, qos, payload, token)) return false;
+    if (qos === 0) this.volatile.add(token);
+    return true;
   }
 
   onMessage(h: MessageHandler): void {
