@@ -1,7 +1,7 @@
 /**
  * One failover-fleet member's MQTT client as the scenarios and the steady stream use it, behind one interface with
- * two implementations: the load engine's lean connection (engine-client.ts, the default) and MQTT.js
- * (mqttjs-client.ts), chosen by the profile's `thresholds.failover.client`. Both auto-reconnect at a fixed period,
+ * two implementations: the load engine's lean connection (engine-client.ts) and MQTT.js (mqttjs-client.ts, the
+ * default), chosen by the profile's `thresholds.failover.client`. Both auto-reconnect at a fixed period,
  * keep MQTT.js' keepalive, queue publishes while disconnected and resend unacknowledged QoS 1/2 after a reconnect,
  * and record the same client events (client-events.ts: attempt, connack, close, error).
  */
