@@ -10,6 +10,7 @@ import { ClientPool } from '../clients/mqtt.js';
 import { ClientEvents } from './client-events.js';
 import { attemptSummary, reconnectTimes, spread, stuckTimes } from './measure.js';
 import type { FleetMember } from './fleet.js';
+import { MqttJsFleetClient } from './mqttjs-client.js';
 import { waitFor } from '../util/wait.js';
 
 let broker: Aedes;
@@ -37,7 +38,13 @@ afterAll(async () => {
 });
 
 function member(id: string, client: ReturnType<ClientPool['create']>): FleetMember {
-  return { id, role: 'idle', client, events: new ClientEvents(id, client), localAddress: '127.0.0.1' };
+  return {
+    id,
+    role: 'idle',
+    client: new MqttJsFleetClient(client),
+    events: new ClientEvents(id, client),
+    localAddress: '127.0.0.1',
+  };
 }
 
 describe('client events', () => {
@@ -73,7 +80,7 @@ describe('client events', () => {
         what: 'two failed attempts',
       });
     } finally {
-      await new Promise<void>((r) => m.client.end(true, {}, () => r()));
+      await m.client.end();
       await new Promise<void>((r) => hung.close(() => r()));
     }
     const s = attemptSummary([m], t0, Date.now());

@@ -1,9 +1,12 @@
 /**
  * Client-side events of one auto-reconnecting MQTT client, with timestamps: connection attempts,
- * CONNACKs (with sessionPresent), closes and errors. 'connack' is MQTT.js's `connect` event, which it emits only
- * after replaying its in-flight QoS 1/2 messages one acknowledgement at a time; 'connack-wire' is an accepting CONNACK
- * packet's arrival itself. From them: when a client was cut off, when it
- * was back, and what each attempt in between ended with.
+ * CONNACKs (with sessionPresent), closes and errors. From them: when a client was cut off, when it
+ * was back, and what each attempt in between ended with. Meanings are MQTT.js' events: 'attempt' = a re-attempt
+ * starts (its 'reconnect'; not the first connect), 'connack' = CONNACK accepted ('connect', which MQTT.js emits only
+ * after replaying its in-flight QoS 1/2 messages one acknowledgement at a time), 'connack-wire' = an accepting
+ * CONNACK packet's arrival itself, 'close' = the connection of an attempt closed (also a failed attempt's), 'error' =
+ * what the client reported meanwhile. The load-engine fleet client records the same kinds at the same moments
+ * (harness/failover/engine-client.ts).
  */
 import type { IConnackPacket, MqttClient, Packet } from 'mqtt';
 
@@ -28,22 +31,31 @@ export interface AttemptOutcome {
 export class ClientEvents {
   readonly events: ClientEvent[] = [];
 
+  /** `client`: an MQTT.js client whose events to record; without it the owner calls record(). */
   constructor(
     readonly clientId: string,
-    client: MqttClient,
+    client?: MqttClient,
     private readonly maxEvents = 2000,
   ) {
-    const push = (e: ClientEvent): void => void (this.events.length < this.maxEvents && this.events.push(e));
-    const onReconnect = (): void => push({ at: Date.now(), kind: 'attempt' });
+    if (client) this.watch(client);
+  }
+
+  record(kind: ClientEventKind, extra: { detail?: string; sessionPresent?: boolean } = {}, at = Date.now()): void {
+    if (this.events.length < this.maxEvents) this.events.push({ at, kind, ...extra });
+  }
+
+  /** Records an MQTT.js client's 'reconnect', 'connect', 'close' and 'error' events. */
+  watch(client: MqttClient): void {
+    const onReconnect = (): void => this.record('attempt');
     const onConnect = (packet: IConnackPacket): void =>
-      push({ at: Date.now(), kind: 'connack', sessionPresent: packet.sessionPresent });
+      this.record('connack', { sessionPresent: packet.sessionPresent });
     const onPacket = (packet: Packet): void => {
       // Accepted only (v3 returnCode / v5 reasonCode 0): a refusal is followed by an error and a close instead.
       if (packet.cmd === 'connack' && !(packet.returnCode ?? packet.reasonCode))
-        push({ at: Date.now(), kind: 'connack-wire', sessionPresent: packet.sessionPresent });
+        this.record('connack-wire', { sessionPresent: packet.sessionPresent });
     };
-    const onClose = (): void => push({ at: Date.now(), kind: 'close' });
-    const onError = (err: Error): void => push({ at: Date.now(), kind: 'error', detail: err.message });
+    const onClose = (): void => this.record('close');
+    const onError = (err: Error): void => this.record('error', { detail: err.message });
     client.on('reconnect', onReconnect);
     client.on('connect', onConnect);
     client.on('packetreceive', onPacket);

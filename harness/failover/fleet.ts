@@ -2,12 +2,15 @@
  * The clients of a failover scenario: auto-reconnecting MQTT clients through the balancer, each from
  * its own source address (127.0.2.x, so source-hash balancing spreads them too), with their events
  * recorded. Roles: publishers and persistent (clean=false) subscribers of the steady stream, the rest
- * idle. Where each one sits comes from the cluster's node API, never from the client.
+ * idle. Where each one sits comes from the cluster's node API, never from the client. Clients are the load engine's
+ * or MQTT.js' (`client`, harness/failover/fleet-client.ts); a profile that routes clients over WebSocket gets MQTT.js.
  */
-import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Deployment, NodeName } from '../types.js';
 import type { ClientPool } from '../clients/mqtt.js';
 import { ClientEvents } from './client-events.js';
+import type { FleetClient, FleetClientKind, FleetWill } from './fleet-client.js';
+import { MqttJsFleetClient } from './mqttjs-client.js';
+import { EngineFleet } from './engine-fleet.js';
 import { waitFor } from '../util/wait.js';
 import { listingWaitMs } from '../clients/placement.js';
 
@@ -16,7 +19,7 @@ export type Role = 'publisher' | 'subscriber' | 'idle';
 export interface FleetMember {
   id: string;
   role: Role;
-  client: MqttClient;
+  client: FleetClient;
   events: ClientEvents;
   localAddress: string;
 }
@@ -31,34 +34,51 @@ export interface FleetOptions {
   connectTimeoutMs: number;
   /** First host byte of the 127.0.2.x source addresses (1–250); distinct per fleet in one scenario. */
   firstAddress?: number;
-  will?: (id: string) => IClientOptions['will'];
+  will?: (id: string) => FleetWill;
+  /** Which client implementation (default 'mqttjs'). */
+  client?: FleetClientKind;
 }
 
-const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(true, {}, () => r()));
+/** The implementation the fleet uses: the engine's connection speaks plain TCP only. */
+export function fleetClientKind(pool: ClientPool, asked: FleetClientKind | undefined): FleetClientKind {
+  return asked === 'engine' && (!pool.route || pool.route.tcpOnly) ? 'engine' : 'mqttjs';
+}
 
 export class Fleet {
-  private constructor(readonly members: FleetMember[]) {}
+  private constructor(
+    readonly members: FleetMember[],
+    readonly kind: FleetClientKind,
+  ) {}
 
   static async connect(d: Deployment, pool: ClientPool, o: FleetOptions, timeoutMs = 15_000): Promise<Fleet> {
     const first = o.firstAddress ?? 1;
     if (first + o.clients - 1 > 250)
       throw new Error(`fleet ${o.idPrefix}: ${o.clients} clients from 127.0.2.${first} run past 127.0.2.250`);
+    const kind = fleetClientKind(pool, o.client);
+    const engine = kind === 'engine' ? new EngineFleet(d.endpoints.mqtt, o.connectTimeoutMs) : undefined;
     const members = Array.from({ length: o.clients }, (_, i): FleetMember => {
       const role: Role = i < o.publishers ? 'publisher' : i < o.publishers + o.subscribers ? 'subscriber' : 'idle';
       const id = `${o.idPrefix}-${role[0]}${i}`;
       const localAddress = `127.0.2.${first + i}`;
-      const client = pool.create(d.endpoints.mqtt, {
+      const events = new ClientEvents(id);
+      const options = {
         clientId: id,
         localAddress,
         clean: role !== 'subscriber',
-        keepalive: o.keepaliveS,
-        reconnectPeriod: o.reconnectPeriodMs,
-        connectTimeout: o.connectTimeoutMs,
+        keepaliveS: o.keepaliveS,
+        reconnectPeriodMs: o.reconnectPeriodMs,
+        connectTimeoutMs: o.connectTimeoutMs,
         ...(o.will ? { will: o.will(id) } : {}),
-      });
-      return { id, role, client, events: new ClientEvents(id, client), localAddress };
+      };
+      let client: FleetClient;
+      if (engine) {
+        const c = engine.add({ options, events });
+        c.start();
+        client = c;
+      } else client = MqttJsFleetClient.create(pool, d.endpoints.mqtt, { options, events });
+      return { id, role, client, events, localAddress };
     });
-    const fleet = new Fleet(members);
+    const fleet = new Fleet(members, kind);
     await waitFor(() => members.every((m) => m.client.connected), {
       timeoutMs,
       intervalMs: 25,
@@ -98,6 +118,6 @@ export class Fleet {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.members.map((m) => endClient(m.client)));
+    await Promise.all(this.members.map((m) => m.client.end()));
   }
 }

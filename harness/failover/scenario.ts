@@ -118,7 +118,11 @@ export class FailoverScenario {
       keepaliveS: t.keepaliveS,
       reconnectPeriodMs: t.reconnectPeriodMs,
       connectTimeoutMs: t.connectTimeoutMs,
+      client: t.client,
       ...opts.fleet,
+    });
+    this.timeline.event('note', {
+      detail: `fleet clients: ${this.fleet.kind === 'engine' ? 'load engine' : 'MQTT.js'}`,
     });
     if (opts.traffic !== false) {
       const ends = (role: 'publisher' | 'subscriber'): Array<{ id: string; client: FleetMember['client'] }> =>

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { TimelineEvent, TimelineSample } from '../report/summary-types.js';
 import { failoverSeries, faultIntervals, stateBands } from './series.js';
 import { TrafficRecord } from './traffic-record.js';
+import { stampPayload } from '../load/payload.js';
 
 /** A kill of node2 at 3 s, marked DOWN at 4.5 s, restarted at 8 s, UP again at 9 s: samples every 250 ms. */
 function timeline(): { samples: TimelineSample[]; events: TimelineEvent[] } {
@@ -27,8 +28,7 @@ function timeline(): { samples: TimelineSample[]; events: TimelineEvent[] } {
 }
 
 const T0 = 1_700_000_000_000;
-const payload = (stream: string, seq: number, sentAt: number): Buffer =>
-  Buffer.from(JSON.stringify({ p: stream, s: seq, t: sentAt }));
+const payload = (stream: string, seq: number, sentAt: number): Buffer => stampPayload(stream, seq, 0, sentAt);
 
 /**
  * One publisher at 10 msg/s per QoS from 0.5 s to 9.9 s; subscribers: one on QoS 0, two on QoS 1, one on QoS 2.

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parseThresholds } from '../suite/threshold-parse.js';
 import { STORM_DEFAULTS, stormSchema, stormSettings, type StormSettings } from './storm-settings.js';
+import { FLEET_CLIENT_KINDS, type FleetClientKind } from './fleet-client.js';
 
 export interface FailoverThresholds {
   /** Crash or graceful stop → balancer marks the node DOWN. */
@@ -30,6 +31,8 @@ export interface FailoverThresholds {
   keepaliveS: number;
   reconnectPeriodMs: number;
   connectTimeoutMs: number;
+  /** The fleet's MQTT client: the load engine's connection or MQTT.js (harness/failover/fleet-client.ts). */
+  client: FleetClientKind;
   /** The reconnect storm (harness/failover/storm-settings.ts). */
   storm: StormSettings;
   /** balancer-kill: how long the killed balancer stays down before it is started again (a supervisor's restart delay). */
@@ -67,6 +70,7 @@ export const FAILOVER_DEFAULTS: FailoverThresholds = {
   keepaliveS: 5,
   reconnectPeriodMs: 300,
   connectTimeoutMs: 3000,
+  client: 'mqttjs',
   storm: STORM_DEFAULTS,
   balancerDownMs: 1000,
   partitionDetectionMs: 8000,
@@ -101,6 +105,9 @@ export const failoverSchema = z
     keepalive_s: nonNegative(FAILOVER_DEFAULTS.keepaliveS),
     reconnect_period_ms: nonNegative(FAILOVER_DEFAULTS.reconnectPeriodMs),
     connect_timeout_ms: nonNegative(FAILOVER_DEFAULTS.connectTimeoutMs),
+    client: z
+      .enum(FLEET_CLIENT_KINDS, { error: `must be one of ${FLEET_CLIENT_KINDS.join(', ')}` })
+      .default(FAILOVER_DEFAULTS.client),
     storm: stormSchema.prefault({}),
     balancer_down_ms: nonNegative(FAILOVER_DEFAULTS.balancerDownMs),
     partition_detection_ms: nonNegative(FAILOVER_DEFAULTS.partitionDetectionMs),
@@ -143,6 +150,7 @@ export function failoverThresholds(raw: Record<string, unknown> | undefined): Fa
     keepaliveS: t.keepalive_s,
     reconnectPeriodMs: t.reconnect_period_ms,
     connectTimeoutMs: t.connect_timeout_ms,
+    client: t.client,
     storm: stormSettings(t.storm),
     balancerDownMs: t.balancer_down_ms,
     partitionDetectionMs: t.partition_detection_ms,

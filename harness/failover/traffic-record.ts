@@ -2,7 +2,7 @@
  * The steady stream message by message on the scenario's clock (publish, ack, each delivery with its latency): the
  * raw input of the per-second series. Bounded: past `maxRecords` it stops recording and says so.
  */
-import { readStamp } from '../metrics/delivery.js';
+import { readPayload } from '../load/payload.js';
 
 export interface RecordedSend {
   /** ms since the scenario's start. */
@@ -74,12 +74,12 @@ export class TrafficRecord {
 
   /** A delivery to `subscriber`; payloads that are not a recorded send (probes, strangers) are not part of the series. */
   received(subscriber: string, qos: number, payload: Buffer, at = Date.now()): void {
-    const stamp = readStamp(payload);
-    const s = stamp && this.sends.get(key(stamp.p, stamp.s));
+    const stamp = readPayload(payload);
+    const s = stamp && this.sends.get(key(stamp.stream, stamp.seq));
     if (!stamp || !s || this.full(at)) return;
     const duplicate = s.seenBy.has(subscriber);
     s.seenBy.add(subscriber);
-    this.deliveries.push({ t: this.clock(at), qos, latencyMs: at - stamp.t, duplicate });
+    this.deliveries.push({ t: this.clock(at), qos, latencyMs: at - stamp.sentAtMs, duplicate });
   }
 
   data(): RecordedTraffic {

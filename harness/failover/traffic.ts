@@ -1,13 +1,14 @@
 /**
  * A steady message stream during a fault: each publisher publishes at a fixed rate on every QoS level,
- * every message stamped (publisher, sequence); each subscriber keeps one Jepsen-style ledger per QoS.
- * The publish loop is bounded in time and count; it never waits for acks, so a publisher cut off by the
- * fault queues (MQTT.js) and its acks arrive late or never — lost = acked but never delivered.
+ * every message stamped (stream = publisher/QoS, sequence, send time: harness/load/payload.ts), accounted in the
+ * load engine's Jepsen-style ledger (harness/load/ledger.ts; one subscriber per QoS level). The publish loop is
+ * bounded in time and count; it never waits for acks, so a publisher cut off by the fault queues (both fleet
+ * clients do) and its acks arrive late or never — lost = acked but never delivered.
  */
-import type { MqttClient } from 'mqtt';
-import { publish, subscribe } from '../clients/mqtt.js';
-import { DeliveryLedger, stampPayload } from '../metrics/delivery.js';
+import { LoadLedger, ledgerTotals, type LedgerData } from '../load/ledger.js';
+import { readPayload, stampPayload } from '../load/payload.js';
 import { delay, waitFor, withTimeout } from '../util/wait.js';
+import type { FleetClient } from './fleet-client.js';
 import type { TrafficRecord } from './traffic-record.js';
 
 export const QOS_LEVELS = [0, 1, 2] as const;
@@ -16,7 +17,7 @@ const PROBE = 'probe';
 
 export interface Endpoint {
   id: string;
-  client: MqttClient;
+  client: FleetClient;
 }
 
 /** Per-QoS totals over all subscribers; units are deliveries (message × subscriber). */
@@ -33,7 +34,8 @@ export interface QosTotals {
 }
 
 export class TrafficStream {
-  private readonly ledgers = new Map<string, { qos: Qos; ledger: DeliveryLedger }>();
+  /** One ledger for the whole stream: streams `<publisher>/q<qos>`, subscribers by filter. */
+  readonly ledger = new LoadLedger();
   readonly subscribers: Array<Endpoint & { qos: Qos }>;
   private running = false;
   private loop: Promise<void> | undefined;
@@ -52,18 +54,23 @@ export class TrafficStream {
     // One QoS per subscriber: aedes drops a delivery whose per-node counter is below one the client has
     // already seen, and QoS 0 (no session write) overtakes QoS 1/2 from the same node.
     this.subscribers = subscribers.map((s, i) => ({ ...s, qos: QOS_LEVELS[i % QOS_LEVELS.length]! }));
+    for (const p of publishers)
+      for (const q of QOS_LEVELS) this.ledger.stream(this.stream(p.id, q), this.topic(q, p.id), q);
     for (const s of this.subscribers) {
-      const ledger = new DeliveryLedger();
-      this.ledgers.set(s.id, { qos: s.qos, ledger });
+      this.ledger.subscriber(s.id, [`${topicPrefix}/q${s.qos}/+`], s.qos);
       record?.subscriber(s.qos);
       const prefix = `${topicPrefix}/q${s.qos}/`;
       const onMessage = (topic: string, payload: Buffer): void => {
         if (!topic.startsWith(prefix) || payload.toString() === PROBE) return;
-        ledger.recordReceived(payload);
+        this.ledger.received(s.id, readPayload(payload));
         record?.received(s.id, s.qos, payload);
       };
-      s.client.on('message', onMessage);
+      s.client.onMessage(onMessage);
     }
+  }
+
+  private stream(publisher: string, qos: Qos): string {
+    return `${publisher}/q${qos}`;
   }
 
   private topic(qos: Qos, publisher: string): string {
@@ -74,7 +81,7 @@ export class TrafficStream {
   async subscribeAll(timeoutMs = 8000): Promise<void> {
     const pending = new Set(this.subscribers.map((s) => s.id));
     const subscribed = this.subscribers.map(async (s) => {
-      await subscribe(s.client, `${this.topicPrefix}/q${s.qos}/+`, s.qos);
+      await s.client.subscribe(`${this.topicPrefix}/q${s.qos}/+`, s.qos);
       pending.delete(s.id);
     });
     await withTimeout(
@@ -82,12 +89,7 @@ export class TrafficStream {
       timeoutMs,
       `SUBACKs for ${this.subscribers.length} stream subscribers`,
     ).catch((err: unknown) => {
-      const waiting = this.subscribers
-        .filter((s) => pending.has(s.id))
-        .map(
-          (s) =>
-            `${s.id} (${s.client.connected ? 'connected' : s.client.reconnecting ? 'reconnecting' : 'disconnected'})`,
-        );
+      const waiting = this.subscribers.filter((s) => pending.has(s.id)).map((s) => `${s.id} (${s.client.describe()})`);
       throw new Error(`${err instanceof Error ? err.message : String(err)}; no SUBACK yet for ${waiting.join(', ')}`);
     });
     const seen = new Set<string>();
@@ -96,14 +98,19 @@ export class TrafficStream {
       (topic: string, payload: Buffer): void =>
         void (payload.toString() === PROBE && seen.add(`${sub} ${topic.split('/').at(-1)}`));
     const handlers = this.subscribers.map((s) => [s, onProbe(s.id)] as const);
-    for (const [s, h] of handlers) s.client.on('message', h);
+    for (const [s, h] of handlers) s.client.onMessage(h);
     const want = this.subscribers.length * this.publishers.length;
     try {
       await waitFor(
         async () => {
           await Promise.all(
             this.publishers.flatMap((p) =>
-              QOS_LEVELS.map((q) => publish(p.client, this.topic(q, p.id), PROBE, { qos: 0 })),
+              QOS_LEVELS.map(
+                (q) =>
+                  new Promise<void>((resolve, reject) =>
+                    p.client.publish(this.topic(q, p.id), PROBE, 0, (err) => (err ? reject(err) : resolve())),
+                  ),
+              ),
             ),
           );
           await delay(100);
@@ -117,7 +124,7 @@ export class TrafficStream {
         },
       );
     } finally {
-      for (const [s, h] of handlers) s.client.off('message', h);
+      for (const [s, h] of handlers) s.client.offMessage(h);
     }
   }
 
@@ -143,26 +150,25 @@ export class TrafficStream {
     const started = Date.now();
     const maxTicks = Math.ceil((maxMs / 1000) * this.ratePerQos);
     for (let tick = 0; this.running && tick < maxTicks && Date.now() - started < maxMs; tick++) {
-      for (const p of this.publishers) for (const q of QOS_LEVELS) this.send(p, q, tick);
+      for (const p of this.publishers) for (const q of QOS_LEVELS) this.send(p, q);
       await delay(Math.max(1, started + (tick + 1) * interval - Date.now()));
     }
     this.running = false;
   }
 
-  private send(p: Endpoint, qos: Qos, seq: number): void {
-    const stream = `${p.id}/q${qos}`;
-    const ledgers = [...this.ledgers.values()].filter((l) => l.qos === qos).map((l) => l.ledger);
-    for (const l of ledgers) l.recordSent(stream, seq);
+  private send(p: Endpoint, qos: Qos): void {
+    const stream = this.stream(p.id, qos);
+    const seq = this.ledger.nextSend(stream);
     this.record?.sent(stream, seq, qos);
     this.published++;
     this.pendingAcks++;
     const onDone = (err?: Error): void => {
       this.pendingAcks--;
       if (err) return;
-      for (const l of ledgers) l.recordAcked(stream, seq);
+      this.ledger.acked(stream, seq);
       this.record?.acked(stream, seq);
     };
-    p.client.publish(this.topic(qos, p.id), stampPayload(stream, seq), { qos }, onDone);
+    p.client.publish(this.topic(qos, p.id), stampPayload(stream, seq, 0), qos, onDone);
   }
 
   /** Stops publishing, then waits (bounded) for outstanding acks and for every acked QoS 1/2 message to arrive. */
@@ -181,23 +187,10 @@ export class TrafficStream {
     }).catch(() => undefined); // what did not drain is counted as lost by the ledger
   }
 
+  /** Per-QoS totals over every subscriber, or over `subscriberIds` only. */
   totals(subscriberIds?: Set<string>): Record<Qos, QosTotals> {
-    const out = {} as Record<Qos, QosTotals>;
-    for (const q of QOS_LEVELS)
-      out[q] = { sent: 0, acked: 0, received: 0, lost: 0, duplicated: 0, reordered: 0, unexpected: 0, recovered: 0 };
-    for (const [id, { qos, ledger }] of this.ledgers) {
-      if (subscriberIds && !subscriberIds.has(id)) continue;
-      const r = ledger.report();
-      const t = out[qos];
-      t.sent += r.sent;
-      t.acked += r.acked;
-      t.received += r.received;
-      t.lost += r.lost;
-      t.duplicated += r.duplicated;
-      t.reordered += r.reordered;
-      t.unexpected += r.unexpected;
-      t.recovered += Math.max(0, r.ok - (r.acked - r.lost));
-    }
-    return out;
+    const data: LedgerData = this.ledger.data();
+    if (subscriberIds) data.subscribers = data.subscribers.filter((s) => subscriberIds.has(s.id));
+    return ledgerTotals(data);
   }
 }

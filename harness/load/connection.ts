@@ -1,52 +1,22 @@
 /**
  * One load-engine MQTT connection: TCP (or TLS) from a chosen source address → CONNECT → CONNACK → SUBSCRIBE →
- * SUBACK, then QoS 0/1 publishing and receiving. Socket events go to module-level named handlers that find their
- * connection through one symbol-keyed property, so a connection costs its socket plus one small object (no
- * per-connection closures or parser; see README.md for the measurement behind this).
+ * SUBACK, then QoS 0/1/2 publishing and receiving (QoS state in outbox.ts), optionally with a will, MQTT.js' keepalive
+ * watchdog (keepalive.ts) and a resend of unacknowledged publishes after a reconnect. Socket events go to
+ * module-level named handlers that find their connection through one symbol-keyed property, so a connection costs
+ * its socket plus one small object (no per-connection closures or parser; see README.md for the measurement).
  */
-import net from 'node:net';
-import tls from 'node:tls';
 import type { Packet } from 'mqtt-packet';
-import { classifyError, type ErrorClass } from './errors.js';
-import type { PhaseHistograms } from './histograms.js';
-import type { LoadLedger, LoadQos } from './ledger.js';
-import { readPayload } from './payload.js';
-import { epochMs } from './payload.js';
+import type { ErrorClass } from './errors.js';
+import type { ConnectionOwner, SessionOptions, Target } from './owner.js';
+import { connectSocket, detachSocket, type LoadSocket } from './socket.js';
+import { Outbox } from './outbox.js';
+import { armKeepalive, type KeepaliveState } from './keepalive.js';
+import { epochMs, readPayload } from './payload.js';
 import * as wire from './wire.js';
 
-export interface Target {
-  host: string;
-  port: number;
-  /** MQTT over TLS: the CA to verify with (PEM) and the name to check; rejectUnauthorized false skips checks. */
-  tls?: { ca?: string | Buffer; servername?: string; rejectUnauthorized?: boolean };
-}
-
-/** What a connection reports to, shared by every connection of one engine. */
-export interface ConnectionOwner {
-  readonly histograms: PhaseHistograms;
-  readonly ledger: LoadLedger;
-  readonly phaseTimeoutMs: number;
-  /** Shared by every connection: CONNECT keepalive and clean-session flag, and whether QoS 1 deliveries get a PUBACK. */
-  readonly session: SessionOptions;
-  /** CONNACK accepted and every SUBACK granted. */
-  onReady(c: Connection): void;
-  /** Setup failed or an established connection broke; `cls` names why. Called once per attempt. */
-  onFailed(c: Connection, cls: ErrorClass, detail: string, returnCode?: number): void;
-  /** The socket is gone (after onFailed, or after close()). */
-  onGone(c: Connection): void;
-}
-
-export interface SessionOptions {
-  keepaliveS: number;
-  clean: boolean;
-  /** false: a consumer that never acknowledges QoS 1 deliveries (the broker redelivers them after a reconnect). */
-  ackDeliveries: boolean;
-}
+export type { ConnectionOwner, SessionOptions, Target } from './owner.js';
 
 export type ConnState = 'idle' | 'connecting' | 'mqtt' | 'subscribing' | 'ready' | 'closing' | 'gone';
-
-const CONN = Symbol('load-connection');
-type LoadSocket = net.Socket & { [CONN]?: Connection };
 
 export class Connection {
   state: ConnState = 'idle';
@@ -55,9 +25,12 @@ export class Connection {
   private startedAt = 0;
   private phaseAt = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** QoS 1/2 state; created at the first QoS 1/2 packet. */
+  private outbox: Outbox | null = null;
   private nextMessageId = 1;
-  /** QoS 1 publishes awaiting PUBACK: message id → [stream, seq, sent-at ms]. */
-  private inflight: Map<number, [string, number, number]> | null = null;
+  /** @internal */ readonly keepalive: KeepaliveState = { heardAt: 0, timer: null };
+  /** The last CONNACK's session-present flag. */
+  sessionPresent = false;
   failed = false;
   /** Set by the engine at the first ready (a re-connect is not a new client). */
   wasReady = false;
@@ -73,7 +46,8 @@ export class Connection {
     readonly target: Target,
     readonly localAddress: string | undefined,
     readonly filters: readonly string[],
-    readonly subQos: LoadQos,
+    readonly subQos: wire.WireQos,
+    readonly session: SessionOptions = owner.session,
   ) {}
 
   open(): void {
@@ -82,24 +56,7 @@ export class Connection {
     this.pending = null;
     this.state = 'connecting';
     this.startedAt = this.phaseAt = performance.now();
-    const t = this.target;
-    const base = { host: t.host, port: t.port, ...(this.localAddress ? { localAddress: this.localAddress } : {}) };
-    const socket: LoadSocket = t.tls
-      ? tls.connect({
-          ...base,
-          ca: t.tls.ca,
-          servername: t.tls.servername ?? (net.isIP(t.host) ? undefined : t.host),
-          rejectUnauthorized: t.tls.rejectUnauthorized ?? true,
-        })
-      : net.connect(base);
-    socket[CONN] = this;
-    this.socket = socket;
-    socket.setNoDelay(true);
-    socket.on('connect', onTcpConnect);
-    if (t.tls) socket.on('secureConnect', onSecureConnect);
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('close', onClose);
+    this.socket = connectSocket(this);
     this.timer = setTimeout(onPhaseTimeout, this.owner.phaseTimeoutMs, this);
   }
 
@@ -119,19 +76,27 @@ export class Connection {
 
   private sendConnect(): void {
     this.state = 'mqtt';
-    this.socket!.write(wire.connectPacket(this.clientId, this.owner.session.keepaliveS, this.owner.session.clean));
+    const s = this.session;
+    this.socket!.write(wire.connectPacket(this.clientId, s.keepaliveS, s.clean, s.will));
   }
 
   /** @internal */ packet(p: Packet): void {
+    this.keepalive.heardAt = performance.now();
     switch (p.cmd) {
       case 'connack':
-        return this.connack(p.returnCode ?? 0);
+        return this.connack(p.returnCode ?? 0, p.sessionPresent);
       case 'suback':
-        return this.suback(p.granted);
+        return this.suback(p.granted, p.messageId);
       case 'publish':
-        return this.delivery(p.payload as Buffer, p.qos, p.messageId);
+        return this.delivery(p.topic, p.payload as Buffer, p.qos, p.messageId);
       case 'puback':
-        return this.puback(p.messageId);
+        return this.done(this.outbox?.complete(p.messageId, 1));
+      case 'pubrec':
+        return this.pubrec(p.messageId);
+      case 'pubrel':
+        return this.pubrel(p.messageId);
+      case 'pubcomp':
+        return this.done(this.outbox?.complete(p.messageId, 2));
       case 'pingresp':
         return;
       default:
@@ -139,18 +104,25 @@ export class Connection {
     }
   }
 
-  private connack(returnCode: number): void {
+  private connack(returnCode: number, sessionPresent: boolean): void {
     if (this.state !== 'mqtt') return this.fail('protocol', 'CONNACK out of turn');
     const now = performance.now();
     if (returnCode !== 0) return this.fail('connack-refused', `CONNACK return code ${returnCode}`, returnCode);
     this.owner.histograms.record('connack', now - this.phaseAt);
     this.phaseAt = now;
+    this.sessionPresent = sessionPresent;
+    // Incoming QoS 2 state belongs to the session: gone unless the broker resumed it (MQTT.js does the same).
+    if (this.session.clean || !sessionPresent) this.outbox?.held.clear();
+    if (this.session.watchdog && this.session.keepaliveS > 0) armKeepalive(this);
+    for (const b of this.session.resend ? (this.outbox?.resend() ?? []) : []) this.socket!.write(b);
     if (this.filters.length === 0) return this.ready();
     this.state = 'subscribing';
     this.socket!.write(wire.subscribePacket(this.takeMessageId(), this.filters, this.subQos));
   }
 
-  private suback(granted: Array<number | object>): void {
+  private suback(granted: Array<number | object>, messageId: number | undefined): void {
+    if (this.state === 'ready' && this.owner.onSuback && messageId !== undefined)
+      return this.owner.onSuback(this, messageId, granted);
     if (this.state !== 'subscribing') return this.fail('protocol', 'SUBACK out of turn');
     if (granted.some((g) => g === 0x80)) return this.fail('suback-refused', 'SUBACK 0x80');
     this.owner.histograms.record('suback', performance.now() - this.phaseAt);
@@ -163,40 +135,90 @@ export class Connection {
     this.owner.onReady(this);
   }
 
-  private delivery(payload: Buffer, qos: number, messageId: number | undefined): void {
-    const stamp = readPayload(payload);
-    if (stamp) this.owner.histograms.record('e2e', epochMs() - stamp.sentAtMs);
-    this.owner.ledger.received(this.clientId, stamp);
-    if (qos === 1 && messageId !== undefined && this.owner.session.ackDeliveries)
+  private delivery(topic: string, payload: Buffer, qos: number, messageId: number | undefined): void {
+    if (qos === 2 && messageId !== undefined) {
+      (this.outbox ??= new Outbox()).held.set(messageId, { topic, payload });
+      this.socket?.write(wire.qos2Packet('pubrec', messageId));
+      return;
+    }
+    this.deliver(topic, payload, qos === 1 ? 1 : 0);
+    if (qos === 1 && messageId !== undefined && this.session.ackDeliveries)
       this.socket?.write(wire.pubackPacket(messageId));
   }
 
-  private puback(messageId: number | undefined): void {
-    const entry = messageId === undefined ? undefined : this.inflight?.get(messageId);
-    if (!entry) return;
-    this.inflight!.delete(messageId!);
-    this.owner.histograms.record('puback', performance.now() - entry[2]);
-    this.owner.ledger.acked(entry[0], entry[1]);
+  private deliver(topic: string, payload: Buffer, qos: wire.WireQos): void {
+    const stamp = readPayload(payload);
+    if (stamp) this.owner.histograms.record('e2e', epochMs() - stamp.sentAtMs);
+    this.owner.ledger.received(this.clientId, stamp);
+    this.owner.onMessage?.(this, topic, payload, qos);
   }
 
-  private takeMessageId(): number {
-    const id = this.nextMessageId;
-    this.nextMessageId = id >= 65535 ? 1 : id + 1;
-    return id;
+  private pubrel(messageId: number | undefined): void {
+    if (messageId === undefined) return;
+    const held = this.outbox?.held.get(messageId);
+    if (held) {
+      this.outbox!.held.delete(messageId);
+      this.deliver(held.topic, held.payload, 2);
+    }
+    this.socket?.write(wire.qos2Packet('pubcomp', messageId));
   }
 
-  /** Publishes the next message of `stream` (QoS 0: acked once written; QoS 1: on PUBACK). False when not ready. */
-  publish(stream: string, topic: string, qos: LoadQos, payload: Buffer, seq: number): boolean {
+  private pubrec(messageId: number | undefined): void {
+    if (messageId === undefined) return;
+    this.outbox?.received(messageId);
+    this.socket?.write(wire.qos2Packet('pubrel', messageId));
+  }
+
+  private done(e: { stream: string; seq: number; at: number } | undefined): void {
+    if (!e) return;
+    this.owner.histograms.record('puback', performance.now() - e.at);
+    this.acked(e.stream, e.seq);
+  }
+
+  private acked(stream: string, seq: number): void {
+    this.owner.ledger.acked(stream, seq);
+    this.owner.onAcked?.(this, stream, seq);
+  }
+
+  /** A message id free of publishes in flight (SUBSCRIBEs take one too). */
+  takeMessageId(): number {
+    for (let n = 0; n < 65535; n++) {
+      const id = this.nextMessageId;
+      this.nextMessageId = id >= 65535 ? 1 : id + 1;
+      if (!this.outbox?.outgoing.has(id)) return id;
+    }
+    throw new Error('no free MQTT message id (65535 publishes in flight)');
+  }
+
+  /** Publishes the next message of `stream` (acked: QoS 0 once written, QoS 1 on PUBACK, QoS 2 on PUBCOMP). False
+   *  when not ready. */
+  publish(stream: string, topic: string, qos: wire.WireQos, payload: Buffer, seq: number): boolean {
     if (this.state !== 'ready' || !this.socket) return false;
     if (qos === 0) {
-      const ledger = this.owner.ledger;
-      this.socket.write(wire.publishPacket(topic, payload, 0, 0), (err) => void (!err && ledger.acked(stream, seq)));
+      this.socket.write(wire.publishPacket(topic, payload, 0, 0), (err) => void (!err && this.acked(stream, seq)));
       return true;
     }
     const id = this.takeMessageId();
-    (this.inflight ??= new Map()).set(id, [stream, seq, performance.now()]);
-    this.socket.write(wire.publishPacket(topic, payload, 1, id));
+    const packet = wire.publishPacket(topic, payload, qos, id);
+    const at = performance.now();
+    (this.outbox ??= new Outbox()).outgoing.set(id, {
+      stream,
+      seq,
+      at,
+      qos,
+      packet: this.session.resend ? packet : null,
+      released: false,
+    });
+    this.socket.write(packet);
     return true;
+  }
+
+  /** SUBSCRIBE once ready (SUBACK goes to owner.onSuback); the message id, or undefined when not ready. */
+  subscribe(filter: string, qos: wire.WireQos): number | undefined {
+    if (this.state !== 'ready' || !this.socket) return undefined;
+    const id = this.takeMessageId();
+    this.socket.write(wire.subscribePacket(id, [filter], qos));
+    return id;
   }
 
   ping(): void {
@@ -206,14 +228,14 @@ export class Connection {
   /** @internal */ fail(cls: ErrorClass, detail: string, returnCode?: number): void {
     if (this.failed || this.state === 'closing' || this.state === 'gone') return;
     this.failed = true;
-    this.clearTimer();
+    this.stopTimers();
     this.owner.onFailed(this, cls, detail, returnCode);
     this.socket?.destroy();
   }
 
   /** Sends DISCONNECT and ends the socket (destroyed by the engine if it lingers). */
   close(): void {
-    this.clearTimer();
+    this.stopTimers();
     if (!this.socket || this.state === 'gone') return;
     const wasReady = this.state === 'ready';
     this.closedFrom ??= this.failed ? 'gone' : this.state;
@@ -223,7 +245,7 @@ export class Connection {
   }
 
   destroy(): void {
-    this.clearTimer();
+    this.stopTimers();
     if (this.state === 'gone') return;
     if (this.state !== 'closing') this.closedFrom ??= this.failed ? 'gone' : this.state;
     this.state = 'closing';
@@ -231,10 +253,10 @@ export class Connection {
   }
 
   /** @internal */ gone(): void {
-    this.clearTimer();
-    if (this.socket) this.socket[CONN] = undefined;
+    this.stopTimers();
+    if (this.socket) detachSocket(this.socket);
     this.socket = null;
-    this.inflight = null;
+    if (!this.session.resend) this.outbox = null;
     this.state = 'gone';
     this.owner.onGone(this);
   }
@@ -256,30 +278,12 @@ export class Connection {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
-}
 
-function onTcpConnect(this: LoadSocket): void {
-  this[CONN]?.tcpConnected();
-}
-
-function onSecureConnect(this: LoadSocket): void {
-  this[CONN]?.tlsDone();
-}
-
-function onData(this: LoadSocket, chunk: Buffer): void {
-  this[CONN]?.feed(chunk);
-}
-
-function onError(this: LoadSocket, err: Error): void {
-  this[CONN]?.fail(classifyError(err), err.message);
-}
-
-function onClose(this: LoadSocket): void {
-  const c = this[CONN];
-  if (!c) return;
-  if (c.state !== 'closing')
-    c.fail(c.state === 'ready' ? 'closed' : 'closed-before-connack', `closed in state ${c.state}`);
-  c.gone();
+  private stopTimers(): void {
+    this.clearTimer();
+    if (this.keepalive.timer) clearTimeout(this.keepalive.timer);
+    this.keepalive.timer = null;
+  }
 }
 
 function onPhaseTimeout(c: Connection): void {

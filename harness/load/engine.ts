@@ -10,11 +10,11 @@ import { Connection, type ConnectionOwner, type SessionOptions } from './connect
 import { classifyError, ErrorTally, type ErrorClass } from './errors.js';
 import { PhaseHistograms } from './histograms.js';
 import { LoadLedger } from './ledger.js';
-import { processLimits, limitsHit } from './limits.js';
+import { processLimits } from './limits.js';
 import { stampPayload } from './payload.js';
 import { clientIdOf, filtersOf, publishTopicOf, validatePlan, type LoadPlan } from './plan.js';
 import { TokenBucket } from './rate.js';
-import type { LoadResult, StopReason } from './result.js';
+import { engineResult, type LoadResult, type RunMarks, type StopReason } from './result.js';
 import { Publisher, type Sender } from './publisher.js';
 import { sleep, Waker } from './waker.js';
 import { reconnectDelay } from './reconnect.js';
@@ -58,11 +58,8 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   private live = 0;
   private stopReason: StopReason | null = null;
   private readonly t0 = performance.now();
-  private rampMs = 0;
-  private firstAttemptAt = 0;
-  private lastAttemptAt = 0;
-  private firstReadyAt = 0;
-  private lastReadyAt = 0;
+  /** performance.now() of the first/last attempt and ready, and the ramp's length (for the result's rates). */
+  readonly marks: RunMarks = { rampMs: 0, firstAttemptAt: 0, lastAttemptAt: 0, firstReadyAt: 0, lastReadyAt: 0 };
   private lastProgress = { at: 0, ready: 0 };
   private readonly waker = new Waker();
   private progressTimer: NodeJS.Timeout | null = null;
@@ -136,7 +133,7 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
       this.openClient(i++);
     }
     while (this.connecting > 0 && !this.stopReason) await this.waker.nap(100);
-    this.rampMs = performance.now() - started;
+    this.marks.rampMs = performance.now() - started;
   }
 
   private openClient(i: number): void {
@@ -161,8 +158,8 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
 
   private attempt(c: Connection): void {
     const now = performance.now();
-    if (!this.firstAttemptAt) this.firstAttemptAt = now;
-    this.lastAttemptAt = now;
+    if (!this.marks.firstAttemptAt) this.marks.firstAttemptAt = now;
+    this.marks.lastAttemptAt = now;
     this.attempted++;
     this.connecting++;
     this.live++;
@@ -184,8 +181,8 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
     c.wasReady = true;
     c.retries = 0;
     this.peakConnected = Math.max(this.peakConnected, this.connected);
-    if (!this.firstReadyAt) this.firstReadyAt = now;
-    this.lastReadyAt = now;
+    if (!this.marks.firstReadyAt) this.marks.firstReadyAt = now;
+    this.marks.lastReadyAt = now;
     this.waker.poke();
   }
 
@@ -295,33 +292,6 @@ export class LoadEngine extends EventEmitter implements ConnectionOwner {
   }
 
   result(): LoadResult {
-    const limits = this.limits;
-    const span = (this.lastReadyAt - this.firstReadyAt) / 1000;
-    const attemptSpan = (this.lastAttemptAt - this.firstAttemptAt) / 1000;
-    return {
-      clients: this.plan.clients,
-      connectRate: this.plan.connectRate,
-      attempted: this.attempted,
-      ready: this.everReady,
-      failed: this.failedAttempts,
-      reconnects: this.reconnects,
-      failedReconnects: this.failedReconnects,
-      peakConnected: this.peakConnected,
-      attemptsPerS: attemptSpan > 0 ? Math.round(((this.attempted - 1) / attemptSpan) * 10) / 10 : 0,
-      readyPerS: span > 0 ? Math.round(((this.readies - 1) / span) * 10) / 10 : 0,
-      rampMs: Math.round(this.rampMs),
-      durationMs: Math.round(this.elapsedMs()),
-      stoppedBy: this.stopReason ?? 'completed',
-      published: this.publisher?.published ?? 0,
-      errors: {
-        counts: { ...this.errors.counts },
-        connackCodes: { ...this.errors.connackCodes },
-        samples: [...this.errors.samples],
-      },
-      limits,
-      limitsHit: limitsHit(this.errors.counts, limits),
-      histograms: this.histograms.encode(),
-      ledger: this.ledger.data(),
-    };
+    return engineResult(this, this.stopReason ?? 'completed', this.publisher?.published ?? 0);
   }
 }

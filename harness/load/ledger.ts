@@ -10,11 +10,14 @@ import type { QosTotals } from '../failover/traffic.js';
 import { Bitset } from './bitset.js';
 import type { PayloadStamp } from './payload.js';
 
+/** QoS levels the engine's plans publish and subscribe with. */
 export type LoadQos = 0 | 1;
+/** QoS levels the ledger accounts for (the failover stream publishes QoS 2 too). */
+export type DeliveryQos = 0 | 1 | 2;
 
 interface Stream {
   topic: string;
-  qos: LoadQos;
+  qos: DeliveryQos;
   sent: number;
   acked: Bitset;
 }
@@ -28,24 +31,24 @@ interface Arrivals {
 
 interface Subscriber {
   filters: string[];
-  qos: LoadQos;
+  qos: DeliveryQos;
   unstamped: number;
   streams: Map<string, Arrivals>;
 }
 
 /** The serialisable ledger (one engine's, or several merged). */
 export interface LedgerData {
-  streams: Array<{ id: string; topic: string; qos: LoadQos; sent: number; acked: string }>;
+  streams: Array<{ id: string; topic: string; qos: DeliveryQos; sent: number; acked: string }>;
   subscribers: Array<{
     id: string;
     filters: string[];
-    qos: LoadQos;
+    qos: DeliveryQos;
     unstamped: number;
     streams: Array<{ id: string; seen: string; dup: number; reordered: number }>;
   }>;
 }
 
-/** Per QoS of the delivery (the lower of publish and subscription QoS): QoS 2 stays zero (the engine does 0/1). */
+/** Per QoS of the delivery (the lower of publish and subscription QoS). */
 export type LedgerTotals = Record<0 | 1 | 2, QosTotals>;
 
 /** MQTT topic filter matching (+ one level, # the rest). */
@@ -64,7 +67,7 @@ export class LoadLedger {
   private readonly streams = new Map<string, Stream>();
   private readonly subscribers = new Map<string, Subscriber>();
 
-  stream(id: string, topic: string, qos: LoadQos): void {
+  stream(id: string, topic: string, qos: DeliveryQos): void {
     if (!this.streams.has(id)) this.streams.set(id, { topic, qos, sent: 0, acked: new Bitset() });
   }
 
@@ -79,7 +82,7 @@ export class LoadLedger {
     this.streams.get(id)?.acked.set(seq);
   }
 
-  subscriber(id: string, filters: string[], qos: LoadQos): void {
+  subscriber(id: string, filters: string[], qos: DeliveryQos): void {
     if (!this.subscribers.has(id)) this.subscribers.set(id, { filters, qos, unstamped: 0, streams: new Map() });
   }
 
@@ -166,7 +169,7 @@ export function ledgerTotals(data: LedgerData): LedgerTotals {
     const arrivals = new Map(sub.streams.map((a) => [a.id, a]));
     for (const [id, st] of streams) {
       if (!sub.filters.some((f) => topicMatches(f, st.topic))) continue;
-      const t = out[Math.min(st.qos, sub.qos) as LoadQos];
+      const t = out[Math.min(st.qos, sub.qos) as DeliveryQos];
       const a = arrivals.get(id);
       arrivals.delete(id);
       const seen = a ? Bitset.decode(a.seen) : new Bitset();

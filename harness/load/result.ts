@@ -3,10 +3,11 @@
  * encode/decode + add), ledgers concatenate (harness/load/ledger.ts), so results from many engines (agents) make
  * one result whose histogram counts are the sums of theirs.
  */
-import { mergeErrors, type ErrorCounts } from './errors.js';
+import { mergeErrors, type ErrorCounts, type ErrorTally } from './errors.js';
 import { PhaseHistograms, type EncodedPhases } from './histograms.js';
-import { mergeLedgers, type LedgerData } from './ledger.js';
-import type { ProcessLimits } from './limits.js';
+import { mergeLedgers, type LedgerData, type LoadLedger } from './ledger.js';
+import { limitsHit, type ProcessLimits } from './limits.js';
+import type { LoadPlan } from './plan.js';
 
 export type StopReason = 'completed' | 'deadline' | 'errors' | 'stopped';
 
@@ -68,4 +69,63 @@ export function mergeResults(parts: readonly LoadResult[]): LoadResult {
   };
   for (const k of SUMMED) out[k] = parts.reduce((a, p) => a + p[k], 0);
   return out;
+}
+
+/** performance.now() marks of a run, for its rates. */
+export interface RunMarks {
+  rampMs: number;
+  firstAttemptAt: number;
+  lastAttemptAt: number;
+  firstReadyAt: number;
+  lastReadyAt: number;
+}
+
+/** What engineResult() reads of a LoadEngine. */
+export interface EngineCounters {
+  readonly plan: LoadPlan;
+  readonly marks: RunMarks;
+  readonly attempted: number;
+  readonly everReady: number;
+  readonly readies: number;
+  readonly failedAttempts: number;
+  readonly reconnects: number;
+  readonly failedReconnects: number;
+  readonly peakConnected: number;
+  readonly errors: ErrorTally;
+  readonly limits: ProcessLimits;
+  readonly histograms: PhaseHistograms;
+  readonly ledger: LoadLedger;
+  elapsedMs(): number;
+}
+
+/** One engine's result. */
+export function engineResult(e: EngineCounters, stoppedBy: StopReason, published: number): LoadResult {
+  const m = e.marks;
+  const span = (m.lastReadyAt - m.firstReadyAt) / 1000;
+  const attemptSpan = (m.lastAttemptAt - m.firstAttemptAt) / 1000;
+  return {
+    clients: e.plan.clients,
+    connectRate: e.plan.connectRate,
+    attempted: e.attempted,
+    ready: e.everReady,
+    failed: e.failedAttempts,
+    reconnects: e.reconnects,
+    failedReconnects: e.failedReconnects,
+    peakConnected: e.peakConnected,
+    attemptsPerS: attemptSpan > 0 ? Math.round(((e.attempted - 1) / attemptSpan) * 10) / 10 : 0,
+    readyPerS: span > 0 ? Math.round(((e.readies - 1) / span) * 10) / 10 : 0,
+    rampMs: Math.round(m.rampMs),
+    durationMs: Math.round(e.elapsedMs()),
+    stoppedBy,
+    published,
+    errors: {
+      counts: { ...e.errors.counts },
+      connackCodes: { ...e.errors.connackCodes },
+      samples: [...e.errors.samples],
+    },
+    limits: e.limits,
+    limitsHit: limitsHit(e.errors.counts, e.limits),
+    histograms: e.histograms.encode(),
+    ledger: e.ledger.data(),
+  };
 }

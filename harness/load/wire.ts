@@ -62,7 +62,17 @@ export function readFrames(pending: Buffer | null, chunk: Buffer, to: PacketSink
   return buf.length ? Buffer.from(buf) : null;
 }
 
-export function connectPacket(clientId: string, keepaliveS: number, clean = true): Buffer {
+/** A will message as CONNECT carries it. */
+export interface WillMessage {
+  topic: string;
+  payload: Buffer;
+  qos: WireQos;
+  retain: boolean;
+}
+
+export type WireQos = 0 | 1 | 2;
+
+export function connectPacket(clientId: string, keepaliveS: number, clean = true, will?: WillMessage): Buffer {
   return mqttPacket.generate({
     cmd: 'connect',
     protocolId: 'MQTT',
@@ -70,10 +80,11 @@ export function connectPacket(clientId: string, keepaliveS: number, clean = true
     clean,
     clientId,
     keepalive: keepaliveS,
+    ...(will ? { will: { topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain } } : {}),
   });
 }
 
-export function subscribePacket(messageId: number, filters: readonly string[], qos: 0 | 1): Buffer {
+export function subscribePacket(messageId: number, filters: readonly string[], qos: WireQos): Buffer {
   return mqttPacket.generate({
     cmd: 'subscribe',
     messageId,
@@ -81,16 +92,28 @@ export function subscribePacket(messageId: number, filters: readonly string[], q
   });
 }
 
-export function publishPacket(topic: string, payload: Buffer, qos: 0 | 1, messageId: number): Buffer {
+export function publishPacket(topic: string, payload: Buffer, qos: WireQos, messageId: number, dup = false): Buffer {
   return mqttPacket.generate(
     qos === 0
       ? { cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }
-      : { cmd: 'publish', topic, payload, qos: 1, messageId, retain: false, dup: false },
+      : { cmd: 'publish', topic, payload, qos, messageId, retain: false, dup },
   );
+}
+
+/** The same PUBLISH with its DUP flag set (a resend after a reconnect). */
+export function withDup(publish: Buffer): Buffer {
+  const b = Buffer.from(publish);
+  b[0] = b[0]! | 0x08;
+  return b;
 }
 
 export function pubackPacket(messageId: number): Buffer {
   return mqttPacket.generate({ cmd: 'puback', messageId });
+}
+
+/** QoS 2 handshake: PUBREC (receiver), PUBREL (sender), PUBCOMP (receiver). */
+export function qos2Packet(cmd: 'pubrec' | 'pubrel' | 'pubcomp', messageId: number): Buffer {
+  return mqttPacket.generate({ cmd, messageId });
 }
 
 export const PINGREQ = mqttPacket.generate({ cmd: 'pingreq' });

@@ -2,6 +2,8 @@
  * Delivery accounting in Jepsen `total-queue` terms: every message carries (publisher, sequence);
  * lost = acknowledged but never received, duplicated = received more than once, unexpected = received
  * but never sent, reordered = arrived below the highest sequence already seen from that publisher.
+ * Used by the pub/sub suite's single-route latency probe; the failover stream, the load engine and the API account
+ * deliveries in harness/load/ledger.ts (mergeable, per-QoS totals in these same terms).
  */
 
 export interface Stamp {
