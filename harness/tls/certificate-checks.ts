@@ -46,7 +46,7 @@ export async function checkCertificate(h: Tls, s: TlsSuiteSession): Promise<void
 
 /** Full handshakes/s, p50 and p99 at the threshold's concurrency, judged against thresholds.tls. */
 export async function checkHandshakeCost(h: Tls, s: TlsSuiteSession): Promise<void> {
-  const { tls, t } = s.ctx();
+  const { t } = s.ctx();
   const concurrency = h.thresholds.handshake_concurrency;
   // Measured like a verifying client; when the certificate itself is refused (the certificate test says why), the
   // cost is measured without verification so the figures still describe the balancer.
@@ -59,11 +59,7 @@ export async function checkHandshakeCost(h: Tls, s: TlsSuiteSession): Promise<vo
       ...locationOf(t),
     });
   const bench = await measureHandshakes({
-    host: t.host,
-    port: t.port,
-    servername: t.servername,
-    ca: tls.ca,
-    ...s.clientCert(tls),
+    ...s.clientOptions(),
     verify,
     concurrency,
     maxHandshakes: h.thresholds.handshake_count,

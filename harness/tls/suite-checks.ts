@@ -45,7 +45,7 @@ export async function expectPlainUpstreams(h: Tls, s: TlsSuiteSession): Promise<
 
 /** Passthrough: each node's own TLS listener serves the certificate seen through the balancer. */
 export async function expectNodesServeTheCertificate(h: Tls, s: TlsSuiteSession): Promise<void> {
-  const { tls, t } = s.ctx();
+  const { t } = s.ctx();
   const fe = h.deployment.endpoints.frontends[t.frontend ?? ''];
   expect(fe?.tls).toBe(false);
   const via = await s.handshake({ verifyChain: false });
@@ -54,11 +54,9 @@ export async function expectNodesServeTheCertificate(h: Tls, s: TlsSuiteSession)
     // The node's own TLS listener as the harness reaches it (docker: a published port; the alias only resolves inside).
     const listener = n.mqtts ?? { host: n.upstreamMqtt.host, port: 8883 };
     const direct = await tryHandshake({
+      ...s.clientOptions(),
       host: listener.host,
       port: listener.port,
-      servername: t.servername,
-      ca: tls.ca,
-      ...s.clientCert(tls),
       verifyChain: false,
       timeoutMs: 3000,
     });

@@ -34,17 +34,14 @@ export class TlsSuiteSession {
     return tls.mtls && tls.client ? { cert: tls.client.cert, key: tls.client.key } : {};
   }
 
-  handshake(extra: Partial<Parameters<typeof tryHandshake>[0]> = {}): Promise<HandshakeResult> {
+  /** How a client of the run reaches the TLS target: address, server name, the run's CA, its client certificate. */
+  clientOptions(): { host: string; port: number; servername: string; ca: string; cert?: string; key?: string } {
     const { tls, t } = this.ctx();
-    return tryHandshake({
-      host: t.host,
-      port: t.port,
-      servername: t.servername,
-      ca: tls.ca,
-      ...this.clientCert(tls),
-      timeoutMs: 5000,
-      ...extra,
-    });
+    return { host: t.host, port: t.port, servername: t.servername, ca: tls.ca, ...this.clientCert(tls) };
+  }
+
+  handshake(extra: Partial<Parameters<typeof tryHandshake>[0]> = {}): Promise<HandshakeResult> {
+    return tryHandshake({ ...this.clientOptions(), timeoutMs: 5000, ...extra });
   }
 
   /** The protocol-version probes, made once for the policy tests. */
