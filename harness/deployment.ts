@@ -120,7 +120,7 @@ class RunningDeployment implements Deployment {
     await this.cluster.stop().catch(logFailure('stopping the cluster'));
     await this.rt.stop();
     this.untrack();
-    if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') this.rt.runDir.remove();
+    this.rt.runDir.release();
   }
 }
 
@@ -232,7 +232,7 @@ export async function startDeployment(
     await cluster?.stop().catch(logFailure('stopping the half-started cluster'));
     await runtime.stop();
     untrack();
-    if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') runDir.remove();
+    runDir.release();
     throw err;
   }
 }

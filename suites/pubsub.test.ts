@@ -7,15 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
 import { useDeployment } from '../harness/suite/context.js';
 import { Inbox, publish, subscribe } from '../harness/clients/mqtt.js';
-import {
-  connectOnDistinctNodes,
-  connectPlaced,
-  connectUntilCovered,
-  nodeOfClient,
-  upServers,
-} from '../harness/clients/placement.js';
-import { expectedPlacement } from '../harness/clients/placement-expectation.js';
-import { DeliveryLedger, percentile, stampPayload } from '../harness/metrics/delivery.js';
+import { connectOnDistinctNodes, connectPlaced, nodeOfClient } from '../harness/clients/placement.js';
 import type { PubsubMetrics } from '../harness/results/schema.js';
 import { waitFor } from '../harness/util/wait.js';
 import { runMosquittoCheck } from '../harness/clients/mosquitto-check.js';
@@ -25,6 +17,13 @@ import {
   retainedFinding,
   retainedSeenAcross,
 } from '../harness/clients/backend-differences.js';
+import { ROUTE_PROBE, waitForRoute } from '../harness/clients/route-probe.js';
+import {
+  connectWillAwayFrom,
+  expectClientsOnEveryNode,
+  expectCountedDelivery,
+  expectQueuedOnResume,
+} from '../harness/suite/pubsub-checks.js';
 
 const h = useDeployment('pubsub');
 const run = `${process.pid}-${Date.now().toString(36)}`;
@@ -34,41 +33,8 @@ const endClient = (c: MqttClient): Promise<void> => new Promise((r) => c.end(tru
 const SPREAD = { needs: ['spread-placement'] } as const;
 
 describe('placement', () => {
-  test('connections through the balancer land on every node (per the node API)', async () => {
-    const d = h.deployment;
-    // The nodes the algorithm, the weights, backup flags and the UP servers say get clients, and how many connects
-    // it takes to see the lightest of them (weights 80/10/10 need more than three per node).
-    const expected = expectedPlacement(
-      d.balancerFacts,
-      d.nodes.map((x) => x.name),
-      await upServers(d),
-    );
-    const placed = await connectUntilCovered(d, h.pool, expected.nodes, expected.budget, `place-${run}`);
-    const n = placed.length;
-    const counts = Object.fromEntries(d.nodes.map((x) => [x.name, placed.filter((p) => p.node === x.name).length]));
-    // Cross-check with the per-node counters (`live_connections`), which peers publish asynchronously.
-    const liveTotal = await waitFor(
-      async () => {
-        const total = (await d.nodeApi('node1').nodes()).reduce((a, x) => a + (x.live_connections ?? 0), 0);
-        return total >= n ? total : undefined;
-      },
-      { timeoutMs: 5000, what: `live_connections to add up to ${n}` },
-    );
-    expect(liveTotal).toBeGreaterThanOrEqual(n);
-    const empty = expected.nodes.filter((x) => !counts[x]);
-    if (empty.length || expected.nodes.length === 0) {
-      h.finding({
-        severity: 'error',
-        title: expected.nodes.length
-          ? `no client landed on ${empty.join(', ')}`
-          : `no node can receive clients: ${expected.basis}`,
-        detail: `${n} clients from ${n} source addresses: ${JSON.stringify(counts)}; expected: ${expected.basis}`,
-      });
-    }
-    expect(expected.nodes).not.toHaveLength(0);
-    expect(empty).toEqual([]);
-    await Promise.all(placed.map((p) => endClient(p.client)));
-  });
+  test('connections through the balancer land on every node (per the node API)', () =>
+    expectClientsOnEveryNode(h, `place-${run}`));
 });
 
 describe('cross-node delivery', () => {
@@ -80,65 +46,11 @@ describe('cross-node delivery', () => {
         const d = h.deployment;
         const [sub, pub] = await connectOnDistinctNodes(d, h.pool, 2, `x${qos}-${run}`);
         expect(sub!.node).not.toBe(pub!.node);
-        const topic = topicFor(`qos${qos}`);
-        const ledger = new DeliveryLedger();
-        const inbox = new Inbox(sub!.client, (t) => t === topic);
-        await subscribe(sub!.client, topic, qos);
-        await waitForRoute(pub!.client, inbox, topic);
-        const onMessage = (t: string, payload: Buffer): void =>
-          void (t === topic && payload.toString() !== ROUTE_PROBE && ledger.recordReceived(payload));
-        sub!.client.on('message', onMessage);
-        const total = 200;
-        for (let s = 0; s < total; s++) {
-          ledger.recordSent('p1', s);
-          await publish(pub!.client, topic, stampPayload('p1', s), { qos });
-          if (qos > 0) ledger.recordAcked('p1', s);
-        }
-        await waitFor(() => ledger.report().ok >= total, { timeoutMs: 15_000, what: `${total} messages` }).catch(
-          () => undefined,
-        );
-        const r = ledger.report();
-        const { latenciesMs: _latencies, ...counts } = r;
-        h.metric(`qos${qos}`, {
-          sub: sub!.node,
-          pub: pub!.node,
-          ...counts,
-          p50_ms: percentile(r.latenciesMs, 50),
-          p99_ms: percentile(r.latenciesMs, 99),
-        });
-        if (qos === 1 && r.duplicated)
-          h.finding({ severity: 'info', title: `${r.duplicated} QoS 1 duplicates (allowed: at-least-once)` });
-        expect({ received: r.ok, unexpected: r.unexpected, reordered: r.reordered }).toEqual({
-          received: total,
-          unexpected: 0,
-          reordered: 0,
-        });
-        if (qos === 2) expect(r.duplicated).toBe(0);
-        if (qos === 1)
-          h.metric('latency_ms', {
-            p50: percentile(r.latenciesMs, 50),
-            p99: percentile(r.latenciesMs, 99),
-            max: Math.max(...r.latenciesMs),
-            samples: r.latenciesMs.slice(0, 500),
-          });
+        await expectCountedDelivery(h, sub!, pub!, topicFor(`qos${qos}`), qos);
       },
     );
   }
 });
-
-const ROUTE_PROBE = 'route-probe';
-
-/** Subscriptions propagate through the cluster asynchronously: probe until one message arrives. */
-async function waitForRoute(pub: MqttClient, inbox: Inbox, topic: string): Promise<void> {
-  await waitFor(
-    async () => {
-      await publish(pub, topic, ROUTE_PROBE, { qos: 0 });
-      await inbox.waitFor(1, 100).catch(() => undefined);
-      return inbox.messages.length > 0;
-    },
-    { timeoutMs: 5000, intervalMs: 1, what: `route for ${topic}` },
-  );
-}
 
 describe('retained messages', () => {
   h.test(
@@ -227,18 +139,7 @@ describe('sessions', () => {
     const [watcher] = await connectOnDistinctNodes(d, h.pool, 1, `will-watch-${run}`);
     const inbox = new Inbox(watcher!.client, (t) => t === topic);
     await subscribe(watcher!.client, topic, 1);
-    let dying = await connectPlaced(d, h.pool, {
-      clientId: `will-${run}-0`,
-      will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false },
-    });
-    for (let i = 1; dying.node === watcher!.node && i < 12; i++) {
-      await endClient(dying.client);
-      dying = await connectPlaced(d, h.pool, {
-        clientId: `will-${run}-${i}`,
-        localAddress: `127.0.2.${i + 20}`,
-        will: { topic, payload: Buffer.from('gone'), qos: 1, retain: false },
-      });
-    }
+    const dying = await connectWillAwayFrom(h, watcher!.node, topic, `will-${run}`);
     expect(dying.node).not.toBe(watcher!.node);
     dying.client.stream.destroy();
     await inbox.waitFor(1, 10_000, 'the will message');
@@ -304,21 +205,7 @@ describe('sessions', () => {
       sessionPresent: connack.sessionPresent,
     });
     expect(connack.sessionPresent).toBe(true);
-    const got = queued();
-    const firsts = got.filter((m, i) => got.indexOf(m) === i);
-    if (got.length > firsts.length)
-      h.finding({
-        severity: 'info',
-        title: `${got.length - firsts.length} queued QoS 1 message(s) delivered twice on resume (allowed: at-least-once)`,
-      });
-    const expected = [0, 1, 2, 3, 4].map((i) => `queued-${i}`);
-    if (firsts.join() !== expected.join())
-      h.finding({
-        severity: 'warning',
-        title: `queued QoS 1 messages arrived out of order: ${firsts.join(', ')}`,
-        detail: h.capabilities.notes.find((n) => n.includes('PUBACK')),
-      });
-    expect([...firsts].sort()).toEqual(expected);
+    expectQueuedOnResume(h, queued());
   });
 });
 

@@ -50,7 +50,7 @@ async function fallbackStop(run: RunDir, errors: string[]): Promise<void> {
     const r = await sweepRun(run.runId);
     errors.push(...r.errors);
   }
-  run.remove();
+  run.release();
 }
 
 export async function stopUpRun(run: RunDir): Promise<DownResult> {

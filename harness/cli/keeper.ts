@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   const runId = values.run!;
   const run = new RunDir(runId);
   const cleanupOnExit = (): void => {
-    if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') rmSync(run.path, { recursive: true, force: true });
+    run.release();
     for (const lock of blockLocksOf(runId)) rmSync(lock, { force: true });
     clearCurrentIf(runId);
   };

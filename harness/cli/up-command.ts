@@ -129,7 +129,7 @@ export async function upCommand(argv: string[]): Promise<number> {
   if (outcome.type === 'error') {
     process.stderr.write(`mqtt-lb up: ${outcome.message}\n`);
     await waitExit(keeper);
-    if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') run.remove();
+    run.release();
     return outcome.config ? 2 : 1;
   }
   const why =
@@ -140,7 +140,7 @@ export async function upCommand(argv: string[]): Promise<number> {
         : `keeper exited (code ${outcome.code}) before it was ready`;
   await waitExit(keeper);
   process.stderr.write(`mqtt-lb up: ${why}\n--- ${logFile} (tail) ---\n${tail(logFile)}\n`);
-  if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') run.remove();
+  run.release();
   return outcome.type === 'interrupted' ? 130 : 1;
 }
 

@@ -121,7 +121,7 @@ export class ExternalDeployment implements Deployment {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (process.env.MQTT_LB_KEEP_RUN_DIR !== '1') this.runDir.remove();
+    this.runDir.release();
   }
 }
 

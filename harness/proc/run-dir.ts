@@ -2,7 +2,7 @@
  * Run directories: every run gets `<state root>/runs/<runId>/` holding its pid files, logs and
  * generated files, so a later run (or `mqtt-lb down`) can find and stop whatever a crashed run left.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +18,16 @@ export function newRunId(): string {
   const stamp = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}-${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}${String(d.getUTCSeconds()).padStart(2, '0')}`;
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
+
+/** The variable that keeps a run's directory (logs, generated configs, PKI) after the run instead of removing it. */
+export const KEEP_RUN_DIR_ENV = 'MQTT_LB_KEEP_RUN_DIR';
+
+export function keepRunDirRequested(): boolean {
+  return process.env[KEEP_RUN_DIR_ENV] === '1';
+}
+
+/** What a kept run directory holds instead of owner.json: the run is over, nothing may sweep or stop it. */
+const KEPT_FILE = 'kept.json';
 
 export interface PidRecord {
   name: string;
@@ -100,6 +110,32 @@ export class RunDir {
 
   remove(): void {
     rmSync(this.path, { recursive: true, force: true });
+  }
+
+  /**
+   * The run is over: removes its directory, or with MQTT_LB_KEEP_RUN_DIR=1 keeps it. A kept directory gives up
+   * its owner.json (renamed kept.json), so a later run's sweep, `mqtt-lb down` and `status` no longer take it for a
+   * crashed or live run; it stays until removed by hand.
+   */
+  release(): 'removed' | 'kept' {
+    if (!keepRunDirRequested()) {
+      this.remove();
+      return 'removed';
+    }
+    if (existsSync(this.path) && !this.kept()) {
+      try {
+        renameSync(path.join(this.path, 'owner.json'), path.join(this.path, KEPT_FILE));
+      } catch {
+        writeFileSync(path.join(this.path, KEPT_FILE), JSON.stringify({ runId: this.runId }));
+      }
+      process.stderr.write(`[mqtt-lb] ${KEEP_RUN_DIR_ENV}=1: kept the run directory ${this.path}\n`);
+    }
+    return 'kept';
+  }
+
+  /** Whether release() kept this directory (MQTT_LB_KEEP_RUN_DIR=1) after its run ended. */
+  kept(): boolean {
+    return existsSync(path.join(this.path, KEPT_FILE));
   }
 }
 

@@ -27,10 +27,11 @@ function removeBlockLocks(runId: string): void {
   for (const f of blockLocksOf(runId)) rmSync(f, { force: true });
 }
 
-/** Removes leftovers of runs whose owner process is gone; returns the run ids swept. */
+/** Removes leftovers of runs whose owner process is gone; returns the run ids swept. Kept run directories stay. */
 export function sweepStaleRuns(): string[] {
   const swept: string[] = [];
   for (const run of listRunDirs()) {
+    if (run.kept()) continue; // ended cleanly and kept on purpose (MQTT_LB_KEEP_RUN_DIR=1, RunDir.release)
     const owner = run.owner();
     if (owner && owner.pid !== process.pid && isAlive(owner.pid)) continue;
     if (owner?.pid === process.pid) continue;
