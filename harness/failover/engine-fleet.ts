@@ -12,7 +12,7 @@ import type { WireQos } from '../load/wire.js';
 import { EngineFleetClient } from './engine-client.js';
 import type { FleetClientSpec } from './fleet-client.js';
 
-export class EngineFleet implements ConnectionOwner {
+export class EngineFleet implements ConnectionOwner<Connection> {
   /** tcp and connack times of every attempt (µs histograms). */
   readonly histograms = new PhaseHistograms();
   readonly ledger = new LoadLedger();

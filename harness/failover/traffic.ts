@@ -5,7 +5,9 @@
  * bounded in time and count; it never waits for acks, so a publisher cut off by the fault queues (both fleet
  * clients do) and its acks arrive late or never — lost = acked but never delivered.
  */
-import { LoadLedger, ledgerTotals, type LedgerData } from '../load/ledger.js';
+import { LoadLedger, ledgerTotals, type LedgerData, type QosTotals } from '../load/ledger.js';
+
+export type { QosTotals } from '../load/ledger.js';
 import { readPayload, stampPayload } from '../load/payload.js';
 import { delay, waitFor, withTimeout } from '../util/wait.js';
 import type { FleetClient } from './fleet-client.js';
@@ -18,19 +20,6 @@ const PROBE = 'probe';
 export interface Endpoint {
   id: string;
   client: FleetClient;
-}
-
-/** Per-QoS totals over all subscribers; units are deliveries (message × subscriber). */
-export interface QosTotals {
-  sent: number;
-  acked: number;
-  received: number;
-  lost: number;
-  duplicated: number;
-  reordered: number;
-  unexpected: number;
-  /** Delivered although the publisher never got its ack (Jepsen "recovered"). */
-  recovered: number;
 }
 
 export class TrafficStream {

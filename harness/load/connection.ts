@@ -40,7 +40,7 @@ export class Connection {
   closedFrom: ConnState | null = null;
 
   constructor(
-    readonly owner: ConnectionOwner,
+    readonly owner: ConnectionOwner<Connection>,
     readonly index: number,
     readonly clientId: string,
     readonly target: Target,

@@ -34,7 +34,7 @@ export interface LoadProgress {
   published: number;
 }
 
-export class LoadEngine extends EventEmitter implements ConnectionOwner {
+export class LoadEngine extends EventEmitter implements ConnectionOwner<Connection> {
   readonly histograms = new PhaseHistograms();
   readonly ledger = new LoadLedger();
   readonly errors = new ErrorTally();

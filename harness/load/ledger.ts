@@ -6,9 +6,21 @@
  * highest seen. Owed deliveries are worked out only at report time — subscriber filters × stream topics — so
  * ledgers of publishers and subscribers in different processes (agents) merge exactly by concatenation.
  */
-import type { QosTotals } from '../failover/traffic.js';
 import { Bitset } from './bitset.js';
 import type { PayloadStamp } from './payload.js';
+
+/** Per-QoS totals over all subscribers; units are deliveries (message × subscriber). */
+export interface QosTotals {
+  sent: number;
+  acked: number;
+  received: number;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  unexpected: number;
+  /** Delivered although the publisher never got its ack (Jepsen "recovered"). */
+  recovered: number;
+}
 
 /** QoS levels the engine's plans publish and subscribe with. */
 export type LoadQos = 0 | 1;

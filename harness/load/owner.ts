@@ -1,6 +1,5 @@
 /** What a load-engine connection needs of its surroundings: its target, its owner (the engine, or the failover fleet)
  * and its session options. */
-import type { Connection } from './connection.js';
 import type { ErrorClass } from './errors.js';
 import type { PhaseHistograms } from './histograms.js';
 import type { LoadLedger } from './ledger.js';
@@ -14,24 +13,26 @@ export interface Target {
 }
 
 /** What a connection reports to, shared by every connection of one engine. */
-export interface ConnectionOwner {
+/** `C` is the connection type (harness/load/connection.ts Connection; a parameter here so this file needs no import
+ * of it). */
+export interface ConnectionOwner<C = unknown> {
   readonly histograms: PhaseHistograms;
   readonly ledger: LoadLedger;
   readonly phaseTimeoutMs: number;
   /** Shared by every connection: CONNECT keepalive and clean-session flag, and whether QoS 1 deliveries get a PUBACK. */
   readonly session: SessionOptions;
   /** CONNACK accepted and every SUBACK granted. */
-  onReady(c: Connection): void;
+  onReady(c: C): void;
   /** Setup failed or an established connection broke; `cls` names why. Called once per attempt. */
-  onFailed(c: Connection, cls: ErrorClass, detail: string, returnCode?: number): void;
+  onFailed(c: C, cls: ErrorClass, detail: string, returnCode?: number): void;
   /** The socket is gone (after onFailed, or after close()). */
-  onGone(c: Connection): void;
+  onGone(c: C): void;
   /** A delivery (QoS 2: once, at PUBREL), for owners that hand messages on (the failover fleet). */
-  onMessage?(c: Connection, topic: string, payload: Buffer, qos: wire.WireQos): void;
+  onMessage?(c: C, topic: string, payload: Buffer, qos: wire.WireQos): void;
   /** A publish is done: QoS 0 written, QoS 1 PUBACK, QoS 2 PUBCOMP. */
-  onAcked?(c: Connection, stream: string, seq: number): void;
+  onAcked?(c: C, stream: string, seq: number): void;
   /** SUBACK of a SUBSCRIBE sent by subscribe() once ready. */
-  onSuback?(c: Connection, messageId: number, granted: Array<number | object>): void;
+  onSuback?(c: C, messageId: number, granted: Array<number | object>): void;
 }
 
 export interface SessionOptions {

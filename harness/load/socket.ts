@@ -4,14 +4,26 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Connection } from './connection.js';
-import { classifyError } from './errors.js';
+import { classifyError, type ErrorClass } from './errors.js';
+import type { Target } from './owner.js';
+
+/** What the socket's handlers call on their connection (harness/load/connection.ts Connection implements it). */
+export interface SocketUser {
+  readonly target: Target;
+  readonly localAddress?: string | undefined;
+  readonly state: string;
+  tcpConnected(): void;
+  tlsDone(): void;
+  feed(chunk: Buffer): void;
+  fail(cls: ErrorClass, detail: string): void;
+  gone(): void;
+}
 
 const CONN = Symbol('load-connection');
-export type LoadSocket = net.Socket & { [CONN]?: Connection };
+export type LoadSocket = net.Socket & { [CONN]?: SocketUser };
 
 /** Opens the socket of `c` and routes its events to `c`. */
-export function connectSocket(c: Connection): LoadSocket {
+export function connectSocket(c: SocketUser): LoadSocket {
   const t = c.target;
   const base = { host: t.host, port: t.port, ...(c.localAddress ? { localAddress: c.localAddress } : {}) };
   const socket: LoadSocket = t.tls
