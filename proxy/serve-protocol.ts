@@ -11,7 +11,7 @@ import type { ProxyConfig } from './config/types.js';
 import type { LogLevel } from './util/log.js';
 
 /** Young generation of the forwarding worker (MB; V8 makes 1/3 of it one semi-space). */
-export const SERVE_YOUNG_GENERATION_MB = 3;
+export const SERVE_YOUNG_GENERATION_MB = 6;
 
 export interface ServeWorkerData {
   config: ProxyConfig;
