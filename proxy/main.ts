@@ -11,7 +11,13 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigIsolated } from './config/load-isolated.js';
-import { TsProxy } from './runtime/proxy.js';
+import { Worker } from 'node:worker_threads';
+import {
+  SERVE_YOUNG_GENERATION_MB,
+  type FromServeWorker,
+  type ServeWorkerData,
+  type ToServeWorker,
+} from './serve-protocol.js';
 import { errorText, LOG_LEVELS, Logger, type LogLevel } from './util/log.js';
 import { TS_PROXY_VERSION } from './version.js';
 
@@ -71,19 +77,41 @@ async function main(): Promise<void> {
   process.title = 'ts-proxy';
   const logger = new Logger(cli.logLevel ?? first.config.global.log_level);
   installCrashGuards(logger);
-
-  let proxy: TsProxy;
-  try {
-    proxy = await TsProxy.start(first.config, {
-      logger,
-      baseDir: path.dirname(path.resolve(cli.config)),
-      logLevelOverride: cli.logLevel,
-    });
-  } catch (err) {
-    logger.error('start-failed', { error: errorText(err) });
-    process.exit(1);
+  const workerData: ServeWorkerData = {
+    config: first.config,
+    configPath: cli.config,
+    baseDir: path.dirname(path.resolve(cli.config)),
+    logLevel: cli.logLevel,
+  };
+  const worker = new Worker(serveWorkerUrl(), {
+    workerData,
+    resourceLimits: { maxYoungGenerationSizeMb: SERVE_YOUNG_GENERATION_MB },
+  });
+  function send(message: ToServeWorker): void {
+    worker.postMessage(message);
   }
-  logger.lifecycle('started', { version: TS_PROXY_VERSION, pid: process.pid, config: cli.config });
+
+  let stopSignal: NodeJS.Signals | null = null;
+  worker.on('message', function onWorkerMessage(message: FromServeWorker) {
+    if (typeof message === 'string') {
+      process.stdout.write(message);
+    } else if (message.type === 'started') {
+      logger.lifecycle('started', { version: TS_PROXY_VERSION, pid: process.pid, config: cli.config });
+    } else if (message.type === 'start-failed') {
+      process.exit(1);
+    } else if (message.type === 'stopped') {
+      logger.lifecycle('stopped', { signal: stopSignal });
+      process.exit(0);
+    }
+  });
+  worker.on('error', function onWorkerError(err) {
+    logger.error('internal-error', { error: errorText(err), note: 'the forwarding thread failed' });
+    process.exit(1);
+  });
+  worker.on('exit', function onWorkerExit(code) {
+    logger.error('internal-error', { error: `the forwarding thread exited (code ${code})` });
+    process.exit(1);
+  });
 
   let reloading: Promise<void> = Promise.resolve();
   function onSighup(): void {
@@ -97,39 +125,26 @@ async function main(): Promise<void> {
         });
         return;
       }
-      try {
-        const problems = await proxy.reload(next.config);
-        logger.lifecycle('reloaded', { config: cli.config, problems, listeners: proxy.listeners() });
-      } catch (err) {
-        logger.error('reload-failed', {
-          config: cli.config,
-          errors: [errorText(err)],
-          note: 'the previous configuration stays active',
-        });
-      }
+      send({ type: 'reload', config: next.config });
     });
   }
 
-  let stopping = false;
-  async function onStopSignal(signal: NodeJS.Signals): Promise<void> {
-    if (stopping) process.exit(0);
-    stopping = true;
+  function onStopSignal(signal: NodeJS.Signals): void {
+    if (stopSignal) process.exit(0);
+    stopSignal = signal;
     logger.lifecycle('stopping', { signal });
     const force = setTimeout(() => process.exit(0), 5_000);
     force.unref();
-    await proxy.stop();
-    logger.lifecycle('stopped', { signal });
-    process.exit(0);
-  }
-  function onStopSignalSync(signal: NodeJS.Signals): void {
-    onStopSignal(signal).catch(function onStopFailed(err: unknown) {
-      logger.error('stop-failed', { signal, error: errorText(err) });
-      process.exit(1);
-    });
+    send({ type: 'stop' });
   }
   process.on('SIGHUP', onSighup);
-  process.on('SIGTERM', onStopSignalSync);
-  process.on('SIGINT', onStopSignalSync);
+  process.on('SIGTERM', onStopSignal);
+  process.on('SIGINT', onStopSignal);
+}
+
+/** The worker entry beside this module: `serve-worker.js` in dist, `serve-worker.mjs` beside a bundle. */
+function serveWorkerUrl(): URL {
+  return new URL(import.meta.url.endsWith('.mjs') ? './serve-worker.mjs' : './serve-worker.js', import.meta.url);
 }
 
 /** A proxy must keep serving other connections when one code path throws: log and carry on. */

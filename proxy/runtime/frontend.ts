@@ -9,6 +9,15 @@ import type { FrontendConfig } from '../config/types.js';
 import { formatHostPort, parseHostPort, plainIp } from '../util/address.js';
 import type { ToxicCollection } from '../toxics/collection.js';
 import { errorText, type Logger } from '../util/log.js';
+import {
+  admit,
+  onPlainConnection,
+  onSecureConnection,
+  onTlsClientError,
+  tagServer,
+  type Admission,
+  type AdmissionOwner,
+} from './admission.js';
 import type { Backend } from './backend.js';
 import type { ConnectionGate } from './conn-gate.js';
 import { SourceRateLimiter } from './rate-limit.js';
@@ -23,59 +32,7 @@ export interface FrontendDeps {
   toxicsFor(name: string): ToxicCollection;
 }
 
-const ADMISSION = Symbol('ts-proxy.admission');
-
-/** Per raw connection until (and after) its session starts. */
-interface Admission {
-  frontend: Frontend;
-  raw: net.Socket;
-  admitted: boolean;
-  cancel: (() => void) | null;
-  secure: tls.TLSSocket | null;
-  started: boolean;
-  reason: string;
-  detail: string;
-  acceptedAt: number;
-}
-type Admitted = net.Socket & { [ADMISSION]?: Admission };
-
-function admissionOf(socket: net.Socket | undefined): Admission | undefined {
-  return socket ? (socket as Admitted)[ADMISSION] : undefined;
-}
-
-function onRawError(this: net.Socket, err: Error): void {
-  const adm = admissionOf(this);
-  if (adm && !adm.started && !adm.reason) {
-    adm.reason = 'client-error';
-    adm.detail = errorText(err);
-  }
-}
-
-function onRawClose(this: net.Socket): void {
-  const adm = admissionOf(this);
-  if (adm) adm.frontend.rawClosed(adm);
-}
-
-function onPlainConnection(this: net.Server, raw: net.Socket): void {
-  (this as net.Server & { [ADMISSION]?: Frontend })[ADMISSION]?.accept(raw);
-}
-
-function onSecureConnection(this: tls.Server, socket: tls.TLSSocket): void {
-  const adm = admissionOf((socket as tls.TLSSocket & { _parent?: net.Socket })._parent);
-  if (adm) adm.frontend.secured(adm, socket);
-  else socket.destroy();
-}
-
-function onTlsClientError(err: Error & { code?: string }, socket: tls.TLSSocket): void {
-  const adm = admissionOf((socket as tls.TLSSocket & { _parent?: net.Socket })._parent);
-  if (adm && !adm.reason) {
-    adm.reason = err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'handshake-timeout' : 'tls-error';
-    adm.detail = errorText(err);
-  }
-  if (!socket.destroyed) socket.destroy();
-}
-
-export class Frontend implements SessionOwner {
+export class Frontend implements SessionOwner, AdmissionOwner {
   private server: net.Server | tls.Server | null = null;
   private limiter: SourceRateLimiter | null = null;
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -133,7 +90,7 @@ export class Frontend implements SessionOwner {
     const server = this.tlsMaterial
       ? this.createTlsServer(this.tlsMaterial)
       : net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
-    (server as net.Server & { [ADMISSION]?: Frontend })[ADMISSION] = this;
+    tagServer(server, this);
     if (!this.tlsMaterial) server.on('connection', onPlainConnection);
     this.server = server;
     return new Promise<string>((resolve, reject) => {
@@ -176,20 +133,7 @@ export class Frontend implements SessionOwner {
   /** @internal A new raw connection: rate limit, then the global gate. */
   accept(raw: net.Socket): void {
     this.accepted++;
-    const adm: Admission = {
-      frontend: this,
-      raw,
-      admitted: false,
-      cancel: null,
-      secure: null,
-      started: false,
-      reason: '',
-      detail: '',
-      acceptedAt: Date.now(),
-    };
-    (raw as Admitted)[ADMISSION] = adm;
-    raw.on('error', onRawError);
-    raw.on('close', onRawClose);
+    const adm = admit(this, raw);
     if (this.limiter && !this.limiter.allow(plainIp(raw.remoteAddress))) {
       this.rateLimited++;
       return this.reject(

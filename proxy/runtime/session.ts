@@ -4,19 +4,20 @@
  * (forward.ts: pipe() semantics for backpressure and half-close, without its per-connection closures).
  * One log line when it ends.
  *
- * Socket handlers are module-level named functions that find their session through a symbol on the
- * socket: no closures per connection on the hot path.
+ * Socket handlers are module-level (session-events.ts): no closures per connection on the hot path.
  */
 import net from 'node:net';
 import { ConnectInspector } from '../mqtt/connect-inspector.js';
 import type { ToxicCollection } from '../toxics/collection.js';
-import { ConnectionToxics } from '../toxics/connection.js';
+import type { ConnectionToxics } from '../toxics/connection.js';
 import { plainIp } from '../util/address.js';
-import { errorText, type Logger } from '../util/log.js';
+import type { Logger } from '../util/log.js';
 import type { Backend } from './backend.js';
-import { forwardBothWays, unlinkBothWays } from './forward.js';
+import { startForwarding, switchToToxics } from './establish.js';
 import { proxyHeaderFor } from './proxy-header.js';
 import type { AssignedSession, ServerState } from './server.js';
+import { closeLogLevel, logSessionClose } from './session-close.js';
+import * as events from './session-events.js';
 
 /** What a session needs from its frontend. */
 export interface SessionOwner {
@@ -31,49 +32,7 @@ export interface SessionOwner {
 }
 
 type Phase = 'inspect' | 'route' | 'established' | 'closing';
-const SESSION = Symbol('ts-proxy.session');
-type Tagged = net.Socket & { [SESSION]?: Session };
-const NORMAL_ENDS = new Set(['client-fin', 'server-fin', 'client-close', 'idle-timeout', 'shutdown']);
-
-function sessionOf(socket: net.Socket): Session | undefined {
-  return (socket as Tagged)[SESSION];
-}
-
-function onClientData(this: net.Socket, chunk: Buffer): void {
-  sessionOf(this)?.inspectChunk(chunk);
-}
-function onClientEnd(this: net.Socket): void {
-  sessionOf(this)?.clientEnded();
-}
-function onClientError(this: net.Socket, err: Error): void {
-  sessionOf(this)?.abort('client-error', errorText(err));
-}
-function onClientClose(this: net.Socket): void {
-  sessionOf(this)?.clientClosed();
-}
-function onClientTimeout(this: net.Socket): void {
-  sessionOf(this)?.abort('idle-timeout', 'no traffic in either direction');
-}
-function onUpstreamConnect(this: net.Socket): void {
-  sessionOf(this)?.upstreamConnected(this);
-}
-function onUpstreamError(this: net.Socket, err: Error): void {
-  sessionOf(this)?.upstreamFailed(this, errorText(err));
-}
-function onUpstreamTimeout(this: net.Socket): void {
-  sessionOf(this)?.upstreamTimedOut(this);
-}
-function onUpstreamEnd(this: net.Socket): void {
-  sessionOf(this)?.upstreamEnded(this);
-}
-function onUpstreamClose(this: net.Socket): void {
-  sessionOf(this)?.upstreamClosed(this);
-}
-function onInspectTimer(session: Session): void {
-  session.abort('handshake-timeout', 'no complete MQTT CONNECT in time');
-}
-
-export class Session implements AssignedSession {
+export class Session implements AssignedSession, events.SessionEvents {
   private upstream: net.Socket | null = null;
   private server: ServerState | null = null;
   private phase: Phase = 'route';
@@ -100,7 +59,7 @@ export class Session implements AssignedSession {
     private readonly owner: SessionOwner,
     readonly backend: Backend,
   ) {
-    (client as Tagged)[SESSION] = this;
+    events.tagSocket(client, this);
     this.clientIp = plainIp(client.remoteAddress);
     this.clientPort = client.remotePort ?? 0;
   }
@@ -108,19 +67,19 @@ export class Session implements AssignedSession {
   start(): void {
     const c = this.client;
     c.setNoDelay(true);
-    c.on('error', onClientError);
-    c.on('close', onClientClose);
-    c.on('end', onClientEnd);
-    c.on('timeout', onClientTimeout);
+    c.on('error', events.onClientError);
+    c.on('close', events.onClientClose);
+    c.on('end', events.onClientEnd);
+    c.on('timeout', events.onClientTimeout);
     const clientIdBalance = this.backend.cfg.balance === 'clientid';
     if (!this.owner.inspectMqtt && !clientIdBalance) return this.route();
     this.phase = 'inspect';
     const limit = clientIdBalance
       ? Math.min(this.owner.handshakeTimeoutMs, this.backend.cfg.clientid.inspect_timeout)
       : this.owner.handshakeTimeoutMs;
-    this.timer = setTimeout(onInspectTimer, limit, this);
+    this.timer = setTimeout(events.onInspectTimer, limit, this);
     this.inspector = new ConnectInspector();
-    c.on('data', onClientData);
+    c.on('data', events.onClientData);
     c.resume();
   }
 
@@ -129,7 +88,7 @@ export class Session implements AssignedSession {
     const r = this.inspector.push(chunk);
     if (r.status === 'incomplete') return;
     this.client.pause();
-    this.client.removeListener('data', onClientData);
+    this.client.removeListener('data', events.onClientData);
     clearTimeout(this.timer);
     this.timer = undefined;
     this.inspector = null;
@@ -183,50 +142,34 @@ export class Session implements AssignedSession {
     this.server = server;
     server.attach(this);
     const up = net.connect({ host: server.host, port: server.port, allowHalfOpen: true, noDelay: true });
-    (up as Tagged)[SESSION] = this;
+    events.tagSocket(up, this);
     this.upstream = up;
     this.upstreamDone = false;
-    up.setTimeout(this.backend.cfg.timeouts.connect);
-    up.on('connect', onUpstreamConnect);
-    up.on('error', onUpstreamError);
-    up.on('timeout', onUpstreamTimeout);
-    up.on('end', onUpstreamEnd);
-    up.on('close', onUpstreamClose);
+    this.timer = setTimeout(events.onConnectTimer, this.backend.cfg.timeouts.connect, this);
+    up.on('connect', events.onUpstreamConnect);
+    up.on('error', events.onUpstreamError);
+    up.on('end', events.onUpstreamEnd);
+    up.on('close', events.onUpstreamClose);
   }
 
   /** @internal */ upstreamConnected(up: net.Socket): void {
     if (up !== this.upstream || this.phase !== 'route') return;
-    up.setTimeout(0);
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.connectMs = Date.now() - this.startedAt;
     this.phase = 'established';
     const header = proxyHeaderFor(this.backend.cfg.send_proxy, this.client, this.clientIp, this.clientPort);
-    if (this.owner.toxics.size > 0) {
-      if (header) up.write(header);
-      this.client.setTimeout(this.owner.idleTimeoutMs);
-      this.toxicLinks = new ConnectionToxics(this.client, up, this.owner.toxics, this);
-      this.toxicLinks.start(this.firstBytes);
-      this.firstBytes = this.clientIdBytes = null;
-      return;
-    }
-    if (header || this.firstBytes) {
-      up.cork();
-      if (header) up.write(header);
-      if (this.firstBytes) up.write(this.firstBytes);
-      up.uncork();
-    }
+    this.client.setTimeout(this.owner.idleTimeoutMs);
+    this.toxicLinks = startForwarding(this.client, up, header, this.firstBytes, this.owner.toxics, this);
     this.firstBytes = null;
     this.clientIdBytes = null;
-    this.client.setTimeout(this.owner.idleTimeoutMs);
-    forwardBothWays(this.client, up);
   }
 
   /** @internal The proxy's toxics changed: an established connection follows them now. */
   toxicsChanged(): void {
     if (this.phase !== 'established' || !this.upstream) return;
     if (this.toxicLinks) return this.toxicLinks.sync();
-    unlinkBothWays(this.client, this.upstream);
-    this.toxicLinks = new ConnectionToxics(this.client, this.upstream, this.owner.toxics, this);
-    this.toxicLinks.start(null);
+    this.toxicLinks = switchToToxics(this.client, this.upstream, this.owner.toxics, this);
   }
 
   /** @internal A toxic ends the connection (ConnectionToxics ends the sockets); false when closing already. */
@@ -242,8 +185,9 @@ export class Session implements AssignedSession {
     this.retryOrFail('connect-error', message);
   }
 
-  /** @internal */ upstreamTimedOut(up: net.Socket): void {
-    if (up !== this.upstream) return;
+  /** @internal `up` null: the connect timer fired. */
+  upstreamTimedOut(up: net.Socket | null): void {
+    if (up ? up !== this.upstream : !this.upstream) return;
     if (this.phase === 'route')
       this.retryOrFail('connect-timeout', `no connection within ${this.backend.cfg.timeouts.connect} ms`);
     else this.abort('idle-timeout', 'server side did not finish closing');
@@ -252,6 +196,8 @@ export class Session implements AssignedSession {
   private retryOrFail(reason: string, message: string): void {
     const server = this.server!;
     const up = this.upstream!;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     server.connectFailures++;
     server.detach(this, 0, 0);
     up.destroy();
@@ -286,8 +232,11 @@ export class Session implements AssignedSession {
       if (this.phase !== 'closing')
         this.abort('client-close', 'client went away before the server connection was ready');
     } else if (!this.upstreamDone && this.upstream) {
-      if (this.client.readableEnded && this.client.writableFinished) this.upstream.setTimeout(this.owner.idleTimeoutMs);
-      else this.abort('client-close', 'client connection closed');
+      if (this.client.readableEnded && this.client.writableFinished) {
+        // The server side has the idle timeout to finish closing (its listener only now: one fewer per socket).
+        this.upstream.on('timeout', events.onUpstreamTimeout);
+        this.upstream.setTimeout(this.owner.idleTimeoutMs);
+      } else this.abort('client-close', 'client connection closed');
     }
     this.maybeFinish();
   }
@@ -341,18 +290,17 @@ export class Session implements AssignedSession {
     const bytesOut = this.client.bytesWritten;
     this.owner.sessionEnded(this, bytesIn, bytesOut);
     const reason = this.reason || 'client-close';
-    const level = NORMAL_ENDS.has(reason) ? 'info' : 'warn';
-    if (!this.owner.logger.enabled(level)) return;
-    this.owner.logger.log(level, 'close', {
+    if (!this.owner.logger.enabled(closeLogLevel(reason))) return;
+    logSessionClose(this.owner.logger, {
       frontend: this.owner.name,
       backend: this.backend.name,
       server: this.server?.name ?? null,
       client: `${this.clientIp}:${this.clientPort}`,
       clientId: this.clientId,
       reason,
-      detail: this.detail || undefined,
-      durationMs: Date.now() - this.startedAt,
-      connectMs: this.connectMs >= 0 ? this.connectMs : undefined,
+      detail: this.detail,
+      startedAt: this.startedAt,
+      connectMs: this.connectMs,
       retries: this.tried ? this.tried.size : 0,
       bytesIn,
       bytesOut,

@@ -12,13 +12,15 @@ import { waitFor } from './wait.js';
 const proxyDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function bundleCli(): Promise<{ file: string; cleanup: () => void }> {
-  // One directory per bundle: main.js loads its config parser from ./parse-worker.js beside it (a worker thread).
+  // One directory per bundle: main.js loads its config parser from ./parse-worker.js and runs the proxy in
+  // ./serve-worker.js beside it (worker threads).
   const outDir = path.join(proxyDir, '.build', `cli-${process.pid}-${Date.now()}`);
   mkdirSync(outDir, { recursive: true });
   await build({
     entryPoints: {
       main: path.join(proxyDir, 'main.ts'),
       'parse-worker': path.join(proxyDir, 'config/parse-worker.ts'),
+      'serve-worker': path.join(proxyDir, 'serve-worker.ts'),
     },
     bundle: true,
     platform: 'node',

@@ -1,0 +1,27 @@
+/**
+ * Messages between TS-proxy's main thread (main.ts: CLI, config loading, signals, stdout) and the worker
+ * thread it forwards in (serve-worker.ts), and why there is a worker at all.
+ *
+ * Why: the forwarding heap holds mostly long-lived objects (two sockets per connection). In the main thread
+ * V8 grows the young generation to its default maximum (2 × 16 MB semi-spaces) while connections arrive,
+ * because every scavenge finds them alive; that was ~2.8 KB of the ~9 KB RSS per idle proxied connection
+ * (bench/proxy/README.md). A worker's young generation is set by `resourceLimits`, in code, with no launch flag.
+ */
+import type { ProxyConfig } from './config/types.js';
+import type { LogLevel } from './util/log.js';
+
+/** Young generation of the forwarding worker (MB; V8 makes 1/3 of it one semi-space). */
+export const SERVE_YOUNG_GENERATION_MB = 6;
+
+export interface ServeWorkerData {
+  config: ProxyConfig;
+  configPath: string;
+  baseDir: string;
+  logLevel?: LogLevel;
+}
+
+/** Main thread → worker: handled one at a time, in order. */
+export type ToServeWorker = { type: 'reload'; config: ProxyConfig } | { type: 'stop' };
+
+/** Worker → main thread: a string is one log line (newline included) for stdout. */
+export type FromServeWorker = string | { type: 'started' } | { type: 'start-failed' } | { type: 'stopped' };
