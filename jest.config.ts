@@ -30,5 +30,7 @@ const config: Config = {
     { ...common, displayName: 'suites', testMatch: ['<rootDir>/suites/**/*.test.ts'] },
   ],
   testTimeout: 120_000,
+  // Longest first on a fresh clone too (test/durations.json): CI has no timing cache.
+  testSequencer: '<rootDir>/test/sequencer.mjs',
 };
 export default config;
