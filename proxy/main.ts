@@ -19,6 +19,7 @@ import {
   type ToServeWorker,
 } from './serve-protocol.js';
 import { errorText, LOG_LEVELS, Logger, type LogLevel } from './util/log.js';
+import { logUncaught } from './util/crash-guards.js';
 import { TS_PROXY_VERSION } from './version.js';
 
 const USAGE = 'usage: ts-proxy --config <file.yaml> [--check] [--log-level debug|info|warn|error] [--version]';
@@ -151,15 +152,7 @@ function serveWorkerUrl(): URL {
 function installCrashGuards(logger: Logger): void {
   // A closed stdout (the log reader went away) must not turn every log line into an uncaught EPIPE.
   process.stdout.on('error', function onStdoutError() {});
-  process.on('uncaughtException', function onUncaught(err) {
-    logger.error('internal-error', { error: errorText(err), stack: err instanceof Error ? err.stack : undefined });
-  });
-  process.on('unhandledRejection', function onUnhandled(reason) {
-    logger.error('internal-error', {
-      error: errorText(reason),
-      stack: reason instanceof Error ? reason.stack : undefined,
-    });
-  });
+  logUncaught(logger);
 }
 
 void main();

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { TsProxy } from './runtime/proxy.js';
 import type { FromServeWorker, ServeWorkerData, ToServeWorker } from './serve-protocol.js';
 import { errorText, Logger } from './util/log.js';
+import { logUncaught } from './util/crash-guards.js';
 
 const port = parentPort!;
 const data = workerData as ServeWorkerData;
@@ -20,15 +21,7 @@ function sendLine(line: string): void {
 
 const logger = new Logger(data.logLevel ?? data.config.global.log_level, sendLine);
 
-process.on('uncaughtException', function onUncaught(err) {
-  logger.error('internal-error', { error: errorText(err), stack: err instanceof Error ? err.stack : undefined });
-});
-process.on('unhandledRejection', function onUnhandled(reason) {
-  logger.error('internal-error', {
-    error: errorText(reason),
-    stack: reason instanceof Error ? reason.stack : undefined,
-  });
-});
+logUncaught(logger);
 
 async function serve(): Promise<void> {
   let proxy: TsProxy;

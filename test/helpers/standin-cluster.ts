@@ -7,7 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killProcess, startNode, startRedis, type NodeProc, type RedisProc } from './standin-processes.js';
+import {
+  killProcess,
+  standinNodeArgs,
+  startNode,
+  startRedis,
+  type NodeProc,
+  type RedisProc,
+} from './standin-processes.js';
 import { closeAllClients, httpJson } from './mqtt-clients.js';
 import type { ClientRow } from '../../standin/client-info.js';
 import type { NodeRow } from '../../standin/cluster-view.js';
@@ -23,21 +30,8 @@ export function useStandinCluster(subnet: string) {
   let tlsDir = '';
 
   const node = (i: 1 | 2 | 3): NodeProc => nodes[i - 1]!;
-  const nodeArgs = (i: number, extra: string[] = []): string[] => [
-    '--name',
-    `node${i}`,
-    '--bind',
-    IPS[i - 1]!,
-    '--mqtt-port',
-    '1883',
-    '--http-port',
-    '18083',
-    '--redis',
-    `127.0.0.1:${redis!.port}`,
-    '--heartbeat-ms',
-    String(HEARTBEAT_MS),
-    ...extra,
-  ];
+  const nodeArgs = (i: number, extra: string[] = []): string[] =>
+    standinNodeArgs({ name: `node${i}`, bind: IPS[i - 1]!, redisPort: redis!.port, heartbeatMs: HEARTBEAT_MS, extra });
   const nodesSeenBy = async (i: 1 | 2 | 3): Promise<NodeRow[]> =>
     (await httpJson<NodeRow[]>(node(i).http, '/api/v5/nodes')).body;
   const clientsSeenBy = async (i: 1 | 2 | 3, query = ''): Promise<ClientRow[]> =>

@@ -63,3 +63,28 @@ export async function startRedis(): Promise<RedisProc> {
   );
   return Object.assign(p, { port });
 }
+
+/** A stand-in node's command line on the test ports (MQTT 1883, HTTP 18083 on its own loopback address). */
+export function standinNodeArgs(o: {
+  name: string;
+  bind: string;
+  redisPort: number;
+  heartbeatMs: number;
+  extra?: readonly string[];
+}): string[] {
+  return [
+    '--name',
+    o.name,
+    '--bind',
+    o.bind,
+    '--mqtt-port',
+    '1883',
+    '--http-port',
+    '18083',
+    '--redis',
+    `127.0.0.1:${o.redisPort}`,
+    '--heartbeat-ms',
+    String(o.heartbeatMs),
+    ...(o.extra ?? []),
+  ];
+}

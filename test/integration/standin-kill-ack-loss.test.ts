@@ -7,7 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { delay, waitFor } from '../../harness/util/wait.js';
-import { killProcess, startNode, startRedis, type NodeProc, type RedisProc } from '../helpers/standin-processes.js';
+import {
+  killProcess,
+  standinNodeArgs,
+  startNode,
+  startRedis,
+  type NodeProc,
+  type RedisProc,
+} from '../helpers/standin-processes.js';
 import { closeAllClients, openClient, openConnected, type TestClient } from '../helpers/mqtt-clients.js';
 
 const IPS = ['127.0.247.1', '127.0.247.2', '127.0.247.3'] as const;
@@ -25,20 +32,8 @@ const survivors: NodeProc[] = [];
 /** Every victim node started (a failed round must not leave one running). */
 const victims: NodeProc[] = [];
 
-const nodeArgs = (name: string, ip: string): string[] => [
-  '--name',
-  name,
-  '--bind',
-  ip,
-  '--mqtt-port',
-  '1883',
-  '--http-port',
-  '18083',
-  '--redis',
-  `127.0.0.1:${redis!.port}`,
-  '--heartbeat-ms',
-  '500',
-];
+const nodeArgs = (name: string, ip: string): string[] =>
+  standinNodeArgs({ name, bind: ip, redisPort: redis!.port, heartbeatMs: 500 });
 const env = { STANDIN_EXIT_WITH_PARENT: '1' };
 
 beforeAll(async () => {

@@ -11,7 +11,14 @@ import { Redis } from 'ioredis';
 import persistenceRedis from 'aedes-persistence-redis';
 import { delay, waitFor } from '../../harness/util/wait.js';
 import { withExactOutgoingRefCount } from '../../standin/outgoing-refcount.js';
-import { killProcess, startNode, startRedis, type NodeProc, type RedisProc } from '../helpers/standin-processes.js';
+import {
+  killProcess,
+  standinNodeArgs,
+  startNode,
+  startRedis,
+  type NodeProc,
+  type RedisProc,
+} from '../helpers/standin-processes.js';
 import { closeAllClients, openClient, openConnected, type TestClient } from '../helpers/mqtt-clients.js';
 
 const IPS = ['127.0.251.1', '127.0.251.2', '127.0.251.3'] as const;
@@ -24,20 +31,8 @@ const nodes: NodeProc[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   db = new Redis({ host: '127.0.0.1', port: redis.port });
-  const args = (i: number): string[] => [
-    '--name',
-    `node${i + 1}`,
-    '--bind',
-    IPS[i]!,
-    '--mqtt-port',
-    '1883',
-    '--http-port',
-    '18083',
-    '--redis',
-    `127.0.0.1:${redis!.port}`,
-    '--heartbeat-ms',
-    '500',
-  ];
+  const args = (i: number): string[] =>
+    standinNodeArgs({ name: `node${i + 1}`, bind: IPS[i]!, redisPort: redis!.port, heartbeatMs: 500 });
   nodes.push(...(await Promise.all(IPS.map((_, i) => startNode(args(i), { STANDIN_EXIT_WITH_PARENT: '1' })))));
 }, 30_000);
 

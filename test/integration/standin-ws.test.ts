@@ -8,7 +8,14 @@ import http from 'node:http';
 import net from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import { waitFor, withTimeout } from '../../harness/util/wait.js';
-import { killProcess, startNode, startRedis, type NodeProc, type RedisProc } from '../helpers/standin-processes.js';
+import {
+  killProcess,
+  standinNodeArgs,
+  startNode,
+  startRedis,
+  type NodeProc,
+  type RedisProc,
+} from '../helpers/standin-processes.js';
 import { httpJson, proxyV1Header } from '../helpers/mqtt-clients.js';
 import type { ClientRow } from '../../standin/client-info.js';
 
@@ -20,23 +27,14 @@ const nodes: NodeProc[] = [];
 const clients: MqttClient[] = [];
 const node = (i: 1 | 2): NodeProc => nodes[i - 1]!;
 
-const nodeArgs = (i: 1 | 2, extra: string[] = []): string[] => [
-  '--name',
-  `node${i}`,
-  '--bind',
-  IPS[i - 1],
-  '--mqtt-port',
-  '1883',
-  '--http-port',
-  '18083',
-  '--redis',
-  `127.0.0.1:${redis!.port}`,
-  '--heartbeat-ms',
-  '500',
-  '--ws-port',
-  String(WS_PORT),
-  ...extra,
-];
+const nodeArgs = (i: 1 | 2, extra: string[] = []): string[] =>
+  standinNodeArgs({
+    name: `node${i}`,
+    bind: IPS[i - 1],
+    redisPort: redis!.port,
+    heartbeatMs: 500,
+    extra: ['--ws-port', String(WS_PORT), ...extra],
+  });
 
 /** Connects with mqtt.js and resolves on CONNACK; rejects on error or after 5 s. */
 async function connect(url: string, opts: mqtt.IClientOptions = {}): Promise<MqttClient> {
