@@ -143,6 +143,31 @@ describe('engine fleet client', () => {
     await waitFor(() => m.events.firstAfter('connack', t0), { timeoutMs: 5000, what: 'back' });
   });
 
+  test('a subscriber that only receives QoS 0 still pings: the broker keeps it past 1.5 × keepalive', async () => {
+    // MQTT.js reschedules its ping on acknowledgements and PINGRESP, not on a PUBLISH received; a client that
+    // counted deliveries as heard would send nothing, and the broker closes it at 1.5 × keepalive ("keep alive
+    // timeout"), losing the QoS 0 sent meanwhile.
+    const pub = client('e-k0p');
+    const sub = client('e-k0s', { keepaliveS: 1 });
+    await connected(pub.c, sub.c);
+    let got = 0;
+    sub.c.onMessage((topic) => void (topic === 'k0/t' && got++));
+    await sub.c.subscribe('k0/t', 0);
+    const t0 = Date.now();
+    let sent = 0;
+    // 3 s of QoS 0 every 50 ms: twice the broker's 1.5 s
+    await waitFor(
+      () => {
+        pub.c.publish('k0/t', `m${sent++}`, 0);
+        return Date.now() - t0 >= 3000;
+      },
+      { timeoutMs: 5000, intervalMs: 50, what: '3 s of QoS 0' },
+    );
+    await waitFor(() => got === sent, { timeoutMs: 2000, what: `all ${sent} QoS 0 delivered` }).catch(() => 0);
+    expect(sub.events.firstAfter('close', t0)).toBeUndefined();
+    expect(got).toBe(sent);
+  });
+
   test('QoS 0/1/2 stream: every message once, acknowledged, in one ledger', async () => {
     const pub = client('e-p0');
     // clean sessions: aedes-persistence's in-memory outgoingUpdate rewrites a stored PUBREL's message id when the

@@ -6,9 +6,9 @@ import { fleetClientKind } from './fleet.js';
 import { failoverThresholds } from './thresholds.js';
 
 describe('fleet client switch', () => {
-  test('thresholds.failover.client: engine | mqttjs (default mqttjs), anything else refused with its key', () => {
-    expect(failoverThresholds(undefined).client).toBe('mqttjs');
-    expect(failoverThresholds({ client: 'engine' }).client).toBe('engine');
+  test('thresholds.failover.client: engine | mqttjs (default engine), anything else refused with its key', () => {
+    expect(failoverThresholds(undefined).client).toBe('engine');
+    expect(failoverThresholds({ client: 'mqttjs' }).client).toBe('mqttjs');
     expect(() => failoverThresholds({ client: 'paho' })).toThrow(
       /thresholds\.failover\.client must be one of engine, mqttjs, got "paho"/,
     );
@@ -17,7 +17,8 @@ describe('fleet client switch', () => {
   test('the engine client speaks plain TCP: a profile routing clients over WebSocket gets MQTT.js', () => {
     const pool = new ClientPool();
     expect(fleetClientKind(pool, 'engine')).toBe('engine');
-    expect(fleetClientKind(pool, undefined)).toBe('mqttjs');
+    expect(fleetClientKind(pool, undefined)).toBe('engine');
+    expect(fleetClientKind(pool, 'mqttjs')).toBe('mqttjs');
     const mqtt = { host: '127.0.0.1', port: 1883 };
     pool.route = new TransportRoute(['tcp'], { mqtt });
     expect(fleetClientKind(pool, 'engine')).toBe('engine');

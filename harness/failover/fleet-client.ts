@@ -1,12 +1,14 @@
 /**
  * One failover-fleet member's MQTT client as the scenarios and the steady stream use it, behind one interface with
- * two implementations: the load engine's lean connection (engine-client.ts) and MQTT.js (mqttjs-client.ts, the
- * default), chosen by the profile's `thresholds.failover.client`. Both auto-reconnect at a fixed period,
- * keep MQTT.js' keepalive, queue publishes while disconnected and resend unacknowledged QoS 1/2 after a reconnect,
- * and record the same client events (client-events.ts: attempt, connack, close, error).
- * MQTT.js stays the default: on 2026-12-07 the engine passed every fleet scenario (HAProxy ×2, TS-proxy ×2, the
- * fault-hop profile) with detection and reconnect figures like MQTT.js', but it reported more QoS 0 loss (slow-node
- * and lossy-link: 36 and 42 lost without any disconnect, MQTT.js 0; rolling restart 386–534 vs 192), not yet explained.
+ * two implementations: the load engine's lean connection (engine-client.ts, the default) and MQTT.js
+ * (mqttjs-client.ts; also used where the engine cannot go: clients routed over WebSocket), chosen by the profile's
+ * `thresholds.failover.client`. Both auto-reconnect at a fixed period, keep MQTT.js' keepalive, queue publishes while
+ * disconnected and resend unacknowledged QoS 1/2 after a reconnect, and record the same client events
+ * (client-events.ts: attempt, connack, close, error).
+ * The engine's extra QoS 0 loss once seen in slow-node and lossy-link was its keepalive counting received PUBLISHes
+ * as heard: a QoS 0 subscriber then sent nothing and the broker closed it at 1.5 × keepalive (harness/load/keepalive.ts).
+ * Other QoS 0 differences between the two are placement: a QoS 0 subscriber on the faulted node loses what is sent
+ * until it reconnects, whichever client it is, and the two clients' connect timing places subscribers differently.
  */
 import type { ClientEvents } from './client-events.js';
 

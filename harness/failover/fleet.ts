@@ -35,12 +35,12 @@ export interface FleetOptions {
   /** First host byte of the 127.0.2.x source addresses (1–250); distinct per fleet in one scenario. */
   firstAddress?: number;
   will?: (id: string) => FleetWill;
-  /** Which client implementation (default 'mqttjs'). */
+  /** Which client implementation (default 'engine'; MQTT.js where the engine's cannot go: fleetClientKind). */
   client?: FleetClientKind;
 }
 
 /** The implementation the fleet uses: the engine's connection speaks plain TCP only. */
-export function fleetClientKind(pool: ClientPool, asked: FleetClientKind | undefined): FleetClientKind {
+export function fleetClientKind(pool: ClientPool, asked: FleetClientKind = 'engine'): FleetClientKind {
   return asked === 'engine' && (!pool.route || pool.route.tcpOnly) ? 'engine' : 'mqttjs';
 }
 

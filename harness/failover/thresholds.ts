@@ -70,7 +70,7 @@ export const FAILOVER_DEFAULTS: FailoverThresholds = {
   keepaliveS: 5,
   reconnectPeriodMs: 300,
   connectTimeoutMs: 3000,
-  client: 'mqttjs',
+  client: 'engine',
   storm: STORM_DEFAULTS,
   balancerDownMs: 1000,
   partitionDetectionMs: 8000,

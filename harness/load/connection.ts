@@ -10,7 +10,7 @@ import type { ErrorClass } from './errors.js';
 import type { ConnectionOwner, SessionOptions, Target } from './owner.js';
 import { connectSocket, detachSocket, type LoadSocket } from './socket.js';
 import { Outbox } from './outbox.js';
-import { armKeepalive, type KeepaliveState } from './keepalive.js';
+import { armKeepalive, heard, type KeepaliveState } from './keepalive.js';
 import { epochMs, readPayload } from './payload.js';
 import * as wire from './wire.js';
 
@@ -81,7 +81,7 @@ export class Connection {
   }
 
   /** @internal */ packet(p: Packet): void {
-    this.keepalive.heardAt = performance.now();
+    heard(this.keepalive, p.cmd);
     switch (p.cmd) {
       case 'connack':
         return this.connack(p.returnCode ?? 0, p.sessionPresent);
