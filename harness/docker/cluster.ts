@@ -19,6 +19,7 @@ import { ClientPool } from '../clients/mqtt.js';
 import { waitFor } from '../util/wait.js';
 import { NetfilterMechanism, type NodeNetTarget } from '../netfault/netfilter-mechanism.js';
 import { logFailure } from '../util/best-effort.js';
+import { containerNetTarget, type LinkPeer } from './node-net-target.js';
 
 interface Member {
   def: NodeContainerDef;
@@ -71,7 +72,7 @@ export class DockerCluster implements ClusterHandle {
   }
 
   /** The container whose link to each node network faults cut (the balancer's), once the runtime has started it. */
-  private linkPeer: { containerName: string; label: string } | undefined;
+  private linkPeer: LinkPeer | undefined;
 
   /**
    * From now on a node's network faults cut only its link to this container (every port, health checks included);
@@ -82,41 +83,10 @@ export class DockerCluster implements ClusterHandle {
     for (const m of this.members) this.netFaults.prepare(m.def.name);
   }
 
-  /** The link peer's current address on the run network (looked up per fault: a restart may move it). */
-  private async peerAddress(): Promise<NodeNetTarget['peer']> {
-    if (!this.linkPeer) return undefined;
-    const { containerName, label } = this.linkPeer;
-    const info = await docker().getContainer(containerName).inspect();
-    const address = info.NetworkSettings.Networks[this.network.getName()]?.IPAddress;
-    if (!address)
-      throw new Error(
-        `${label}'s container ${containerName} has no address on ${this.network.getName()} (not running?)`,
-      );
-    return { address, label };
-  }
-
-  /**
-   * The node container's namespace (by its current pid: a restart makes a new one); its link to the balancer once
-   * there is one (faultLinkTo), else its MQTT listener ports from any source.
-   */
+  /** Where the node's network faults apply, looked up per fault (node-net-target.ts). */
   private async netTarget(node: NodeName): Promise<NodeNetTarget> {
     const m = this.member(node);
-    const st = (await docker().getContainer(m.container.id).inspect()).State as { Pid: number; Running: boolean };
-    if (!st.Running || !st.Pid) throw new Error(`${node}'s container is not running: no network namespace to fault`);
-    const p = m.def.ports;
-    const ports = [p.mqtt, p.directMqtt, p.mqtts, p.ws, p.wss].filter((x): x is number => x !== undefined);
-    const peer = await this.peerAddress();
-    return {
-      node,
-      ports: [...new Set(ports)],
-      ...(peer ? { peer } : {}),
-      iface: 'eth0',
-      ns: {
-        key: `pid:${st.Pid}`,
-        label: `${node}'s container namespace`,
-        prefix: ['nsenter', '-t', String(st.Pid), '-n'],
-      },
-    };
+    return containerNetTarget(node, m.container.id, m.def.ports, this.linkPeer, this.network);
   }
 
   get kind(): string {

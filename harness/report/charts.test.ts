@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { fairnessBars, fairnessChart } from './charts/fairness-chart.js';
 import { failoverTimelineChart, placeEventLabels, reconnectHistogramChart } from './charts/failover-charts.js';
 import { pubsubLatencyChart, tlsHandshakeChart } from './charts/latency-charts.js';
-import { failoverMetrics, fairnessMetrics, tlsMetrics } from '../../test/helpers/report-fixtures.js';
+import { failoverMetrics, fairnessMetrics, tlsMetrics } from '../../test/helpers/metric-fixtures.js';
 
 /** Every attribute and style in an SVG; no URL may appear there (namespace declarations aside). */
 function externalReferences(svg: string): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { failoverSeriesChart } from './charts/failover-series-chart.js';
-import { failoverMetrics } from '../../test/helpers/report-fixtures.js';
+import { failoverMetrics } from '../../test/helpers/metric-fixtures.js';
 
 function texts(svg: string): string[] {
   return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);

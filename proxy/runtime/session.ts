@@ -8,28 +8,17 @@
  */
 import net from 'node:net';
 import { ConnectInspector } from '../mqtt/connect-inspector.js';
-import type { ToxicCollection } from '../toxics/collection.js';
 import type { ConnectionToxics } from '../toxics/connection.js';
 import { plainIp } from '../util/address.js';
-import type { Logger } from '../util/log.js';
 import type { Backend } from './backend.js';
 import { startForwarding, switchToToxics } from './establish.js';
 import { proxyHeaderFor } from './proxy-header.js';
 import type { AssignedSession, ServerState } from './server.js';
 import { closeLogLevel, logSessionClose } from './session-close.js';
 import * as events from './session-events.js';
+import type { SessionOwner } from './session-owner.js';
 
-/** What a session needs from its frontend. */
-export interface SessionOwner {
-  readonly logger: Logger;
-  readonly name: string;
-  readonly inspectMqtt: boolean;
-  readonly handshakeTimeoutMs: number;
-  readonly idleTimeoutMs: number;
-  /** The proxy's toxics (Toxiproxy API); empty = direct forwarding. */
-  readonly toxics: ToxicCollection;
-  sessionEnded(session: Session, bytesIn: number, bytesOut: number): void;
-}
+export type { SessionOwner };
 
 type Phase = 'inspect' | 'route' | 'established' | 'closing';
 export class Session implements AssignedSession, events.SessionEvents {

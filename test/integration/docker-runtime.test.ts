@@ -1,33 +1,23 @@
 /**
- * The docker runtime end to end on a real engine, with the locally built images: the suites through the HAProxy
- * container (the CLI, as a user runs it), the fault verbs observed through HAProxy's own view, the stand-in on a
- * plain Node base image (the path users without our images take), `runtime: auto` falling back with a reason, and
- * cleanup (stop, Ctrl-C, crashed runs). Skipped — with the reason printed and in the test names — when no engine
- * answers or the images are missing.
+ * The docker runtime end to end on a real engine, with the locally built images: the fault verbs observed through
+ * HAProxy's own view, the stand-in on a plain Node base image (the path users without our images take),
+ * `runtime: auto` falling back with a reason, cleanup (stop, Ctrl-C, crashed runs) and EMQX's start wait. Skipped —
+ * with the reason printed and in the test names — when no engine answers or the images are missing. The suites
+ * through the balancer containers: docker-runtime-suites.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import '../../harness/docker/env.js';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  RUN_LABEL,
-  RUN_PID_LABEL,
-  docker,
-  dockerAvailable,
-  listRuns,
-  missingImages,
-  ownerProcessAlive,
-  runLabels,
-  sweepRun,
-} from '../../harness/docker/engine.js';
+import { RUN_LABEL, RUN_PID_LABEL, docker, runLabels, sweepRun } from '../../harness/docker/engine.js';
 import { startRunNetwork } from '../../harness/docker/net-container.js';
 import { startRunContainer } from '../../harness/docker/run-container.js';
 import { waitStrategyOf } from '../../harness/docker/waits.js';
 import { defineEmqxCluster } from '../../harness/docker/brokers/emqx.js';
 import { standinKind } from '../../harness/docker/brokers/standin.js';
-import { BUILD_IMAGES_HINT, IMAGES } from '../../harness/docker/images.js';
+import { IMAGES } from '../../harness/docker/images.js';
 import '../../harness/docker/register.js';
 import { chooseRuntime } from '../../harness/runtime/choose.js';
 import { startDeployment } from '../../harness/deployment.js';
@@ -36,109 +26,8 @@ import { RunDir, newRunId } from '../../harness/proc/run-dir.js';
 import { canConnect } from '../../harness/net/ports.js';
 import { waitFor, withTimeout } from '../../harness/util/wait.js';
 import type { Deployment, NodeName } from '../../harness/types.js';
-import { ROOT, assertBuilt, logFailedTests, runCli } from './cli-helpers.js';
-import type { TestResult } from '../../harness/report/summary-types.js';
-import { NIGHTLY, NIGHTLY_REASON } from '../helpers/tier.js';
-
-const PROFILE = path.join(ROOT, 'fixtures/profiles/docker-haproxy-roundrobin.yaml');
-/**
- * Why the docker failover pass is nightly: in 2 of about 8 full runs (CI and a fresh clone) its first scenarios could
- * not route the stream's probes between the containers within 8 s (cause not found; every such wait now ends with
- * its own cause, and the start checks routing between every pair of nodes). The docker fault verbs stay in the quick
- * tier below (kill → DOWN → restart → UP through HAProxy's view).
- */
-const DOCKER_FAILOVER_NIGHTLY =
-  'nightly tier: npm run test:nightly — an intermittent stream-routing failure on docker is under investigation';
-const engine = await dockerAvailable(1500);
-const missing = engine.ok ? await missingImages([IMAGES.redis, IMAGES.haproxy, IMAGES.standin, IMAGES.node]) : [];
-const skipReason = !engine.ok
-  ? `no Docker engine answers (${engine.reason}); start one: bash scripts/docker/start-dockerd.sh`
-  : missing.length
-    ? `images missing: ${missing.join(', ')}; run ${BUILD_IMAGES_HINT}`
-    : '';
-if (skipReason) console.warn(`[docker-runtime] SKIPPED: ${skipReason}`);
-const suite = skipReason ? describe.skip : describe;
-const title = (what: string): string => (skipReason ? `${what} (skipped: ${skipReason})` : what);
-
-/** Run ids present on the engine whose owner process is gone: a run that left something behind. */
-async function leftoverRuns(ignore: ReadonlySet<string>): Promise<string[]> {
-  const runs = await listRuns();
-  return [...runs].filter(([id, labels]) => !ignore.has(id) && !ownerProcessAlive(id, labels)).map(([id]) => id);
-}
-
-async function labelled(runId: string): Promise<{ containers: number; networks: number }> {
-  const filters = { label: [`${RUN_LABEL}=${runId}`] };
-  const [c, n] = await Promise.all([
-    docker().listContainers({ all: true, filters }),
-    docker().listNetworks({ filters }),
-  ]);
-  return { containers: c.length, networks: n.length };
-}
-
-suite(title('docker runtime: suites through the HAProxy container (CLI)'), () => {
-  test(`pubsub${NIGHTLY ? ', failover' : ''} and fairness pass on the docker runtime; nothing of the runs survives them${NIGHTLY ? '' : ` (failover: ${DOCKER_FAILOVER_NIGHTLY})`}`, async () => {
-    assertBuilt('harness/docker/runtime.ts', 'harness/docker/cluster.ts');
-    await runSuitesViaCli(
-      PROFILE,
-      /mqtt-lb\/haproxy:2\.6/,
-      NIGHTLY ? ['pubsub', 'failover', 'fairness'] : ['pubsub', 'fairness'],
-    );
-  }, 660_000);
-});
-
-/** Runs a profile's suites through the CLI and checks the docker deployment and every suite passed. */
-async function runSuitesViaCli(
-  profile: string,
-  balancerImage: RegExp,
-  wanted = ['pubsub', 'failover', 'fairness'],
-): Promise<void> {
-  const before = new Set((await listRuns()).keys());
-  const out = mkdtempSync(path.join(os.tmpdir(), 'mlb-docker-suites-'));
-  const suites = wanted.filter((s) => existsSync(path.join(ROOT, 'suites', `${s}.test.ts`)));
-  const r = await runCli(['run', '--profile', profile, '--suites', suites.join(','), '--out', out], {
-    timeoutMs: 600_000,
-  });
-  const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as {
-    deployment: { runtime: string; startup_ms: number; balancer: { version: string } };
-    suites: Record<string, { passed: number; failed: number; skipped: number; tests?: TestResult[] }>;
-  };
-  for (const s of Object.values(summary.suites)) logFailedTests(profile, s.tests ?? []);
-  if (r.code !== 0)
-    process.stderr.write(
-      `[docker-runtime] mqtt-lb run exited ${r.code}; its log ends:\n${(r.stdout + r.stderr).slice(-4000)}\n`,
-    );
-  console.log(
-    `[docker-runtime] ${path.basename(profile)} ${suites.join(', ')}: ${JSON.stringify(summary.suites, (k, v) => (k === 'tests' ? undefined : v))}; startup ${summary.deployment.startup_ms} ms`,
-  );
-  expect(summary.deployment.runtime).toBe('docker');
-  expect(summary.deployment.balancer.version).toMatch(balancerImage);
-  for (const s of suites) {
-    expect({ suite: s, failed: summary.suites[s]?.failed }).toEqual({ suite: s, failed: 0 });
-    expect(summary.suites[s]!.passed).toBeGreaterThan(0);
-  }
-  expect(r.code).toBe(0);
-  expect(await leftoverRuns(before)).toEqual([]);
-}
-
-const TS_PROXY_PROFILE = path.join(ROOT, 'fixtures/profiles/docker-ts-proxy-roundrobin.yaml');
-const tsProxySkip =
-  skipReason ||
-  // The HAProxy container pass above proves the docker runtime in the quick tier; the same suites through the
-  // TS-proxy container repeat it with another kind (its container mapping is unit-tested beside the placement).
-  (NIGHTLY ? '' : NIGHTLY_REASON) ||
-  (!existsSync(TS_PROXY_PROFILE) ? `${path.relative(ROOT, TS_PROXY_PROFILE)} does not exist yet` : '') ||
-  ((await missingImages([IMAGES.tsProxy])).length ? `${IMAGES.tsProxy} missing; run ${BUILD_IMAGES_HINT}` : '');
-if (!skipReason && tsProxySkip) console.warn(`[docker-runtime] TS-proxy container SKIPPED: ${tsProxySkip}`);
-
-describe('docker runtime: suites through the TS-proxy container (CLI)', () => {
-  (tsProxySkip ? test.skip : test)(
-    `pubsub, failover and fairness pass through the TS-proxy container${tsProxySkip ? ` (skipped: ${tsProxySkip})` : ''}`,
-    async () => {
-      await runSuitesViaCli(TS_PROXY_PROFILE, /ts-proxy/);
-    },
-    660_000,
-  );
-});
+import { ROOT } from './cli-helpers.js';
+import { PROFILE, labelled, suite, title } from './docker-runtime-gate.js';
 
 suite(title('docker runtime: fault verbs observed through HAProxy, stand-in on a plain Node base image'), () => {
   let d: Deployment & { runDir: RunDir };
