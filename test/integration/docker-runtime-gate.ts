@@ -1,18 +1,11 @@
 /**
- * What the docker-runtime test files share: the skip reason (no engine answers, images missing) and the probes for
+ * What the docker-runtime test files share: the skip reason (no engine answers, images missing) and the probe for
  * what a run leaves behind on the engine.
  */
 import { describe } from '@jest/globals';
 import '../../harness/docker/env.js';
 import path from 'node:path';
-import {
-  RUN_LABEL,
-  docker,
-  dockerAvailable,
-  listRuns,
-  missingImages,
-  ownerProcessAlive,
-} from '../../harness/docker/engine.js';
+import { RUN_LABEL, docker, dockerAvailable, missingImages } from '../../harness/docker/engine.js';
 import { BUILD_IMAGES_HINT, IMAGES } from '../../harness/docker/images.js';
 import { ROOT } from './cli-helpers.js';
 
@@ -27,12 +20,6 @@ export const skipReason = !engine.ok
 if (skipReason) console.warn(`[docker-runtime] SKIPPED: ${skipReason}`);
 export const suite: typeof describe.skip = skipReason ? describe.skip : describe;
 export const title = (what: string): string => (skipReason ? `${what} (skipped: ${skipReason})` : what);
-
-/** Run ids present on the engine whose owner process is gone: a run that left something behind. */
-export async function leftoverRuns(ignore: ReadonlySet<string>): Promise<string[]> {
-  const runs = await listRuns();
-  return [...runs].filter(([id, labels]) => !ignore.has(id) && !ownerProcessAlive(id, labels)).map(([id]) => id);
-}
 
 export async function labelled(runId: string): Promise<{ containers: number; networks: number }> {
   const filters = { label: [`${RUN_LABEL}=${runId}`] };
