@@ -19,6 +19,17 @@ describe('outbox', () => {
     expect(o.received(9)).toBe(false);
   });
 
+  test('a PUBACK completes a QoS 2 publish the broker downgraded (RabbitMQ 3.10), as MQTT.js does', () => {
+    const o = new Outbox();
+    o.outgoing.set(3, { stream: 's', seq: 0, at: 0, qos: 2, packet: null, released: false });
+    o.outgoing.set(4, { stream: 's', seq: 1, at: 0, qos: 2, packet: null, released: false });
+    expect(o.complete(3, 1)).toMatchObject({ seq: 0 });
+    o.received(4);
+    expect(o.complete(4, 1)).toBeUndefined(); // released by PUBREC: only PUBCOMP completes it
+    expect(o.complete(4, 2)).toMatchObject({ seq: 1 });
+    expect(o.outgoing.size).toBe(0);
+  });
+
   test('resend after a reconnect: PUBLISH again with DUP, PUBREL for a QoS 2 already released', () => {
     const o = new Outbox();
     const publish = wire.publishPacket('t', Buffer.from('x'), 1, 7);

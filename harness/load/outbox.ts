@@ -27,10 +27,14 @@ export class Outbox {
   /** Incoming QoS 2 by message id, between PUBLISH (PUBREC sent) and PUBREL. */
   readonly held = new Map<number, HeldMessage>();
 
-  /** PUBACK (QoS 1) or PUBCOMP (QoS 2): the publish is done; undefined for an id not in flight. */
-  complete(id: number | undefined, qos: 1 | 2): OutgoingPublish | undefined {
+  /** PUBACK (`ack` 1) or PUBCOMP (`ack` 2): the publish is done; undefined for an id not in flight. A PUBACK also
+   *  completes a QoS 2 publish not yet released: the broker downgraded it to QoS 1 (RabbitMQ 3.10 answers a QoS 2
+   *  PUBLISH with PUBACK), and MQTT.js completes it the same way (handlers/ack.ts removes the outgoing at PUBACK). */
+  complete(id: number | undefined, ack: 1 | 2): OutgoingPublish | undefined {
     const e = id === undefined ? undefined : this.outgoing.get(id);
-    if (!e || e.qos !== qos || (qos === 2 && !e.released)) return undefined;
+    if (!e) return undefined;
+    const done = ack === 2 ? e.qos === 2 && e.released : e.qos === 1 || !e.released;
+    if (!done) return undefined;
     this.outgoing.delete(id!);
     return e;
   }
