@@ -154,7 +154,7 @@ export function assessLoss(
   } else if (cut.length) {
     findings.push({
       severity: 'info',
-      title: `${cut.length} persistent subscriber(s) ${cutOff} lost their sessions (${offline[1].lost} QoS 1 deliveries lost; ${resumed} resumed with a session): ${d.brokerKind} does not keep a lost node's sessions`,
+      title: `${cut.length} persistent subscriber(s) ${cutOff} lost their sessions (${offline[1].lost} QoS 1 and ${offline[2].lost} QoS 2 deliveries lost; ${resumed} resumed with a session): ${d.brokerKind} does not keep a lost node's sessions`,
       detail: d.capabilities.notes[0],
     });
   }
