@@ -4,6 +4,10 @@
  *
  *   node dist/bench/proxy/forward-cpu.js <size> <count> <rate> <rounds> <main.js A> [main.js B] …
  *
+ * `BENCH_WARMUP_MB=<n>` first pushes n MB through as fast as the proxy takes it, unmeasured: a fresh process's
+ * malloc heap is small, so a freshly started proxy pays page faults that one warmed by other traffic (as in
+ * `npm run bench:proxy`, where the CPU case follows the throughput case) may not.
+ *
  * Addresses: 127.0.251.11 (sink), 127.0.251.12 (proxy).
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +19,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { cpuSeconds } from './measure.js';
 
 function discard(): void {}
+
+async function warmUp(sock: net.Socket, chunk: Buffer, receivedBytes: () => number): Promise<void> {
+  const bytes = Number(process.env.BENCH_WARMUP_MB ?? 0) * 1024 * 1024;
+  for (let sent = 0; sent < bytes; sent += chunk.length) {
+    if (!sock.write(chunk)) await new Promise((r) => sock.once('drain', r));
+  }
+  while (receivedBytes() < bytes) await delay(5);
+}
 
 async function main(): Promise<void> {
   const [size, count, rate, rounds] = process.argv.slice(2, 6).map(Number);
@@ -50,6 +62,7 @@ async function main(): Promise<void> {
       });
       const sock = net.connect({ host: '127.0.251.12', port });
       await new Promise((r) => sock.once('connect', r));
+      await warmUp(sock, chunk, () => received);
       await delay(300);
       received = 0;
       const cpu0 = cpuSeconds(child.pid!);
