@@ -2,7 +2,8 @@
  * Reading a directly forwarded plain TCP socket into one buffer shared by every such socket, instead of Node's
  * default of a fresh 64 KB allocation per read. That allocation is freed only when a scavenge collects its
  * ArrayBuffer, in bursts ("external memory pressure"), so glibc hands the pages back and the next reads fault them
- * in again: page faults were ~25 % of TS-proxy's CPU forwarding 64 KB messages (perf, bench/proxy/README.md).
+ * in again: page faults were ~25 % of a freshly started TS-proxy's CPU forwarding 64 KB messages (perf); in a
+ * process warmed by other traffic, CPU per 64 KB message is ~20 % lower with this (bench/proxy/README.md).
  *
  * Mechanism: Node's `onread` option (a user buffer the handle reads into, and a callback per read), which
  * `net.connect` takes but `net.Server` does not give accepted sockets; so it is switched on after the fact with the
