@@ -11,9 +11,11 @@ import type { ProxyConfig } from './config/types.js';
 import type { LogLevel } from './util/log.js';
 
 /**
- * Young generation of the forwarding worker (MB; V8 makes 1/3 of it one semi-space). The trade-off, measured side by
- * side on a quiet machine (bench/proxy/README.md): 6 MB → mem_ratio 1.59, 64 KB cpu ratio 1.92; 10 MB → 1.64–1.96,
- * 1.33–1.49; 16 MB → 2.37, 1.32.
+ * Young generation of the forwarding worker (MB; V8 makes 1/3 of it one semi-space). Before forwarding read into
+ * a shared buffer (runtime/shared-read.ts) this was a memory/CPU trade-off (6 MB → mem_ratio 1.59, 64 KB cpu ratio
+ * 1.92; 16 MB → 2.37, 1.32). Since then the size does not move the CPU per message (bench/proxy/forward-cpu.ts,
+ * 4 / 6 / 10 / 16 MB equal at 64 KB and 1 KB) nor, within ±5 %, the RSS per idle connection (idle-conns.ts,
+ * 3,000 connections: 4 MB 5.5 KB, 6 MB 5.4 KB, 10 MB 5.3 KB); bench/proxy/README.md has the runs.
  */
 export const SERVE_YOUNG_GENERATION_MB = 10;
 

@@ -4,21 +4,64 @@
  *
  *   node dist/bench/proxy/forward-cpu.js <size> <count> <rate> <rounds> <main.js A> [main.js B] …
  *
+ * A target named `haproxy` runs /usr/sbin/haproxy instead (mode tcp, nbthread 1, as in `npm run bench:proxy`),
+ * for a TS-proxy/HAProxy ratio with less noise than the full bench.
+ *
+ * `BENCH_WARMUP_MB=<n>` first pushes n MB through as fast as the proxy takes it, unmeasured: a fresh process's
+ * malloc heap is small, so a freshly started proxy pays page faults that one warmed by other traffic (as in
+ * `npm run bench:proxy`, where the CPU case follows the throughput case) may not.
+ *
  * Addresses: 127.0.251.11 (sink), 127.0.251.12 (proxy).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { canConnect, freePort } from '../../harness/net/ports.js';
 import { cpuSeconds } from './measure.js';
 
 function discard(): void {}
 
+async function warmUp(sock: net.Socket, chunk: Buffer, receivedBytes: () => number): Promise<void> {
+  const bytes = Number(process.env.BENCH_WARMUP_MB ?? 0) * 1024 * 1024;
+  for (let sent = 0; sent < bytes; sent += chunk.length) {
+    if (!sock.write(chunk)) await new Promise((r) => sock.once('drain', r));
+  }
+  while (receivedBytes() < bytes) await delay(5);
+}
+
+async function startTsProxy(main: string, cfg: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [main, '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const port = await new Promise<number>((resolve) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /"address":"[^"]*:(\d+)"/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { child, port };
+}
+
+async function startHaproxy(dir: string, sinkPort: number): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort('127.0.251.12');
+  const cfg = path.join(dir, 'haproxy.cfg');
+  writeFileSync(
+    cfg,
+    ['global', '  nbthread 1', '  maxconn 5000', 'defaults', '  mode tcp', '  timeout connect 5s'].join('\n') +
+      ['', '  timeout client 300s', '  timeout server 300s', 'frontend f', `  bind 127.0.251.12:${port}`].join('\n') +
+      ['', '  default_backend b', 'backend b', `  server n 127.0.251.11:${sinkPort}`, ''].join('\n'),
+  );
+  const child = spawn('/usr/sbin/haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
+  while (!(await canConnect('127.0.251.12', port))) await delay(20);
+  return { child, port };
+}
+
 async function main(): Promise<void> {
   const [size, count, rate, rounds] = process.argv.slice(2, 6).map(Number);
-  const mains = process.argv.slice(6).map((m) => path.resolve(m));
+  const mains = process.argv.slice(6).map((m) => (m === 'haproxy' ? m : path.resolve(m)));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'forward-cpu-'));
   let received = 0;
   const sink = net.createServer((s) => {
@@ -39,17 +82,10 @@ async function main(): Promise<void> {
   const chunk = Buffer.alloc(size, 7);
   for (let round = 0; round < rounds; round++) {
     for (const main of mains) {
-      const child = spawn(process.execPath, [main, '--config', cfg], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      const port = await new Promise<number>((resolve) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /"address":"[^"]*:(\d+)"/.exec(out);
-          if (m) resolve(Number(m[1]));
-        });
-      });
+      const { child, port } = main === 'haproxy' ? await startHaproxy(dir, sinkPort) : await startTsProxy(main, cfg);
       const sock = net.connect({ host: '127.0.251.12', port });
       await new Promise((r) => sock.once('connect', r));
+      await warmUp(sock, chunk, () => received);
       await delay(300);
       received = 0;
       const cpu0 = cpuSeconds(child.pid!);

@@ -2,7 +2,7 @@
  * Integration: half-close, backpressure in both directions, handshake and idle timeouts (slowloris).
  */
 import { describe, expect, test } from '@jest/globals';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { rawServer, readBytes } from './helpers/clients.js';
 import { connectClient, l4Config, using } from './helpers/l4.js';
@@ -151,6 +151,65 @@ describe('stream semantics', () => {
       expect(received).toBe(total);
       expect(got.digest('hex')).toBe(sent.digest('hex'));
       c.destroy();
+    });
+    await server.close();
+  });
+});
+
+describe('many connections at once', () => {
+  test("a stalled connection's queued bytes stay intact while another connection forwards", async () => {
+    const total = 32 * 1024 * 1024;
+    const sent = createHash('sha256');
+    let accepted = 0;
+    const server = await rawServer((s) => {
+      s.once('data', (first: Buffer) => {
+        if (first.toString() !== 'send') return void (s.write(first), s.pipe(s));
+        const pump = (): void => {
+          while (accepted < total) {
+            const chunk = randomBytes(64 * 1024);
+            sent.update(chunk);
+            accepted += chunk.length;
+            if (!s.write(chunk)) return void s.once('drain', pump);
+          }
+          s.end();
+        };
+        pump();
+      });
+    });
+    await using(l4Config(server.address), async (env) => {
+      const stalled = await connectClient(env.port());
+      stalled.pause();
+      stalled.write('send');
+      await waitFor(() => accepted > 0, 'server started');
+      await waitForStall(() => accepted, 'server stalls');
+
+      const echo = await connectClient(env.port());
+      const data = randomBytes(8 * 1024 * 1024);
+      const echoed: Buffer[] = [];
+      let echoedBytes = 0;
+      const echoDone = new Promise<void>((resolve) =>
+        echo.on('data', (d: Buffer) => {
+          echoed.push(d);
+          if ((echoedBytes += d.length) >= data.length) resolve();
+        }),
+      );
+      for (let off = 0; off < data.length; off += 50_000) echo.write(data.subarray(off, off + 50_000));
+      await withTimeout(echoDone, 20_000, 'echo of 8 MB');
+      expect(Buffer.concat(echoed).equals(data)).toBe(true);
+      echo.destroy();
+
+      const got = createHash('sha256');
+      let received = 0;
+      stalled.on('data', (d: Buffer) => {
+        got.update(d);
+        received += d.length;
+      });
+      const ended = new Promise<void>((r) => stalled.once('end', () => r()));
+      stalled.resume();
+      await withTimeout(ended, 20_000, 'the stalled connection catches up');
+      expect(received).toBe(total);
+      expect(got.digest('hex')).toBe(sent.digest('hex'));
+      stalled.destroy();
     });
     await server.close();
   });
