@@ -96,25 +96,34 @@ export class Fleet {
 
   /** Node of every member per the cluster's node API (asks the first node that answers). */
   async placement(d: Deployment, timeoutMs = listingWaitMs(d)): Promise<Map<string, NodeName>> {
+    const ids = new Set(this.members.map((m) => m.id));
+    const all = async (): Promise<Map<string, NodeName> | undefined> => {
+      const placed = await this.listed(d);
+      return placed?.size === ids.size ? placed : undefined;
+    };
+    return waitFor(all, {
+      timeoutMs,
+      intervalMs: 100,
+      what: `the node API to list all ${ids.size} fleet clients`,
+    });
+  }
+
+  /** The members the node API lists now, by node (one listing, from the first node that answers; for messages). */
+  async listed(d: Deployment): Promise<Map<string, NodeName> | undefined> {
     const byBrokerNode = new Map(d.nodes.map((n) => [n.brokerNode, n.name]));
     const ids = new Set(this.members.map((m) => m.id));
-    return waitFor(
-      async () => {
-        for (const n of d.nodes) {
-          const rows = await d
-            .nodeApi(n.name)
-            .clients({ limit: 1000 })
-            .catch(() => undefined); // a faulted node's API is down: ask the next node
-          if (!rows) continue;
-          const placed = new Map<string, NodeName>();
-          for (const r of rows)
-            if (ids.has(r.clientid) && byBrokerNode.has(r.node)) placed.set(r.clientid, byBrokerNode.get(r.node)!);
-          return placed.size === ids.size ? placed : undefined;
-        }
-        return undefined;
-      },
-      { timeoutMs, intervalMs: 100, what: `the node API to list all ${ids.size} fleet clients` },
-    );
+    for (const n of d.nodes) {
+      const rows = await d
+        .nodeApi(n.name)
+        .clients({ limit: 1000 })
+        .catch(() => undefined); // a faulted node's API is down: ask the next node
+      if (!rows) continue;
+      const placed = new Map<string, NodeName>();
+      for (const r of rows)
+        if (ids.has(r.clientid) && byBrokerNode.has(r.node)) placed.set(r.clientid, byBrokerNode.get(r.node)!);
+      return placed;
+    }
+    return undefined;
   }
 
   async close(): Promise<void> {

@@ -135,7 +135,9 @@ export class FailoverScenario {
         this.timeline.traffic,
       );
       this.stage.set('subscribing the stream and checking its routes');
-      await this.traffic.subscribeAll();
+      await this.traffic.subscribeAll().catch(async (err: Error) => {
+        throw new Error(`${err.message}; ${await this.subscribersByNode()}`);
+      });
       this.traffic.start();
     }
     this.stage.set("reading the fleet's placement from the node API");
@@ -143,6 +145,18 @@ export class FailoverScenario {
     this.timeline.event('note', { detail: `${t.clients} clients placed: ${JSON.stringify(this.countsByNode())}` });
     this.stage.set('waiting for the node counts to show the fleet');
     await this.steady();
+  }
+
+  /** Where the stream's subscribers are, by the node API (for a failed subscribe: is one node not answering?). */
+  private async subscribersByNode(): Promise<string> {
+    const placed = await this.fleet.listed(this.ctx.deployment).catch(() => undefined);
+    if (!placed) return 'no node API answered to place the subscribers';
+    const byNode = new Map<string, string[]>();
+    for (const m of this.fleet.byRole('subscriber')) {
+      const node = placed.get(m.id) ?? 'not listed';
+      byNode.set(node, [...(byNode.get(node) ?? []), m.id]);
+    }
+    return `subscribers by node (node API): ${[...byNode].map(([n, ids]) => `${n}: ${ids.join(', ')}`).join('; ')}`;
   }
 
   /** The last events of the timeline and the per-node counts now (quoted when the scenario overruns). */
