@@ -131,8 +131,9 @@ class RunningDeployment implements Deployment {
  */
 async function checkServersAtStartup(lb: BalancerHandle, say: (msg: string) => void): Promise<Finding[]> {
   if (lb.view.lacks) return []; // no per-server state to wait for (NGINX): its view says what it cannot report
+  const checksFrom = Date.now();
   const health = await awaitFirstChecks(lb.view, lb.facts);
-  requireAnUpServer(health, lb.facts, lb.info.mapping);
+  requireAnUpServer(health, lb.facts, lb.info.mapping, Date.now() - checksFrom);
   const findings = startupFindings(health, lb.facts, lb.info.mapping);
   for (const f of findings) say(`startup error: ${lb.facts.file}${f.line ? `:${f.line}` : ''}: ${f.title}`);
   return findings;

@@ -6,7 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
 import { useDeployment } from '../harness/suite/context.js';
-import { Inbox, publish, subscribe } from '../harness/clients/mqtt.js';
+import { Inbox, nextConnack, publish, subscribe } from '../harness/clients/mqtt.js';
 import { connectOnDistinctNodes, connectPlaced, nodeOfClient } from '../harness/clients/placement.js';
 import type { PubsubMetrics } from '../harness/results/schema.js';
 import { waitFor } from '../harness/util/wait.js';
@@ -195,9 +195,7 @@ describe('sessions', () => {
     const again = h.pool.create(d.endpoints.mqtt, { clientId: id, clean: false, reconnectPeriod: 0 });
     const inbox = new Inbox(again, (t) => t === topic);
     const queued = (): string[] => inbox.messages.map((m) => m.payload.toString()).filter((m) => m !== ROUTE_PROBE);
-    const connack = await new Promise<{ sessionPresent: boolean }>((resolve) =>
-      again.once('connect', (p) => resolve(p)),
-    );
+    const connack = await nextConnack(again);
     await waitFor(() => queued().length >= 5, { timeoutMs: 10_000, what: 'the 5 queued messages' });
     h.metric('persistent_session', {
       firstNode: first.node,

@@ -152,9 +152,13 @@ export function startupFindings(
 
 /** The balancer's MQTT backend has no UP server: nothing can run. */
 export class NoServerUpError extends Error {
-  constructor(readonly findings: Finding[]) {
+  constructor(
+    readonly findings: Finding[],
+    /** How long the first health checks were waited for (a refused connection ends the wait early). */
+    readonly waitedMs?: number,
+  ) {
     super(
-      `the balancer reports no UP server in its MQTT backend after the first health checks:\n${findings
+      `the balancer reports no UP server in its MQTT backend after the first health checks${waitedMs === undefined ? '' : ` (waited ${(waitedMs / 1000).toFixed(1)} s of at most ${MAX_STARTUP_WAIT_MS / 1000} s)`}:\n${findings
         .map((f) => `  ${f.file ?? ''}${f.line ? `:${f.line}` : ''}: ${f.title}\n    fix: ${f.remedy ?? ''}`)
         .join('\n')}`,
     );
@@ -167,8 +171,9 @@ export function requireAnUpServer(
   health: ServerHealth[],
   facts: BalancerFacts,
   mapping: readonly MappingEntry[],
+  waitedMs?: number,
 ): void {
   const mqtt = health.filter((h) => h.state.backend === facts.mqttBackend.name && !intentional(h.state));
   if (mqtt.length === 0 || mqtt.some((h) => isUp(h.state))) return;
-  throw new NoServerUpError(startupFindings(mqtt, facts, mapping));
+  throw new NoServerUpError(startupFindings(mqtt, facts, mapping), waitedMs);
 }

@@ -15,6 +15,8 @@ import { PhaseWatch } from './phase-watch.js';
 import { isProtocolMismatch, ProtocolMismatchError } from './protocol-mismatch.js';
 import { wsUrl, type TransportRoute, type WsTarget } from './transport.js';
 
+export { nextConnack, publish, subscribe } from './acks.js';
+
 export interface Received {
   topic: string;
   payload: Buffer;
@@ -243,27 +245,4 @@ export class Inbox {
     const p = new Promise<void>((resolve) => this.waiters.push({ n, resolve }));
     return withTimeout(p, timeoutMs, `${what} (got ${this.messages.length})`);
   }
-}
-
-export function subscribe(client: MqttClient, topic: string, qos: 0 | 1 | 2): Promise<void> {
-  return new Promise((resolve, reject) => {
-    client.subscribe(topic, { qos }, (err, granted) => {
-      if (err) reject(err);
-      else if (granted?.some((g) => g.qos === 128)) reject(new Error(`subscription to ${topic} refused`));
-      else resolve();
-    });
-  });
-}
-
-export function publish(
-  client: MqttClient,
-  topic: string,
-  payload: string | Buffer,
-  opts: { qos: 0 | 1 | 2; retain?: boolean },
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) =>
-      err ? reject(err) : resolve(),
-    );
-  });
 }

@@ -55,7 +55,7 @@ describe('startup diagnostics through the CLI', () => {
     );
   }, 180_000);
 
-  test('every server down → exit 1 within 30 s, naming each server, its line and the check status', async () => {
+  test('every server down → exit 1 once the checks are refused, not after the startup bound, naming each server, its line and the check status', async () => {
     assertBuilt(...BUILT);
     const out = mkdtempSync(path.join(os.tmpdir(), 'mqtt-lb-startup-'));
     try {
@@ -73,7 +73,12 @@ describe('startup diagnostics through the CLI', () => {
         expect(r.stderr).toMatch(
           new RegExp(`all-servers-down\\.cfg:${line}: server ${server} .*L4CON \\(Connection refused\\)`),
         );
-      expect(elapsed).toBeLessThan(30_000);
+      // A refused connection ends the wait for the first checks at once; each of the four suites' deployments says
+      // how long it waited. (Wall time is the four cluster starts: 18 s quiet, 31 s in a CI check under load.)
+      const waits = [...r.stderr.matchAll(/waited (\d+\.\d) s of at most (\d+) s/g)];
+      expect(waits.length).toBeGreaterThan(0);
+      for (const [, waited, bound] of waits) expect(Number(waited)).toBeLessThan(Number(bound) / 2);
+      expect(elapsed).toBeLessThan(60_000); // 4 × the 15 s bound: no suite waited it out
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

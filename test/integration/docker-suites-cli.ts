@@ -1,42 +1,20 @@
 /**
- * The docker runtime end to end on a real engine, with the locally built images: the suites through the HAProxy
- * container and the TS-proxy container (the CLI, as a user runs it), leaving nothing of the runs behind. Skipped —
- * with the reason printed and in the test names — when no engine answers or the images are missing.
+ * The docker runtime's suites through the CLI, as a user runs them (docker-runtime.test.ts): a profile's suites
+ * pass and the run leaves none of its containers or networks behind; and when the TS-proxy container pass runs.
  */
-import { describe, expect, test } from '@jest/globals';
-import '../../harness/docker/env.js';
+import { expect } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { missingImages } from '../../harness/docker/engine.js';
 import { BUILD_IMAGES_HINT, IMAGES } from '../../harness/docker/images.js';
-import { ROOT, assertBuilt, logFailedTests, runCli } from './cli-helpers.js';
+import { ROOT, logFailedTests, runCli } from './cli-helpers.js';
 import type { TestResult } from '../../harness/report/summary-types.js';
 import { NIGHTLY, NIGHTLY_REASON } from '../helpers/tier.js';
-import { PROFILE, labelled, skipReason, suite, title } from './docker-runtime-gate.js';
-
-/**
- * Why the docker failover pass is nightly: in 2 of about 8 full runs (CI and a fresh clone) its first scenarios could
- * not route the stream's probes between the containers within 8 s (cause not found; every such wait now ends with
- * its own cause, and the start checks routing between every pair of nodes). The docker fault verbs stay in the quick
- * tier (docker-runtime.test.ts: kill → DOWN → restart → UP through HAProxy's view).
- */
-const DOCKER_FAILOVER_NIGHTLY =
-  'nightly tier: npm run test:nightly — an intermittent stream-routing failure on docker is under investigation';
-
-suite(title('docker runtime: suites through the HAProxy container (CLI)'), () => {
-  test(`pubsub${NIGHTLY ? ', failover' : ''} and fairness pass on the docker runtime; nothing of the runs survives them${NIGHTLY ? '' : ` (failover: ${DOCKER_FAILOVER_NIGHTLY})`}`, async () => {
-    assertBuilt('harness/docker/runtime.ts', 'harness/docker/cluster.ts');
-    await runSuitesViaCli(
-      PROFILE,
-      /mqtt-lb\/haproxy:2\.6/,
-      NIGHTLY ? ['pubsub', 'failover', 'fairness'] : ['pubsub', 'fairness'],
-    );
-  }, 660_000);
-});
+import { labelled, skipReason } from './docker-runtime-gate.js';
 
 /** Runs a profile's suites through the CLI and checks the docker deployment and every suite passed. */
-async function runSuitesViaCli(
+export async function runSuitesViaCli(
   profile: string,
   balancerImage: RegExp,
   wanted = ['pubsub', 'failover', 'fairness'],
@@ -70,8 +48,8 @@ async function runSuitesViaCli(
   expect(await labelled(summary.run.id)).toEqual({ containers: 0, networks: 0 });
 }
 
-const TS_PROXY_PROFILE = path.join(ROOT, 'fixtures/profiles/docker-ts-proxy-roundrobin.yaml');
-const tsProxySkip =
+export const TS_PROXY_PROFILE = path.join(ROOT, 'fixtures/profiles/docker-ts-proxy-roundrobin.yaml');
+export const tsProxySkip =
   skipReason ||
   // The HAProxy container pass above proves the docker runtime in the quick tier; the same suites through the
   // TS-proxy container repeat it with another kind (its container mapping is unit-tested beside the placement).
@@ -79,13 +57,3 @@ const tsProxySkip =
   (!existsSync(TS_PROXY_PROFILE) ? `${path.relative(ROOT, TS_PROXY_PROFILE)} does not exist yet` : '') ||
   ((await missingImages([IMAGES.tsProxy])).length ? `${IMAGES.tsProxy} missing; run ${BUILD_IMAGES_HINT}` : '');
 if (!skipReason && tsProxySkip) console.warn(`[docker-runtime] TS-proxy container SKIPPED: ${tsProxySkip}`);
-
-describe('docker runtime: suites through the TS-proxy container (CLI)', () => {
-  (tsProxySkip ? test.skip : test)(
-    `pubsub, failover and fairness pass through the TS-proxy container${tsProxySkip ? ` (skipped: ${tsProxySkip})` : ''}`,
-    async () => {
-      await runSuitesViaCli(TS_PROXY_PROFILE, /ts-proxy/);
-    },
-    660_000,
-  );
-});
