@@ -26,6 +26,35 @@ async function waitForStall(count: () => number, what: string): Promise<void> {
   );
 }
 
+/** Writes `total` bytes in 64 KB chunks as fast as the socket takes them (waiting for 'drain'), hashing what it
+ *  wrote, then ends the socket. */
+class Pump {
+  accepted = 0;
+  readonly sent = createHash('sha256');
+  private i = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly chunk: (i: number) => Buffer,
+  ) {}
+
+  run(s: net.Socket): void {
+    const next = (): void => {
+      while (this.accepted < this.total) {
+        const c = this.chunk(this.i++);
+        this.sent.update(c);
+        this.accepted += c.length;
+        if (!s.write(c)) return void s.once('drain', next);
+      }
+      s.end();
+    };
+    next();
+  }
+}
+
+/** A 64 KB chunk filled with its index (a reordered chunk changes the hash). */
+const patterned = (i: number): Buffer => Buffer.alloc(64 * 1024, i & 0xff);
+
 describe('stream semantics', () => {
   test('half-close: the client FIN reaches the server, which can still answer', async () => {
     const server = await rawServer(
@@ -77,27 +106,14 @@ describe('stream semantics', () => {
 
   test('backpressure: a slow reader stalls the server instead of filling proxy memory; all bytes arrive intact', async () => {
     const total = 64 * 1024 * 1024;
-    let accepted = 0;
-    const sent = createHash('sha256');
-    const server = await rawServer((s) => {
-      let i = 0;
-      const pump = () => {
-        while (accepted < total) {
-          const chunk = Buffer.alloc(64 * 1024, i++ & 0xff);
-          sent.update(chunk);
-          accepted += chunk.length;
-          if (!s.write(chunk)) return void s.once('drain', pump);
-        }
-        s.end();
-      };
-      pump();
-    });
+    const pump = new Pump(total, patterned);
+    const server = await rawServer((s) => pump.run(s));
     await using(l4Config(server.address), async (env) => {
       const c = await connectClient(env.port());
       c.pause();
-      await waitFor(() => accepted > 0, 'server started');
-      await waitForStall(() => accepted, 'server stalls');
-      expect(accepted).toBeLessThan(total / 2);
+      await waitFor(() => pump.accepted > 0, 'server started');
+      await waitForStall(() => pump.accepted, 'server stalls');
+      expect(pump.accepted).toBeLessThan(total / 2);
       const rssWhilePaused = process.memoryUsage().rss;
       const got = createHash('sha256');
       let received = 0;
@@ -109,7 +125,7 @@ describe('stream semantics', () => {
       await new Promise<void>((r) => c.once('end', () => r()));
       c.end();
       expect(received).toBe(total);
-      expect(got.digest('hex')).toBe(sent.digest('hex'));
+      expect(got.digest('hex')).toBe(pump.sent.digest('hex'));
       expect(rssWhilePaused).toBeGreaterThan(0);
     });
     await server.close();
@@ -125,22 +141,11 @@ describe('stream semantics', () => {
     });
     await using(l4Config(server.address), async (env) => {
       const c = await connectClient(env.port());
-      const sent = createHash('sha256');
-      let accepted = 0;
-      let i = 0;
-      const pump = () => {
-        while (accepted < total) {
-          const chunk = Buffer.alloc(64 * 1024, i++ & 0xff);
-          sent.update(chunk);
-          accepted += chunk.length;
-          if (!c.write(chunk)) return void c.once('drain', pump);
-        }
-        c.end();
-      };
-      pump();
+      const pump = new Pump(total, patterned);
+      pump.run(c);
       await waitFor(() => serverSocket, 'server socket');
-      await waitForStall(() => accepted, 'client stalls');
-      expect(accepted).toBeLessThan(total / 2);
+      await waitForStall(() => pump.accepted, 'client stalls');
+      expect(pump.accepted).toBeLessThan(total / 2);
       const done = new Promise<void>((r) => serverSocket!.once('end', () => r()));
       serverSocket!.on('data', (d: Buffer) => {
         got.update(d);
@@ -149,7 +154,7 @@ describe('stream semantics', () => {
       serverSocket!.resume();
       await withTimeout(done, 20_000, 'all bytes at the server');
       expect(received).toBe(total);
-      expect(got.digest('hex')).toBe(sent.digest('hex'));
+      expect(got.digest('hex')).toBe(pump.sent.digest('hex'));
       c.destroy();
     });
     await server.close();
@@ -159,29 +164,19 @@ describe('stream semantics', () => {
 describe('many connections at once', () => {
   test("a stalled connection's queued bytes stay intact while another connection forwards", async () => {
     const total = 32 * 1024 * 1024;
-    const sent = createHash('sha256');
-    let accepted = 0;
+    const pump = new Pump(total, () => randomBytes(64 * 1024));
     const server = await rawServer((s) => {
       s.once('data', (first: Buffer) => {
         if (first.toString() !== 'send') return void (s.write(first), s.pipe(s));
-        const pump = (): void => {
-          while (accepted < total) {
-            const chunk = randomBytes(64 * 1024);
-            sent.update(chunk);
-            accepted += chunk.length;
-            if (!s.write(chunk)) return void s.once('drain', pump);
-          }
-          s.end();
-        };
-        pump();
+        pump.run(s);
       });
     });
     await using(l4Config(server.address), async (env) => {
       const stalled = await connectClient(env.port());
       stalled.pause();
       stalled.write('send');
-      await waitFor(() => accepted > 0, 'server started');
-      await waitForStall(() => accepted, 'server stalls');
+      await waitFor(() => pump.accepted > 0, 'server started');
+      await waitForStall(() => pump.accepted, 'server stalls');
 
       const echo = await connectClient(env.port());
       const data = randomBytes(8 * 1024 * 1024);
@@ -208,7 +203,7 @@ describe('many connections at once', () => {
       stalled.resume();
       await withTimeout(ended, 20_000, 'the stalled connection catches up');
       expect(received).toBe(total);
-      expect(got.digest('hex')).toBe(sent.digest('hex'));
+      expect(got.digest('hex')).toBe(pump.sent.digest('hex'));
       stalled.destroy();
     });
     await server.close();

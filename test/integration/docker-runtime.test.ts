@@ -28,17 +28,8 @@ import { waitFor, withTimeout } from '../../harness/util/wait.js';
 import type { Deployment, NodeName } from '../../harness/types.js';
 import { ROOT, assertBuilt } from './cli-helpers.js';
 import { NIGHTLY } from '../helpers/tier.js';
-import { TS_PROXY_PROFILE, runSuitesViaCli, tsProxySkip } from './docker-suites-cli.js';
+import { DOCKER_FAILOVER_NIGHTLY, TS_PROXY_PROFILE, runSuitesViaCli, tsProxySkip } from './docker-suites-cli.js';
 import { PROFILE, labelled, suite, title } from './docker-runtime-gate.js';
-
-/**
- * Why the docker failover pass is nightly: in 2 of about 8 full runs (CI and a fresh clone) its first scenarios could
- * not route the stream's probes between the containers within 8 s (cause not found; every such wait now ends with
- * its own cause, and the start checks routing between every pair of nodes). The docker fault verbs stay in the quick
- * tier (docker-runtime.test.ts: kill → DOWN → restart → UP through HAProxy's view).
- */
-const DOCKER_FAILOVER_NIGHTLY =
-  'nightly tier: npm run test:nightly — an intermittent stream-routing failure on docker is under investigation';
 
 suite(title('docker runtime: suites through the HAProxy container (CLI)'), () => {
   test(`pubsub${NIGHTLY ? ', failover' : ''} and fairness pass on the docker runtime; nothing of the runs survives them${NIGHTLY ? '' : ` (failover: ${DOCKER_FAILOVER_NIGHTLY})`}`, async () => {

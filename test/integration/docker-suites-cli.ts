@@ -13,6 +13,17 @@ import type { TestResult } from '../../harness/report/summary-types.js';
 import { NIGHTLY, NIGHTLY_REASON } from '../helpers/tier.js';
 import { labelled, skipReason } from './docker-runtime-gate.js';
 
+/**
+ * Why the docker failover pass is nightly: in 2 of about 8 full runs (CI and a fresh clone) its first scenarios could
+ * not route the stream's probes between the containers within 8 s (cause not found; every such wait now ends with
+ * its own cause, and the start checks routing between every pair of nodes). On 2026-12-07, with the load engine's
+ * fleet, a nightly run through the TS-proxy container showed it as 2–3 of 6 stream subscribers without a SUBACK
+ * in 8 s (load 4–9; two repeats passed); a failed subscribe now names the subscribers' nodes. The docker fault verbs
+ * stay in the quick tier (docker-runtime.test.ts: kill → DOWN → restart → UP through HAProxy's view).
+ */
+export const DOCKER_FAILOVER_NIGHTLY =
+  'nightly tier: npm run test:nightly — an intermittent stream-routing failure on docker is under investigation';
+
 /** Runs a profile's suites through the CLI and checks the docker deployment and every suite passed. */
 export async function runSuitesViaCli(
   profile: string,
